@@ -1,0 +1,48 @@
+"""Who may see or steer a breakout: the one place that decides, for views and consumers alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import Participant
+from breakouts.models import Breakout
+
+
+@dataclass(frozen=True)
+class BreakoutAccess:
+    breakout: Breakout
+    participant: Participant
+    can_facilitate: bool
+
+
+def get_breakout_for(user, breakout_id: int, *, facilitate: bool = False) -> BreakoutAccess:
+    """The breakout and the asker's part in it, or an exception.
+
+    Raises ``Http404`` when the breakout does not exist or belongs to a summit the user is not
+    part of (so outsiders cannot probe for it), and ``PermissionDenied`` when the user is in the
+    summit but not in this breakout, or asks to facilitate without being its facilitator or an
+    organiser.
+    """
+    if not user.is_authenticated:
+        raise PermissionDenied
+    breakout = (
+        Breakout.objects.select_related("summit", "subtheme", "current_prompt")
+        .filter(pk=breakout_id)
+        .first()
+    )
+    if breakout is None:
+        raise Http404("No such breakout.")
+    participant = Participant.objects.filter(user=user, summit_id=breakout.summit_id).first()
+    if participant is None:
+        raise Http404("No such breakout.")
+    can_facilitate = (
+        participant.is_organiser or breakout.facilitators.filter(pk=participant.pk).exists()
+    )
+    if facilitate and not can_facilitate:
+        raise PermissionDenied
+    if not can_facilitate and not breakout.members.filter(pk=participant.pk).exists():
+        raise PermissionDenied
+    return BreakoutAccess(breakout, participant, can_facilitate)

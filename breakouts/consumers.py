@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from breakouts.access import get_breakout_for
+from breakouts.services import FACILITATORS, MEMBERS, breakout_group
+from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer
+
+
+class BreakoutConsumer(HtmlPushConsumer):
+    """A breakout screen: the facilitator's console or a member's page."""
+
+    async def connect(self) -> None:
+        breakout_id = self.scope["url_route"]["kwargs"]["breakout_id"]
+        try:
+            access = await database_sync_to_async(get_breakout_for)(self.scope["user"], breakout_id)
+        except (PermissionDenied, Http404):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        audience = FACILITATORS if access.can_facilitate else MEMBERS
+        await self.join(breakout_group(breakout_id, audience))

@@ -1,0 +1,69 @@
+"""Demonstration people for trying each role: an organiser, a facilitator per breakout and a
+few attendees from different sectors in each."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Participant, Sector, User
+from breakouts.models import Breakout
+from breakouts.services import ensure_breakouts
+from summit.models import Summit
+
+ORGANISER = ("demo-organiser", "Olivia Okafor", "National Commission", Sector.NATIONAL_GOVERNMENT)
+FACILITATORS = [
+    ("demo-facilitator-1", "Farah Hussain", "Good Governance Institute", Sector.VOLUNTARY),
+    ("demo-facilitator-2", "Tom Bradley", "University of Leeds", Sector.ACADEMIA),
+    ("demo-facilitator-3", "Grace Lee", "Cumbria County Council", Sector.LOCAL_GOVERNMENT),
+]
+ATTENDEES = [
+    ("demo-attendee-1", "Aisha Rahman", "Bradford District Council", Sector.LOCAL_GOVERNMENT),
+    ("demo-attendee-2", "Ben Carter", "West Yorkshire Integrated Care Board", Sector.HEALTH),
+    ("demo-attendee-3", "Chloe Evans", "", Sector.RESIDENT),
+    ("demo-attendee-4", "David Okoro", "Church of England, Diocese of Leeds", Sector.FAITH),
+    ("demo-attendee-5", "Emma Walsh", "Citizens Advice Kirklees", Sector.VOLUNTARY),
+    (
+        "demo-attendee-6",
+        "Faisal Ahmed",
+        "Huddersfield Business Improvement District",
+        Sector.BUSINESS,
+    ),
+    ("demo-attendee-7", "Hannah Price", "NHS Cumbria", Sector.HEALTH),
+    ("demo-attendee-8", "Ian Murray", "", Sector.RESIDENT),
+    ("demo-attendee-9", "Jasmine Patel", "Leeds City Council", Sector.LOCAL_GOVERNMENT),
+]
+
+
+def _person(summit: Summit, spec: tuple, role: str) -> Participant:
+    username, name, organisation, sector = spec
+    first, _, last = name.partition(" ")
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"is_demo": True, "first_name": first, "last_name": last}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    participant, _ = Participant.objects.get_or_create(
+        user=user,
+        summit=summit,
+        defaults={
+            "role": role,
+            "display_name": name,
+            "organisation": organisation,
+            "sector": sector,
+        },
+    )
+    return participant
+
+
+@transaction.atomic
+def setup_demo(summit: Summit) -> list[Breakout]:
+    """Breakouts for the summit and demo people in them; running it again adds nothing."""
+    breakouts = ensure_breakouts(summit)
+    _person(summit, ORGANISER, Participant.Role.ORGANISER)
+    for index, breakout in enumerate(breakouts):
+        facilitator = FACILITATORS[index % len(FACILITATORS)]
+        breakout.facilitators.add(_person(summit, facilitator, Participant.Role.FACILITATOR))
+        for spec in ATTENDEES[index :: len(breakouts)]:
+            breakout.members.add(_person(summit, spec, Participant.Role.ATTENDEE))
+    return breakouts

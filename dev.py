@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Set up and run Summit on a machine with nothing but Python 3.12 or newer.
+
+    python3 dev.py start   # virtual environment, install, migrate, load the Place Summit, serve
+    python3 dev.py test    # the same set-up, then the fast tests and the browser tests
+
+Only the standard library is used here: this script is what makes the rest installable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+if sys.version_info < (3, 12):  # noqa: UP036  (the point: a clear message on old Pythons)
+    sys.exit(
+        f"Summit needs Python 3.12 or newer; this is {sys.version.split()[0]}. "
+        "Run this script with a newer python3."
+    )
+
+import tomllib
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+
+
+def say(message: str) -> None:
+    print(f"\n==> {message}", flush=True)
+
+
+def run(*args: str | Path, env: dict | None = None) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)  # noqa: S603
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def requirements(extras: tuple[str, ...]) -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = list(project["dependencies"])
+    for extra in extras:
+        wanted += project["optional-dependencies"][extra]
+    return wanted
+
+
+def ensure_environment(extras: tuple[str, ...] = ()) -> None:
+    """Create .venv and install what pyproject.toml asks for, unless it is already there."""
+    if not PYTHON.exists():
+        say(f"Creating a virtual environment in {VENV.name}/")
+        venv.create(VENV, with_pip=True)
+    wanted = requirements(extras)
+    stamp = VENV / ".summit-requirements"
+    digest = hashlib.sha256("\n".join(wanted).encode()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say("Installing dependencies")
+    run(PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *wanted)
+    stamp.write_text(digest)
+
+
+def manage(*args: str) -> None:
+    run(PYTHON, "manage.py", *args)
+
+
+def start() -> None:
+    ensure_environment()
+    say("Preparing the database")
+    manage("migrate", "--no-input", "-v", "0")
+    manage("setup_demo", "--url", f"http://{HOST}:{PORT}")
+    os.execv(  # noqa: S606
+        PYTHON, [str(PYTHON), "-m", "daphne", "-b", HOST, "-p", PORT, "summit.asgi:application"]
+    )
+
+
+def ensure_browser() -> None:
+    """The browser tests drive Chromium: the system's, or else Playwright's own download."""
+    if os.environ.get("SUMMIT_CHROMIUM") or shutil.which("chromium"):
+        return
+    say("No Chromium on this machine: asking Playwright to download one")
+    result = subprocess.run(  # noqa: S603
+        [str(PYTHON), "-m", "playwright", "install", "chromium"], cwd=ROOT, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(
+            "The browser tests need Chromium. Install it (Debian/Ubuntu: apt-get install chromium)"
+            " or set SUMMIT_CHROMIUM to a Chromium executable, then run this again."
+        )
+
+
+def test(pytest_args: list[str]) -> None:
+    ensure_environment(("test",))
+    ensure_browser()
+    pytest = [PYTHON, "-m", "pytest"]
+    if pytest_args:
+        run(*pytest, *pytest_args)
+        return
+    # Two runs: the browser tests keep an event loop in the test thread that the async
+    # WebSocket tests cannot share.
+    say("Fast tests (no browser)")
+    fast = subprocess.run([str(a) for a in (*pytest, "-m", "not e2e")], cwd=ROOT, check=False)  # noqa: S603
+    say("Browser tests (Chromium)")
+    browser = subprocess.run([str(a) for a in (*pytest, "-m", "e2e")], cwd=ROOT, check=False)  # noqa: S603
+    if fast.returncode or browser.returncode:
+        print("\nSome tests failed (see above).", flush=True)
+        sys.exit(1)
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else "help"
+    if command == "start":
+        start()
+    elif command == "test":
+        test(sys.argv[2:])
+    else:
+        print(__doc__)
+        sys.exit(0 if command in {"help", "-h", "--help"} else 2)
+
+
+if __name__ == "__main__":
+    main()

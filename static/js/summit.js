@@ -1,0 +1,49 @@
+// Small behaviours htmx does not provide. No inline scripts: the Content-Security-Policy forbids them.
+(function () {
+  "use strict";
+
+  // A list can receive the same item twice: once from the catch-up fetch when a socket opens and
+  // once from a push that raced it. Keep the first copy of each id.
+  function removeDuplicates() {
+    document.querySelectorAll("[data-unique-children]").forEach(function (list) {
+      var seen = new Set();
+      Array.from(list.children).forEach(function (child) {
+        if (!child.id) return;
+        if (seen.has(child.id)) child.remove();
+        else seen.add(child.id);
+      });
+    });
+  }
+
+  function setConnectionStatus(socketElt, text, state) {
+    var status = socketElt.querySelector("[data-connection-status]");
+    if (!status) return;
+    status.textContent = text;
+    status.dataset.state = state;
+  }
+
+  document.addEventListener("htmx:wsOpen", function (event) {
+    setConnectionStatus(event.target, "Live: new contributions appear as they arrive.", "open");
+  });
+  document.addEventListener("htmx:wsClose", function (event) {
+    setConnectionStatus(event.target, "Connection lost. Reconnecting… Nothing posted meanwhile will be missed.", "closed");
+  });
+  document.addEventListener("htmx:wsAfterMessage", removeDuplicates);
+  document.addEventListener("htmx:afterSettle", removeDuplicates);
+
+  // After a form is swapped in, put focus where a keyboard or screen reader user needs it:
+  // on the error summary when something is wrong, otherwise back in the first field.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // With an outerHTML swap the target is the replaced element; find its successor by id.
+    var id = event.detail.target && event.detail.target.id;
+    var form = id ? document.getElementById(id) : null;
+    if (!form || form.tagName !== "FORM") return;
+    var summary = form.querySelector(".error-summary");
+    if (summary) {
+      summary.focus();
+      return;
+    }
+    var field = form.querySelector("textarea, input:not([type=hidden])");
+    if (field) field.focus();
+  });
+})();

@@ -1,0 +1,172 @@
+"""The summit event as data: the questions, agenda and pre-reading that every room works from."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+# No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class Summit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    convener = models.CharField(max_length=200, blank=True)
+    central_question = models.TextField()
+    summary = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    allow_anonymous = models.BooleanField(
+        default=True, help_text="Whether attendees may post without their name on the record."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Subtheme(models.Model):
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="subthemes")
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=80)
+    question = models.TextField()
+
+    class Meta:
+        ordering = ["summit", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "order"], name="subtheme_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Prompt(models.Model):
+    """One of the summit's questions ("areas to be addressed") that a breakout can work on."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="prompts")
+    subtheme = models.ForeignKey(
+        Subtheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="prompts"
+    )
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["summit", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "order"], name="prompt_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Assumption(models.Model):
+    """A working assumption, "open to challenge"."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="assumptions")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["summit", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "order"], name="assumption_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Obstacle(models.Model):
+    """A structural barrier to place-based working."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="obstacles")
+    order = models.PositiveSmallIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["summit", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "order"], name="obstacle_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "Plenary"
+        BREAKOUT = "breakout", "Breakouts"
+        BREAK = "break", "Break"
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="agenda")
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind)
+    title = models.CharField(max_length=200)
+    starts_at = models.TimeField(null=True, blank=True)
+    ends_at = models.TimeField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["summit", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "order"], name="agenda_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Material(models.Model):
+    """Pre-reading: a section of the stimulus document, or a link to further reading."""
+
+    class Kind(models.TextChoices):
+        SECTION = "section", "Section"
+        LINK = "link", "Link"
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="materials")
+    order = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.SECTION)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["summit", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "order"], name="material_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def blocks(self) -> list[dict]:
+        """The body as paragraphs and bullet lists, for rendering without markup in the data."""
+        blocks: list[dict] = []
+        for chunk in self.body.split("\n\n"):
+            lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
+            if not lines:
+                continue
+            if all(line.startswith("- ") for line in lines):
+                blocks.append({"kind": "list", "items": [line[2:] for line in lines]})
+            else:
+                blocks.append({"kind": "paragraph", "text": " ".join(lines)})
+        return blocks

@@ -1,0 +1,73 @@
+"""The summit's own pages: the welcome page, an attendee's "my summit" and the pre-reading."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.access import get_participant_for
+from breakouts.models import Breakout
+from summit.models import AgendaItem
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    participations = []
+    if request.user.is_authenticated:
+        participations = request.user.participations.select_related("summit")
+    return render(request, "summit/home.html", {"participations": participations})
+
+
+def now_and_next(
+    agenda: list[AgendaItem], now: dt.time
+) -> tuple[AgendaItem | None, AgendaItem | None]:
+    """What is on at ``now`` and what comes after it, by the agenda's times of day."""
+    current = next(
+        (i for i in agenda if i.starts_at and i.ends_at and i.starts_at <= now < i.ends_at), None
+    )
+    upcoming = next((i for i in agenda if i.starts_at and i.starts_at > now), None)
+    return current, upcoming
+
+
+@require_GET
+@login_required
+def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = get_participant_for(request.user, slug)
+    summit = participant.summit
+    agenda = list(summit.agenda.all())
+    current, upcoming = now_and_next(agenda, timezone.localtime().time())
+    breakouts = Breakout.objects.filter(summit=summit).select_related("subtheme")
+    if not participant.is_organiser:
+        breakouts = (
+            breakouts.filter(members=participant) | breakouts.filter(facilitators=participant)
+        ).distinct()
+    return render(
+        request,
+        "summit/summit_home.html",
+        {
+            "summit": summit,
+            "participant": participant,
+            "agenda": agenda,
+            "current": current,
+            "upcoming": upcoming,
+            "breakouts": breakouts,
+            "subthemes": summit.subthemes.all(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def pre_reading(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = get_participant_for(request.user, slug)
+    summit = participant.summit
+    return render(
+        request,
+        "summit/pre_reading.html",
+        {"summit": summit, "participant": participant, "materials": summit.materials.all()},
+    )

@@ -1,0 +1,120 @@
+"""The live path: an attendee posts an idea; the facilitator's console shows it, no reload."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from accounts.models import Participant, Sector
+from breakouts.models import Idea
+from breakouts.services import ensure_breakouts
+from summit.services import load_place_summit
+from tests.conftest import make_participant
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def room(transactional_db):
+    summit = load_place_summit()[0]
+    breakout = ensure_breakouts(summit)[0]
+    attendee = make_participant(summit, name="Aisha Rahman", sector=Sector.LOCAL_GOVERNMENT)
+    facilitator = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
+    breakout.members.add(attendee)
+    breakout.facilitators.add(facilitator)
+    return breakout, attendee, facilitator
+
+
+def _serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_attendee_post_appears_on_facilitator_console_without_reload(room, page_for):
+    breakout, attendee, facilitator = room
+    console = page_for(facilitator, reverse("breakouts:console", args=[breakout.pk]))
+    expect(console.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+    console.evaluate("window.loadedOnce = true")
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+
+    phone.get_by_label("Your idea").fill("A place compact signed by every partner")
+    phone.get_by_role("button", name="Post idea").click()
+
+    expect(console.locator("#idea-list")).to_contain_text(
+        "A place compact signed by every partner", timeout=2000
+    )
+    expect(console.locator("#idea-list .idea")).to_have_count(1)
+    assert console.evaluate("window.loadedOnce") is True
+    expect(phone.get_by_role("status").filter(has_text="Your idea was posted")).to_be_visible()
+    expect(phone.locator("#idea-list .idea")).to_have_count(1)
+    expect(phone.get_by_label("Your idea")).to_have_value("")
+    assert Idea.objects.filter(text="A place compact signed by every partner").count() == 1
+
+
+def test_refused_post_keeps_the_text_and_explains(room, page_for):
+    breakout, attendee, _ = room
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    long_text = "z" * 501
+
+    phone.get_by_label("Your idea").fill(long_text)
+    phone.get_by_role("button", name="Post idea").click()
+
+    expect(phone.locator(".error-summary")).to_contain_text("500 characters or fewer")
+    expect(phone.locator(".error-summary")).to_be_focused()
+    expect(phone.get_by_label("Your idea")).to_have_value(long_text)
+    assert not Idea.objects.exists()
+
+
+def test_console_reconnects_after_a_server_restart_and_catches_up(room, page_for, own_server):
+    breakout, attendee, facilitator = room
+    path = reverse("breakouts:console", args=[breakout.pk])
+    console = page_for(facilitator, path, base_url=own_server.url)
+    status = console.locator("[data-connection-status]")
+    expect(status).to_have_attribute("data-state", "open")
+    console.evaluate("window.loadedOnce = true")
+
+    own_server.stop()
+    expect(status).to_have_attribute("data-state", "closed")
+    # Posted through another worker while this screen's server was down.
+    Idea.objects.create(
+        breakout=breakout,
+        author=attendee,
+        text="Posted while the console was away",
+        client_token="8a1d7f0e-4a0b-4a3e-9a59-2c7a3d0f6c11",
+    )
+    own_server.start()
+
+    expect(status).to_have_attribute("data-state", "open", timeout=20000)
+    expect(console.locator("#idea-list")).to_contain_text("Posted while the console was away")
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]), own_server.url)
+    phone.get_by_label("Your idea").fill("Posted after the reconnect")
+    phone.get_by_role("button", name="Post idea").click()
+    expect(console.locator("#idea-list .idea")).to_have_count(2)
+    expect(console.locator("#idea-list .idea").first).to_contain_text("Posted after the reconnect")
+    assert console.evaluate("window.loadedOnce") is True
+
+
+def test_pages_have_no_serious_accessibility_violations(room, page_for):
+    breakout, attendee, facilitator = room
+    Idea.objects.create(
+        breakout=breakout,
+        author=attendee,
+        text="Idea shown during the scan",
+        client_token="0f8e3c1a-7e55-4c43-8a4b-4c0a1d9e2b7f",
+    )
+    console = page_for(facilitator, reverse("breakouts:console", args=[breakout.pk]))
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    expect(console.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+    expect(phone.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+
+    assert _serious(console) == []
+    assert _serious(phone) == []
+    phone.get_by_role("button", name="Post idea").click()
+    expect(phone.locator(".error-summary")).to_be_visible()
+    assert _serious(phone) == []

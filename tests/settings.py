@@ -1,0 +1,22 @@
+"""Test settings: the app's own settings, with what only tests need changed."""
+
+from __future__ import annotations
+
+from summit.settings import *  # noqa: F403
+from summit.settings import BASE_DIR, DATABASES, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+DEMO_LOGIN = True
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so the browser tests' server process sees the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
+else:
+    # Connections opened by the consumers' worker threads must close so the test database can
+    # be dropped at the end of the run.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
