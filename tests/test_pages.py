@@ -171,3 +171,11 @@ def test_pages_send_a_strict_content_security_policy(summit, attendee):
     assert "unsafe-inline" not in policy
     assert "style=" not in response.content.decode()
     assert "<script>" not in response.content.decode()
+
+
+def test_refusals_use_the_summits_own_pages(breakout, other_member, outsider):
+    forbidden = client_for(other_member).get(reverse("breakouts:console", args=[breakout.pk]))
+    missing = client_for(outsider).get(reverse("breakouts:breakout", args=[breakout.pk]))
+
+    assert "You cannot open this page" in forbidden.content.decode()
+    assert "Page not found" in missing.content.decode()

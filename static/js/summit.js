@@ -31,6 +31,31 @@
   document.addEventListener("htmx:wsAfterMessage", removeDuplicates);
   document.addEventListener("htmx:afterSettle", removeDuplicates);
 
+  // A request that never got an answer (no network, server down) or got an error page leaves
+  // the form as it was, typed text included; say so, and that sending again is safe: the form
+  // carries the same token, so a retry cannot make a second copy.
+  function showSendError(event, message) {
+    var form = event.detail.elt && event.detail.elt.closest("form");
+    var slot = form && form.querySelector("[data-send-error]");
+    if (!slot) return;
+    slot.textContent = message;
+    slot.hidden = false;
+  }
+  document.addEventListener("htmx:sendError", function (event) {
+    showSendError(event, "Not sent: there is no connection to the summit. Your text is still here; try again in a moment.");
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var message = status === 403 || status === 404
+      ? "Not sent: you are no longer in this group or signed in. Copy your text, then reload the page."
+      : "Not sent: the summit could not save it just now. Your text is still here; try again in a moment.";
+    showSendError(event, message);
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var slot = event.detail.elt && event.detail.elt.querySelector && event.detail.elt.querySelector("[data-send-error]");
+    if (slot) slot.hidden = true;
+  });
+
   // After a form is swapped in, put focus where a keyboard or screen reader user needs it:
   // on the error summary when something is wrong, otherwise back in the first field.
   document.addEventListener("htmx:afterSwap", function (event) {

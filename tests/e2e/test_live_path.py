@@ -71,6 +71,23 @@ def test_refused_post_keeps_the_text_and_explains(room, page_for):
     assert not Idea.objects.exists()
 
 
+def test_post_without_a_connection_keeps_the_text_and_a_retry_posts_once(room, page_for):
+    breakout, attendee, _ = room
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    phone.get_by_label("Your idea").fill("Sent from the back of the hall")
+
+    phone.context.set_offline(True)
+    phone.get_by_role("button", name="Post idea").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Not sent: there is no connection")
+    expect(phone.get_by_label("Your idea")).to_have_value("Sent from the back of the hall")
+    phone.context.set_offline(False)
+    phone.get_by_role("button", name="Post idea").click()
+
+    expect(phone.locator("#idea-list .idea")).to_have_count(1)
+    expect(phone.get_by_role("alert")).to_be_hidden()
+    assert Idea.objects.filter(text="Sent from the back of the hall").count() == 1
+
+
 def test_console_reconnects_after_a_server_restart_and_catches_up(room, page_for, own_server):
     breakout, attendee, facilitator = room
     path = reverse("breakouts:console", args=[breakout.pk])
