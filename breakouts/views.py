@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import signed_in
 from breakouts import services
 from breakouts.access import BreakoutAccess, get_breakout_for
 from breakouts.forms import IdeaForm
@@ -25,7 +25,7 @@ def _page_context(access: BreakoutAccess, **extra) -> dict:
 
 
 @require_GET
-@login_required
+@signed_in
 def breakout_page(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     context = _page_context(access, form=IdeaForm(), client_token=uuid.uuid4())
@@ -33,7 +33,7 @@ def breakout_page(request: HttpRequest, breakout_id: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@signed_in
 def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     form = IdeaForm(request.POST)
@@ -64,7 +64,7 @@ def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@signed_in
 def idea_list(request: HttpRequest, breakout_id: int) -> HttpResponse:
     """The current list, fetched by a screen whenever its socket (re)opens, to catch up."""
     access = get_breakout_for(request.user, breakout_id)
@@ -74,7 +74,7 @@ def idea_list(request: HttpRequest, breakout_id: int) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@signed_in
 def console(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id, facilitate=True)
     members = access.breakout.members.order_by("display_name")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.access import get_participant_for
+from accounts.access import get_participant_for, signed_in
 from breakouts.models import Breakout
 from summit.models import AgendaItem
 
@@ -35,7 +34,7 @@ def now_and_next(
 
 
 @require_GET
-@login_required
+@signed_in
 def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
     participant = get_participant_for(request.user, slug)
     summit = participant.summit
@@ -62,7 +61,7 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@login_required
+@signed_in
 def pre_reading(request: HttpRequest, slug: str) -> HttpResponse:
     participant = get_participant_for(request.user, slug)
     summit = participant.summit

@@ -5,6 +5,8 @@ from __future__ import annotations
 from summit.settings import *  # noqa: F403
 from summit.settings import BASE_DIR, DATABASES, STORAGES
 
+# One key for the test process and the browser tests' server, which share sessions.
+SECRET_KEY = "tests-only-secret-key-" + "s" * 40
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,

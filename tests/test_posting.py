@@ -207,6 +207,13 @@ def test_post_idea_by_a_non_member_is_refused(request, breakout, who):
     assert not Idea.objects.exists()
 
 
+def test_post_idea_signed_out_as_htmx_is_403_not_a_redirect(breakout):
+    response = _post(Client(), breakout, "Typed before the session ended", **HTMX)
+
+    assert response.status_code == 403
+    assert not Idea.objects.exists()
+
+
 def test_post_idea_signed_out_goes_to_sign_in(breakout):
     response = _post(Client(), breakout, "Who am I")
 

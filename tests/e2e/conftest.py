@@ -61,8 +61,14 @@ class Server:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": _test_database_url(),
-            "DEBUG": "1",
+            # Production mode, so pages behave as attendees will see them (no debug pages or
+            # debug scripts), but over plain HTTP on the loopback address.
+            "DEBUG": "0",
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_COOKIES": "0",
+            "SECURE_HSTS_SECONDS": "0",
         }
         self.log.parent.mkdir(exist_ok=True)
         with open(self.log, "a") as out:

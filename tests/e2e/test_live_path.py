@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -86,6 +87,19 @@ def test_post_without_a_connection_keeps_the_text_and_a_retry_posts_once(room, p
     expect(phone.locator("#idea-list .idea")).to_have_count(1)
     expect(phone.get_by_role("alert")).to_be_hidden()
     assert Idea.objects.filter(text="Sent from the back of the hall").count() == 1
+
+
+def test_post_after_signing_out_elsewhere_keeps_the_text_and_says_why(room, page_for):
+    breakout, attendee, _ = room
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    phone.get_by_label("Your idea").fill("Written just as my session ended")
+
+    phone.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    phone.get_by_role("button", name="Post idea").click()
+
+    expect(phone.get_by_role("alert")).to_contain_text("no longer in this group or signed in")
+    expect(phone.get_by_label("Your idea")).to_have_value("Written just as my session ended")
+    assert not Idea.objects.exists()
 
 
 def test_console_reconnects_after_a_server_restart_and_catches_up(room, page_for, own_server):
