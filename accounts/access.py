@@ -11,18 +11,40 @@ from django.http import Http404
 from accounts.models import Participant
 
 
-def get_participant_for(user, summit_slug: str) -> Participant:
-    """The user's participation in the summit, or ``Http404`` so outsiders learn nothing."""
+def get_participant_for(
+    user, summit_slug: str, *, facilitate: bool = False, organise: bool = False
+) -> Participant:
+    """The user's part in the summit, checked against what they ask to do.
+
+    Raises ``Http404`` when the user is not (or no longer) in the summit, so outsiders learn
+    nothing of it, and ``PermissionDenied`` when they are in it without the role asked for:
+    ``facilitate`` needs a facilitator or organiser, ``organise`` an organiser.
+    """
     if not user.is_authenticated:
         raise PermissionDenied
     participant = (
-        Participant.objects.select_related("summit")
+        Participant.objects.active()
+        .select_related("summit")
         .filter(user=user, summit__slug=summit_slug)
         .first()
     )
     if participant is None:
         raise Http404("No such summit.")
+    if organise and not participant.is_organiser:
+        raise PermissionDenied
+    if facilitate and not (participant.is_organiser or participant.is_facilitator):
+        raise PermissionDenied
     return participant
+
+
+def may_create_summits(user) -> bool:
+    """Organisers of any summit, and the installation's staff, may set up new summits."""
+    if not user.is_authenticated or not user.has_usable_password():
+        return False
+    return (
+        user.is_staff
+        or Participant.objects.active().filter(user=user, role=Participant.Role.ORGANISER).exists()
+    )
 
 
 def signed_in(view):

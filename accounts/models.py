@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 from summit.models import Summit
 
 
+def new_secret() -> str:
+    """A URL-safe secret for a link; only its hash is stored."""
+    return secrets.token_urlsafe(24)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 class User(AbstractUser):
-    """A login. Attendees join without a password; staff roles sign in with one."""
+    """A login. Attendees join without a password; staff roles sign in with email and one."""
 
     is_demo = models.BooleanField(
         default=False, help_text="A demonstration account that the demo login page may enter."
     )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # Staff sign in by email, so one address is one account; attendees have none.
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="user_email_unique"
+            )
+        ]
 
 
 class Sector(models.TextChoices):
@@ -26,6 +47,12 @@ class Sector(models.TextChoices):
     ACADEMIA = "academia", "Academia and research"
     NATIONAL_GOVERNMENT = "national_government", "National government"
     OTHER = "other", "Other"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def active(self):
+        """People still in the summit: a removed person keeps their contributions, not access."""
+        return self.filter(removed_at__isnull=True)
 
 
 class Participant(models.Model):
@@ -46,6 +73,13 @@ class Participant(models.Model):
         default=False, help_text="The record shows “Anonymous (sector)” instead of the name."
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    # Sent with the join form: a resubmitted form finds this participant instead of a second.
+    join_token = models.UUIDField(null=True, blank=True, unique=True)
+    # The hash of the secret in the person's return link; making a new link replaces it.
+    return_key_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["summit", "display_name"]
@@ -72,3 +106,42 @@ class Participant(models.Model):
         if self.organisation:
             return f"{self.display_name}, {self.organisation}"
         return self.display_name
+
+
+class Invite(models.Model):
+    """A single-use link that makes someone a facilitator or co-organiser of one summit."""
+
+    ROLES = [
+        (Participant.Role.FACILITATOR, "Facilitator"),
+        (Participant.Role.ORGANISER, "Co-organiser"),
+    ]
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="invites")
+    email = models.EmailField()
+    role = models.CharField(max_length=12, choices=ROLES)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="invites_sent"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} invite for {self.email}"
+
+    def state(self, now) -> str:
+        if self.used_at:
+            return "used"
+        if self.revoked_at:
+            return "withdrawn"
+        if self.expires_at <= now:
+            return "expired"
+        return "open"

@@ -35,7 +35,9 @@ def get_breakout_for(user, breakout_id: int, *, facilitate: bool = False) -> Bre
     )
     if breakout is None:
         raise Http404("No such breakout.")
-    participant = Participant.objects.filter(user=user, summit_id=breakout.summit_id).first()
+    participant = (
+        Participant.objects.active().filter(user=user, summit_id=breakout.summit_id).first()
+    )
     if participant is None:
         raise Http404("No such breakout.")
     can_facilitate = (

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from breakouts.access import get_breakout_for
 from breakouts.services import FACILITATORS, MEMBERS, breakout_group
-from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer
+from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer, participant_group
 
 
 class BreakoutConsumer(HtmlPushConsumer):
@@ -20,4 +20,6 @@ class BreakoutConsumer(HtmlPushConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         audience = FACILITATORS if access.can_facilitate else MEMBERS
-        await self.join(breakout_group(breakout_id, audience))
+        await self.join(
+            breakout_group(breakout_id, audience), participant_group(access.participant.pk)
+        )

@@ -4,11 +4,16 @@ few attendees from different sectors in each."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from accounts.models import Participant, Sector, User
 from breakouts.models import Breakout
 from breakouts.services import ensure_breakouts
 from summit.models import Summit
+
+# Staff demo accounts also sign in with email and this password, to try the real sign-in.
+DEMO_PASSWORD = "place-summit-demo"  # noqa: S105
+DEMO_EMAIL_DOMAIN = "demo.summit.invalid"
 
 ORGANISER = ("demo-organiser", "Olivia Okafor", "National Commission", Sector.NATIONAL_GOVERNMENT)
 FACILITATORS = [
@@ -34,14 +39,28 @@ ATTENDEES = [
 ]
 
 
+def demo_email(name: str) -> str:
+    return f"{slugify(name).replace('-', '.')}@{DEMO_EMAIL_DOMAIN}"
+
+
 def _person(summit: Summit, spec: tuple, role: str) -> Participant:
     username, name, organisation, sector = spec
     first, _, last = name.partition(" ")
+    staff = role != Participant.Role.ATTENDEE
     user, created = User.objects.get_or_create(
-        username=username, defaults={"is_demo": True, "first_name": first, "last_name": last}
+        username=username,
+        defaults={
+            "is_demo": True,
+            "first_name": first,
+            "last_name": last,
+            "email": demo_email(name) if staff else "",
+        },
     )
     if created:
-        user.set_unusable_password()
+        if staff:
+            user.set_password(DEMO_PASSWORD)
+        else:
+            user.set_unusable_password()
         user.save(update_fields=["password"])
     participant, _ = Participant.objects.get_or_create(
         user=user,

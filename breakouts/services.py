@@ -6,6 +6,7 @@ import uuid
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 
 from accounts.models import Participant
@@ -47,6 +48,45 @@ def ensure_breakouts(summit: Summit) -> list[Breakout]:
         )
         breakouts.append(breakout)
     return breakouts
+
+
+def place_new_member(participant: Participant) -> Breakout | None:
+    """Put a new attendee in the open breakout with fewest people from their sector, then
+    fewest people: groups stay mixed across sectors as people arrive.
+
+    Side effects: database writes only. Returns ``None`` when the summit has no open breakout.
+    """
+    active = Q(members__removed_at__isnull=True)
+    candidates = (
+        Breakout.objects.filter(summit_id=participant.summit_id)
+        .exclude(phase=Breakout.Phase.CLOSED)
+        .annotate(
+            same_sector=Count("members", filter=active & Q(members__sector=participant.sector)),
+            size=Count("members", filter=active),
+        )
+        .order_by("same_sector", "size", "pk")
+    )
+    breakout = candidates.first()
+    if breakout is not None:
+        breakout.members.add(participant)
+    return breakout
+
+
+def assign(participant: Participant, breakout: Breakout | None) -> None:
+    """Make the person's breakout ``breakout`` (or none): a member if they attend, its
+    facilitator if they facilitate. Organisers reach every breakout and are not assigned.
+
+    Side effects: database writes only; the person's screens reconnect on their next load.
+    """
+    with transaction.atomic():
+        participant.breakouts.clear()
+        participant.facilitated_breakouts.clear()
+        if breakout is None or participant.is_organiser:
+            return
+        if participant.is_facilitator:
+            breakout.facilitators.add(participant)
+        else:
+            breakout.members.add(participant)
 
 
 def post_idea(

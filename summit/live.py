@@ -21,6 +21,17 @@ CLOSE_FORBIDDEN = 4403
 CLOSE_UNEXPECTED_MESSAGE = 4400
 
 
+def participant_group(participant_id: int) -> str:
+    """Every open screen of one person, so that removing them closes what they have open."""
+    return f"participant-{participant_id}"
+
+
+def close_screens(participant_id: int) -> None:
+    """Close every screen the person has open; they are refused when they reconnect."""
+    layer = get_channel_layer()
+    async_to_sync(layer.group_send)(participant_group(participant_id), {"type": "screen.close"})
+
+
 def push(fragments: Iterable[tuple[str, str]]) -> None:
     """Send each ``(group, html)`` pair to every screen in the group.
 
@@ -58,3 +69,6 @@ class HtmlPushConsumer(AsyncWebsocketConsumer):
 
     async def push_html(self, event: dict) -> None:
         await self.send(text_data=event["html"])
+
+    async def screen_close(self, event: dict) -> None:
+        await self.close(code=CLOSE_FORBIDDEN)

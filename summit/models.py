@@ -29,6 +29,9 @@ class Summit(models.Model):
     date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    joining_closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this, the join code and link stop working."
+    )
     allow_anonymous = models.BooleanField(
         default=True, help_text="Whether attendees may post without their name on the record."
     )
@@ -39,6 +42,16 @@ class Summit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def joining_refusal(self, now) -> str | None:
+        """Why nobody may join now, in words for the person trying; ``None`` when they may."""
+        if self.status == self.Status.DRAFT:
+            return f"{self.title} is not open for joining yet. Try again closer to the day."
+        if self.status == self.Status.CLOSED:
+            return f"{self.title} has closed, so it can no longer be joined."
+        if self.joining_closes_at is not None and self.joining_closes_at <= now:
+            return f"The join code for {self.title} has expired. Ask an organiser for help."
+        return None
 
 
 class Subtheme(models.Model):

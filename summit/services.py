@@ -7,8 +7,18 @@ import json
 from pathlib import Path
 
 from django.db import models, transaction
+from django.utils.text import slugify
 
-from summit.models import AgendaItem, Assumption, Material, Obstacle, Prompt, Subtheme, Summit
+from summit.models import (
+    AgendaItem,
+    Assumption,
+    Material,
+    Obstacle,
+    Prompt,
+    Subtheme,
+    Summit,
+    new_join_code,
+)
 
 PLACE_SUMMIT_DATA = Path(__file__).resolve().parent / "data" / "place_summit.json"
 
@@ -100,3 +110,84 @@ def load_summit(data: dict) -> tuple[Summit, int]:
 
 def load_place_summit(path: Path = PLACE_SUMMIT_DATA) -> tuple[Summit, int]:
     return load_summit(json.loads(path.read_text(encoding="utf-8")))
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:70] or "summit"
+    slug, n = base, 2
+    while Summit.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def create_summit(
+    *,
+    title: str,
+    central_question: str,
+    date: dt.date | None,
+    copy_from: Summit | None = None,
+) -> Summit:
+    """A new summit in draft, with its own join code, blank or with ``copy_from``'s
+    structure: its questions, subthemes, assumptions, obstacles and agenda (not its people,
+    pre-reading or contributions).
+
+    Side effects: database writes only.
+    """
+    summit = Summit.objects.create(
+        slug=unique_slug(title),
+        title=title,
+        central_question=central_question or (copy_from.central_question if copy_from else ""),
+        convener=copy_from.convener if copy_from else "",
+        allow_anonymous=copy_from.allow_anonymous if copy_from else True,
+        date=date,
+        status=Summit.Status.DRAFT,
+    )
+    if copy_from is None:
+        return summit
+    subthemes = {}
+    for item in copy_from.subthemes.all():
+        subthemes[item.pk] = Subtheme.objects.create(
+            summit=summit, order=item.order, title=item.title, question=item.question
+        )
+    Prompt.objects.bulk_create(
+        Prompt(
+            summit=summit,
+            order=p.order,
+            text=p.text,
+            subtheme=subthemes.get(p.subtheme_id),
+        )
+        for p in copy_from.prompts.all()
+    )
+    for model in (Assumption, Obstacle):
+        model.objects.bulk_create(
+            model(summit=summit, order=item.order, text=item.text)
+            for item in model.objects.filter(summit=copy_from)
+        )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            summit=summit,
+            order=item.order,
+            kind=item.kind,
+            title=item.title,
+            starts_at=item.starts_at,
+            ends_at=item.ends_at,
+            description=item.description,
+        )
+        for item in copy_from.agenda.all()
+    )
+    return summit
+
+
+def new_join_code_for(summit: Summit) -> str:
+    """Replace the summit's join code; the old code and link stop working at once.
+
+    Side effects: database write only.
+    """
+    for _ in range(10):
+        code = new_join_code()
+        if not Summit.objects.filter(join_code=code).exists():
+            break
+    summit.join_code = code
+    summit.save(update_fields=["join_code"])
+    return code

@@ -91,6 +91,18 @@ def database_from_url(url: str) -> dict:
     )
 
 
+def cache_from_url(url: str | None) -> dict:
+    """Local memory for one process; Redis when REDIS_URL is set, so that rate limits hold
+    across every worker process."""
+    if not url:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": env_str("REDIS_PREFIX", "summit"),
+    }
+
+
 def channel_layer_from_url(url: str | None) -> dict:
     """In-memory layer for one process; Redis pub/sub when REDIS_URL is set."""
     if not url:
@@ -126,6 +138,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "channels",
     "django_htmx",
     "summit",
@@ -150,9 +163,12 @@ MIDDLEWARE = [
 ROOT_URLCONF = "summit.urls"
 ASGI_APPLICATION = "summit.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "demo_login"
+AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+FORM_RENDERER = "summit.forms.SummitFormRenderer"
 
 TEMPLATES = [
     {
@@ -174,10 +190,21 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CHANNEL_LAYERS = {"default": channel_layer_from_url(os.environ.get("REDIS_URL"))}
+CACHES = {"default": cache_from_url(os.environ.get("REDIS_URL"))}
+
+# How many proxies in front of the app append to X-Forwarded-For; 0 trusts none of it, so a
+# client cannot dodge the rate limits by sending the header itself.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Failed attempts (join codes, sign-ins, links) allowed per client address in each window.
+ATTEMPT_LIMIT = env_int("ATTEMPT_LIMIT", 20)
+ATTEMPT_WINDOW_SECONDS = env_int("ATTEMPT_WINDOW_SECONDS", 600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -240,7 +267,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 if env_bool("BEHIND_PROXY", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Development prints email to the console; production sends it through an SMTP server.
+# Email (password resets, invites) is printed to the console in development; production
+# sends it through an SMTP server (Django's deploy checks refuse the console there).
 _EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"

@@ -4,13 +4,58 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit import views
+from summit import organise_views, views
+
+reset = {
+    "password_reset": auth_views.PasswordResetView.as_view(),
+    "password_reset_done": auth_views.PasswordResetDoneView.as_view(),
+    "password_reset_confirm": auth_views.PasswordResetConfirmView.as_view(),
+    "password_reset_complete": auth_views.PasswordResetCompleteView.as_view(),
+}
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
+    # Joining and signing in
+    path("join/", account_views.join, name="join"),
+    path("j/<str:code>/", account_views.join_summit, name="join_summit"),
+    path("r/<str:key>/", account_views.return_link, name="return_link"),
+    path("invite/<str:token>/", account_views.accept_invite, name="accept_invite"),
+    path("accounts/login/", account_views.sign_in, name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", reset["password_reset"], name="password_reset"),
+    path("accounts/password-reset/sent/", reset["password_reset_done"], name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        reset["password_reset_confirm"],
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", reset["password_reset_complete"], name="password_reset_complete"),
+    path("demo/", account_views.demo_login, name="demo_login"),
+    # A summit
+    path("summits/new/", organise_views.new_summit, name="new_summit"),
     path("s/<slug:slug>/", views.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", views.pre_reading, name="pre_reading"),
+    path("s/<slug:slug>/return-link/", account_views.new_return_link, name="new_return_link"),
+    path("s/<slug:slug>/people/", organise_views.people_page, name="people"),
+    path(
+        "s/<slug:slug>/people/<int:person_id>/",
+        organise_views.update_person,
+        name="update_person",
+    ),
+    path(
+        "s/<slug:slug>/people/<int:person_id>/remove/",
+        organise_views.remove_person,
+        name="remove_person",
+    ),
+    path("s/<slug:slug>/invites/", account_views.invites, name="invites"),
+    path(
+        "s/<slug:slug>/invites/<int:invite_id>/withdraw/",
+        account_views.withdraw_invite,
+        name="withdraw_invite",
+    ),
+    path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
+    path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
+    path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
     path("breakouts/", include("breakouts.urls")),
-    path("demo/", account_views.demo_login, name="demo_login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

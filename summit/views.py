@@ -9,7 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accounts.access import get_participant_for, signed_in
+from accounts.access import get_participant_for, may_create_summits, signed_in
+from accounts.forms import JoinCodeForm
 from breakouts.models import Breakout
 from summit.models import AgendaItem
 
@@ -18,8 +19,21 @@ from summit.models import AgendaItem
 def home(request: HttpRequest) -> HttpResponse:
     participations = []
     if request.user.is_authenticated:
-        participations = request.user.participations.select_related("summit")
-    return render(request, "summit/home.html", {"participations": participations})
+        participations = request.user.participations.active().select_related("summit")
+    return render(
+        request,
+        "summit/home.html",
+        {
+            "participations": participations,
+            "form": JoinCodeForm(),
+            "may_create": may_create_summits(request.user),
+        },
+    )
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "summit/privacy.html")
 
 
 def now_and_next(

@@ -56,7 +56,7 @@ def test_breakout_pages_signed_out_go_to_sign_in(breakout, name):
     response = Client().get(reverse(name, args=[breakout.pk]))
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("demo_login"))
+    assert response.url.startswith(reverse("login"))
 
 
 def test_console_lists_ideas_members_and_connects_its_socket(breakout, facilitator, attendee):

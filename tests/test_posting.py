@@ -218,5 +218,5 @@ def test_post_idea_signed_out_goes_to_sign_in(breakout):
     response = _post(Client(), breakout, "Who am I")
 
     assert response.status_code == 302
-    assert response.url.startswith(reverse("demo_login"))
+    assert response.url.startswith(reverse("login"))
     assert not Idea.objects.exists()

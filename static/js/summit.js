@@ -56,6 +56,12 @@
     if (slot) slot.hidden = true;
   });
 
+  // A page that arrives with an error summary puts focus on it, as the GOV.UK pattern asks.
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+
   // After a form is swapped in, put focus where a keyboard or screen reader user needs it:
   // on the error summary when something is wrong, otherwise back in the first field.
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from accounts.models import Participant
-from breakouts.demo import setup_demo
+from breakouts.demo import DEMO_PASSWORD, setup_demo
 from summit.services import load_place_summit
 
 
@@ -24,16 +24,22 @@ class Command(BaseCommand):
             self.stdout.write(self._how_to_sign_in(summit, breakouts[0], url.rstrip("/")))
 
     def _how_to_sign_in(self, summit, breakout, url: str) -> str:
-        organiser = summit.participants.filter(role=Participant.Role.ORGANISER, user__is_demo=True)
+        organiser = (
+            summit.participants.filter(role=Participant.Role.ORGANISER, user__is_demo=True)
+            .select_related("user")
+            .first()
+        )
+        facilitator = breakout.facilitators.select_related("user").first()
         lines = [
             "",
             f"Summit is running at {url}/",
-            f"Sign in as any role from the demo page, {url}/demo/ (no password needed):",
-            f"  Organiser:   {organiser.first().display_name} (every breakout and its console)",
-            f"  Facilitator: {breakout.facilitators.first().display_name} "
-            f"(console: {url}/breakouts/{breakout.pk}/console/)",
-            f"  Attendee:    {breakout.members.order_by('display_name').first().display_name} "
-            f"(breakout: {url}/breakouts/{breakout.pk}/)",
+            f"  Organiser:   sign in at {url}/accounts/login/ as {organiser.user.email}",
+            f"               with the password {DEMO_PASSWORD} (people, invites, join code)",
+            f"  Facilitator: sign in as {facilitator.user.email}, same password",
+            f"               (console: {url}/breakouts/{breakout.pk}/console/)",
+            f"  Attendee:    join at {url}/j/{summit.join_code}/ or type the code "
+            f"{summit.join_code} at {url}/",
+            f"Or enter as any demo person without a password at {url}/demo/",
             "Use a private window for a second person to watch ideas arrive live.",
             "Stop the server with Ctrl+C.",
             "",

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+
+from accounts.models import Invite, Sector, User
+from summit.forms import plain_text_field
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=20,
+        strip=True,
+        help_text="The 6 letters and numbers on the screen or in your invitation, like K7QM2X.",
+        error_messages={
+            "required": "Enter the join code",
+            "max_length": "A join code is 6 letters and numbers, like K7QM2X",
+        },
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class JoinForm(forms.Form):
+    """What an attendee tells the summit about themselves."""
+
+    NAMED, ANONYMOUS = "named", "anonymous"
+
+    display_name = plain_text_field(
+        "Name",
+        80,
+        help_text="As you would like other people in your group to see it.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    organisation = plain_text_field(
+        "Organisation",
+        120,
+        required=False,
+        help_text="Optional. Leave this empty if you are taking part as a resident.",
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    sector = forms.ChoiceField(
+        label="Which sector are you here from?",
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the sector you are here from",
+            "invalid_choice": "Select one of the sectors listed",
+        },
+    )
+    attribution = forms.ChoiceField(
+        label="How may the summit record name you?",
+        choices=[
+            (NAMED, "Name me with my organisation"),
+            (ANONYMOUS, "Keep me anonymous: show only my sector"),
+        ],
+        widget=forms.RadioSelect,
+        help_text="Anonymous contributions still count; nobody else sees who made them.",
+        error_messages={
+            "required": "Select how the record may name you",
+            "invalid_choice": "Select one of the options listed",
+        },
+    )
+    join_token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired. Fill it in again",
+            "invalid": "This form has expired. Fill it in again",
+        },
+    )
+
+    def __init__(self, *args, allow_anonymous: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not allow_anonymous:
+            del self.fields["attribution"]
+
+    @property
+    def anonymous(self) -> bool:
+        return self.cleaned_data.get("attribution") == self.ANONYMOUS
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=200,
+        strip=False,
+        error_messages={"required": "Enter your password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        self.user = authenticate(
+            self.request, username=cleaned["email"], password=cleaned["password"]
+        )
+        if self.user is None:
+            # The same words whether the email is unknown or the password wrong.
+            raise forms.ValidationError("Enter a correct email address and password")
+        return cleaned
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        help_text="The invitation link is sent here. It works once, for 7 days.",
+        error_messages={
+            "required": "Enter the email address to send the invitation to",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(
+        label="Invite them as",
+        choices=Invite.ROLES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the role to invite them as",
+            "invalid_choice": "Select one of the roles listed",
+        },
+    )
+
+
+class StaffDetailsForm(forms.Form):
+    """Who a newly invited facilitator or organiser is, and a password for signing in."""
+
+    first_name = plain_text_field(
+        "First name", 60, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = plain_text_field(
+        "Last name", 60, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    organisation = plain_text_field(
+        "Organisation",
+        120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    sector = forms.ChoiceField(
+        label="Sector",
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select your sector",
+            "invalid_choice": "Select one of the sectors listed",
+        },
+    )
+    password = forms.CharField(
+        label="Create a password",
+        max_length=200,
+        strip=False,
+        help_text="At least 12 characters. A few unrelated words make a strong one.",
+        error_messages={"required": "Create a password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        # The validators compare the password with the person's own name and email.
+        user = User(
+            email=self.email,
+            first_name=self.data.get("first_name", ""),
+            last_name=self.data.get("last_name", ""),
+        )
+        password_validation.validate_password(password, user)
+        return password

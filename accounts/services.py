@@ -1,0 +1,209 @@
+"""Every change to who is in a summit: joining, return links and invites."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import Invite, Participant, User, hash_secret, new_secret
+from accounts.signals import participant_joined
+from summit.models import Summit
+
+INVITE_LIFETIME = dt.timedelta(days=7)
+
+
+class Refused(Exception):
+    """A request the summit's rules do not allow; the message is for the person."""
+
+
+def find_summit_by_code(code: str) -> Summit | None:
+    """The summit with this join code, typed in any case and with stray spaces or dashes."""
+    cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+    if not cleaned:
+        return None
+    return Summit.objects.filter(join_code=cleaned).first()
+
+
+def join_summit(
+    *,
+    summit: Summit,
+    user: User | None,
+    join_token: uuid.UUID,
+    display_name: str,
+    organisation: str,
+    sector: str,
+    anonymous: bool,
+) -> tuple[Participant, bool]:
+    """Make the person an attendee of the summit, once.
+
+    ``user`` is the signed-in user, if any; without one, a passwordless user is made. A
+    resubmitted form carries the same ``join_token`` and gets the participant made the first
+    time, and a user already in the summit gets their participation back: never a second one.
+    Returns ``(participant, created)``. Raises ``Refused`` when the summit cannot be joined now.
+    Side effects: ``participant_joined`` is sent inside the transaction (breakouts place the
+    new attendee in a group).
+    """
+    existing = Participant.objects.filter(summit=summit, join_token=join_token).first()
+    if existing is None and user is not None:
+        existing = Participant.objects.filter(summit=summit, user=user).first()
+    if existing is not None:
+        if existing.removed_at is not None:
+            raise Refused("You have been removed from this summit. Ask an organiser for help.")
+        return existing, False
+    refusal = summit.joining_refusal(timezone.now())
+    if refusal:
+        raise Refused(refusal)
+    try:
+        with transaction.atomic():
+            if user is None:
+                user = User(username=f"attendee-{uuid.uuid4().hex[:16]}")
+                user.set_unusable_password()
+                user.save()
+            participant = Participant.objects.create(
+                user=user,
+                summit=summit,
+                role=Participant.Role.ATTENDEE,
+                display_name=display_name,
+                organisation=organisation,
+                sector=sector,
+                anonymous=anonymous and summit.allow_anonymous,
+                join_token=join_token,
+            )
+            participant_joined.send(sender=Participant, participant=participant)
+    except IntegrityError:
+        # The same form, sent twice at once: the other request made the participant.
+        return Participant.objects.get(summit=summit, join_token=join_token), False
+    return participant, True
+
+
+def make_return_link_key(participant: Participant) -> str:
+    """A new secret for the person's return link; any earlier link stops working.
+
+    Side effects: stores the secret's hash.
+    """
+    key = new_secret()
+    participant.return_key_hash = hash_secret(key)
+    participant.save(update_fields=["return_key_hash"])
+    return key
+
+
+def participant_for_return_key(key: str) -> Participant | None:
+    if not key or len(key) > 100:
+        return None
+    return (
+        Participant.objects.active()
+        .select_related("user", "summit")
+        .filter(return_key_hash=hash_secret(key))
+        .first()
+    )
+
+
+def invite(
+    *, summit: Summit, by: Participant, email: str, role: str, accept_url_for
+) -> tuple[Invite, str]:
+    """A single-use invite to the summit in ``role``, emailed to ``email``.
+
+    ``accept_url_for(token)`` gives the absolute link to put in the email. Returns the invite
+    and its token (shown once to the organiser, who may pass it on another way). Side effects:
+    after commit, the email is sent.
+    """
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        record = Invite.objects.create(
+            summit=summit,
+            email=email,
+            role=role,
+            token_hash=hash_secret(token),
+            created_by=by,
+            expires_at=timezone.now() + INVITE_LIFETIME,
+        )
+        transaction.on_commit(
+            partial(_send_invite, record, accept_url_for(token), by.display_name), robust=True
+        )
+    return record, token
+
+
+def _send_invite(record: Invite, url: str, inviter: str) -> None:
+    context = {"invite": record, "url": url, "inviter": inviter}
+    send_mail(
+        subject=f"Invitation to {record.summit.title} as {record.get_role_display().lower()}",
+        message=render_to_string("accounts/email/invite.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[record.email],
+    )
+
+
+def open_invite(token: str) -> Invite | None:
+    """The invite behind a link, if it can still be used; ``None`` for any other link."""
+    if not token or len(token) > 100:
+        return None
+    record = Invite.objects.select_related("summit").filter(token_hash=hash_secret(token)).first()
+    if record is None or record.state(timezone.now()) != "open":
+        return None
+    return record
+
+
+def withdraw_invite(record: Invite) -> None:
+    """Side effects: the invite's link stops working."""
+    Invite.objects.filter(pk=record.pk, used_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def accept_invite(
+    record: Invite,
+    user: User,
+    *,
+    display_name: str = "",
+    organisation: str = "",
+    sector: str = "",
+) -> Participant:
+    """Give ``user`` the invite's role in its summit, and use the invite up.
+
+    A person already in the summit keeps their details and gains the role (an organiser is
+    never lowered by an invite). Raises ``Refused`` when the invite was used or withdrawn
+    meanwhile. Side effects: database writes only.
+    """
+    with transaction.atomic():
+        claimed = Invite.objects.filter(
+            pk=record.pk,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).update(used_at=timezone.now())
+        if not claimed:
+            raise Refused("This invite link is not valid. Ask the organiser for a new one.")
+        participant = Participant.objects.filter(user=user, summit=record.summit).first()
+        if participant is None:
+            participant = Participant.objects.create(
+                user=user,
+                summit=record.summit,
+                role=record.role,
+                display_name=display_name or user.get_full_name() or user.email,
+                organisation=organisation,
+                sector=sector or Participant._meta.get_field("sector").default,
+            )
+        else:
+            if participant.role != Participant.Role.ORGANISER:
+                participant.role = record.role
+            participant.removed_at = None
+            participant.save(update_fields=["role", "removed_at"])
+        Invite.objects.filter(pk=record.pk).update(used_by=participant)
+    return participant
+
+
+def register_staff(*, email: str, password: str, first_name: str, last_name: str) -> User:
+    """A user who signs in with email and password. Side effects: database writes only."""
+    return User.objects.create_user(
+        username=f"staff-{uuid.uuid4().hex[:16]}",
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+    )

@@ -1,0 +1,212 @@
+"""Organisers' pages: the people in a summit, how people join it, and new summits."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.access import get_participant_for, may_create_summits, signed_in
+from accounts.models import Participant, Sector
+from breakouts.models import Breakout
+from breakouts.services import ensure_breakouts
+from summit import people
+from summit.models import Summit
+from summit.organise_forms import JoiningForm, NewSummitForm, PersonForm
+from summit.qr import qr_svg
+from summit.services import create_summit, new_join_code_for
+
+
+def _join_url(request: HttpRequest, summit: Summit) -> str:
+    return request.build_absolute_uri(reverse("join_summit", args=[summit.join_code]))
+
+
+@require_GET
+@signed_in
+def people_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone in the summit, with counts by sector; organisers change roles and groups."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    summit = organiser.summit
+    everyone = list(
+        Participant.objects.active()
+        .filter(summit=summit)
+        .prefetch_related("breakouts", "facilitated_breakouts")
+        .order_by("role", "joined_at", "pk")
+    )
+    breakouts = list(Breakout.objects.filter(summit=summit))
+    counts = dict(
+        Participant.objects.active()
+        .filter(summit=summit)
+        .values_list("sector")
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
+    )
+    by_sector = [(label, counts.get(value, 0)) for value, label in Sector.choices]
+    rows = []
+    for person in everyone:
+        groups = [*person.facilitated_breakouts.all(), *person.breakouts.all()]
+        rows.append({"person": person, "breakout": groups[0] if groups else None})
+    return render(
+        request,
+        "summit/people.html",
+        {
+            "summit": summit,
+            "participant": organiser,
+            "rows": rows,
+            "breakouts": breakouts,
+            "roles": Participant.Role.choices,
+            "by_sector": by_sector,
+            "total": len(everyone),
+        },
+    )
+
+
+def _person_in(organiser: Participant, person_id: int) -> Participant:
+    return get_object_or_404(
+        Participant.objects.active().select_related("summit"),
+        pk=person_id,
+        summit=organiser.summit,
+    )
+
+
+@require_POST
+@signed_in
+def update_person(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
+    organiser = get_participant_for(request.user, slug, organise=True)
+    person = _person_in(organiser, person_id)
+    form = PersonForm(request.POST, summit=organiser.summit)
+    if form.is_valid():
+        try:
+            people.update_participant(
+                person, role=form.cleaned_data["role"], breakout=form.cleaned_data["breakout"]
+            )
+        except people.Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Saved the changes to {person.attribution}.")
+    else:
+        errors = "; ".join(e for field in form for e in field.errors)
+        messages.error(request, f"Nothing was changed for {person.attribution}: {errors}.")
+    return redirect(f"{reverse('people', args=[slug])}#person-{person.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def remove_person(request: HttpRequest, slug: str, person_id: int) -> HttpResponse:
+    """Ask, then remove: the person loses access; their contributions stay in the record."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    person = _person_in(organiser, person_id)
+    if request.method == "POST":
+        try:
+            people.remove_participant(person)
+        except people.Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, f"Removed {person.attribution} from {organiser.summit}.")
+        return redirect("people", slug=slug)
+    return render(
+        request,
+        "summit/remove_person.html",
+        {
+            "summit": organiser.summit,
+            "participant": organiser,
+            "person": person,
+            "idea_count": person.ideas.count(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def joining(request: HttpRequest, slug: str) -> HttpResponse:
+    """The join code, link and QR code, and whether the summit takes people now."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    summit = organiser.summit
+    initial = {
+        "status": summit.status,
+        "joining_closes_at": summit.joining_closes_at,
+        "allow_anonymous": summit.allow_anonymous,
+    }
+    form = JoiningForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for name, value in form.cleaned_data.items():
+            setattr(summit, name, value)
+        summit.save(update_fields=list(form.cleaned_data))
+        messages.success(request, "Saved how people join.")
+        return redirect("joining", slug=slug)
+    url = _join_url(request, summit)
+    return render(
+        request,
+        "summit/joining.html",
+        {"summit": summit, "participant": organiser, "form": form, "url": url, "qr": qr_svg(url)},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@signed_in
+def new_join_code(request: HttpRequest, slug: str) -> HttpResponse:
+    organiser = get_participant_for(request.user, slug, organise=True)
+    code = new_join_code_for(organiser.summit)
+    messages.success(request, f"The new join code is {code}. The old code and link no longer work.")
+    return redirect("joining", slug=slug)
+
+
+@require_GET
+@signed_in
+def join_screen(request: HttpRequest, slug: str) -> HttpResponse:
+    """For the projector: the join code and QR code, large enough to read across a room."""
+    participant = get_participant_for(request.user, slug, facilitate=True)
+    summit = participant.summit
+    url = _join_url(request, summit)
+    return render(
+        request,
+        "summit/join_screen.html",
+        {"summit": summit, "participant": participant, "url": url, "qr": qr_svg(url)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def new_summit(request: HttpRequest) -> HttpResponse:
+    """A new summit, blank or copying the structure of one the organiser runs."""
+    if not may_create_summits(request.user):
+        return render(request, "403.html", status=403)
+    sources = Summit.objects.filter(
+        participants__user=request.user,
+        participants__role=Participant.Role.ORGANISER,
+        participants__removed_at__isnull=True,
+    ).order_by("title")
+    form = NewSummitForm(request.POST or None, sources=sources)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = request.user
+        with transaction.atomic():
+            summit = create_summit(
+                title=data["title"],
+                central_question=data["central_question"],
+                date=data["date"],
+                copy_from=form.source,
+            )
+            ensure_breakouts(summit)
+            Participant.objects.create(
+                user=user,
+                summit=summit,
+                role=Participant.Role.ORGANISER,
+                display_name=user.get_full_name() or user.email or user.get_username(),
+            )
+        messages.success(
+            request,
+            f"{summit.title} is set up and not yet open for joining. Open it when you are ready.",
+        )
+        return redirect("joining", slug=summit.slug)
+    return render(
+        request,
+        "summit/new_summit.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
