@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import Invite, Participant, User, hash_secret, new_secret
+from accounts.models import Invite, Participant, Sector, User, hash_secret, new_secret
 from accounts.signals import participant_joined
 from summit.models import Summit
 
@@ -181,13 +181,18 @@ def accept_invite(
             raise Refused("This invite link is not valid. Ask the organiser for a new one.")
         participant = Participant.objects.filter(user=user, summit=record.summit).first()
         if participant is None:
+            # Someone already known from another summit keeps the details they gave there.
+            earlier = Participant.objects.filter(user=user).order_by("-joined_at").first()
             participant = Participant.objects.create(
                 user=user,
                 summit=record.summit,
                 role=record.role,
-                display_name=display_name or user.get_full_name() or user.email,
-                organisation=organisation,
-                sector=sector or Participant._meta.get_field("sector").default,
+                display_name=display_name
+                or user.get_full_name()
+                or (earlier and earlier.display_name)
+                or user.email.partition("@")[0],
+                organisation=organisation or (earlier.organisation if earlier else ""),
+                sector=sector or (earlier.sector if earlier else Sector.OTHER),
             )
         else:
             if participant.role != Participant.Role.ORGANISER:

@@ -50,9 +50,9 @@ def _remembered_participant(request: HttpRequest, summit_id: int) -> Participant
         )
     except (KeyError, signing.BadSignature):
         return None
+    # Removed people are found too, so that signing out does not get round the removal.
     return (
-        Participant.objects.active()
-        .select_related("user")
+        Participant.objects.select_related("user")
         .filter(pk=int(pk) if pk.isdigit() else 0, summit_id=summit_id)
         .first()
     )

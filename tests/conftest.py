@@ -3,6 +3,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Participant, Sector, User
@@ -39,6 +41,34 @@ def client_for(participant: Participant) -> Client:
     client = Client()
     client.force_login(participant.user)
     return client
+
+
+def session_cookie(participant: Participant) -> bytes:
+    """A Cookie header value signing a WebSocket in as the participant."""
+    name = settings.SESSION_COOKIE_NAME
+    return f"{name}={client_for(participant).cookies[name].value}".encode()
+
+
+async def socket_for(path: str, participant: Participant | None = None, *, origin=None):
+    """A WebSocket test client for ``path``, from the app's own origin unless told otherwise,
+    signed in as ``participant`` if given. Call ``connect()`` on it, and ``disconnect()``."""
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from summit.asgi import application
+
+    headers = [(b"origin", origin or b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
+    if participant is not None:
+        headers.append((b"cookie", await sync_to_async(session_cookie)(participant)))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_attempt_counts():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

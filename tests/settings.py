@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from summit.settings import *  # noqa: F403
 from summit.settings import BASE_DIR, DATABASES, STORAGES
 
@@ -17,7 +19,9 @@ DEMO_LOGIN = True
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so the browser tests' server process sees the same test database.
-    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / ".test-db.sqlite3"}
+    # SUMMIT_TEST_DB lets separate test runs on one checkout use separate files.
+    test_db = os.environ.get("SUMMIT_TEST_DB", ".test-db.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / test_db}
 else:
     # Connections opened by the consumers' worker threads must close so the test database can
     # be dropped at the end of the run.

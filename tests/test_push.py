@@ -5,30 +5,19 @@ import uuid
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
 from breakouts import services
 from breakouts.models import Idea
-from summit.asgi import application
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
-from tests.conftest import client_for
+from tests.conftest import client_for, socket_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _cookie_for(participant) -> bytes:
-    name = settings.SESSION_COOKIE_NAME
-    return f"{name}={client_for(participant).cookies[name].value}".encode()
-
-
-async def _socket(breakout_id: int, participant=None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
-    if participant is not None:
-        headers.append((b"cookie", await sync_to_async(_cookie_for)(participant)))
-    return WebsocketCommunicator(application, f"/ws/breakouts/{breakout_id}/", headers=headers)
+async def _socket(breakout_id: int, participant=None):
+    return await socket_for(f"/ws/breakouts/{breakout_id}/", participant)
 
 
 def _post_over_http(participant, breakout, text: str) -> int:
@@ -152,11 +141,8 @@ async def test_socket_missing_breakout_is_refused(breakout, attendee):
 
 
 async def test_socket_from_another_origin_is_refused(breakout, facilitator):
-    cookie = await sync_to_async(_cookie_for)(facilitator)
-    socket = WebsocketCommunicator(
-        application,
-        f"/ws/breakouts/{breakout.pk}/",
-        headers=[(b"origin", b"https://evil.example"), (b"cookie", cookie)],
+    socket = await socket_for(
+        f"/ws/breakouts/{breakout.pk}/", facilitator, origin=b"https://evil.example"
     )
 
     connected, _ = await socket.connect()

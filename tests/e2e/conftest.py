@@ -122,6 +122,18 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def serious_violations(page) -> list[str]:
+    """What axe-core finds on the page that is serious or critical for WCAG."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -148,7 +160,7 @@ def page_for(browser, live_url, transactional_db):
     def open_page(participant, path: str, base_url: str = live_url):
         session = SessionStore()
         session[SESSION_KEY] = str(participant.user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
         session.create()
         context = browser.new_context(base_url=base_url)

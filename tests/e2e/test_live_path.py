@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -13,6 +12,7 @@ from breakouts.models import Idea
 from breakouts.services import ensure_breakouts
 from summit.services import load_place_summit
 from tests.conftest import make_participant
+from tests.e2e.conftest import serious_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -26,15 +26,6 @@ def room(transactional_db):
     breakout.members.add(attendee)
     breakout.facilitators.add(facilitator)
     return breakout, attendee, facilitator
-
-
-def _serious(page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_attendee_post_appears_on_facilitator_console_without_reload(room, page_for):
@@ -144,8 +135,8 @@ def test_pages_have_no_serious_accessibility_violations(room, page_for):
     expect(console.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
     expect(phone.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
 
-    assert _serious(console) == []
-    assert _serious(phone) == []
+    assert serious_violations(console) == []
+    assert serious_violations(phone) == []
     phone.get_by_role("button", name="Post idea").click()
     expect(phone.locator(".error-summary")).to_be_visible()
-    assert _serious(phone) == []
+    assert serious_violations(phone) == []

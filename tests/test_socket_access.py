@@ -1,0 +1,86 @@
+"""Every WebSocket route, opened by every kind of person; and what each socket may hear.
+
+A new route must be added to ``CASES`` or the first test fails.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+
+from breakouts import services
+from summit.live import CLOSE_FORBIDDEN
+from summit.routing import websocket_urlpatterns
+from tests.conftest import socket_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WHO = ["anonymous", "outsider", "other_member", "attendee", "facilitator", "organiser"]
+
+# route: (path from the context, who may connect, in the order of WHO)
+CASES = {
+    "ws/breakouts/<int:breakout_id>/": (
+        lambda c: f"/ws/breakouts/{c['breakout'].pk}/",
+        (False, False, False, True, True, True),
+    ),
+}
+
+
+def test_every_socket_route_is_in_the_access_table():
+    assert {str(route.pattern) for route in websocket_urlpatterns} == set(CASES)
+
+
+@pytest.fixture
+def ctx(breakout, attendee, facilitator, organiser, other_member, outsider):
+    return {
+        "breakout": breakout,
+        "attendee": attendee,
+        "facilitator": facilitator,
+        "organiser": organiser,
+        "other_member": other_member,
+        "outsider": outsider,
+    }
+
+
+@pytest.mark.parametrize("route", sorted(CASES))
+@pytest.mark.parametrize("who", WHO)
+async def test_socket_route_admits_only_those_allowed(ctx, route, who):
+    path_for, allowed = CASES[route]
+    socket = await socket_for(path_for(ctx), None if who == "anonymous" else ctx[who])
+
+    connected, code = await socket.connect()
+
+    assert connected is allowed[WHO.index(who)], f"{route} as {who}"
+    if not connected:
+        assert code == CLOSE_FORBIDDEN
+    await socket.disconnect()
+
+
+def _post(breakout, author, text: str) -> None:
+    services.post_idea(breakout=breakout, author=author, text=text, client_token=uuid.uuid4())
+
+
+async def test_socket_hears_nothing_of_other_groups_or_summits(
+    breakout, other_breakout, attendee, facilitator, other_member, outsider
+):
+    member = await socket_for(f"/ws/breakouts/{breakout.pk}/", attendee)
+    steering = await socket_for(f"/ws/breakouts/{breakout.pk}/", facilitator)
+    assert (await member.connect())[0]
+    assert (await steering.connect())[0]
+    elsewhere = await sync_to_async(lambda: outsider.breakouts.get())()
+
+    await sync_to_async(_post)(other_breakout, other_member, "Other group's idea")
+    await sync_to_async(_post)(elsewhere, outsider, "Other summit's idea")
+    await get_channel_layer().group_send(
+        services.breakout_group(breakout.pk, services.FACILITATORS),
+        {"type": "push.html", "html": "<p>For facilitators only</p>"},
+    )
+
+    assert await steering.receive_from(timeout=3) == "<p>For facilitators only</p>"
+    assert await steering.receive_nothing(timeout=0.3)
+    assert await member.receive_nothing(timeout=0.3)
+    await member.disconnect()
+    await steering.disconnect()
