@@ -48,3 +48,14 @@ def get_breakout_for(user, breakout_id: int, *, facilitate: bool = False) -> Bre
     if not can_facilitate and not breakout.members.filter(pk=participant.pk).exists():
         raise PermissionDenied
     return BreakoutAccess(breakout, participant, can_facilitate)
+
+
+def get_breakout_by_screen_key(key: str) -> Breakout | None:
+    """The breakout whose big-screen link this is; ``None`` for any other string."""
+    if not key or len(key) > 64:
+        return None
+    return (
+        Breakout.objects.select_related("summit", "subtheme", "current_prompt")
+        .filter(screen_key=key)
+        .first()
+    )

@@ -2,21 +2,33 @@ from __future__ import annotations
 
 from django import forms
 
-from breakouts.models import IDEA_MAX_LENGTH
+from accounts.models import Sector
+from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome, Rating
+
+EXPIRED = "This form has expired. Reload the page and try again"
+
+
+def _token() -> forms.UUIDField:
+    return forms.UUIDField(error_messages={"required": EXPIRED, "invalid": EXPIRED})
+
+
+def _text(label: str, max_length: int, noun: str, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        strip=True,
+        error_messages={
+            "required": f"Enter your {noun}",
+            "max_length": (
+                f"Your {noun} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+            ),
+        },
+        **kwargs,
+    )
 
 
 class IdeaForm(forms.Form):
-    text = forms.CharField(
-        label="Your idea",
-        max_length=IDEA_MAX_LENGTH,
-        strip=True,
-        error_messages={
-            "required": "Enter your idea",
-            "max_length": (
-                "Your idea must be %(limit_value)d characters or fewer (it has %(show_value)d)"
-            ),
-        },
-    )
+    text = _text("Your idea", IDEA_MAX_LENGTH, "idea")
     anonymous = forms.BooleanField(label="Post without my name", required=False)
     client_token = forms.UUIDField(
         error_messages={
@@ -24,3 +36,193 @@ class IdeaForm(forms.Form):
             "invalid": "This form has expired. Post your idea again",
         },
     )
+
+
+class EditIdeaForm(forms.Form):
+    text = _text("Your idea", IDEA_MAX_LENGTH, "idea")
+
+
+class CommentForm(forms.Form):
+    text = _text("Your comment", COMMENT_MAX_LENGTH, "comment")
+    anonymous = forms.BooleanField(required=False)
+    client_token = _token()
+
+
+class DotsForm(forms.Form):
+    dots = forms.IntegerField(
+        min_value=0,
+        max_value=20,
+        error_messages={"invalid": "Choose how many dots", "required": "Choose how many dots"},
+    )
+
+
+class RatingForm(forms.Form):
+    level = forms.TypedChoiceField(
+        choices=Rating.Level.choices,
+        coerce=int,
+        error_messages={
+            "required": "Choose how far you agree",
+            "invalid_choice": "Choose one of the levels of agreement listed",
+        },
+    )
+
+
+def _minutes(required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(
+        label="Timer (minutes)",
+        min_value=1,
+        max_value=180,
+        required=required,
+        error_messages={
+            "invalid": "Enter the timer as a whole number of minutes",
+            "min_value": "A timer runs for 1 to 180 minutes",
+            "max_value": "A timer runs for 1 to 180 minutes",
+            "required": "Enter how many minutes the timer runs for",
+        },
+    )
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(
+        choices=Breakout.Phase.choices,
+        error_messages={"invalid_choice": "Choose one of the phases listed"},
+    )
+    minutes = _minutes()
+
+
+class TimerForm(forms.Form):
+    minutes = _minutes()
+
+
+class PromptForm(forms.Form):
+    prompt = forms.IntegerField(
+        required=False, error_messages={"invalid": "Choose one of the summit’s questions"}
+    )
+
+
+class VotingRulesForm(forms.Form):
+    dot_budget = forms.IntegerField(
+        label="Dots each person has",
+        min_value=1,
+        max_value=20,
+        error_messages={"invalid": "Enter a number of dots", "required": "Enter a number of dots"},
+    )
+    max_dots_per_idea = forms.IntegerField(
+        label="Most dots on one idea",
+        min_value=1,
+        max_value=20,
+        error_messages={"invalid": "Enter a number of dots", "required": "Enter a number of dots"},
+    )
+    vote_display = forms.ChoiceField(
+        label="Vote totals",
+        choices=Breakout.VoteDisplay.choices,
+        error_messages={"invalid_choice": "Choose when vote totals are shown"},
+    )
+
+
+class HideForm(forms.Form):
+    reason = forms.CharField(
+        max_length=200,
+        strip=True,
+        error_messages={
+            "required": "Give a reason for hiding the idea: the record shows it",
+            "max_length": "The reason must be 200 characters or fewer",
+        },
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "Enter the number of the idea to merge into",
+            "invalid": "Enter the number of the idea to merge into, like 12",
+            "min_value": "Enter the number of the idea to merge into, like 12",
+        },
+    )
+
+
+class ClusterForm(forms.Form):
+    name = forms.CharField(
+        max_length=120,
+        strip=True,
+        error_messages={
+            "required": "Enter a name for the cluster",
+            "max_length": "The cluster name must be 120 characters or fewer",
+        },
+    )
+
+
+class ClusterIdeaForm(forms.Form):
+    cluster = forms.IntegerField(
+        required=False, error_messages={"invalid": "Choose one of the clusters listed"}
+    )
+
+
+class SpotlightForm(forms.Form):
+    idea = forms.IntegerField(required=False, error_messages={"invalid": "Choose an idea"})
+
+
+class OnBehalfForm(forms.Form):
+    """An idea typed by a facilitator for someone in the room without a device."""
+
+    text = _text("Their idea", IDEA_MAX_LENGTH, "idea")
+    speaker = forms.CharField(
+        max_length=40,
+        error_messages={"required": "Choose who said it: a member, or a sector"},
+    )
+    client_token = _token()
+
+    def __init__(self, *args, members=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = {str(m.pk): m for m in members}
+
+    def clean_speaker(self) -> tuple[str, object]:
+        value = self.cleaned_data["speaker"]
+        kind, _, key = value.partition(":")
+        if kind == "member" and key in self.members:
+            return ("member", self.members[key])
+        if kind == "sector" and key in Sector.values:
+            return ("sector", key)
+        raise forms.ValidationError("Choose who said it: a member of the group, or a sector")
+
+
+class OutcomeForm(forms.Form):
+    proposal = forms.CharField(
+        label="What the group proposes",
+        max_length=1000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Enter what the group proposes",
+            "max_length": "The proposal must be 1000 characters or fewer",
+        },
+    )
+    who_should_act = forms.CharField(
+        label="Who should act",
+        max_length=300,
+        strip=True,
+        error_messages={
+            "required": "Enter who should act on it",
+            "max_length": "Who should act must be 300 characters or fewer",
+        },
+    )
+    horizon = forms.ChoiceField(
+        label="When",
+        choices=Outcome.Horizon.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose now or longer term",
+            "invalid_choice": "Choose now or longer term",
+        },
+    )
+    ideas = forms.TypedMultipleChoiceField(
+        label="The ideas it draws on",
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": "Choose ideas from this group’s wall"},
+    )
+
+    def __init__(self, *args, idea_choices=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ideas"].choices = idea_choices

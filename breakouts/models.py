@@ -1,13 +1,21 @@
-"""Breakout groups and what their members contribute."""
+"""Breakout groups and what their members contribute: ideas, comments, dots, clusters and
+the outcomes they agree."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 
-from accounts.models import Participant
+from accounts.models import Participant, Sector
 from summit.models import Prompt, Subtheme, Summit
 
 IDEA_MAX_LENGTH = 500
+COMMENT_MAX_LENGTH = 300
+
+
+def new_screen_key() -> str:
+    return secrets.token_urlsafe(18)
 
 
 class Breakout(models.Model):
@@ -18,6 +26,10 @@ class Breakout(models.Model):
         VOTE = "vote", "Vote"
         AGREE = "agree", "Agree outcomes"
         CLOSED = "closed", "Closed"
+
+    class VoteDisplay(models.TextChoices):
+        AFTER = "after", "Hide totals until the vote closes"
+        LIVE = "live", "Show totals as people vote"
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="breakouts")
     subtheme = models.ForeignKey(Subtheme, on_delete=models.PROTECT, related_name="breakouts")
@@ -30,6 +42,16 @@ class Breakout(models.Model):
         Participant, related_name="facilitated_breakouts", blank=True
     )
     members = models.ManyToManyField(Participant, related_name="breakouts", blank=True)
+    # When the current phase's countdown ends; every screen counts down to it.
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    dot_budget = models.PositiveSmallIntegerField(default=5)
+    max_dots_per_idea = models.PositiveSmallIntegerField(default=3)
+    vote_display = models.CharField(max_length=5, choices=VoteDisplay, default=VoteDisplay.AFTER)
+    spotlight = models.ForeignKey(
+        "Idea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The big screen's read-only link: unguessable, and replaced to revoke it.
+    screen_key = models.CharField(max_length=32, unique=True, default=new_screen_key)
 
     class Meta:
         ordering = ["summit", "subtheme__order", "name"]
@@ -43,6 +65,35 @@ class Breakout(models.Model):
     @property
     def accepts_ideas(self) -> bool:
         return self.phase in {self.Phase.GATHER, self.Phase.BUILD}
+
+    @property
+    def accepts_comments(self) -> bool:
+        return self.phase in {self.Phase.GATHER, self.Phase.BUILD, self.Phase.CLUSTER}
+
+    @property
+    def votes_visible(self) -> bool:
+        """Whether attendees and the big screen see dot totals now."""
+        if self.vote_display == self.VoteDisplay.LIVE:
+            return self.phase in {self.Phase.VOTE, self.Phase.AGREE, self.Phase.CLOSED}
+        return self.phase in {self.Phase.AGREE, self.Phase.CLOSED}
+
+    @property
+    def phase_index(self) -> int:
+        return list(self.Phase.values).index(self.phase)
+
+
+class Cluster(models.Model):
+    """A facilitator's grouping of related ideas."""
+
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="clusters")
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["breakout", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Idea(models.Model):
@@ -60,9 +111,23 @@ class Idea(models.Model):
     text = models.CharField(max_length=IDEA_MAX_LENGTH)
     anonymous = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.VISIBLE)
+    hidden_reason = models.CharField(max_length=200, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_ideas"
+    )
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas"
+    )
+    # Typed by a facilitator for someone speaking in the room without a device.
+    added_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # For a voice in the room known only by sector: the record names the sector alone.
+    spoken_sector = models.CharField(max_length=24, choices=Sector, blank=True)
     # Generated with the form; a retried or double-submitted post carries the same token.
     client_token = models.UUIDField()
     created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -76,6 +141,101 @@ class Idea(models.Model):
 
     @property
     def attribution(self) -> str:
+        if self.spoken_sector:
+            return f"Said in the room ({self.get_spoken_sector_display()})"
         if self.anonymous:
             return f"Anonymous ({self.author.get_sector_display()})"
         return self.author.attribution
+
+
+class Comment(models.Model):
+    """Building on an idea: a question, a clarification, an addition."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="comments")
+    text = models.CharField(max_length=COMMENT_MAX_LENGTH)
+    anonymous = models.BooleanField(default=False)
+    client_token = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "client_token"], name="comment_token_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def attribution(self) -> str:
+        if self.anonymous:
+            return f"Anonymous ({self.author.get_sector_display()})"
+        return self.author.attribution
+
+
+class Vote(models.Model):
+    """One person's dots on one idea."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="votes")
+    dots = models.PositiveSmallIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "voter"], name="vote_once_per_idea"),
+            models.CheckConstraint(condition=models.Q(dots__gt=0), name="vote_has_dots"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dots} on {self.idea_id}"
+
+
+class Outcome(models.Model):
+    """What the group proposes, and the ideas it draws on."""
+
+    class Horizon(models.TextChoices):
+        NOW = "now", "Now"
+        LONGER = "longer", "Longer term"
+
+    breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="outcomes")
+    proposal = models.TextField(max_length=1000)
+    who_should_act = models.CharField(max_length=300)
+    horizon = models.CharField(max_length=6, choices=Horizon, default=Horizon.NOW)
+    ideas = models.ManyToManyField(Idea, related_name="outcomes", blank=True)
+    drafted_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["breakout", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.proposal[:60]
+
+
+class Rating(models.Model):
+    """A member's place on the gradient of agreement with an outcome."""
+
+    class Level(models.IntegerChoices):
+        ENDORSE = 5, "Fully agree"
+        AGREE = 4, "Agree with reservations"
+        ACCEPT = 3, "Can live with it"
+        DISAGREE = 2, "Disagree, but will not block"
+        BLOCK = 1, "Block: I cannot support this"
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="ratings")
+    level = models.PositiveSmallIntegerField(choices=Level)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "rater"], name="rating_once_per_outcome")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_level_display()

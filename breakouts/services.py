@@ -1,29 +1,24 @@
-"""Every change to a breakout: one function each, writing in a transaction, pushing on commit."""
+"""Every change a breakout's members make, and how groups are formed: one function each,
+writing in a transaction and pushing to screens on commit."""
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
+from django.utils import timezone
 
 from accounts.models import Participant
-from breakouts.models import Breakout, Idea
-from summit.live import push
-from summit.models import Summit
-
-MEMBERS = "members"
-FACILITATORS = "facilitators"
+from breakouts import live
+from breakouts.models import Breakout, Comment, Idea
+from summit.models import Subtheme, Summit
 
 
 class Refused(Exception):
     """A request the rules of the breakout do not allow; the message is for the person."""
-
-
-def breakout_group(breakout_id: int, audience: str) -> str:
-    return f"breakout-{breakout_id}-{audience}"
 
 
 def visible_ideas(breakout: Breakout):
@@ -34,6 +29,9 @@ def visible_ideas(breakout: Breakout):
     )
 
 
+# Forming groups
+
+
 def ensure_breakouts(summit: Summit) -> list[Breakout]:
     """One breakout per subtheme, named after it; existing breakouts are left as they are.
 
@@ -41,13 +39,28 @@ def ensure_breakouts(summit: Summit) -> list[Breakout]:
     """
     breakouts = []
     for subtheme in summit.subthemes.all():
-        breakout, _ = Breakout.objects.get_or_create(
-            summit=summit,
-            subtheme=subtheme,
-            defaults={"name": subtheme.title, "current_prompt": subtheme.prompts.first()},
-        )
+        breakout = Breakout.objects.filter(summit=summit, subtheme=subtheme).first()
+        if breakout is None:
+            breakout = Breakout.objects.create(
+                summit=summit,
+                subtheme=subtheme,
+                name=subtheme.title,
+                current_prompt=subtheme.prompts.first(),
+            )
         breakouts.append(breakout)
     return breakouts
+
+
+def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
+    """Another group on a subtheme (any number may work on one). Side effects: a write."""
+    if Breakout.objects.filter(summit_id=subtheme.summit_id, name__iexact=name).exists():
+        raise Refused(f"There is already a breakout called “{name}”")
+    return Breakout.objects.create(
+        summit_id=subtheme.summit_id,
+        subtheme=subtheme,
+        name=name,
+        current_prompt=subtheme.prompts.first(),
+    )
 
 
 def place_new_member(participant: Participant) -> Breakout | None:
@@ -72,6 +85,47 @@ def place_new_member(participant: Participant) -> Breakout | None:
     return breakout
 
 
+def mix_everyone(summit: Summit) -> dict[int, list[Participant]]:
+    """Share every attendee out across the summit's open breakouts so that each sector is
+    spread as evenly as it can be and groups are of even size. Largest sectors are dealt
+    first, so the smaller ones fill the gaps.
+
+    Side effects: database writes; every breakout's screens refresh. Returns the new groups.
+    """
+    breakouts = list(
+        Breakout.objects.filter(summit=summit).exclude(phase=Breakout.Phase.CLOSED).order_by("pk")
+    )
+    if not breakouts:
+        raise Refused("There is no open breakout to put people in")
+    attendees = list(
+        Participant.objects.active().filter(summit=summit, role=Participant.Role.ATTENDEE)
+    )
+    sizes = Counter(a.sector for a in attendees)
+    attendees.sort(key=lambda a: (-sizes[a.sector], a.sector, a.joined_at, a.pk))
+    groups: dict[int, list[Participant]] = {b.pk: [] for b in breakouts}
+    by_sector: dict[int, Counter] = {b.pk: Counter() for b in breakouts}
+    for person in attendees:
+        target = min(
+            breakouts,
+            key=lambda b: (by_sector[b.pk][person.sector], len(groups[b.pk]), b.pk),
+        )
+        groups[target.pk].append(person)
+        by_sector[target.pk][person.sector] += 1
+    through = Breakout.members.through
+    with transaction.atomic():
+        through.objects.filter(breakout__summit=summit, participant__in=attendees).delete()
+        through.objects.bulk_create(
+            through(breakout_id=pk, participant_id=p.pk)
+            for pk, people in groups.items()
+            for p in people
+        )
+        for breakout in breakouts:
+            transaction.on_commit(
+                partial(live.board_changed, breakout, "Groups have been mixed again"), robust=True
+            )
+    return groups
+
+
 def assign(participant: Participant, breakout: Breakout | None) -> None:
     """Make the person's breakout ``breakout`` (or none): a member if they attend, its
     facilitator if they facilitate. Organisers reach every breakout and are not assigned.
@@ -89,6 +143,23 @@ def assign(participant: Participant, breakout: Breakout | None) -> None:
             breakout.members.add(participant)
 
 
+def choose_breakout(participant: Participant, breakout: Breakout) -> None:
+    """An attendee moves themselves, where the summit lets attendees choose.
+
+    Side effects: database writes only.
+    """
+    if not breakout.summit.attendees_choose_breakout:
+        raise Refused("Your organisers place people in groups. Ask a facilitator to move you")
+    if breakout.summit_id != participant.summit_id or not participant.role == "attendee":
+        raise Refused("Only attendees of this summit can choose its groups")
+    if breakout.phase == Breakout.Phase.CLOSED:
+        raise Refused(f"{breakout.name} has finished")
+    assign(participant, breakout)
+
+
+# Ideas
+
+
 def post_idea(
     *,
     breakout: Breakout,
@@ -96,15 +167,22 @@ def post_idea(
     text: str,
     client_token: uuid.UUID,
     anonymous: bool = False,
+    added_by: Participant | None = None,
+    spoken_sector: str = "",
 ) -> tuple[Idea, bool]:
     """Add an idea to the breakout, once per client token.
 
     A retried or double-submitted post carries the token of the first, so it returns the idea
-    already made and ``False`` instead of making another. Raises ``Refused`` outside the phases
-    that take ideas. Side effects: after commit, the idea's card is pushed to the breakout's
-    members and facilitators.
+    already made and ``False`` instead of making another. ``added_by`` is the facilitator who
+    typed it for someone speaking in the room: ``author`` is then that person, or the
+    facilitator with ``spoken_sector`` naming the speaker's sector. Raises ``Refused`` outside
+    the phases that take ideas. Side effects: after commit, the idea's card is pushed to every
+    screen of the breakout.
     """
-    existing = Idea.objects.filter(author=author, client_token=client_token).first()
+    token_holder = added_by or author
+    existing = Idea.objects.filter(
+        Q(author=token_holder) | Q(added_by=token_holder), client_token=client_token
+    ).first()
     if existing is not None:
         return existing, False
     if not breakout.accepts_ideas:
@@ -120,20 +198,85 @@ def post_idea(
                 text=text,
                 anonymous=anonymous and breakout.summit.allow_anonymous,
                 client_token=client_token,
+                added_by=added_by,
+                spoken_sector=spoken_sector,
             )
-            transaction.on_commit(partial(_push_new_idea, idea), robust=True)
+            transaction.on_commit(partial(live.idea_added, idea), robust=True)
     except IntegrityError:
         # A concurrent request with the same token won the race.
         return Idea.objects.get(author=author, client_token=client_token), False
     return idea, True
 
 
-def _push_new_idea(idea: Idea) -> None:
-    fragments = []
-    for audience in (MEMBERS, FACILITATORS):
-        html = render_to_string(
-            "breakouts/ideas.html#idea_push",
-            {"idea": idea, "console": audience == FACILITATORS},
+def _own_idea(idea: Idea, person: Participant) -> Idea:
+    if idea.author_id != person.pk or idea.added_by_id is not None:
+        raise Refused("You can only change ideas you posted yourself")
+    if idea.status != Idea.Status.VISIBLE:
+        raise Refused("This idea can no longer be changed")
+    if not idea.breakout.accepts_ideas:
+        raise Refused("Ideas can only be changed while the group is gathering and building on them")
+    return idea
+
+
+def edit_idea(idea: Idea, person: Participant, text: str) -> Idea:
+    """The author rewords their idea, during gather and build.
+
+    Side effects: after commit, the card is replaced on every screen.
+    """
+    _own_idea(idea, person)
+    if text == idea.text:
+        return idea
+    with transaction.atomic():
+        idea.text = text
+        idea.edited_at = timezone.now()
+        idea.save(update_fields=["text", "edited_at"])
+        transaction.on_commit(partial(live.idea_changed, idea), robust=True)
+    return idea
+
+
+def withdraw_idea(idea: Idea, person: Participant) -> Idea:
+    """The author takes their idea back, during gather and build; the record keeps it,
+    marked withdrawn. Side effects: after commit, the card leaves every screen."""
+    _own_idea(idea, person)
+    with transaction.atomic():
+        idea.status = Idea.Status.WITHDRAWN
+        idea.save(update_fields=["status"])
+        transaction.on_commit(partial(live.idea_changed, idea), robust=True)
+    return idea
+
+
+def comment(
+    *,
+    idea: Idea,
+    author: Participant,
+    text: str,
+    client_token: uuid.UUID,
+    anonymous: bool = False,
+) -> tuple[Comment, bool]:
+    """Build on an idea, once per client token.
+
+    Side effects: after commit, the comment is added under the idea on every screen.
+    """
+    existing = Comment.objects.filter(author=author, client_token=client_token).first()
+    if existing is not None:
+        return existing, False
+    breakout = idea.breakout
+    if not breakout.accepts_comments:
+        raise Refused(
+            f"The group is not taking comments in the “{breakout.get_phase_display()}” phase"
         )
-        fragments.append((breakout_group(idea.breakout_id, audience), html))
-    push(fragments)
+    if idea.status != Idea.Status.VISIBLE:
+        raise Refused("This idea is no longer on the wall")
+    try:
+        with transaction.atomic():
+            made = Comment.objects.create(
+                idea=idea,
+                author=author,
+                text=text,
+                anonymous=anonymous and breakout.summit.allow_anonymous,
+                client_token=client_token,
+            )
+            transaction.on_commit(partial(live.comment_added, made), robust=True)
+    except IntegrityError:
+        return Comment.objects.get(author=author, client_token=client_token), False
+    return made, True

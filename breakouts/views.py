@@ -1,26 +1,82 @@
+"""Members' pages and actions in a breakout, and its big screen."""
+
 from __future__ import annotations
 
 import uuid
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
-from accounts.access import signed_in
-from breakouts import services
-from breakouts.access import BreakoutAccess, get_breakout_for
-from breakouts.forms import IdeaForm
+from accounts.access import get_participant_for, signed_in
+from accounts.models import Sector
+from breakouts import services, voting
+from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_breakout_for
+from breakouts.board import FACILITATORS, MEMBERS, SCREEN, load_board
+from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
+from breakouts.models import Breakout, Idea, Outcome
+from summit.qr import qr_svg
 
 
-def _page_context(access: BreakoutAccess, **extra) -> dict:
+def audience_for(request: HttpRequest, access: BreakoutAccess) -> str:
+    """The console's board for facilitators who ask for it; the members' board otherwise."""
+    asked = request.POST.get("view") or request.GET.get("view")
+    return FACILITATORS if access.can_facilitate and asked == FACILITATORS else MEMBERS
+
+
+def board_context(request: HttpRequest, access: BreakoutAccess, audience: str) -> dict:
     breakout = access.breakout
+    viewer = access.participant if audience == MEMBERS else None
     return {
         "breakout": breakout,
         "summit": breakout.summit,
         "participant": access.participant,
         "can_facilitate": access.can_facilitate,
-        "ideas": services.visible_ideas(breakout),
-        **extra,
+        "board": load_board(breakout, audience, viewer),
+        "now": timezone.now(),
+        "token": uuid.uuid4(),
+    }
+
+
+def board_response(request: HttpRequest, access: BreakoutAccess) -> HttpResponse:
+    """After an action: the asker's board, fresh (their socket brings everyone else's).
+    Without JavaScript, a form's post goes back to the page instead."""
+    audience = audience_for(request, access)
+    if not request.htmx and request.method == "POST":
+        name = "breakouts:console" if audience == FACILITATORS else "breakouts:breakout"
+        return redirect(name, breakout_id=access.breakout.pk)
+    context = board_context(request, access, audience)
+    if audience == FACILITATORS:
+        context.update(console_forms(access))
+    return render(request, "breakouts/board.html#board", context)
+
+
+def refusal(request: HttpRequest, access: BreakoutAccess, message: str) -> HttpResponse:
+    """A refused action: the message where the person is looking, their input untouched."""
+    if not request.htmx:
+        messages.error(request, message)
+        audience = audience_for(request, access)
+        name = "breakouts:console" if audience == FACILITATORS else "breakouts:breakout"
+        return redirect(name, breakout_id=access.breakout.pk)
+    response = render(request, "breakouts/board.html#refusal", {"message": message}, status=422)
+    return reswap(retarget(response, "#board-message"), "innerHTML")
+
+
+def form_refusal(request: HttpRequest, access: BreakoutAccess, form) -> HttpResponse:
+    return refusal(request, access, next(iter(form.errors.values()))[0])
+
+
+def console_forms(access: BreakoutAccess) -> dict:
+    """What the console's controls list: the summit's questions and the group's members."""
+    breakout = access.breakout
+    return {
+        "prompts": list(breakout.summit.prompts.all()),
+        "members": list(breakout.members.filter(removed_at__isnull=True)),
+        "sectors": Sector.choices,
     }
 
 
@@ -28,8 +84,17 @@ def _page_context(access: BreakoutAccess, **extra) -> dict:
 @signed_in
 def breakout_page(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
-    context = _page_context(access, form=IdeaForm(), client_token=uuid.uuid4())
+    context = board_context(request, access, MEMBERS)
+    context.update(form=IdeaForm(), client_token=uuid.uuid4())
     return render(request, "breakouts/breakout.html", context)
+
+
+@require_GET
+@signed_in
+def board(request: HttpRequest, breakout_id: int) -> HttpResponse:
+    """The board, fetched by a screen whenever its socket (re)opens or the board changes."""
+    access = get_breakout_for(request.user, breakout_id)
+    return board_response(request, access)
 
 
 @require_POST
@@ -45,41 +110,162 @@ def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
                 author=access.participant,
                 text=form.cleaned_data["text"],
                 client_token=form.cleaned_data["client_token"],
-                anonymous=form.cleaned_data["anonymous"],
+                anonymous=form.cleaned_data["anonymous"] or access.participant.anonymous,
             )
-        except services.Refused as refusal:
-            form.add_error("text", str(refusal))
+        except services.Refused as refused:
+            form.add_error("text", str(refused))
     if idea is None:
         # Keep what was typed, and the token, so fixing and resending stays one idea.
         token = form.cleaned_data.get("client_token") or uuid.uuid4()
-        context = _page_context(access, form=form, client_token=token)
+        context = board_context(request, access, MEMBERS)
+        context.update(form=form, client_token=token)
         template = (
             "breakouts/breakout.html#idea_form" if request.htmx else "breakouts/breakout.html"
         )
         return render(request, template, context, status=422)
     if not request.htmx:
         return redirect("breakouts:breakout", breakout_id=access.breakout.pk)
-    context = _page_context(access, form=IdeaForm(), client_token=uuid.uuid4(), posted=idea)
+    context = board_context(request, access, MEMBERS)
+    context.update(form=IdeaForm(), client_token=uuid.uuid4(), posted=idea)
     return render(request, "breakouts/breakout.html#idea_form", context)
 
 
-@require_GET
-@signed_in
-def idea_list(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    """The current list, fetched by a screen whenever its socket (re)opens, to catch up."""
-    access = get_breakout_for(request.user, breakout_id)
-    console = access.can_facilitate and request.GET.get("view") == "console"
-    context = _page_context(access, console=console)
-    return render(request, "breakouts/ideas.html#idea_list", context)
-
-
-@require_GET
-@signed_in
-def console(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = get_breakout_for(request.user, breakout_id, facilitate=True)
-    members = access.breakout.members.order_by("display_name")
-    return render(
-        request,
-        "breakouts/console.html",
-        _page_context(access, console=True, members=members),
+def _idea(access: BreakoutAccess, idea_id: int) -> Idea:
+    idea = (
+        Idea.objects.select_related("breakout__summit", "author")
+        .filter(pk=idea_id, breakout=access.breakout)
+        .first()
     )
+    if idea is None:
+        raise Http404("No such idea in this breakout.")
+    return idea
+
+
+@require_POST
+@signed_in
+def edit_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
+    access = get_breakout_for(request.user, breakout_id)
+    idea = _idea(access, idea_id)
+    form = EditIdeaForm(request.POST)
+    if not form.is_valid():
+        return form_refusal(request, access, form)
+    try:
+        services.edit_idea(idea, access.participant, form.cleaned_data["text"])
+    except services.Refused as refused:
+        return refusal(request, access, str(refused))
+    return board_response(request, access)
+
+
+@require_POST
+@signed_in
+def withdraw_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
+    access = get_breakout_for(request.user, breakout_id)
+    try:
+        services.withdraw_idea(_idea(access, idea_id), access.participant)
+    except services.Refused as refused:
+        return refusal(request, access, str(refused))
+    return board_response(request, access)
+
+
+@require_POST
+@signed_in
+def comment(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
+    access = get_breakout_for(request.user, breakout_id)
+    idea = _idea(access, idea_id)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return form_refusal(request, access, form)
+    try:
+        services.comment(
+            idea=idea,
+            author=access.participant,
+            text=form.cleaned_data["text"],
+            client_token=form.cleaned_data["client_token"],
+            anonymous=form.cleaned_data["anonymous"] or access.participant.anonymous,
+        )
+    except services.Refused as refused:
+        return refusal(request, access, str(refused))
+    return board_response(request, access)
+
+
+@require_POST
+@signed_in
+def dots(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
+    access = get_breakout_for(request.user, breakout_id)
+    idea = _idea(access, idea_id)
+    form = DotsForm(request.POST)
+    if not form.is_valid():
+        return form_refusal(request, access, form)
+    try:
+        voting.set_dots(idea, access.participant, form.cleaned_data["dots"])
+    except services.Refused as refused:
+        return refusal(request, access, str(refused))
+    return board_response(request, access)
+
+
+@require_POST
+@signed_in
+def rate(request: HttpRequest, breakout_id: int, outcome_id: int) -> HttpResponse:
+    access = get_breakout_for(request.user, breakout_id)
+    outcome = Outcome.objects.filter(pk=outcome_id, breakout=access.breakout).first()
+    if outcome is None:
+        raise Http404("No such outcome in this breakout.")
+    outcome.breakout = access.breakout
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return form_refusal(request, access, form)
+    try:
+        voting.rate_outcome(outcome, access.participant, form.cleaned_data["level"])
+    except services.Refused as refused:
+        return refusal(request, access, str(refused))
+    return board_response(request, access)
+
+
+@require_POST
+@signed_in
+def choose(request: HttpRequest, breakout_id: int) -> HttpResponse:
+    """An attendee moves to this breakout, where the summit lets them choose."""
+    breakout = Breakout.objects.select_related("summit").filter(pk=breakout_id).first()
+    if breakout is None:
+        raise Http404("No such breakout.")
+    participant = get_participant_for(request.user, breakout.summit.slug)
+    try:
+        services.choose_breakout(participant, breakout)
+    except services.Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("summit_home", slug=breakout.summit.slug)
+    messages.success(request, f"You are now in {breakout.name}.")
+    return redirect("breakouts:breakout", breakout_id=breakout.pk)
+
+
+def _screen_breakout(key: str) -> Breakout:
+    breakout = get_breakout_by_screen_key(key)
+    if breakout is None:
+        raise Http404("No such screen.")
+    return breakout
+
+
+def _screen_context(request: HttpRequest, breakout: Breakout) -> dict:
+    return {
+        "breakout": breakout,
+        "summit": breakout.summit,
+        "board": load_board(breakout, SCREEN),
+        "now": timezone.now(),
+        "screen_key": breakout.screen_key,
+    }
+
+
+@require_GET
+def screen(request: HttpRequest, key: str) -> HttpResponse:
+    """The breakout's big screen: read-only, for a projector, opened by its link alone."""
+    breakout = _screen_breakout(key)
+    context = _screen_context(request, breakout)
+    join_url = request.build_absolute_uri(reverse("join_summit", args=[breakout.summit.join_code]))
+    context.update(join_url=join_url, qr=qr_svg(join_url))
+    return render(request, "breakouts/screen.html", context)
+
+
+@require_GET
+def screen_board(request: HttpRequest, key: str) -> HttpResponse:
+    breakout = _screen_breakout(key)
+    return render(request, "breakouts/board.html#board", _screen_context(request, breakout))

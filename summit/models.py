@@ -35,6 +35,9 @@ class Summit(models.Model):
     allow_anonymous = models.BooleanField(
         default=True, help_text="Whether attendees may post without their name on the record."
     )
+    attendees_choose_breakout = models.BooleanField(
+        default=False, help_text="Whether attendees may move themselves to another breakout."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

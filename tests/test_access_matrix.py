@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts import services as account_services
 from accounts.models import Invite, Participant
+from breakouts import services as breakout_services
+from breakouts.models import Cluster, Outcome
 from tests.conftest import client_for, make_participant
 
 WHO = ["anonymous", "outsider", "attendee", "facilitator", "organiser"]
@@ -23,6 +25,25 @@ PUBLIC = (200, 200, 200, 200, 200)
 MEMBERS = (302, 404, 200, 200, 200)  # anyone in the summit (or the breakout)
 FACILITATORS = (302, 404, 403, 200, 200)
 ORGANISERS = (302, 404, 403, 403, 200)
+
+
+# Breakout actions, sent empty from htmx as the board sends them: members get the refusal;
+# facilitators steer and get their board back. Signed out, htmx gets a 403, not a redirect.
+MEMBER_ACTION = (403, 404, 422, 422, 422)
+STEER_REFUSED = (403, 404, 403, 422, 422)
+STEER_DONE = (403, 404, 403, 200, 200)
+
+
+def _b(c) -> dict:
+    return {"breakout_id": c["breakout"].pk}
+
+
+def _i(c) -> dict:
+    return {"breakout_id": c["breakout"].pk, "idea_id": c["idea"].pk}
+
+
+def _steer(name: str, statuses=STEER_REFUSED, kwargs=_b) -> tuple:
+    return ("htmx", {}, kwargs, statuses)
 
 
 def _invite_token(ctx) -> str:
@@ -101,7 +122,7 @@ CASES = {
     ),
     "join_screen": ("get", None, lambda c: {"slug": c["summit"].slug}, FACILITATORS),
     "breakouts:breakout": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
-    "breakouts:idea_list": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
+    "breakouts:board": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:console": (
         "get",
         None,
@@ -115,6 +136,51 @@ CASES = {
         lambda c: {"breakout_id": c["breakout"].pk},
         (302, 404, 422, 422, 422),
     ),
+    "breakouts:edit_idea": ("htmx", {}, _i, MEMBER_ACTION),
+    "breakouts:withdraw_idea": ("htmx", {}, _i, MEMBER_ACTION),  # not theirs
+    "breakouts:comment": ("htmx", {}, _i, MEMBER_ACTION),
+    "breakouts:dots": ("htmx", {}, _i, MEMBER_ACTION),
+    "breakouts:rate": (
+        "htmx",
+        {},
+        lambda c: {"breakout_id": c["breakout"].pk, "outcome_id": c["outcome"].pk},
+        MEMBER_ACTION,
+    ),
+    # Choosing a group is refused (this summit places people) with a message on the page.
+    "breakouts:choose": ("post", {}, _b, (302, 404, 302, 302, 302)),
+    # The big screen needs only its unguessable link.
+    "breakouts:screen": ("get", None, lambda c: {"key": c["breakout"].screen_key}, PUBLIC),
+    "breakouts:screen_board": (
+        "get",
+        None,
+        lambda c: {"key": c["breakout"].screen_key},
+        PUBLIC,
+    ),
+    "breakouts:phase": _steer("phase"),
+    "breakouts:timer": _steer("timer", STEER_DONE),  # empty stops the timer
+    "breakouts:prompt": _steer("prompt", STEER_DONE),  # empty clears the question
+    "breakouts:voting_rules": _steer("voting_rules"),
+    "breakouts:hide": _steer("hide", kwargs=_i),
+    "breakouts:restore": _steer("restore", kwargs=_i),  # not hidden
+    "breakouts:merge": _steer("merge", kwargs=_i),
+    "breakouts:cluster_idea": _steer("cluster_idea", STEER_DONE, kwargs=_i),
+    "breakouts:add_cluster": _steer("add_cluster"),
+    "breakouts:rename_cluster": _steer(
+        "rename_cluster", kwargs=lambda c: {**_b(c), "cluster_id": c["cluster"].pk}
+    ),
+    "breakouts:remove_cluster": _steer(
+        "remove_cluster", kwargs=lambda c: {**_b(c), "cluster_id": 999999}
+    ),
+    "breakouts:spotlight": _steer("spotlight", STEER_DONE),  # empty turns it off
+    "breakouts:on_behalf": _steer("on_behalf"),
+    "breakouts:add_outcome": _steer("add_outcome"),
+    "breakouts:edit_outcome": _steer(
+        "edit_outcome", kwargs=lambda c: {**_b(c), "outcome_id": c["outcome"].pk}
+    ),
+    "breakouts:delete_outcome": _steer(
+        "delete_outcome", kwargs=lambda c: {**_b(c), "outcome_id": c["outcome"].pk}
+    ),
+    "breakouts:new_screen_link": _steer("new_screen_link", STEER_DONE),
 }
 
 
@@ -138,7 +204,15 @@ def test_every_url_pattern_is_in_the_access_table():
 def ctx(breakout, attendee, facilitator, organiser, outsider):
     someone = make_participant(breakout.summit, name="Sam Someone")
     breakout.members.add(someone)
+    idea, _ = breakout_services.post_idea(
+        breakout=breakout, author=someone, text="An idea", client_token=uuid.uuid4()
+    )
     return {
+        "idea": idea,
+        "cluster": Cluster.objects.create(breakout=breakout, name="Money"),
+        "outcome": Outcome.objects.create(
+            breakout=breakout, proposal="Pool budgets", who_should_act="Councils"
+        ),
         "summit": breakout.summit,
         "breakout": breakout,
         "attendee": attendee,
@@ -158,7 +232,12 @@ def test_url_answers_each_kind_of_person(ctx, name, who):
     client = Client() if who == "anonymous" else client_for(ctx[who])
     url = reverse(name, kwargs=kwargs(ctx))
 
-    response = getattr(client, method)(url, data) if data is not None else client.get(url)
+    if method == "htmx":
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+    elif data is not None:
+        response = getattr(client, method)(url, data)
+    else:
+        response = client.get(url)
 
     assert response.status_code == expected, f"{method.upper()} {url} as {who}"
     body = response.content.decode()

@@ -48,10 +48,10 @@ def test_anonymous_attendee_is_named_in_no_page_others_receive(
     summit = breakout.summit
     pages = [
         (attendee, reverse("breakouts:breakout", args=[breakout.pk])),
-        (attendee, reverse("breakouts:idea_list", args=[breakout.pk])),
+        (attendee, reverse("breakouts:board", args=[breakout.pk])),
         (attendee, reverse("summit_home", args=[summit.slug])),
         (facilitator, reverse("breakouts:console", args=[breakout.pk])),
-        (facilitator, reverse("breakouts:idea_list", args=[breakout.pk]) + "?view=console"),
+        (facilitator, reverse("breakouts:board", args=[breakout.pk]) + "?view=facilitators"),
         (organiser, reverse("breakouts:console", args=[breakout.pk])),
         (organiser, reverse("people", args=[summit.slug])),
         (organiser, reverse("remove_person", args=[summit.slug, quiet.pk])),

@@ -29,11 +29,11 @@ ROLE_MATRIX = [
     ("breakouts:console", "organiser", 200),
     ("breakouts:console", "other_member", 403),
     ("breakouts:console", "outsider", 404),
-    ("breakouts:idea_list", "attendee", 200),
-    ("breakouts:idea_list", "facilitator", 200),
-    ("breakouts:idea_list", "organiser", 200),
-    ("breakouts:idea_list", "other_member", 403),
-    ("breakouts:idea_list", "outsider", 404),
+    ("breakouts:board", "attendee", 200),
+    ("breakouts:board", "facilitator", 200),
+    ("breakouts:board", "organiser", 200),
+    ("breakouts:board", "other_member", 403),
+    ("breakouts:board", "outsider", 404),
 ]
 
 
@@ -51,7 +51,7 @@ def test_breakout_pages_by_role(request, breakout, name, who, status):
         assert "Idea 1" not in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["breakouts:breakout", "breakouts:console", "breakouts:idea_list"])
+@pytest.mark.parametrize("name", ["breakouts:breakout", "breakouts:console", "breakouts:board"])
 def test_breakout_pages_signed_out_go_to_sign_in(breakout, name):
     response = Client().get(reverse(name, args=[breakout.pk]))
 
@@ -66,7 +66,7 @@ def test_console_lists_ideas_members_and_connects_its_socket(breakout, facilitat
     html = html.decode()
 
     assert f'ws-connect="/ws/breakouts/{breakout.pk}/"' in html
-    assert 'hx-trigger="htmx:wsOpen from:body"' in html
+    assert 'hx-trigger="htmx:wsOpen from:body, summit:refresh from:body"' in html
     assert html.count('class="idea"') == 3
     assert "Aisha Rahman" in html
     assert "Members (1)" in html
@@ -86,7 +86,7 @@ def test_idea_list_hides_withdrawn_and_hidden_ideas(breakout, attendee):
     _ideas(breakout, attendee, 2)
     Idea.objects.filter(text="Idea 0").update(status=Idea.Status.HIDDEN)
 
-    html = client_for(attendee).get(reverse("breakouts:idea_list", args=[breakout.pk])).content
+    html = client_for(attendee).get(reverse("breakouts:board", args=[breakout.pk])).content
 
     assert b"Idea 1" in html
     assert b"Idea 0" not in html
@@ -101,7 +101,7 @@ def test_console_queries_do_not_grow_with_ideas(
     _ideas(breakout, attendee, count)
     client = client_for(facilitator)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("breakouts:console", args=[breakout.pk]))
 
     assert response.content.decode().count('class="idea"') == count
@@ -114,8 +114,8 @@ def test_idea_list_queries_do_not_grow_with_ideas(
     _ideas(breakout, attendee, count)
     client = client_for(attendee)
 
-    with django_assert_max_num_queries(7):
-        response = client.get(reverse("breakouts:idea_list", args=[breakout.pk]))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("breakouts:board", args=[breakout.pk]))
 
     assert response.content.decode().count('class="idea"') == count
 

@@ -12,6 +12,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
 from breakouts import services
+from breakouts.board import FACILITATORS, breakout_group
 from summit.live import CLOSE_FORBIDDEN
 from summit.routing import websocket_urlpatterns
 from tests.conftest import socket_for
@@ -25,6 +26,11 @@ CASES = {
     "ws/breakouts/<int:breakout_id>/": (
         lambda c: f"/ws/breakouts/{c['breakout'].pk}/",
         (False, False, False, True, True, True),
+    ),
+    # The big screen: its unguessable link is the permission, whoever holds it.
+    "ws/screens/breakouts/<str:key>/": (
+        lambda c: f"/ws/screens/breakouts/{c['breakout'].screen_key}/",
+        (True, True, True, True, True, True),
     ),
 }
 
@@ -75,7 +81,7 @@ async def test_socket_hears_nothing_of_other_groups_or_summits(
     await sync_to_async(_post)(other_breakout, other_member, "Other group's idea")
     await sync_to_async(_post)(elsewhere, outsider, "Other summit's idea")
     await get_channel_layer().group_send(
-        services.breakout_group(breakout.pk, services.FACILITATORS),
+        breakout_group(breakout.pk, FACILITATORS),
         {"type": "push.html", "html": "<p>For facilitators only</p>"},
     )
 

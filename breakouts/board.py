@@ -1,0 +1,164 @@
+"""What a breakout's screens show, loaded in a fixed number of queries however many ideas."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, Sum
+
+from accounts.models import Participant
+from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
+
+MEMBERS = "members"
+FACILITATORS = "facilitators"
+SCREEN = "screen"
+AUDIENCES = (MEMBERS, FACILITATORS, SCREEN)
+
+
+def breakout_group(breakout_id: int, audience: str) -> str:
+    return f"breakout-{breakout_id}-{audience}"
+
+
+def ideas_for(breakout: Breakout, audience: str):
+    """The ideas an audience sees: facilitators also see hidden ones, marked as hidden."""
+    statuses = [Idea.Status.VISIBLE]
+    if audience == FACILITATORS:
+        statuses.append(Idea.Status.HIDDEN)
+    return (
+        Idea.objects.filter(breakout=breakout, status__in=statuses)
+        .select_related("author", "prompt")
+        .annotate(
+            dot_total=Sum("votes__dots", default=0),
+            voter_count=Count("votes", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch(
+                "comments",
+                queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass
+class Board:
+    """Everything one screen of a breakout shows, for one audience and (optionally) one person."""
+
+    breakout: Breakout
+    audience: str
+    ideas: list[Idea]
+    clusters: list[Cluster]
+    outcomes: list[Outcome]
+    viewer: Participant | None = None
+    my_dots: dict[int, int] = field(default_factory=dict)
+    my_ratings: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def console(self) -> bool:
+        return self.audience == FACILITATORS
+
+    @property
+    def show_votes(self) -> bool:
+        return self.console or self.breakout.votes_visible
+
+    @property
+    def dots_left(self) -> int:
+        return self.breakout.dot_budget - sum(self.my_dots.values())
+
+    rating_levels = Rating.Level.choices
+
+    @property
+    def mine(self) -> list[Idea]:
+        """The viewer's own ideas, which they may change while ideas are gathered."""
+        if self.viewer is None:
+            return []
+        return [
+            i
+            for i in self.ideas
+            if i.author_id == self.viewer.pk and i.added_by_id is None and i.status == "visible"
+        ]
+
+    @property
+    def wall(self) -> list[Idea]:
+        return self.ranked if self.ranking else self.ideas
+
+    @property
+    def grouped(self) -> list[tuple[Cluster | None, list[Idea]]]:
+        """Ideas by cluster, in cluster order, then those in none; empty clusters kept for the
+        console so a facilitator can fill them."""
+        by_cluster: dict[int | None, list[Idea]] = {}
+        for idea in self.wall:
+            by_cluster.setdefault(idea.cluster_id, []).append(idea)
+        groups = [
+            (cluster, by_cluster.get(cluster.pk, []))
+            for cluster in self.clusters
+            if self.console or by_cluster.get(cluster.pk)
+        ]
+        if by_cluster.get(None):
+            groups.append((None, by_cluster[None]))
+        return groups
+
+    @property
+    def ranking(self) -> bool:
+        return self.show_votes and self.breakout.phase in {
+            Breakout.Phase.AGREE,
+            Breakout.Phase.CLOSED,
+        }
+
+    @property
+    def ranked(self) -> list[Idea]:
+        return sorted(self.ideas, key=lambda i: (-i.dot_total, -i.voter_count, i.pk))
+
+    @property
+    def use_clusters(self) -> bool:
+        return bool(self.clusters) and self.breakout.phase != Breakout.Phase.GATHER
+
+    @property
+    def show_ratings(self) -> bool:
+        return self.console or self.breakout.phase == Breakout.Phase.CLOSED
+
+
+def load_board(breakout: Breakout, audience: str, viewer: Participant | None = None) -> Board:
+    ideas = list(ideas_for(breakout, audience))
+    clusters = list(Cluster.objects.filter(breakout=breakout))
+    outcomes = list(
+        Outcome.objects.filter(breakout=breakout)
+        .annotate(
+            **{
+                f"level_{level}": Count("ratings", filter=Q(ratings__level=level))
+                for level in Rating.Level.values
+            }
+        )
+        .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
+    )
+    board = Board(breakout, audience, ideas, clusters, outcomes, viewer)
+    if viewer is not None:
+        board.my_dots = dict(
+            Vote.objects.filter(voter=viewer, idea__breakout=breakout).values_list(
+                "idea_id", "dots"
+            )
+        )
+        board.my_ratings = dict(
+            Rating.objects.filter(rater=viewer, outcome__breakout=breakout).values_list(
+                "outcome_id", "level"
+            )
+        )
+    for idea in ideas:
+        idea.my_dots = board.my_dots.get(idea.pk, 0)
+    for outcome in outcomes:
+        outcome.my_level = board.my_ratings.get(outcome.pk)
+        outcome.levels = [
+            (level, label, getattr(outcome, f"level_{level}"))
+            for level, label in Rating.Level.choices
+        ]
+        outcome.rated = sum(count for _, _, count in outcome.levels)
+    return board
+
+
+def sector_spread(breakout: Breakout) -> Counter:
+    """How many members of each sector the breakout has."""
+    return Counter(
+        breakout.members.filter(removed_at__isnull=True).values_list("sector", flat=True)
+    )

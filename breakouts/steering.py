@@ -1,0 +1,267 @@
+"""What facilitators do to steer a breakout: phases and timers, the prompt, hiding, merging,
+clustering, the spotlight and the voting rules. Each writes in a transaction (locking the
+rows two facilitators might change at once) and refreshes every screen on commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from breakouts import live
+from breakouts.models import Breakout, Cluster, Idea, Vote
+from breakouts.services import Refused
+from summit.models import Prompt
+
+TIMER_MAX_MINUTES = 180
+
+
+def _locked(breakout: Breakout) -> Breakout:
+    return Breakout.objects.select_for_update().select_related("summit").get(pk=breakout.pk)
+
+
+def _refresh(breakout: Breakout, announcement: str) -> None:
+    transaction.on_commit(partial(live.board_changed, breakout, announcement), robust=True)
+
+
+def set_phase(breakout: Breakout, phase: str, minutes: int | None = None) -> Breakout:
+    """Move the group to ``phase`` (forwards, or back a step to revisit), with an optional
+    countdown of ``minutes`` that replaces any running timer.
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    if phase not in Breakout.Phase.values:
+        raise Refused("Choose one of the phases listed")
+    if minutes is not None and not 1 <= minutes <= TIMER_MAX_MINUTES:
+        raise Refused(f"A timer runs for 1 to {TIMER_MAX_MINUTES} minutes")
+    with transaction.atomic():
+        breakout = _locked(breakout)
+        breakout.phase = phase
+        breakout.timer_ends_at = timezone.now() + dt.timedelta(minutes=minutes) if minutes else None
+        breakout.save(update_fields=["phase", "timer_ends_at"])
+        label = breakout.get_phase_display()
+        timer = f", {minutes} minutes on the clock" if minutes else ""
+        _refresh(breakout, f"The group moved to: {label}{timer}")
+    return breakout
+
+
+def set_timer(breakout: Breakout, minutes: int | None) -> Breakout:
+    """Start (or, with ``None``, stop) the countdown for the current phase.
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    if minutes is not None and not 1 <= minutes <= TIMER_MAX_MINUTES:
+        raise Refused(f"A timer runs for 1 to {TIMER_MAX_MINUTES} minutes")
+    with transaction.atomic():
+        breakout = _locked(breakout)
+        breakout.timer_ends_at = timezone.now() + dt.timedelta(minutes=minutes) if minutes else None
+        breakout.save(update_fields=["timer_ends_at"])
+        _refresh(breakout, f"Timer set: {minutes} minutes" if minutes else "Timer stopped")
+    return breakout
+
+
+def set_prompt(breakout: Breakout, prompt: Prompt | None) -> Breakout:
+    """Choose which of the summit's questions the group works on; new ideas record it.
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    if prompt is not None and prompt.summit_id != breakout.summit_id:
+        raise Refused("Choose one of this summit’s questions")
+    with transaction.atomic():
+        breakout = _locked(breakout)
+        breakout.current_prompt = prompt
+        breakout.save(update_fields=["current_prompt"])
+        _refresh(breakout, "The group is working on a new question" if prompt else "")
+    return breakout
+
+
+def set_voting_rules(
+    breakout: Breakout, *, dot_budget: int, max_dots_per_idea: int, vote_display: str
+) -> Breakout:
+    """How many dots each person has, how many may go on one idea, and whether totals show
+    while voting. Fixed once voting starts, so nobody's dots are stranded.
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    if not 1 <= dot_budget <= 20:
+        raise Refused("Give each person between 1 and 20 dots")
+    if not 1 <= max_dots_per_idea <= dot_budget:
+        raise Refused("The dots allowed on one idea must be between 1 and the dots each person has")
+    if vote_display not in Breakout.VoteDisplay.values:
+        raise Refused("Choose when vote totals are shown")
+    with transaction.atomic():
+        breakout = _locked(breakout)
+        if breakout.phase_index >= Breakout.Phase.values.index(Breakout.Phase.VOTE):
+            raise Refused("The voting rules are fixed once voting has started")
+        breakout.dot_budget = dot_budget
+        breakout.max_dots_per_idea = max_dots_per_idea
+        breakout.vote_display = vote_display
+        breakout.save(update_fields=["dot_budget", "max_dots_per_idea", "vote_display"])
+        _refresh(
+            breakout, f"Each person has {dot_budget} dots, at most {max_dots_per_idea} on one idea"
+        )
+    return breakout
+
+
+def _idea_in(breakout: Breakout, idea_id: int, *, lock: bool = True) -> Idea:
+    ideas = Idea.objects.select_for_update() if lock else Idea.objects
+    idea = ideas.filter(pk=idea_id, breakout=breakout).first()
+    if idea is None:
+        raise Refused(f"There is no idea {idea_id} in {breakout.name}")
+    return idea
+
+
+def _steerable(breakout: Breakout) -> None:
+    if breakout.phase == Breakout.Phase.CLOSED:
+        raise Refused("The breakout has closed: reopen it by moving it back a phase first")
+
+
+def hide_idea(breakout: Breakout, idea_id: int, reason: str) -> Idea:
+    """Take an idea off attendees' screens and the big screen, giving a reason. The record
+    keeps it, shown as hidden with the reason.
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    _steerable(breakout)
+    if not reason.strip():
+        raise Refused("Give a reason for hiding the idea: the record shows it")
+    with transaction.atomic():
+        idea = _idea_in(breakout, idea_id)
+        if idea.status != Idea.Status.VISIBLE:
+            raise Refused("Only an idea on the wall can be hidden")
+        idea.status = Idea.Status.HIDDEN
+        idea.hidden_reason = reason.strip()
+        idea.save(update_fields=["status", "hidden_reason"])
+        Breakout.objects.filter(pk=breakout.pk, spotlight=idea).update(spotlight=None)
+        _refresh(breakout, "An idea was hidden by the facilitator")
+    return idea
+
+
+def restore_idea(breakout: Breakout, idea_id: int) -> Idea:
+    """Put a hidden idea back on the wall. Side effects: writes; screens refresh."""
+    _steerable(breakout)
+    with transaction.atomic():
+        idea = _idea_in(breakout, idea_id)
+        if idea.status != Idea.Status.HIDDEN:
+            raise Refused("Only a hidden idea can be put back")
+        idea.status = Idea.Status.VISIBLE
+        idea.hidden_reason = ""
+        idea.save(update_fields=["status", "hidden_reason"])
+        _refresh(breakout, "A hidden idea is back on the wall")
+    return idea
+
+
+def merge_ideas(breakout: Breakout, source_id: int, target_id: int) -> Idea:
+    """Fold a duplicate (``source``) into the idea that stays (``target``).
+
+    The source's comments and outcome links move to the target, and so do its dots: a person
+    with dots on both keeps them all on the target, so no dot is lost or counted twice (the
+    limit per idea binds only dots placed afterwards). The source stays in the record, marked
+    as merged into the target. Both rows are locked in id order, so two facilitators merging
+    at once cannot interleave. Side effects: writes; after commit, every screen refreshes.
+    """
+    _steerable(breakout)
+    if source_id == target_id:
+        raise Refused("Choose two different ideas to merge")
+    with transaction.atomic():
+        locked = {
+            idea.pk: idea
+            for idea in Idea.objects.select_for_update()
+            .filter(pk__in=[source_id, target_id])
+            .order_by("pk")
+        }
+        source, target = locked.get(source_id), locked.get(target_id)
+        for number, idea in ((source_id, source), (target_id, target)):
+            if idea is None or idea.breakout_id != breakout.pk:
+                raise Refused(f"There is no idea {number} in {breakout.name}")
+            if idea.status != Idea.Status.VISIBLE:
+                raise Refused(f"Idea {number} is not on the wall, so cannot be merged")
+        for vote in Vote.objects.select_for_update().filter(idea=source):
+            kept = Vote.objects.select_for_update().filter(idea=target, voter=vote.voter_id).first()
+            if kept is None:
+                vote.idea = target
+                vote.save(update_fields=["idea"])
+            else:
+                kept.dots += vote.dots
+                kept.save(update_fields=["dots"])
+                vote.delete()
+        source_cluster = source.cluster_id
+        source.comments.update(idea=target)
+        for outcome in source.outcomes.all():
+            outcome.ideas.add(target)
+        source.status = Idea.Status.MERGED
+        source.merged_into = target
+        source.cluster = None
+        source.save(update_fields=["status", "merged_into", "cluster"])
+        if target.cluster_id is None and source_cluster:
+            target.cluster_id = source_cluster
+            target.save(update_fields=["cluster"])
+        Breakout.objects.filter(pk=breakout.pk, spotlight_id=source.pk).update(spotlight=target)
+        _refresh(breakout, f"Two ideas were merged into one: {target.text[:80]}")
+    return target
+
+
+def add_cluster(breakout: Breakout, name: str) -> Cluster:
+    """Side effects: writes; screens refresh."""
+    _steerable(breakout)
+    with transaction.atomic():
+        if Cluster.objects.filter(breakout=breakout, name__iexact=name).exists():
+            raise Refused(f"There is already a cluster called “{name}”")
+        cluster = Cluster.objects.create(breakout=breakout, name=name)
+        _refresh(breakout, f"New cluster: {name}")
+    return cluster
+
+
+def rename_cluster(breakout: Breakout, cluster_id: int, name: str) -> Cluster:
+    """Side effects: writes; screens refresh."""
+    _steerable(breakout)
+    with transaction.atomic():
+        cluster = Cluster.objects.filter(pk=cluster_id, breakout=breakout).first()
+        if cluster is None:
+            raise Refused("That cluster is not in this breakout")
+        cluster.name = name
+        cluster.save(update_fields=["name"])
+        _refresh(breakout, f"Cluster renamed: {name}")
+    return cluster
+
+
+def remove_cluster(breakout: Breakout, cluster_id: int) -> None:
+    """Its ideas stay, in no cluster. Side effects: writes; screens refresh."""
+    _steerable(breakout)
+    with transaction.atomic():
+        deleted, _ = Cluster.objects.filter(pk=cluster_id, breakout=breakout).delete()
+        if not deleted:
+            raise Refused("That cluster is not in this breakout")
+        _refresh(breakout, "A cluster was removed; its ideas are still on the wall")
+
+
+def cluster_idea(breakout: Breakout, idea_id: int, cluster_id: int | None) -> Idea:
+    """Put an idea in a cluster, or in none. Side effects: writes; screens refresh."""
+    _steerable(breakout)
+    with transaction.atomic():
+        idea = _idea_in(breakout, idea_id)
+        if (
+            cluster_id is not None
+            and not Cluster.objects.filter(pk=cluster_id, breakout=breakout).exists()
+        ):
+            raise Refused("That cluster is not in this breakout")
+        idea.cluster_id = cluster_id
+        idea.save(update_fields=["cluster"])
+        _refresh(breakout, "")
+    return idea
+
+
+def spotlight(breakout: Breakout, idea_id: int | None) -> Breakout:
+    """Show one idea large on the big screen, or stop. Side effects: writes; refresh."""
+    with transaction.atomic():
+        locked = _locked(breakout)
+        if idea_id is not None:
+            idea = _idea_in(locked, idea_id, lock=False)
+            if idea.status != Idea.Status.VISIBLE:
+                raise Refused("Only an idea on the wall can be in the spotlight")
+        locked.spotlight_id = idea_id
+        locked.save(update_fields=["spotlight"])
+        _refresh(locked, "An idea is in the spotlight" if idea_id else "Spotlight off")
+    return locked

@@ -1,0 +1,143 @@
+"""Dot votes, and the outcomes a group drafts and rates."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from accounts.models import Participant
+from breakouts import live
+from breakouts.models import Breakout, Idea, Outcome, Rating, Vote
+from breakouts.services import Refused
+
+
+def set_dots(idea: Idea, voter: Participant, dots: int) -> int:
+    """Put exactly ``dots`` of the voter's dots on the idea (0 takes them all back).
+
+    Absolute, not "one more": a retried request sets the same number again and changes
+    nothing. The voter's row is locked while their dots are counted, so parallel requests
+    cannot spend the budget twice. Raises ``Refused`` outside the vote phase, above the limit
+    per idea, or beyond the budget. Returns the dots the voter has left. Side effects: after
+    commit, the idea's totals go to the screens allowed to see them.
+    """
+    breakout = idea.breakout
+    if breakout.phase != Breakout.Phase.VOTE:
+        raise Refused("Voting is not open: the facilitator opens it in the vote phase")
+    if idea.status != Idea.Status.VISIBLE:
+        raise Refused("This idea is no longer on the wall")
+    if dots < 0:
+        raise Refused("Dots cannot go below none")
+    with transaction.atomic():
+        Participant.objects.select_for_update().filter(pk=voter.pk).first()
+        current = Vote.objects.filter(idea=idea, voter=voter).first()
+        had = current.dots if current else 0
+        if dots > had and dots > breakout.max_dots_per_idea:
+            raise Refused(f"You can put at most {breakout.max_dots_per_idea} dots on one idea")
+        spent_elsewhere = (
+            Vote.objects.filter(voter=voter, idea__breakout=breakout)
+            .exclude(idea=idea)
+            .aggregate(total=Sum("dots", default=0))["total"]
+        )
+        if dots > had and spent_elsewhere + dots > breakout.dot_budget:
+            left = breakout.dot_budget - spent_elsewhere - had
+            raise Refused(
+                f"You have used all your {breakout.dot_budget} dots"
+                if left <= 0
+                else f"You have only {left} dot{'s' if left != 1 else ''} left"
+            )
+        if dots == had:
+            return breakout.dot_budget - spent_elsewhere - had
+        if dots == 0:
+            current.delete()
+        elif current is None:
+            Vote.objects.create(idea=idea, voter=voter, dots=dots)
+        else:
+            current.dots = dots
+            current.save(update_fields=["dots", "updated_at"])
+        totals = Vote.objects.filter(idea=idea).aggregate(
+            dots=Sum("dots", default=0), voters=Count("pk")
+        )
+        transaction.on_commit(
+            partial(live.totals_changed, idea, totals["dots"], totals["voters"]), robust=True
+        )
+    return breakout.dot_budget - spent_elsewhere - dots
+
+
+def _outcome_ideas(breakout: Breakout, idea_ids: list[int]) -> list[Idea]:
+    ideas = list(
+        Idea.objects.filter(pk__in=idea_ids, breakout=breakout, status=Idea.Status.VISIBLE)
+    )
+    if len(ideas) != len(set(idea_ids)):
+        raise Refused("An outcome can only draw on ideas on this group’s wall")
+    return ideas
+
+
+def _drafting(breakout: Breakout) -> None:
+    if breakout.phase not in {Breakout.Phase.VOTE, Breakout.Phase.AGREE}:
+        raise Refused("Outcomes are drafted in the vote and agree phases")
+
+
+def save_outcome(
+    breakout: Breakout,
+    *,
+    drafted_by: Participant,
+    proposal: str,
+    who_should_act: str,
+    horizon: str,
+    idea_ids: list[int],
+    outcome: Outcome | None = None,
+) -> Outcome:
+    """Draft a new outcome, or redraft ``outcome``: the proposal, who should act, now or
+    longer term, and the ideas it draws on (kept, so the record can cite them).
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    _drafting(breakout)
+    if horizon not in Outcome.Horizon.values:
+        raise Refused("Choose now or longer term")
+    if outcome is not None and outcome.breakout_id != breakout.pk:
+        raise Refused("That outcome belongs to another group")
+    with transaction.atomic():
+        ideas = _outcome_ideas(breakout, idea_ids)
+        if outcome is None:
+            outcome = Outcome(breakout=breakout, drafted_by=drafted_by)
+        outcome.proposal = proposal
+        outcome.who_should_act = who_should_act
+        outcome.horizon = horizon
+        outcome.save()
+        outcome.ideas.set(ideas)
+        transaction.on_commit(
+            partial(live.board_changed, breakout, f"Outcome drafted: {proposal[:80]}"),
+            robust=True,
+        )
+    return outcome
+
+
+def delete_outcome(breakout: Breakout, outcome_id: int) -> None:
+    """Side effects: writes; screens refresh."""
+    _drafting(breakout)
+    with transaction.atomic():
+        deleted, _ = Outcome.objects.filter(pk=outcome_id, breakout=breakout).delete()
+        if not deleted:
+            raise Refused("That outcome is not in this breakout")
+        transaction.on_commit(
+            partial(live.board_changed, breakout, "An outcome was withdrawn"), robust=True
+        )
+
+
+def rate_outcome(outcome: Outcome, rater: Participant, level: int) -> Rating:
+    """Say how far one agrees with an outcome, from full agreement to a block; changeable
+    while the group is agreeing. Side effects: writes; screens refresh."""
+    breakout = outcome.breakout
+    if breakout.phase != Breakout.Phase.AGREE:
+        raise Refused("Outcomes are rated in the agree phase")
+    if level not in Rating.Level.values:
+        raise Refused("Choose one of the levels of agreement listed")
+    with transaction.atomic():
+        rating, _ = Rating.objects.update_or_create(
+            outcome=outcome, rater=rater, defaults={"level": level}
+        )
+        transaction.on_commit(partial(live.board_changed, breakout, ""), robust=True)
+    return rating
