@@ -29,6 +29,71 @@
     setConnectionStatus(event.target, "Connection lost. Reconnecting… Nothing posted meanwhile will be missed.", "closed");
   });
   document.addEventListener("htmx:wsAfterMessage", removeDuplicates);
+
+  // A push that says the board changed shape: fetch it again (each screen gets its own view,
+  // with what is personal on it).
+  document.addEventListener("htmx:wsAfterMessage", function (event) {
+    var message = event.detail && event.detail.message;
+    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) {
+      htmx.trigger(document.body, "summit:refresh");
+    }
+  });
+
+  // Replacing the board must not lose what someone is typing in it (a comment, an outcome):
+  // carry unsent text and focus over to the new board, except in the form just sent.
+  var kept = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.hasAttribute || !target.hasAttribute("data-keep-typing")) return;
+    var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var sentForm = sent && sent.closest ? sent.closest("form") : null;
+    kept = { values: {}, focus: document.activeElement && document.activeElement.id };
+    target.querySelectorAll("textarea[id], input[id]:not([type=hidden]):not([type=radio]):not([type=checkbox])").forEach(function (field) {
+      if (sentForm && sentForm.contains(field)) return;
+      if (field.value !== field.defaultValue) kept.values[field.id] = field.value;
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!kept) return;
+    Object.keys(kept.values).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) field.value = kept.values[id];
+    });
+    var focus = kept.focus && document.getElementById(kept.focus);
+    if (focus && focus !== document.body) focus.focus();
+    kept = null;
+    showForPhase();
+  });
+
+  // Parts of a page that belong to some phases only (the idea form): shown or hidden as the
+  // board's phase changes, without reloading what is typed in them.
+  function showForPhase() {
+    var board = document.getElementById("board");
+    if (!board) return;
+    var phase = board.dataset.phase;
+    document.querySelectorAll("[data-phases]").forEach(function (element) {
+      element.hidden = element.dataset.phases.split(" ").indexOf(phase) === -1;
+    });
+  }
+
+  // Countdown timers: the server says when the phase ends and what time it was when it said
+  // so, which corrects for a device clock that is wrong.
+  function tick() {
+    document.querySelectorAll("[data-timer]").forEach(function (timer) {
+      var ends = Date.parse(timer.dataset.ends);
+      if (!timer.dataset.offset) {
+        timer.dataset.offset = String(Date.parse(timer.dataset.now) - Date.now());
+      }
+      var left = Math.max(0, Math.round((ends - (Date.now() + Number(timer.dataset.offset))) / 1000));
+      var clock = timer.querySelector(".timer__clock");
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      clock.textContent = left === 0 ? "Time is up" : minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      timer.classList.toggle("timer--up", left === 0);
+    });
+  }
+  setInterval(tick, 1000);
+  document.addEventListener("DOMContentLoaded", tick);
   document.addEventListener("htmx:afterSettle", removeDuplicates);
 
   // A request that never got an answer (no network, server down) or got an error page leaves

@@ -70,13 +70,13 @@ def test_post_without_a_connection_keeps_the_text_and_a_retry_posts_once(room, p
 
     phone.context.set_offline(True)
     phone.get_by_role("button", name="Post idea").click()
-    expect(phone.get_by_role("alert")).to_contain_text("Not sent: there is no connection")
+    expect(phone.locator("[data-send-error]")).to_contain_text("Not sent: there is no connection")
     expect(phone.get_by_label("Your idea")).to_have_value("Sent from the back of the hall")
     phone.context.set_offline(False)
     phone.get_by_role("button", name="Post idea").click()
 
     expect(phone.locator("#idea-list .idea")).to_have_count(1)
-    expect(phone.get_by_role("alert")).to_be_hidden()
+    expect(phone.locator("[data-send-error]")).to_be_hidden()
     assert Idea.objects.filter(text="Sent from the back of the hall").count() == 1
 
 
@@ -88,7 +88,7 @@ def test_post_after_signing_out_elsewhere_keeps_the_text_and_says_why(room, page
     phone.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
     phone.get_by_role("button", name="Post idea").click()
 
-    expect(phone.get_by_role("alert")).to_contain_text("no longer in this group or signed in")
+    expect(phone.locator("[data-send-error]")).to_contain_text("no longer in this group or signed in")
     expect(phone.get_by_label("Your idea")).to_have_value("Written just as my session ended")
     assert not Idea.objects.exists()
 
