@@ -110,3 +110,25 @@ class NewSummitForm(forms.Form):
     @property
     def source(self) -> Summit | None:
         return self.sources.get(self.cleaned_data["start_from"])
+
+
+class NewBreakoutForm(forms.Form):
+    subtheme = forms.ModelChoiceField(
+        label="Subtheme",
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the summit’s subthemes"},
+    )
+    name = forms.CharField(
+        label="Name of the group",
+        max_length=120,
+        strip=True,
+        error_messages={
+            "required": "Enter a name for the group",
+            "max_length": "The name must be 120 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, summit: Summit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subtheme"].queryset = summit.subthemes.all()

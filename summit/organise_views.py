@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
 from accounts.models import Participant, Sector
+from breakouts import services as breakout_services
 from breakouts.models import Breakout
 from breakouts.services import ensure_breakouts
 from summit import people
 from summit.models import Summit
-from summit.organise_forms import JoiningForm, NewSummitForm, PersonForm
+from summit.organise_forms import JoiningForm, NewBreakoutForm, NewSummitForm, PersonForm
 from summit.qr import qr_svg
 from summit.services import create_summit, new_join_code_for
 
@@ -210,3 +213,69 @@ def new_summit(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=422 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Organisers set up the groups: any number per subtheme, mixed by sector."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    summit = organiser.summit
+    form = NewBreakoutForm(request.POST or None, summit=summit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = breakout_services.add_breakout(
+                form.cleaned_data["subtheme"], form.cleaned_data["name"]
+            )
+        except breakout_services.Refused as refused:
+            form.add_error("name", str(refused))
+        else:
+            messages.success(request, f"Added the breakout {made.name}.")
+            return redirect("breakouts_setup", slug=slug)
+    groups = list(
+        Breakout.objects.filter(summit=summit)
+        .select_related("subtheme")
+        .prefetch_related(
+            Prefetch("facilitators", queryset=Participant.objects.active()),
+            Prefetch("members", queryset=Participant.objects.active()),
+        )
+    )
+    for group in groups:
+        group.spread = sorted(
+            Counter(m.get_sector_display() for m in group.members.all()).items()
+        )
+    return render(
+        request,
+        "summit/breakouts_setup.html",
+        {"summit": summit, "participant": organiser, "groups": groups, "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+@signed_in
+def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
+    organiser = get_participant_for(request.user, slug, organise=True)
+    try:
+        breakout_services.mix_everyone(organiser.summit)
+    except breakout_services.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, "Everyone has been shared out again, mixing sectors.")
+    return redirect("breakouts_setup", slug=slug)
+
+
+@require_POST
+@signed_in
+def breakout_choice(request: HttpRequest, slug: str) -> HttpResponse:
+    organiser = get_participant_for(request.user, slug, organise=True)
+    summit = organiser.summit
+    summit.attendees_choose_breakout = request.POST.get("choose") == "on"
+    summit.save(update_fields=["attendees_choose_breakout"])
+    messages.success(
+        request,
+        "Attendees can now choose their group."
+        if summit.attendees_choose_breakout
+        else "Attendees stay in the group they are given.",
+    )
+    return redirect("breakouts_setup", slug=slug)

@@ -54,11 +54,18 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
     summit = participant.summit
     agenda = list(summit.agenda.all())
     current, upcoming = now_and_next(agenda, timezone.localtime().time())
-    breakouts = Breakout.objects.filter(summit=summit).select_related("subtheme")
+    every_breakout = Breakout.objects.filter(summit=summit).select_related("subtheme")
+    breakouts = every_breakout
     if not participant.is_organiser:
         breakouts = (
             breakouts.filter(members=participant) | breakouts.filter(facilitators=participant)
         ).distinct()
+    other_breakouts = []
+    if summit.attendees_choose_breakout:
+        mine = {b.pk for b in breakouts}
+        other_breakouts = [
+            b for b in every_breakout.exclude(phase=Breakout.Phase.CLOSED) if b.pk not in mine
+        ]
     return render(
         request,
         "summit/summit_home.html",
@@ -69,6 +76,7 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
             "current": current,
             "upcoming": upcoming,
             "breakouts": breakouts,
+            "other_breakouts": other_breakouts,
             "subthemes": summit.subthemes.all(),
         },
     )

@@ -114,6 +114,19 @@ CASES = {
         (302, 404, 403, 403, 302),
     ),
     "joining": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
+    "breakouts_setup": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
+    "mix_breakouts": (
+        "post",
+        {},
+        lambda c: {"slug": c["summit"].slug},
+        (302, 404, 403, 403, 302),
+    ),
+    "breakout_choice": (
+        "post",
+        {},
+        lambda c: {"slug": c["summit"].slug},
+        (302, 404, 403, 403, 302),
+    ),
     "new_join_code": (
         "post",
         {},
