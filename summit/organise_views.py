@@ -241,9 +241,7 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     for group in groups:
-        group.spread = sorted(
-            Counter(m.get_sector_display() for m in group.members.all()).items()
-        )
+        group.spread = sorted(Counter(m.get_sector_display() for m in group.members.all()).items())
     return render(
         request,
         "summit/breakouts_setup.html",

@@ -56,9 +56,7 @@ urlpatterns = [
     ),
     path("s/<slug:slug>/breakouts/", organise_views.breakouts_page, name="breakouts_setup"),
     path("s/<slug:slug>/breakouts/mix/", organise_views.mix_breakouts, name="mix_breakouts"),
-    path(
-        "s/<slug:slug>/breakouts/choice/", organise_views.breakout_choice, name="breakout_choice"
-    ),
+    path("s/<slug:slug>/breakouts/choice/", organise_views.breakout_choice, name="breakout_choice"),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),

@@ -63,6 +63,7 @@
     if (focus && focus !== document.body) focus.focus();
     kept = null;
     showForPhase();
+    tick();
   });
 
   // Parts of a page that belong to some phases only (the idea form): shown or hidden as the

@@ -88,7 +88,9 @@ def test_post_after_signing_out_elsewhere_keeps_the_text_and_says_why(room, page
     phone.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
     phone.get_by_role("button", name="Post idea").click()
 
-    expect(phone.locator("[data-send-error]")).to_contain_text("no longer in this group or signed in")
+    expect(phone.locator("[data-send-error]")).to_contain_text(
+        "no longer in this group or signed in"
+    )
     expect(phone.get_by_label("Your idea")).to_have_value("Written just as my session ended")
     assert not Idea.objects.exists()
 

@@ -37,6 +37,8 @@ class Command(BaseCommand):
             f"               with the password {DEMO_PASSWORD} (people, invites, join code)",
             f"  Facilitator: sign in as {facilitator.user.email}, same password",
             f"               (console: {url}/breakouts/{breakout.pk}/console/)",
+            f"  Big screen:  {url}/breakouts/screen/{breakout.screen_key}/ (no sign-in: the link"
+            " is the key)",
             f"  Attendee:    join at {url}/j/{summit.join_code}/ or type the code "
             f"{summit.join_code} at {url}/",
             f"Or enter as any demo person without a password at {url}/demo/",
