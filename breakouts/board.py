@@ -20,6 +20,11 @@ def breakout_group(breakout_id: int, audience: str) -> str:
     return f"breakout-{breakout_id}-{audience}"
 
 
+def screen_key_group(key: str) -> str:
+    """The big screens open on one link, closed together when the link is replaced."""
+    return f"screen-{key}"
+
+
 def ideas_for(breakout: Breakout, audience: str):
     """The ideas an audience sees: facilitators also see hidden ones, marked as hidden."""
     statuses = [Idea.Status.VISIBLE]

@@ -23,7 +23,7 @@ from breakouts.forms import (
     TimerForm,
     VotingRulesForm,
 )
-from breakouts.models import Breakout, Idea, Outcome, new_screen_key
+from breakouts.models import Idea, Outcome
 from breakouts.views import board_context, board_response, console_forms, form_refusal, refusal
 from summit.models import Prompt
 
@@ -268,6 +268,5 @@ def delete_outcome(request: HttpRequest, breakout_id: int, outcome_id: int) -> H
 def new_screen_link(request: HttpRequest, breakout_id: int) -> HttpResponse:
     """Replace the big screen's link; the old one stops working at once."""
     access = _steer(request, breakout_id)
-    Breakout.objects.filter(pk=access.breakout.pk).update(screen_key=new_screen_key())
-    access.breakout.refresh_from_db(fields=["screen_key"])
+    steering.new_screen_link(access.breakout)
     return board_response(request, access)

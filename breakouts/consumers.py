@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from breakouts.access import get_breakout_by_screen_key, get_breakout_for
-from breakouts.board import FACILITATORS, MEMBERS, SCREEN, breakout_group
+from breakouts.board import FACILITATORS, MEMBERS, SCREEN, breakout_group, screen_key_group
 from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer, participant_group
 
 
@@ -34,4 +34,4 @@ class BreakoutScreenConsumer(HtmlPushConsumer):
         if breakout is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.join(breakout_group(breakout.pk, SCREEN))
+        await self.join(breakout_group(breakout.pk, SCREEN), screen_key_group(key))

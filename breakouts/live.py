@@ -12,7 +12,7 @@ import uuid
 
 from django.template.loader import render_to_string
 
-from breakouts.board import AUDIENCES, FACILITATORS, Board, breakout_group
+from breakouts.board import AUDIENCES, FACILITATORS, MEMBERS, Board, breakout_group
 from breakouts.models import Breakout, Cluster, Comment, Idea
 from summit.live import push
 
@@ -22,9 +22,9 @@ def _board(breakout: Breakout, audience: str) -> Board:
     return Board(breakout, audience, [], clusters, [])
 
 
-def _each_audience(breakout: Breakout, template: str, **context) -> None:
+def _each_audience(breakout: Breakout, template: str, audiences=AUDIENCES, **context) -> None:
     fragments = []
-    for audience in AUDIENCES:
+    for audience in audiences:
         board = _board(breakout, audience)
         # A fresh token for the comment form on a pushed card; each person's own submissions
         # are told apart by author, so sharing one among the audience is harmless.
@@ -48,7 +48,14 @@ def idea_changed(idea: Idea) -> None:
 
 
 def comment_added(comment: Comment) -> None:
-    _each_audience(comment.idea.breakout, "breakouts/board.html#comment_added", comment=comment)
+    """To members and facilitators: the big screen shows no comments."""
+    _each_audience(
+        comment.idea.breakout,
+        "breakouts/board.html#comment_added",
+        audiences=(MEMBERS, FACILITATORS),
+        comment=comment,
+        comment_count=Comment.objects.filter(idea_id=comment.idea_id).count(),
+    )
 
 
 def totals_changed(idea: Idea, dot_total: int, voter_count: int) -> None:

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from breakouts import live
-from breakouts.models import Breakout, Cluster, Idea, Vote
+from breakouts.board import screen_key_group
+from breakouts.models import Breakout, Cluster, Idea, Vote, new_screen_key
 from breakouts.services import Refused
+from summit.live import close_group
 from summit.models import Prompt
 
 TIMER_MAX_MINUTES = 180
@@ -191,6 +193,7 @@ def merge_ideas(breakout: Breakout, source_id: int, target_id: int) -> Idea:
         source.comments.update(idea=target)
         for outcome in source.outcomes.all():
             outcome.ideas.add(target)
+            outcome.ideas.remove(source)
         source.status = Idea.Status.MERGED
         source.merged_into = target
         source.cluster = None
@@ -221,6 +224,9 @@ def rename_cluster(breakout: Breakout, cluster_id: int, name: str) -> Cluster:
         cluster = Cluster.objects.filter(pk=cluster_id, breakout=breakout).first()
         if cluster is None:
             raise Refused("That cluster is not in this breakout")
+        taken = Cluster.objects.filter(breakout=breakout, name__iexact=name).exclude(pk=cluster.pk)
+        if taken.exists():
+            raise Refused(f"There is already a cluster called “{name}”")
         cluster.name = name
         cluster.save(update_fields=["name"])
         _refresh(breakout, f"Cluster renamed: {name}")
@@ -264,4 +270,16 @@ def spotlight(breakout: Breakout, idea_id: int | None) -> Breakout:
         locked.spotlight_id = idea_id
         locked.save(update_fields=["spotlight"])
         _refresh(locked, "An idea is in the spotlight" if idea_id else "Spotlight off")
+    return locked
+
+
+def new_screen_link(breakout: Breakout) -> Breakout:
+    """Replace the big screen's link. Side effects: writes; after commit, screens open on the
+    old link close (and are refused if they reconnect)."""
+    with transaction.atomic():
+        locked = _locked(breakout)
+        old = locked.screen_key
+        locked.screen_key = new_screen_key()
+        locked.save(update_fields=["screen_key"])
+        transaction.on_commit(partial(close_group, screen_key_group(old)), robust=True)
     return locked

@@ -46,6 +46,9 @@ def board_response(request: HttpRequest, access: BreakoutAccess) -> HttpResponse
     """After an action: the asker's board, fresh (their socket brings everyone else's).
     Without JavaScript, a form's post goes back to the page instead."""
     audience = audience_for(request, access)
+    if request.method == "POST":
+        # The action changed the breakout through its own (locked) copy.
+        access.breakout.refresh_from_db()
     if not request.htmx and request.method == "POST":
         name = "breakouts:console" if audience == FACILITATORS else "breakouts:breakout"
         return redirect(name, breakout_id=access.breakout.pk)

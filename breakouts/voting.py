@@ -25,14 +25,15 @@ def set_dots(idea: Idea, voter: Participant, dots: int) -> int:
     breakout = idea.breakout
     if breakout.phase != Breakout.Phase.VOTE:
         raise Refused("Voting is not open: the facilitator opens it in the vote phase")
-    if idea.status != Idea.Status.VISIBLE:
-        raise Refused("This idea is no longer on the wall")
     if dots < 0:
         raise Refused("Dots cannot go below none")
     with transaction.atomic():
         Participant.objects.select_for_update().filter(pk=voter.pk).first()
         current = Vote.objects.filter(idea=idea, voter=voter).first()
         had = current.dots if current else 0
+        if dots > had and idea.status != Idea.Status.VISIBLE:
+            # Dots can still be taken back from it, so none is stranded.
+            raise Refused("This idea is no longer on the wall")
         if dots > had and dots > breakout.max_dots_per_idea:
             raise Refused(f"You can put at most {breakout.max_dots_per_idea} dots on one idea")
         spent_elsewhere = (

@@ -28,8 +28,13 @@ def participant_group(participant_id: int) -> str:
 
 def close_screens(participant_id: int) -> None:
     """Close every screen the person has open; they are refused when they reconnect."""
+    close_group(participant_group(participant_id))
+
+
+def close_group(group: str) -> None:
+    """Close every screen in the group."""
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(participant_group(participant_id), {"type": "screen.close"})
+    async_to_sync(layer.group_send)(group, {"type": "screen.close"})
 
 
 def push(fragments: Iterable[tuple[str, str]]) -> None:

@@ -39,26 +39,45 @@
     }
   });
 
-  // Replacing the board must not lose what someone is typing in it (a comment, an outcome):
-  // carry unsent text and focus over to the new board, except in the form just sent.
+  // Replacing the board must not lose what someone is in the middle of (a comment, an
+  // outcome, a chosen rating or phase): carry unsent input and focus over to the new board,
+  // except in the form just sent. Fields are matched by the form they post to, name and value.
+  function fieldKey(field) {
+    var form = field.closest("form");
+    var action = form ? form.getAttribute("hx-post") || form.getAttribute("action") || "" : "";
+    var choice = field.type === "radio" || field.type === "checkbox" ? field.value : "";
+    return [action, field.name, choice, field.id].join("|");
+  }
+  function changed(field) {
+    if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      return Array.from(field.options).some(function (option) { return option.selected !== option.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || !target.hasAttribute || !target.hasAttribute("data-keep-typing")) return;
     var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
     var sentForm = sent && sent.closest ? sent.closest("form") : null;
-    kept = { values: {}, focus: document.activeElement && document.activeElement.id };
-    target.querySelectorAll("textarea[id], input[id]:not([type=hidden]):not([type=radio]):not([type=checkbox])").forEach(function (field) {
-      if (sentForm && sentForm.contains(field)) return;
-      if (field.value !== field.defaultValue) kept.values[field.id] = field.value;
+    kept = { fields: {}, focus: document.activeElement && document.activeElement.id };
+    target.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
+      if (!field.name || (sentForm && sentForm.contains(field)) || !changed(field)) return;
+      kept.fields[fieldKey(field)] = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
     });
   });
   document.addEventListener("htmx:afterSwap", function () {
     if (!kept) return;
-    Object.keys(kept.values).forEach(function (id) {
-      var field = document.getElementById(id);
-      if (field) field.value = kept.values[id];
-    });
+    var board = document.getElementById("board");
+    if (board) {
+      board.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
+        var key = fieldKey(field);
+        if (!(key in kept.fields)) return;
+        if (field.type === "radio" || field.type === "checkbox") field.checked = kept.fields[key];
+        else field.value = kept.fields[key];
+      });
+    }
     var focus = kept.focus && document.getElementById(kept.focus);
     if (focus && focus !== document.body) focus.focus();
     kept = null;
