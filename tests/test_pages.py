@@ -66,7 +66,7 @@ def test_console_lists_ideas_members_and_connects_its_socket(breakout, facilitat
     html = html.decode()
 
     assert f'ws-connect="/ws/breakouts/{breakout.pk}/"' in html
-    assert 'hx-trigger="htmx:wsOpen from:body, summit:refresh from:body"' in html
+    assert f'data-board-url="/breakouts/{breakout.pk}/board/?view=facilitators"' in html
     assert html.count('class="idea"') == 3
     assert "Aisha Rahman" in html
     assert "Members (1)" in html

@@ -30,13 +30,32 @@
   });
   document.addEventListener("htmx:wsAfterMessage", removeDuplicates);
 
-  // A push that says the board changed shape: fetch it again (each screen gets its own view,
-  // with what is personal on it).
+  // The board is fetched whole when the socket (re)opens, to catch up on anything missed,
+  // and when a push says it changed shape (each screen gets its own view, with what is
+  // personal on it). One fetch at a time; a change signalled meanwhile fetches once more
+  // after it, so the last change is never lost.
+  var refreshing = false;
+  var refreshAgain = false;
+  function refreshBoard() {
+    var board = document.getElementById("board");
+    if (!board || !board.dataset.boardUrl) return;
+    if (refreshing) {
+      refreshAgain = true;
+      return;
+    }
+    refreshing = true;
+    htmx.ajax("GET", board.dataset.boardUrl, { target: "#board", swap: "outerHTML" }).finally(function () {
+      refreshing = false;
+      if (refreshAgain) {
+        refreshAgain = false;
+        refreshBoard();
+      }
+    });
+  }
+  document.addEventListener("htmx:wsOpen", refreshBoard);
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = event.detail && event.detail.message;
-    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) {
-      htmx.trigger(document.body, "summit:refresh");
-    }
+    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) refreshBoard();
   });
 
   // Replacing the board must not lose what someone is in the middle of (a comment, an
