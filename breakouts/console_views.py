@@ -24,23 +24,12 @@ from breakouts.forms import (
     VotingRulesForm,
 )
 from breakouts.models import Idea, Outcome
-from breakouts.views import board_context, board_response, console_forms, form_refusal, refusal
+from breakouts.views import act, board_context, board_response, console_forms, refusal
 from summit.models import Prompt
 
 
 def _steer(request: HttpRequest, breakout_id: int) -> BreakoutAccess:
     return get_breakout_for(request.user, breakout_id, facilitate=True)
-
-
-def _act(request, access, form, action) -> HttpResponse:
-    """Validate ``form``, run ``action(cleaned_data)``; the console's board or a refusal."""
-    if not form.is_valid():
-        return form_refusal(request, access, form)
-    try:
-        action(form.cleaned_data)
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
 
 
 @require_GET
@@ -56,7 +45,7 @@ def console(request: HttpRequest, breakout_id: int) -> HttpResponse:
 @signed_in
 def phase(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         PhaseForm(request.POST),
@@ -68,7 +57,7 @@ def phase(request: HttpRequest, breakout_id: int) -> HttpResponse:
 @signed_in
 def timer(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         TimerForm(request.POST),
@@ -89,14 +78,14 @@ def prompt(request: HttpRequest, breakout_id: int) -> HttpResponse:
                 raise services.Refused("Choose one of this summit’s questions")
         steering.set_prompt(access.breakout, chosen)
 
-    return _act(request, access, PromptForm(request.POST), choose)
+    return act(request, access, PromptForm(request.POST), choose)
 
 
 @require_POST
 @signed_in
 def voting_rules(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         VotingRulesForm(request.POST),
@@ -108,7 +97,7 @@ def voting_rules(request: HttpRequest, breakout_id: int) -> HttpResponse:
 @signed_in
 def hide(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         HideForm(request.POST),
@@ -120,18 +109,14 @@ def hide(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
 @signed_in
 def restore(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    try:
-        steering.restore_idea(access.breakout, idea_id)
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    return act(request, access, None, lambda d: steering.restore_idea(access.breakout, idea_id))
 
 
 @require_POST
 @signed_in
 def merge(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         MergeForm(request.POST),
@@ -143,7 +128,7 @@ def merge(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
 @signed_in
 def add_cluster(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         ClusterForm(request.POST),
@@ -155,7 +140,7 @@ def add_cluster(request: HttpRequest, breakout_id: int) -> HttpResponse:
 @signed_in
 def rename_cluster(request: HttpRequest, breakout_id: int, cluster_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         ClusterForm(request.POST),
@@ -167,18 +152,16 @@ def rename_cluster(request: HttpRequest, breakout_id: int, cluster_id: int) -> H
 @signed_in
 def remove_cluster(request: HttpRequest, breakout_id: int, cluster_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    try:
-        steering.remove_cluster(access.breakout, cluster_id)
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    return act(
+        request, access, None, lambda d: steering.remove_cluster(access.breakout, cluster_id)
+    )
 
 
 @require_POST
 @signed_in
 def cluster_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         ClusterIdeaForm(request.POST),
@@ -190,7 +173,7 @@ def cluster_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpRe
 @signed_in
 def spotlight(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    return _act(
+    return act(
         request,
         access,
         SpotlightForm(request.POST),
@@ -217,7 +200,7 @@ def on_behalf(request: HttpRequest, breakout_id: int) -> HttpResponse:
             spoken_sector=who if kind == "sector" else "",
         )
 
-    return _act(request, access, OnBehalfForm(request.POST, members=members), post)
+    return act(request, access, OnBehalfForm(request.POST, members=members), post)
 
 
 @require_POST
@@ -236,7 +219,7 @@ def save_outcome(
         "pk", "text"
     )
     form = OutcomeForm(request.POST, idea_choices=list(choices))
-    return _act(
+    return act(
         request,
         access,
         form,
@@ -256,11 +239,7 @@ def save_outcome(
 @signed_in
 def delete_outcome(request: HttpRequest, breakout_id: int, outcome_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
-    try:
-        voting.delete_outcome(access.breakout, outcome_id)
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    return act(request, access, None, lambda d: voting.delete_outcome(access.breakout, outcome_id))
 
 
 @require_POST

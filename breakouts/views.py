@@ -144,30 +144,37 @@ def _idea(access: BreakoutAccess, idea_id: int) -> Idea:
     return idea
 
 
+def act(request: HttpRequest, access: BreakoutAccess, form, action) -> HttpResponse:
+    """Validate ``form`` (if any), run ``action(cleaned_data)``: the asker's board after it,
+    or the refusal, with nothing changed."""
+    if form is not None and not form.is_valid():
+        return form_refusal(request, access, form)
+    try:
+        action(form.cleaned_data if form is not None else {})
+    except services.Refused as refused:
+        return refusal(request, access, str(refused))
+    return board_response(request, access)
+
+
 @require_POST
 @signed_in
 def edit_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     idea = _idea(access, idea_id)
-    form = EditIdeaForm(request.POST)
-    if not form.is_valid():
-        return form_refusal(request, access, form)
-    try:
-        services.edit_idea(idea, access.participant, form.cleaned_data["text"])
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    return act(
+        request,
+        access,
+        EditIdeaForm(request.POST),
+        lambda d: services.edit_idea(idea, access.participant, d["text"]),
+    )
 
 
 @require_POST
 @signed_in
 def withdraw_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
-    try:
-        services.withdraw_idea(_idea(access, idea_id), access.participant)
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    idea = _idea(access, idea_id)
+    return act(request, access, None, lambda d: services.withdraw_idea(idea, access.participant))
 
 
 @require_POST
@@ -175,20 +182,18 @@ def withdraw_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpR
 def comment(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     idea = _idea(access, idea_id)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return form_refusal(request, access, form)
-    try:
-        services.comment(
+    return act(
+        request,
+        access,
+        CommentForm(request.POST),
+        lambda d: services.comment(
             idea=idea,
             author=access.participant,
-            text=form.cleaned_data["text"],
-            client_token=form.cleaned_data["client_token"],
-            anonymous=form.cleaned_data["anonymous"] or access.participant.anonymous,
-        )
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+            text=d["text"],
+            client_token=d["client_token"],
+            anonymous=d["anonymous"] or access.participant.anonymous,
+        ),
+    )
 
 
 @require_POST
@@ -196,14 +201,12 @@ def comment(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpRespons
 def dots(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     idea = _idea(access, idea_id)
-    form = DotsForm(request.POST)
-    if not form.is_valid():
-        return form_refusal(request, access, form)
-    try:
-        voting.set_dots(idea, access.participant, form.cleaned_data["dots"])
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    return act(
+        request,
+        access,
+        DotsForm(request.POST),
+        lambda d: voting.set_dots(idea, access.participant, d["dots"]),
+    )
 
 
 @require_POST
@@ -214,14 +217,12 @@ def rate(request: HttpRequest, breakout_id: int, outcome_id: int) -> HttpRespons
     if outcome is None:
         raise Http404("No such outcome in this breakout.")
     outcome.breakout = access.breakout
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        return form_refusal(request, access, form)
-    try:
-        voting.rate_outcome(outcome, access.participant, form.cleaned_data["level"])
-    except services.Refused as refused:
-        return refusal(request, access, str(refused))
-    return board_response(request, access)
+    return act(
+        request,
+        access,
+        RatingForm(request.POST),
+        lambda d: voting.rate_outcome(outcome, access.participant, d["level"]),
+    )
 
 
 @require_POST
