@@ -72,6 +72,9 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": name if name.is_absolute() else BASE_DIR / name,
+            # Transactions take the write lock when they begin, so two that read then write
+            # (two facilitators merging at once) queue instead of failing half-way.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     if parts.scheme in {"postgres", "postgresql"}:
         if not parts.path.strip("/"):

@@ -1793,3 +1793,35 @@ def test_add_breakout_duplicate_name_is_refused_whatever_the_case(breakouts):
         services.add_breakout(subtheme, breakouts[0].name.upper())
 
     assert Breakout.objects.count() == count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_merge_ideas_two_facilitators_at_once_leave_consistent_data(
+    breakout, attendee, facilitator, monkeypatch
+):
+    monkeypatch.setattr("breakouts.live.board_changed", lambda *args: None)
+    author = _member(breakout, "Priya Shah", Sector.BUSINESS)
+    first, second = _idea(breakout, author, "Pool budgets"), _idea(breakout, author, "Pool money")
+    _move(breakout, Phase.VOTE)
+    voting.set_dots(first, attendee, 2)
+    voting.set_dots(second, attendee, 3)
+    start = threading.Barrier(2)
+
+    def merge(source: Idea, target: Idea) -> str:
+        try:
+            start.wait(timeout=10)
+            steering.merge_ideas(breakout, source.pk, target.pk)
+        except Refused:
+            return "refused"
+        finally:
+            connection.close()
+        return "merged"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = Counter(pool.map(merge, [first, second], [second, first]))
+
+    assert results == Counter(merged=1, refused=1)
+    survivors = Idea.objects.filter(status=Idea.Status.VISIBLE)
+    assert survivors.count() == 1
+    assert Idea.objects.get(status=Idea.Status.MERGED).merged_into == survivors.get()
+    assert list(Vote.objects.values_list("idea", "dots")) == [(survivors.get().pk, 5)]
