@@ -7,6 +7,19 @@ from accounts.models import Invite, Sector, User
 from summit.forms import plain_text_field
 
 
+def sector_field(label: str, required_message: str) -> forms.ChoiceField:
+    """The sectors of DESIGN.md as radios: nothing outside the list is accepted."""
+    return forms.ChoiceField(
+        label=label,
+        choices=Sector.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": required_message,
+            "invalid_choice": "Select one of the sectors listed",
+        },
+    )
+
+
 class JoinCodeForm(forms.Form):
     code = forms.CharField(
         label="Join code",
@@ -41,15 +54,7 @@ class JoinForm(forms.Form):
         help_text="Optional. Leave this empty if you are taking part as a resident.",
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    sector = forms.ChoiceField(
-        label="Which sector are you here from?",
-        choices=Sector.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select the sector you are here from",
-            "invalid_choice": "Select one of the sectors listed",
-        },
-    )
+    sector = sector_field("Which sector are you here from?", "Select the sector you are here from")
     attribution = forms.ChoiceField(
         label="How may the summit record name you?",
         choices=[
@@ -154,15 +159,7 @@ class StaffDetailsForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    sector = forms.ChoiceField(
-        label="Sector",
-        choices=Sector.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select your sector",
-            "invalid_choice": "Select one of the sectors listed",
-        },
-    )
+    sector = sector_field("Sector", "Select your sector")
     password = forms.CharField(
         label="Create a password",
         max_length=200,

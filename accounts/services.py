@@ -16,12 +16,9 @@ from django.utils import timezone
 from accounts.models import Invite, Participant, Sector, User, hash_secret, new_secret
 from accounts.signals import participant_joined
 from summit.models import Summit
+from summit.refusals import Refused
 
 INVITE_LIFETIME = dt.timedelta(days=7)
-
-
-class Refused(Exception):
-    """A request the summit's rules do not allow; the message is for the person."""
 
 
 def find_summit_by_code(code: str) -> Summit | None:

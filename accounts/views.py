@@ -20,6 +20,7 @@ from accounts.forms import InviteForm, JoinCodeForm, JoinForm, SignInForm, Staff
 from accounts.models import Invite, Participant, User
 from summit.qr import qr_svg
 from summit.ratelimit import join_attempts, link_attempts, sign_in_attempts
+from summit.refusals import Refused
 
 BACKEND = "accounts.backends.EmailBackend"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 60  # long enough to come back for a follow-up session
@@ -132,7 +133,7 @@ def join_summit(request: HttpRequest, code: str) -> HttpResponse:
                 sector=form.cleaned_data["sector"],
                 anonymous=form.anonymous,
             )
-        except services.Refused as refusal:
+        except Refused as refusal:
             form.add_error(None, str(refusal))
         else:
             return _enter(request, participant)
@@ -242,7 +243,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
 def _accepted(request: HttpRequest, record: Invite, user: User, **details) -> HttpResponse:
     try:
         participant = services.accept_invite(record, user, **details)
-    except services.Refused:
+    except Refused:
         return render(request, "accounts/link_invalid.html", {"invite": True}, status=404)
     if request.user != user:
         login(request, user, backend=BACKEND)

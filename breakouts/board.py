@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -160,10 +159,3 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
         ]
         outcome.rated = sum(count for _, _, count in outcome.levels)
     return board
-
-
-def sector_spread(breakout: Breakout) -> Counter:
-    """How many members of each sector the breakout has."""
-    return Counter(
-        breakout.members.filter(removed_at__isnull=True).values_list("sector", flat=True)
-    )

@@ -26,6 +26,7 @@ from breakouts.forms import (
 from breakouts.models import Idea, Outcome
 from breakouts.views import act, board_context, board_response, console_forms, refusal
 from summit.models import Prompt
+from summit.refusals import Refused
 
 
 def _steer(request: HttpRequest, breakout_id: int) -> BreakoutAccess:
@@ -75,7 +76,7 @@ def prompt(request: HttpRequest, breakout_id: int) -> HttpResponse:
         if data["prompt"]:
             chosen = Prompt.objects.filter(pk=data["prompt"]).first()
             if chosen is None:
-                raise services.Refused("Choose one of this summit’s questions")
+                raise Refused("Choose one of this summit’s questions")
         steering.set_prompt(access.breakout, chosen)
 
     return act(request, access, PromptForm(request.POST), choose)

@@ -61,17 +61,12 @@ def comment_added(comment: Comment) -> None:
 def totals_changed(idea: Idea, dot_total: int, voter_count: int) -> None:
     """New dot totals, to the audiences allowed to see them now."""
     breakout = idea.breakout
-    fragments = []
-    for audience in AUDIENCES:
-        board = _board(breakout, audience)
-        if not board.show_votes:
-            continue
-        html = render_to_string(
-            "breakouts/board.html#totals_changed",
-            {"idea": idea, "dot_total": dot_total, "voter_count": voter_count, "board": board},
-        )
-        fragments.append((breakout_group(breakout.pk, audience), html))
-    push(fragments)
+    html = render_to_string(
+        "breakouts/board.html#totals_changed",
+        {"idea": idea, "dot_total": dot_total, "voter_count": voter_count},
+    )
+    audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
+    push([(breakout_group(breakout.pk, audience), html) for audience in audiences])
 
 
 def board_changed(breakout: Breakout, announcement: str) -> None:

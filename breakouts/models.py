@@ -77,10 +77,6 @@ class Breakout(models.Model):
             return self.phase in {self.Phase.VOTE, self.Phase.AGREE, self.Phase.CLOSED}
         return self.phase in {self.Phase.AGREE, self.Phase.CLOSED}
 
-    @property
-    def phase_index(self) -> int:
-        return list(self.Phase.values).index(self.phase)
-
 
 class Cluster(models.Model):
     """A facilitator's grouping of related ideas."""

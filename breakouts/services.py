@@ -15,19 +15,7 @@ from accounts.models import Participant
 from breakouts import live
 from breakouts.models import Breakout, Comment, Idea
 from summit.models import Subtheme, Summit
-
-
-class Refused(Exception):
-    """A request the rules of the breakout do not allow; the message is for the person."""
-
-
-def visible_ideas(breakout: Breakout):
-    return (
-        Idea.objects.filter(breakout=breakout, status=Idea.Status.VISIBLE)
-        .select_related("author", "prompt")
-        .order_by("-created_at", "-id")
-    )
-
+from summit.refusals import Refused
 
 # Forming groups
 

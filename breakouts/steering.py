@@ -13,9 +13,9 @@ from django.utils import timezone
 from breakouts import live
 from breakouts.board import screen_key_group
 from breakouts.models import Breakout, Cluster, Idea, Vote, new_screen_key
-from breakouts.services import Refused
 from summit.live import close_group
 from summit.models import Prompt
+from summit.refusals import Refused
 
 TIMER_MAX_MINUTES = 180
 
@@ -95,7 +95,8 @@ def set_voting_rules(
         raise Refused("Choose when vote totals are shown")
     with transaction.atomic():
         breakout = _locked(breakout)
-        if breakout.phase_index >= Breakout.Phase.values.index(Breakout.Phase.VOTE):
+        voting_started = {Breakout.Phase.VOTE, Breakout.Phase.AGREE, Breakout.Phase.CLOSED}
+        if breakout.phase in voting_started:
             raise Refused("The voting rules are fixed once voting has started")
         breakout.dot_budget = dot_budget
         breakout.max_dots_per_idea = max_dots_per_idea

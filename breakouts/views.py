@@ -20,6 +20,7 @@ from breakouts.board import FACILITATORS, MEMBERS, SCREEN, load_board
 from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
 from breakouts.models import Breakout, Idea, Outcome
 from summit.qr import qr_svg
+from summit.refusals import Refused
 
 
 def audience_for(request: HttpRequest, access: BreakoutAccess) -> str:
@@ -115,7 +116,7 @@ def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
                 client_token=form.cleaned_data["client_token"],
                 anonymous=form.cleaned_data["anonymous"] or access.participant.anonymous,
             )
-        except services.Refused as refused:
+        except Refused as refused:
             form.add_error("text", str(refused))
     if idea is None:
         # Keep what was typed, and the token, so fixing and resending stays one idea.
@@ -151,7 +152,7 @@ def act(request: HttpRequest, access: BreakoutAccess, form, action) -> HttpRespo
         return form_refusal(request, access, form)
     try:
         action(form.cleaned_data if form is not None else {})
-    except services.Refused as refused:
+    except Refused as refused:
         return refusal(request, access, str(refused))
     return board_response(request, access)
 
@@ -235,7 +236,7 @@ def choose(request: HttpRequest, breakout_id: int) -> HttpResponse:
     participant = get_participant_for(request.user, breakout.summit.slug)
     try:
         services.choose_breakout(participant, breakout)
-    except services.Refused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
         return redirect("summit_home", slug=breakout.summit.slug)
     messages.success(request, f"You are now in {breakout.name}.")

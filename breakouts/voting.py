@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 from accounts.models import Participant
 from breakouts import live
 from breakouts.models import Breakout, Idea, Outcome, Rating, Vote
-from breakouts.services import Refused
+from summit.refusals import Refused
 
 
 def set_dots(idea: Idea, voter: Participant, dots: int) -> int:

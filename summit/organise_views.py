@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from summit import people
 from summit.models import Summit
 from summit.organise_forms import JoiningForm, NewBreakoutForm, NewSummitForm, PersonForm
 from summit.qr import qr_svg
+from summit.refusals import Refused
 from summit.services import create_summit, new_join_code_for
 
 
@@ -87,7 +89,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
             people.update_participant(
                 person, role=form.cleaned_data["role"], breakout=form.cleaned_data["breakout"]
             )
-        except people.Refused as refusal:
+        except Refused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"Saved the changes to {person.attribution}.")
@@ -106,7 +108,7 @@ def remove_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
     if request.method == "POST":
         try:
             people.remove_participant(person)
-        except people.Refused as refusal:
+        except Refused as refusal:
             messages.error(request, str(refusal))
         else:
             messages.success(request, f"Removed {person.attribution} from {organiser.summit}.")
@@ -178,7 +180,7 @@ def join_screen(request: HttpRequest, slug: str) -> HttpResponse:
 def new_summit(request: HttpRequest) -> HttpResponse:
     """A new summit, blank or copying the structure of one the organiser runs."""
     if not may_create_summits(request.user):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     sources = Summit.objects.filter(
         participants__user=request.user,
         participants__role=Participant.Role.ORGANISER,
@@ -227,7 +229,7 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
             made = breakout_services.add_breakout(
                 form.cleaned_data["subtheme"], form.cleaned_data["name"]
             )
-        except breakout_services.Refused as refused:
+        except Refused as refused:
             form.add_error("name", str(refused))
         else:
             messages.success(request, f"Added the breakout {made.name}.")
@@ -256,7 +258,7 @@ def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     try:
         breakout_services.mix_everyone(organiser.summit)
-    except breakout_services.Refused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(request, "Everyone has been shared out again, mixing sectors.")

@@ -11,10 +11,7 @@ from accounts.models import Participant
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
 from summit.live import close_screens
-
-
-class Refused(Exception):
-    """A change the summit's rules do not allow; the message is for the organiser."""
+from summit.refusals import Refused
 
 
 def _other_organisers(participant: Participant) -> bool:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Participant, Sector
 from breakouts import services, steering, voting
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
-from breakouts.services import Refused
+from summit.refusals import Refused
 from tests.conftest import make_participant
 
 Phase = Breakout.Phase
