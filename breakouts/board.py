@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from accounts.models import Participant
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
+from summit.agreement import Agreement
 
 MEMBERS = "members"
 FACILITATORS = "facilitators"
@@ -71,7 +72,7 @@ class Board:
     def dots_left(self) -> int:
         return self.breakout.dot_budget - sum(self.my_dots.values())
 
-    rating_levels = Rating.Level.choices
+    rating_levels = Agreement.choices
 
     @property
     def mine(self) -> list[Idea]:
@@ -132,7 +133,7 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
         .annotate(
             **{
                 f"level_{level}": Count("ratings", filter=Q(ratings__level=level))
-                for level in Rating.Level.values
+                for level in Agreement.values
             }
         )
         .prefetch_related(Prefetch("ideas", queryset=Idea.objects.order_by("pk")))
@@ -154,8 +155,7 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
     for outcome in outcomes:
         outcome.my_level = board.my_ratings.get(outcome.pk)
         outcome.levels = [
-            (level, label, getattr(outcome, f"level_{level}"))
-            for level, label in Rating.Level.choices
+            (level, label, getattr(outcome, f"level_{level}")) for level, label in Agreement.choices
         ]
         outcome.rated = sum(count for _, _, count in outcome.levels)
     return board

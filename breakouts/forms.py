@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Sector
-from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome, Rating
+from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome
+from summit.agreement import Agreement
 
 EXPIRED = "This form has expired. Reload the page and try again"
 
@@ -58,7 +59,7 @@ class DotsForm(forms.Form):
 
 class RatingForm(forms.Form):
     level = forms.TypedChoiceField(
-        choices=Rating.Level.choices,
+        choices=Agreement.choices,
         coerce=int,
         error_messages={
             "required": "Choose how far you agree",

@@ -8,6 +8,7 @@ import secrets
 from django.db import models
 
 from accounts.models import Participant, Sector
+from summit.agreement import Agreement
 from summit.models import Prompt, Subtheme, Summit
 
 IDEA_MAX_LENGTH = 500
@@ -216,16 +217,9 @@ class Outcome(models.Model):
 class Rating(models.Model):
     """A member's place on the gradient of agreement with an outcome."""
 
-    class Level(models.IntegerChoices):
-        ENDORSE = 5, "Fully agree"
-        AGREE = 4, "Agree with reservations"
-        ACCEPT = 3, "Can live with it"
-        DISAGREE = 2, "Disagree, but will not block"
-        BLOCK = 1, "Block: I cannot support this"
-
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="ratings")
     rater = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="ratings")
-    level = models.PositiveSmallIntegerField(choices=Level)
+    level = models.PositiveSmallIntegerField(choices=Agreement)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

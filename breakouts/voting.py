@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from accounts.models import Participant
 from breakouts import live
 from breakouts.models import Breakout, Idea, Outcome, Rating, Vote
+from summit.agreement import Agreement
 from summit.refusals import Refused
 
 
@@ -134,7 +135,7 @@ def rate_outcome(outcome: Outcome, rater: Participant, level: int) -> Rating:
     breakout = outcome.breakout
     if breakout.phase != Breakout.Phase.AGREE:
         raise Refused("Outcomes are rated in the agree phase")
-    if level not in Rating.Level.values:
+    if level not in Agreement.values:
         raise Refused("Choose one of the levels of agreement listed")
     with transaction.atomic():
         rating, _ = Rating.objects.update_or_create(

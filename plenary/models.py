@@ -1,3 +1,162 @@
-"""Plenaries and polls: built in the plenary issue; the app is installed so its place is fixed."""
+"""The whole room: the plenary's big screen, and the polls everyone answers on their phones."""
 
 from __future__ import annotations
+
+import secrets
+
+from django.db import models
+
+from accounts.models import Participant
+from breakouts.models import Breakout, Idea, Outcome
+from summit.models import AgendaItem, Summit
+
+QUESTION_MAX_LENGTH = 300
+OPTION_MAX_LENGTH = 1000
+WORD_MAX_LENGTH = 40
+WORDS_PER_ANSWER = 3
+TEXT_MAX_LENGTH = 500
+MESSAGE_MAX_LENGTH = 280
+
+
+def new_screen_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Plenary(models.Model):
+    """The summit's main room: one per summit, and what its big screen shows now."""
+
+    class Showing(models.TextChoices):
+        QUESTION = "question", "The central question and how to join"
+        POLL = "poll", "A poll"
+        REPORT = "report", "A breakout’s report"
+        IDEA = "idea", "A spotlighted idea"
+        MESSAGE = "message", "A message"
+
+    summit = models.OneToOneField(Summit, on_delete=models.CASCADE, related_name="plenary")
+    showing = models.CharField(max_length=10, choices=Showing, default=Showing.QUESTION)
+    shown_poll = models.ForeignKey(
+        "Poll", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shown_breakout = models.ForeignKey(
+        Breakout, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    shown_idea = models.ForeignKey(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    # The big screen's read-only link: unguessable, and replaced to revoke it.
+    screen_key = models.CharField(max_length=32, unique=True, default=new_screen_key)
+
+    def __str__(self) -> str:
+        return f"Plenary of {self.summit}"
+
+
+class Poll(models.Model):
+    class Kind(models.TextChoices):
+        CHOICE = "choice", "Multiple choice"
+        SCALE = "scale", "Agreement scale"
+        RANKING = "ranking", "Ranking"
+        WORDS = "words", "Word cloud"
+        TEXT = "text", "Open text"
+        CONSENSUS = "consensus", "Consensus check"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Not yet open"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    plenary = models.ForeignKey(Plenary, on_delete=models.CASCADE, related_name="polls")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="polls"
+    )
+    kind = models.CharField(max_length=10, choices=Kind)
+    question = models.CharField(max_length=QUESTION_MAX_LENGTH)
+    # Multiple choice: whether a person may pick several answers.
+    multiple = models.BooleanField(default=False)
+    # Agreement scale: whether a person may add a challenge in their own words.
+    allow_comment = models.BooleanField(default=False)
+    state = models.CharField(max_length=6, choices=State, default=State.DRAFT)
+    results_shown = models.BooleanField(
+        default=False, help_text="Whether attendees and the big screen see the results."
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plenary", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+    @property
+    def rated(self) -> bool:
+        """Each option is a statement rated on a gradient, rather than a thing to choose."""
+        return self.kind in {self.Kind.SCALE, self.Kind.CONSENSUS}
+
+    @property
+    def has_options(self) -> bool:
+        return self.kind not in {self.Kind.WORDS, self.Kind.TEXT}
+
+
+class PollOption(models.Model):
+    """An answer to choose, a thing to rank, or a statement to rate (an assumption, an
+    outcome in the consensus check)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    order = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=OPTION_MAX_LENGTH)
+    # In the consensus check: the outcome rated. The text keeps its words if it is deleted.
+    outcome = models.ForeignKey(
+        Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="poll_options"
+    )
+
+    class Meta:
+        ordering = ["poll", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Response(models.Model):
+    """One person's answer to one poll: changeable while the poll is open, never a second."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="poll_responses"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["poll", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "participant"], name="response_once_per_poll")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.poll}"
+
+
+class Answer(models.Model):
+    """A part of a response: an option chosen, a place in a ranking, a level on a statement
+    (with a challenge or reason), a word, or a text."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    option = models.ForeignKey(
+        PollOption, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
+    )
+    # The position in a ranking (1 is first), or the level on a gradient.
+    value = models.SmallIntegerField(null=True, blank=True)
+    text = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = ["response", "id"]
+        indexes = [models.Index(fields=["option", "value"])]
+
+    def __str__(self) -> str:
+        return self.text[:60] or f"{self.option_id}: {self.value}"

@@ -38,6 +38,11 @@ class Summit(models.Model):
     attendees_choose_breakout = models.BooleanField(
         default=False, help_text="Whether attendees may move themselves to another breakout."
     )
+    # What is on now, moved on from the plenary console as the day goes; while it is unset,
+    # the agenda's times of day decide.
+    agenda_now = models.ForeignKey(
+        "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

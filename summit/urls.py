@@ -61,4 +61,5 @@ urlpatterns = [
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
     path("breakouts/", include("breakouts.urls")),
+    path("", include("plenary.urls")),
 ]

@@ -37,9 +37,14 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 
 def now_and_next(
-    agenda: list[AgendaItem], now: dt.time
+    agenda: list[AgendaItem], now: dt.time, on_now_id: int | None = None
 ) -> tuple[AgendaItem | None, AgendaItem | None]:
-    """What is on at ``now`` and what comes after it, by the agenda's times of day."""
+    """What is on and what comes after it: the item the facilitators have moved the day on
+    to, if they have, or else whatever the agenda's times of day put at ``now``."""
+    if on_now_id is not None:
+        at = next((n for n, item in enumerate(agenda) if item.pk == on_now_id), None)
+        if at is not None:
+            return agenda[at], agenda[at + 1] if at + 1 < len(agenda) else None
     current = next(
         (i for i in agenda if i.starts_at and i.ends_at and i.starts_at <= now < i.ends_at), None
     )
@@ -53,7 +58,7 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
     participant = get_participant_for(request.user, slug)
     summit = participant.summit
     agenda = list(summit.agenda.all())
-    current, upcoming = now_and_next(agenda, timezone.localtime().time())
+    current, upcoming = now_and_next(agenda, timezone.localtime().time(), summit.agenda_now_id)
     every_breakout = Breakout.objects.filter(summit=summit).select_related("subtheme")
     breakouts = every_breakout
     if not participant.is_organiser:

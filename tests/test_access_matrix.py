@@ -16,6 +16,7 @@ from accounts import services as account_services
 from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Cluster, Outcome
+from plenary.services import plenary_for
 from tests.conftest import client_for, make_participant
 
 WHO = ["anonymous", "outsider", "attendee", "facilitator", "organiser"]
@@ -40,6 +41,14 @@ def _b(c) -> dict:
 
 def _i(c) -> dict:
     return {"breakout_id": c["breakout"].pk, "idea_id": c["idea"].pk}
+
+
+def _s(c) -> dict:
+    return {"slug": c["summit"].slug}
+
+
+def _p(c) -> dict:
+    return {"slug": c["summit"].slug, "poll_id": c["poll"].pk}
 
 
 def _steer(name: str, statuses=STEER_REFUSED, kwargs=_b) -> tuple:
@@ -194,6 +203,24 @@ CASES = {
         "delete_outcome", kwargs=lambda c: {**_b(c), "outcome_id": c["outcome"].pk}
     ),
     "breakouts:new_screen_link": _steer("new_screen_link", STEER_DONE),
+    # The plenary: everyone in the summit follows it; facilitators and organisers steer it.
+    "plenary:room": ("get", None, _s, MEMBERS),
+    "plenary:panel": ("get", None, _s, MEMBERS),
+    # An empty answer is refused with the form and its errors, to anyone in the summit.
+    "plenary:answer": ("htmx", {}, _p, MEMBER_ACTION),
+    "plenary:console": ("get", None, _s, FACILITATORS),
+    "plenary:agenda": ("htmx", {}, _s, STEER_DONE),  # empty follows the clock again
+    "plenary:show": ("htmx", {}, _s, STEER_REFUSED),
+    "plenary:next_report": ("htmx", {}, _s, STEER_DONE),
+    "plenary:new_poll": ("htmx", {}, _s, STEER_REFUSED),
+    "plenary:open_poll": ("htmx", {}, _p, STEER_DONE),
+    "plenary:close_poll": ("htmx", {}, _p, STEER_REFUSED),  # not open
+    "plenary:poll_results": ("htmx", {}, _p, STEER_DONE),
+    "plenary:delete_poll": ("htmx", {}, _p, STEER_DONE),
+    "plenary:consensus": ("htmx", {}, _s, STEER_DONE),
+    "plenary:new_screen_link": ("htmx", {}, _s, STEER_DONE),
+    "plenary:screen": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
+    "plenary:screen_panel": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
 }
 
 
@@ -220,7 +247,10 @@ def ctx(breakout, attendee, facilitator, organiser, outsider):
     idea, _ = breakout_services.post_idea(
         breakout=breakout, author=someone, text="An idea", client_token=uuid.uuid4()
     )
+    plenary = plenary_for(breakout.summit)
     return {
+        "plenary": plenary,
+        "poll": plenary.polls.first(),
         "idea": idea,
         "cluster": Cluster.objects.create(breakout=breakout, name="Money"),
         "outcome": Outcome.objects.create(

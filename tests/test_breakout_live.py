@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.models import Participant, Sector
 from breakouts import steering
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
+from summit.agreement import Agreement
 from summit.live import CLOSE_FORBIDDEN
 from tests.conftest import client_for, make_participant, socket_for
 
@@ -666,9 +667,9 @@ def test_board_agree_offers_ratings_to_members_and_counts_to_the_console(
         breakout=breakout, proposal="Pilot a pooled budget", who_should_act="The council"
     )
     outcome.ideas.add(idea)
-    Rating.objects.create(outcome=outcome, rater=attendee, level=Rating.Level.AGREE)
+    Rating.objects.create(outcome=outcome, rater=attendee, level=Agreement.RESERVATIONS)
     Rating.objects.create(
-        outcome=outcome, rater=_member(breakout, "Ben Okoro"), level=Rating.Level.BLOCK
+        outcome=outcome, rater=_member(breakout, "Ben Okoro"), level=Agreement.BLOCK
     )
     _move(breakout, Phase.AGREE)
 
@@ -684,9 +685,9 @@ def test_board_agree_offers_ratings_to_members_and_counts_to_the_console(
     assert member_sees.count('type="radio" name="level"') == 5
     assert '<input type="radio" name="level" value="4" checked>' in member_sees
     assert "rating-count" not in member_sees
-    assert "Block: I cannot support this: 1</span>" in console_sees
-    assert "Agree with reservations: 1</span>" in console_sees
-    assert "Fully agree: 0</span>" in console_sees
+    assert "Block: 1</span>" in console_sees
+    assert "Support with reservations: 1</span>" in console_sees
+    assert "Fully support: 0</span>" in console_sees
     for html in (console_sees, screen_sees):
         assert 'class="rate-form"' not in html
         assert "How far do you agree?" not in html

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Participant, Sector
 from breakouts import services, steering, voting
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
+from summit.agreement import Agreement
 from summit.refusals import Refused
 from tests.conftest import make_participant
 
@@ -1592,9 +1593,9 @@ def test_rate_outcome_in_agree_records_the_level_and_pushes(
 
 
 def test_rate_outcome_again_updates_the_rating(breakout, attendee, drafted):
-    first = voting.rate_outcome(drafted, attendee, Rating.Level.BLOCK)
+    first = voting.rate_outcome(drafted, attendee, Agreement.BLOCK)
 
-    second = voting.rate_outcome(drafted, attendee, Rating.Level.ACCEPT)
+    second = voting.rate_outcome(drafted, attendee, Agreement.STAND_ASIDE)
 
     assert second.pk == first.pk
     assert list(Rating.objects.values_list("rater", "level")) == [(attendee.pk, 3)]
@@ -1610,15 +1611,15 @@ def test_rate_outcome_level_outside_one_to_five_is_refused(attendee, drafted, le
 
 @pytest.mark.parametrize("phase", [Phase.VOTE, Phase.CLOSED, Phase.GATHER])
 def test_rate_outcome_outside_agree_is_refused(breakout, attendee, drafted, pushes, phase):
-    voting.rate_outcome(drafted, attendee, Rating.Level.ENDORSE)
+    voting.rate_outcome(drafted, attendee, Agreement.FULL)
     _move(breakout, phase)
     drafted.refresh_from_db()
     pushes.clear()
 
     with pytest.raises(Refused, match="Outcomes are rated in the agree phase"):
-        voting.rate_outcome(drafted, attendee, Rating.Level.BLOCK)
+        voting.rate_outcome(drafted, attendee, Agreement.BLOCK)
 
-    assert list(Rating.objects.values_list("level", flat=True)) == [Rating.Level.ENDORSE]
+    assert list(Rating.objects.values_list("level", flat=True)) == [Agreement.FULL]
     assert pushes == []
 
 

@@ -13,6 +13,7 @@ from channels.layers import get_channel_layer
 
 from breakouts import services
 from breakouts.board import FACILITATORS, breakout_group
+from plenary.services import plenary_for
 from summit.live import CLOSE_FORBIDDEN
 from summit.routing import websocket_urlpatterns
 from tests.conftest import socket_for
@@ -32,6 +33,15 @@ CASES = {
         lambda c: f"/ws/screens/breakouts/{c['breakout'].screen_key}/",
         (True, True, True, True, True, True),
     ),
+    # The plenary: everyone in the summit, whatever their breakout.
+    "ws/plenary/<slug:slug>/": (
+        lambda c: f"/ws/plenary/{c['breakout'].summit.slug}/",
+        (False, False, True, True, True, True),
+    ),
+    "ws/screens/plenary/<str:key>/": (
+        lambda c: f"/ws/screens/plenary/{c['plenary'].screen_key}/",
+        (True, True, True, True, True, True),
+    ),
 }
 
 
@@ -42,6 +52,7 @@ def test_every_socket_route_is_in_the_access_table():
 @pytest.fixture
 def ctx(breakout, attendee, facilitator, organiser, other_member, outsider):
     return {
+        "plenary": plenary_for(breakout.summit),
         "breakout": breakout,
         "attendee": attendee,
         "facilitator": facilitator,

@@ -85,6 +85,13 @@
       if (!field.name || (sentForm && sentForm.contains(field)) || !changed(field)) return;
       kept.fields[fieldKey(field)] = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
     });
+    // A ranking being put in order is unsent input too.
+    kept.rankings = {};
+    target.querySelectorAll("[data-ranking]").forEach(function (list) {
+      var form = list.closest("form");
+      if (!form || form === sentForm) return;
+      kept.rankings[form.getAttribute("hx-post")] = Array.from(list.querySelectorAll("input[name=ranking]")).map(function (input) { return input.value; });
+    });
   });
   document.addEventListener("htmx:afterSwap", function () {
     if (!kept) return;
@@ -97,6 +104,15 @@
         else field.value = kept.fields[key];
       });
     }
+    Object.keys(kept.rankings || {}).forEach(function (action) {
+      var form = document.querySelector('form[hx-post="' + action + '"]');
+      var list = form && form.querySelector("[data-ranking]");
+      if (!list) return;
+      kept.rankings[action].forEach(function (value) {
+        var input = list.querySelector('input[name=ranking][value="' + value + '"]');
+        if (input) list.appendChild(input.closest("[data-ranking-item]"));
+      });
+    });
     var focus = kept.focus && document.getElementById(kept.focus);
     if (focus && focus !== document.body) focus.focus();
     kept = null;
@@ -158,6 +174,59 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var slot = event.detail.elt && event.detail.elt.querySelector && event.detail.elt.querySelector("[data-send-error]");
     if (slot) slot.hidden = true;
+  });
+
+  // Ranking: reorder the items with Move up / Move down (keyboard and screen readers) or by
+  // dragging. The hidden inputs travel with their items, so the form sends the new order.
+  function announceRank(list, item) {
+    var status = list.parentElement.querySelector("[data-ranking-status]");
+    if (!status) return;
+    var items = Array.from(list.querySelectorAll("[data-ranking-item]"));
+    var text = item.querySelector(".ranking__text").textContent;
+    status.textContent = "Moved to place " + (items.indexOf(item) + 1) + " of " + items.length + ": " + text;
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-move]");
+    if (!button) return;
+    var item = button.closest("[data-ranking-item]");
+    var list = item && item.parentElement;
+    if (!list) return;
+    if (button.dataset.move === "up" && item.previousElementSibling) {
+      list.insertBefore(item, item.previousElementSibling);
+    } else if (button.dataset.move === "down" && item.nextElementSibling) {
+      list.insertBefore(item.nextElementSibling, item);
+    } else {
+      return;
+    }
+    button.focus();
+    announceRank(list, item);
+  });
+  var dragged = null;
+  document.addEventListener("dragstart", function (event) {
+    var item = event.target.closest && event.target.closest("[data-ranking-item]");
+    if (!item) return;
+    dragged = item;
+    item.classList.add("ranking__item--dragging");
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", "");
+  });
+  document.addEventListener("dragover", function (event) {
+    if (!dragged) return;
+    var over = event.target.closest && event.target.closest("[data-ranking-item]");
+    if (!over || over === dragged || over.parentElement !== dragged.parentElement) return;
+    event.preventDefault();
+    var box = over.getBoundingClientRect();
+    var after = event.clientY > box.top + box.height / 2;
+    over.parentElement.insertBefore(dragged, after ? over.nextElementSibling : over);
+  });
+  document.addEventListener("drop", function (event) {
+    if (dragged) event.preventDefault();
+  });
+  document.addEventListener("dragend", function () {
+    if (!dragged) return;
+    dragged.classList.remove("ranking__item--dragging");
+    announceRank(dragged.parentElement, dragged);
+    dragged = null;
   });
 
   // A page that arrives with an error summary puts focus on it, as the GOV.UK pattern asks.

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import Participant, Sector
 from breakouts.models import Cluster, Idea, Outcome, Rating, Vote
 from breakouts.services import ensure_breakouts
+from summit.agreement import Agreement
 from summit.services import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import serious_violations
@@ -204,23 +205,23 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         expect(article).to_contain_text(IDEA_B)
     outcome = Outcome.objects.get(breakout=breakout, proposal=PROPOSAL)
     assert list(outcome.ideas.all()) == [idea_b]
-    for page, level in ((page_a, "Fully agree"), (page_b, "Can live with it")):
+    for page, level in ((page_a, "Fully support"), (page_b, "Stand aside")):
         rating = page.locator(f"#outcome-{outcome.pk}")
         rating.get_by_role("group", name="How far do you agree?").get_by_label(level).check()
         rating.get_by_role("button", name="Save my rating").click()
     ratings = console.locator(f"#outcome-{outcome.pk} .ratings")
-    expect(ratings).to_contain_text("Fully agree: 1", timeout=LIVE)
-    expect(ratings).to_contain_text("Can live with it: 1", timeout=LIVE)
+    expect(ratings).to_contain_text("Fully support: 1", timeout=LIVE)
+    expect(ratings).to_contain_text("Stand aside: 1", timeout=LIVE)
     assert dict(Rating.objects.filter(outcome=outcome).values_list("rater_id", "level")) == {
-        aisha.pk: Rating.Level.ENDORSE,
-        ben.pk: Rating.Level.ACCEPT,
+        aisha.pk: Agreement.FULL,
+        ben.pk: Agreement.STAND_ASIDE,
     }
 
     # Closed: every screen says so, and the ratings are out.
     _move_group(console, "Closed")
     for name, page in screens.items():
         expect(_current_phase(page), f"phase on the {name}").to_have_text("Closed", timeout=LIVE)
-        expect(page.locator(f"#outcome-{outcome.pk} .ratings")).to_contain_text("Fully agree: 1")
+        expect(page.locator(f"#outcome-{outcome.pk} .ratings")).to_contain_text("Fully support: 1")
     expect(page_a.get_by_text("The group is not taking new ideas in this phase.")).to_be_visible()
     expect(page_b.get_by_role("button", name="Save my rating")).to_have_count(0)
 

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from plenary.access import get_plenary_by_screen_key, get_plenary_for
+from plenary.room import ATTENDEES, FACILITATORS, SCREEN, plenary_group, screen_key_group
+from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer, participant_group
+
+
+class PlenaryConsumer(HtmlPushConsumer):
+    """A plenary screen of a person: an attendee's phone or a facilitator's console."""
+
+    async def connect(self) -> None:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        try:
+            access = await database_sync_to_async(get_plenary_for)(self.scope["user"], slug)
+        except (PermissionDenied, Http404):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        audience = FACILITATORS if access.can_facilitate else ATTENDEES
+        await self.join(
+            plenary_group(access.plenary.pk, audience), participant_group(access.participant.pk)
+        )
+
+
+class PlenaryScreenConsumer(HtmlPushConsumer):
+    """The plenary's big screen, opened by its unguessable link rather than by a person."""
+
+    async def connect(self) -> None:
+        key = self.scope["url_route"]["kwargs"]["key"]
+        plenary = await database_sync_to_async(get_plenary_by_screen_key)(key)
+        if plenary is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.join(plenary_group(plenary.pk, SCREEN), screen_key_group(key))

@@ -1,0 +1,259 @@
+"""Answers to polls, and the plenary console's forms: every value checked before a service
+sees it, with messages written for the person who sent it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+
+from plenary.models import (
+    MESSAGE_MAX_LENGTH,
+    OPTION_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    WORD_MAX_LENGTH,
+    WORDS_PER_ANSWER,
+    Plenary,
+    Poll,
+    PollOption,
+)
+from summit.agreement import Agreement
+
+SCALE = [
+    (5, "Strongly agree"),
+    (4, "Agree"),
+    (3, "Neither agree nor disagree"),
+    (2, "Disagree"),
+    (1, "Strongly disagree"),
+]
+MAX_OPTIONS = 12
+
+
+def levels_for(poll: Poll) -> list[tuple[int, str]]:
+    """The gradient a rated poll's statements are placed on, strongest first."""
+    return Agreement.choices if poll.kind == Poll.Kind.CONSENSUS else SCALE
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of an answer, as stored: see ``Answer``."""
+
+    option_id: int | None = None
+    value: int | None = None
+    text: str = ""
+
+
+def _text(max_length: int, noun: str, *, required: bool = False) -> forms.CharField:
+    return forms.CharField(
+        max_length=max_length,
+        required=required,
+        strip=True,
+        error_messages={
+            "required": f"Enter your {noun}",
+            "max_length": (
+                f"Your {noun} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+            ),
+        },
+    )
+
+
+class AnswerForm(forms.Form):
+    """An answer to one poll, whatever its kind; ``parts`` holds it once valid.
+
+    Field names are the same for every poll of a kind, so the page can keep what was typed:
+    ``choice`` (one or several option ids), ``ranking`` (every option id, first to last),
+    ``level-<option>`` and ``text-<option>`` (a statement's level, and a challenge or reason),
+    ``word`` (up to three), and ``text``.
+    """
+
+    def __init__(self, poll: Poll, options: list[PollOption], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.poll = poll
+        self.options = options
+        self.parts: list[Part] = []
+        ids = [(str(o.pk), o.text) for o in options]
+        kind = poll.kind
+        if kind == Poll.Kind.CHOICE:
+            field = forms.MultipleChoiceField if poll.multiple else forms.ChoiceField
+            self.fields["choice"] = field(
+                choices=ids,
+                error_messages={
+                    "required": "Choose an answer" if not poll.multiple else "Choose one or more",
+                    "invalid_choice": "Choose from the answers listed",
+                },
+            )
+        elif kind == Poll.Kind.RANKING:
+            self.fields["ranking"] = forms.MultipleChoiceField(
+                choices=ids,
+                error_messages={
+                    "required": "Put the items in order",
+                    "invalid_choice": "Rank only the items listed",
+                },
+            )
+        elif poll.rated:
+            noun = "reason" if kind == Poll.Kind.CONSENSUS else "challenge"
+            for option in options:
+                self.fields[f"level-{option.pk}"] = forms.TypedChoiceField(
+                    choices=levels_for(poll),
+                    coerce=int,
+                    required=False,
+                    empty_value=None,
+                    error_messages={"invalid_choice": "Choose one of the positions listed"},
+                )
+                self.fields[f"text-{option.pk}"] = _text(TEXT_MAX_LENGTH, noun)
+        elif kind == Poll.Kind.WORDS:
+            self.fields["word"] = forms.CharField(required=False)
+        else:
+            self.fields["text"] = _text(TEXT_MAX_LENGTH, "answer", required=True)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        kind = self.poll.kind
+        if kind == Poll.Kind.CHOICE:
+            chosen = self.data.getlist("choice") if hasattr(self.data, "getlist") else []
+            if not self.poll.multiple and len(chosen) > 1:
+                raise forms.ValidationError("Choose only one answer", code="one")
+            picked = data["choice"] if self.poll.multiple else [data["choice"]]
+            self.parts = [Part(option_id=int(pk)) for pk in dict.fromkeys(picked)]
+        elif kind == Poll.Kind.RANKING:
+            order = data["ranking"]
+            if sorted(order) != sorted(str(o.pk) for o in self.options):
+                raise forms.ValidationError("Rank every item once, and only once", code="perm")
+            self.parts = [
+                Part(option_id=int(pk), value=place) for place, pk in enumerate(order, start=1)
+            ]
+        elif self.poll.rated:
+            self._clean_rated(data)
+        elif kind == Poll.Kind.WORDS:
+            self._clean_words()
+        else:
+            self.parts = [Part(text=data["text"])]
+        return data
+
+    def _clean_rated(self, data) -> None:
+        consensus = self.poll.kind == Poll.Kind.CONSENSUS
+        for n, option in enumerate(self.options, start=1):
+            level = data.get(f"level-{option.pk}")
+            text = data.get(f"text-{option.pk}", "")
+            if level is None:
+                if text:
+                    self.add_error(
+                        f"level-{option.pk}",
+                        f"Choose your position on statement {n} as well as writing about it",
+                    )
+                continue
+            if consensus and level == Agreement.BLOCK and not text:
+                self.add_error(f"text-{option.pk}", f"Say why you block proposal {n}")
+                continue
+            self.parts.append(Part(option_id=option.pk, value=level, text=text))
+        if not self.parts and not self.errors:
+            raise forms.ValidationError(
+                "Choose your position on at least one statement", code="none"
+            )
+
+    def _clean_words(self) -> None:
+        raw = self.data.getlist("word") if hasattr(self.data, "getlist") else []
+        words = [" ".join(w.split()) for w in raw if w.strip()]
+        if len(raw) > WORDS_PER_ANSWER:
+            self.add_error("word", f"Give at most {WORDS_PER_ANSWER} words or short phrases")
+        elif not words:
+            self.add_error("word", "Enter a word or a short phrase")
+        elif any(len(w) > WORD_MAX_LENGTH for w in words):
+            self.add_error(
+                "word", f"Keep each word or phrase to {WORD_MAX_LENGTH} characters or fewer"
+            )
+        else:
+            self.parts = [Part(text=w) for w in dict.fromkeys(words)]
+
+    def first_error(self) -> str:
+        for errors in self.errors.values():
+            return errors[0]
+        return ""
+
+
+class NewPollForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind of poll",
+        choices=[(k, label) for k, label in Poll.Kind.choices if k != Poll.Kind.CONSENSUS],
+        error_messages={
+            "required": "Choose a kind of poll",
+            "invalid_choice": "Choose one of the kinds listed",
+        },
+    )
+    question = forms.CharField(
+        label="Question",
+        max_length=QUESTION_MAX_LENGTH,
+        strip=True,
+        error_messages={
+            "required": "Enter the question",
+            "max_length": "Keep the question to %(limit_value)d characters or fewer",
+        },
+    )
+    options = forms.CharField(
+        label="Answers, items or statements, one per line",
+        help_text="For multiple choice, ranking and agreement scales. Not needed for a word "
+        f"cloud or open text. Up to {MAX_OPTIONS}.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
+    )
+    multiple = forms.BooleanField(label="People may choose several answers", required=False)
+    allow_comment = forms.BooleanField(
+        label="People may add a challenge in their own words", required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        lines = [" ".join(line.split()) for line in data.get("options", "").splitlines()]
+        lines = list(dict.fromkeys(line for line in lines if line))
+        data["option_lines"] = []
+        if kind in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}:
+            least = 1 if kind == Poll.Kind.SCALE else 2
+            if len(lines) < least:
+                self.add_error(
+                    "options",
+                    "Give at least one statement, one per line"
+                    if kind == Poll.Kind.SCALE
+                    else "Give at least two answers or items, one per line",
+                )
+            elif len(lines) > MAX_OPTIONS:
+                self.add_error("options", f"Give at most {MAX_OPTIONS}, one per line")
+            elif any(len(line) > OPTION_MAX_LENGTH for line in lines):
+                self.add_error(
+                    "options", f"Keep each line to {OPTION_MAX_LENGTH} characters or fewer"
+                )
+            data["option_lines"] = lines
+        return data
+
+
+class ShowForm(forms.Form):
+    """What the big screen shows: the kind, and the poll, breakout, idea or message."""
+
+    showing = forms.ChoiceField(
+        choices=Plenary.Showing.choices,
+        error_messages={
+            "required": "Choose what the big screen shows",
+            "invalid_choice": "Choose one of the things the big screen can show",
+        },
+    )
+    poll = forms.IntegerField(required=False, min_value=1)
+    breakout = forms.IntegerField(required=False, min_value=1)
+    idea = forms.IntegerField(required=False, min_value=1)
+    message = forms.CharField(
+        max_length=MESSAGE_MAX_LENGTH,
+        required=False,
+        strip=True,
+        error_messages={"max_length": "Keep the message to %(limit_value)d characters or fewer"},
+    )
+
+
+class AgendaForm(forms.Form):
+    item = forms.IntegerField(
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "Choose an item of the agenda"},
+    )

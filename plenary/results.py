@@ -1,0 +1,216 @@
+"""A poll's results, tallied in the database in a fixed number of queries however many people
+answered, and laid out for charts that the templates draw as SVG."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Sum
+
+from accounts.models import Sector
+from plenary.forms import levels_for
+from plenary.models import Answer, Poll, PollOption, Response
+from summit.agreement import SUPPORT, Agreement, Decision, decide
+
+WORDS_SHOWN = 40
+TEXTS_SHOWN = 100
+
+
+def percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+@dataclass
+class Bar:
+    """A row of a bar chart: a choice by how many chose it, or an item by its ranking."""
+
+    label: str
+    count: int
+    width: float  # of the longest bar, as a percentage
+    note: str = ""
+
+
+@dataclass
+class Segment:
+    value: int
+    label: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass
+class SectorSplit:
+    sector: str
+    support: int
+    stand_aside: int
+    against: int
+    blocks: int
+
+
+@dataclass
+class Statement:
+    """A rated statement: how many chose each level, as a stacked bar, and (in the consensus
+    check) what each decision rule makes of it."""
+
+    option: PollOption
+    rated: int
+    segments: list[Segment]
+    decision: Decision | None = None
+    sectors: list[SectorSplit] = field(default_factory=list)
+    remarks: list[tuple[int, str, str]] = field(default_factory=list)  # level, sector, text
+
+
+@dataclass
+class Word:
+    text: str
+    count: int
+    size: int  # 1 to 5, for the word cloud's type sizes
+
+
+@dataclass
+class Results:
+    poll: Poll
+    responses: int
+    bars: list[Bar] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    words: list[Word] = field(default_factory=list)
+    texts: list[tuple[str, str]] = field(default_factory=list)  # sector, text
+    levels: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.responses == 0
+
+
+def _sector_names() -> dict[str, str]:
+    return dict(Sector.choices)
+
+
+def tally(poll: Poll, options: list[PollOption] | None = None) -> Results:
+    """The poll's results. At most four queries (three with ``options`` given)."""
+    if options is None and poll.has_options:
+        options = list(poll.options.all())
+    results = Results(poll=poll, responses=Response.objects.filter(poll=poll).count())
+    answers = Answer.objects.filter(response__poll=poll)
+    if poll.kind == Poll.Kind.CHOICE:
+        counts = dict(
+            answers.values("option_id").annotate(n=Count("id")).values_list("option_id", "n")
+        )
+        _bars(results, [(o.text, counts.get(o.pk, 0), "") for o in options], sort=False)
+        for bar in results.bars:
+            bar.note = f"{percent(bar.count, results.responses):g}%"
+    elif poll.kind == Poll.Kind.RANKING:
+        _ranking(results, options, answers)
+    elif poll.rated:
+        _rated(results, options, answers)
+    elif poll.kind == Poll.Kind.WORDS:
+        _words(results, answers)
+    else:
+        sectors = _sector_names()
+        rows = answers.order_by("-response__updated_at", "-id").values_list(
+            "response__participant__sector", "text"
+        )[:TEXTS_SHOWN]
+        results.texts = [(sectors.get(s, ""), text) for s, text in rows]
+    return results
+
+
+def _bars(results: Results, rows: list[tuple[str, int, str]], *, sort: bool) -> None:
+    top = max((count for _, count, _ in rows), default=0)
+    if sort:
+        rows = sorted(rows, key=lambda row: -row[1])
+    results.bars = [
+        Bar(label, count, percent(count, top) if top else 0.0, note) for label, count, note in rows
+    ]
+
+
+def _ranking(results: Results, options: list[PollOption], answers) -> None:
+    """Items by Borda points: first place earns as many points as there are items, last one.
+
+    Ties keep the poll's own order, so the same answers always give the same ranking.
+    """
+    n = len(options)
+    rows = answers.values("option_id").annotate(places=Sum("value"), ranked=Count("id"))
+    by_option = {row["option_id"]: row for row in rows}
+    scored = []
+    for option in options:
+        row = by_option.get(option.pk, {"places": 0, "ranked": 0})
+        points = row["ranked"] * (n + 1) - (row["places"] or 0)
+        average = (row["places"] / row["ranked"]) if row["ranked"] else None
+        note = f"average place {average:.1f}" if average is not None else "not yet ranked"
+        scored.append((option.text, points, note))
+    _bars(results, scored, sort=True)
+
+
+def _rated(results: Results, options: list[PollOption], answers) -> None:
+    levels = levels_for(results.poll)
+    results.levels = levels
+    consensus = results.poll.kind == Poll.Kind.CONSENSUS
+    counts: dict[int, Counter] = defaultdict(Counter)
+    by_sector: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    rows = answers.values_list("option_id", "value", "response__participant__sector").annotate(
+        n=Count("id")
+    )
+    for option_id, value, sector, n in rows:
+        counts[option_id][value] += n
+        by_sector[option_id][sector][value] += n
+    sectors = _sector_names()
+    remarks: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    written = (
+        answers.exclude(text="")
+        .order_by("value", "id")
+        .values_list("option_id", "value", "response__participant__sector", "text")
+    )
+    for option_id, value, sector, text in written:
+        remarks[option_id].append((value, sectors.get(sector, ""), text))
+    for option in options:
+        tally_ = counts[option.pk]
+        rated = sum(tally_.values())
+        segments, x = [], 0.0
+        for value, label in levels:
+            width = percent(tally_[value], rated)
+            segments.append(Segment(value, label, tally_[value], x, width))
+            x += width
+        statement = Statement(option, rated, segments, remarks=remarks[option.pk])
+        if consensus:
+            statement.decision = decide(tally_)
+            statement.sectors = [
+                SectorSplit(
+                    sectors[sector],
+                    support=sum(n for v, n in split.items() if v in SUPPORT),
+                    stand_aside=split[Agreement.STAND_ASIDE],
+                    against=split[Agreement.DISAGREE],
+                    blocks=split[Agreement.BLOCK],
+                )
+                for sector, split in sorted(
+                    by_sector[option.pk].items(), key=lambda item: sectors.get(item[0], "")
+                )
+                if sector in sectors
+            ]
+        results.statements.append(statement)
+
+
+def _words(results: Results, answers) -> None:
+    """Words and phrases grouped whatever their case, each shown as most people wrote it.
+
+    Grouped here rather than in SQL: SQLite's lower() folds only ASCII letters.
+    """
+    counts: Counter = Counter()
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for text in answers.values_list("text", flat=True).iterator():
+        key = text.casefold()
+        counts[key] += 1
+        spellings[key][text] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:WORDS_SHOWN]
+    if not ranked:
+        return
+    top = ranked[0][1]
+    results.words = [
+        Word(
+            text=min(spellings[key].items(), key=lambda s: (-s[1], s[0]))[0],
+            count=n,
+            size=1 + round(4 * (n - 1) / (top - 1)) if top > 1 else 3,
+        )
+        for key, n in ranked
+    ]

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from plenary import views
+
+app_name = "plenary"
+room = "s/<slug:slug>/plenary/"
+console = f"{room}console/"
+poll = f"{console}polls/<int:poll_id>/"
+urlpatterns = [
+    path(room, views.room, name="room"),
+    path(f"{room}panel/", views.panel, name="panel"),
+    path(f"{room}polls/<int:poll_id>/answer/", views.answer, name="answer"),
+    # The facilitators' console
+    path(console, views.console, name="console"),
+    path(f"{console}agenda/", views.agenda, name="agenda"),
+    path(f"{console}show/", views.show, name="show"),
+    path(f"{console}next-report/", views.next_report, name="next_report"),
+    path(f"{console}polls/new/", views.new_poll, name="new_poll"),
+    path(f"{poll}open/", views.open_poll, name="open_poll"),
+    path(f"{poll}close/", views.close_poll, name="close_poll"),
+    path(f"{poll}results/", views.poll_results, name="poll_results"),
+    path(f"{poll}delete/", views.delete_poll, name="delete_poll"),
+    path(f"{console}consensus/", views.consensus, name="consensus"),
+    path(f"{console}new-screen-link/", views.new_screen_link, name="new_screen_link"),
+    # The big screen
+    path("plenary/screen/<str:key>/", views.screen, name="screen"),
+    path("plenary/screen/<str:key>/panel/", views.screen_panel, name="screen_panel"),
+]

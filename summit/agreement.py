@@ -1,0 +1,72 @@
+"""The gradient of agreement, and the decision rules a summit can read a set of ratings by.
+
+The stimulus document asks whether decision making at place requires consensus. Rather than
+answer for the room, every outcome is rated on one gradient, and the result is shown under
+each rule side by side, so the room can see where the rules would part company.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Agreement(models.IntegerChoices):
+    FULL = 5, "Fully support"
+    RESERVATIONS = 4, "Support with reservations"
+    STAND_ASIDE = 3, "Stand aside"
+    DISAGREE = 2, "Disagree"
+    BLOCK = 1, "Block"
+
+
+SUPPORT = frozenset({Agreement.FULL, Agreement.RESERVATIONS})
+SUPERMAJORITY = 0.75
+
+RULES = (
+    ("consensus", "Consensus", "nobody blocks"),
+    ("supermajority", "Supermajority", "at least 75% of those who rated it support it"),
+    ("majority", "Simple majority", "more than half of those who rated it support it"),
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether an outcome passes under each rule, from how many chose each level."""
+
+    rated: int
+    support: int
+    blocks: int
+
+    @property
+    def support_share(self) -> float:
+        return self.support / self.rated if self.rated else 0.0
+
+    @property
+    def consensus(self) -> bool:
+        return self.rated > 0 and self.blocks == 0
+
+    @property
+    def supermajority(self) -> bool:
+        # Whole numbers, so 3 of 4 is exactly 75% with no rounding on the way.
+        return self.rated > 0 and self.support * 4 >= self.rated * 3
+
+    @property
+    def majority(self) -> bool:
+        return self.support * 2 > self.rated
+
+    def rules(self) -> list[tuple[str, str, bool]]:
+        """(label, what it asks, passes) for each rule, in the order the summit shows them."""
+        return [(label, asks, getattr(self, key)) for key, label, asks in RULES]
+
+
+def decide(counts: Mapping[int, int]) -> Decision:
+    """The decision for ``counts``: how many people chose each level of ``Agreement``.
+
+    Everyone who rated counts towards the whole, those who stand aside included: standing
+    aside lets a proposal through consensus but is not support for it.
+    """
+    rated = sum(counts.values())
+    support = sum(n for level, n in counts.items() if level in SUPPORT)
+    return Decision(rated=rated, support=support, blocks=counts.get(Agreement.BLOCK, 0))
