@@ -19,8 +19,9 @@ DEMO_LOGIN = True
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so the browser tests' server process sees the same test database.
-    # SUMMIT_TEST_DB lets separate test runs on one checkout use separate files.
-    test_db = os.environ.get("SUMMIT_TEST_DB", ".test-db.sqlite3")
+    # One file per test run, so runs side by side on one checkout never share it;
+    # SUMMIT_TEST_DB names it instead.
+    test_db = os.environ.get("SUMMIT_TEST_DB", f".test-db-{os.getpid()}.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / test_db}
 else:
     # Connections opened by the consumers' worker threads must close so the test database can

@@ -240,14 +240,15 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     // With an outerHTML swap the target is the replaced element; find its successor by id.
     var id = event.detail.target && event.detail.target.id;
-    var form = id ? document.getElementById(id) : null;
-    if (!form || form.tagName !== "FORM") return;
-    var summary = form.querySelector(".error-summary");
+    var swapped = id ? document.getElementById(id) : null;
+    if (!swapped || id === "board") return;
+    var summary = swapped.querySelector(".error-summary");
     if (summary) {
       summary.focus();
       return;
     }
-    var field = form.querySelector("textarea, input:not([type=hidden])");
+    if (swapped.tagName !== "FORM") return;
+    var field = swapped.querySelector("textarea, input:not([type=hidden])");
     if (field) field.focus();
   });
 })();
