@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 
 from accounts.models import Participant
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
-from summit.agreement import Agreement
+from summit.agreement import Agreement, decide
 
 MEMBERS = "members"
 FACILITATORS = "facilitators"
@@ -158,4 +158,5 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
             (level, label, getattr(outcome, f"level_{level}")) for level, label in Agreement.choices
         ]
         outcome.rated = sum(count for _, _, count in outcome.levels)
+        outcome.decision = decide({level: count for level, _, count in outcome.levels})
     return board

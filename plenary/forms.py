@@ -101,7 +101,8 @@ class AnswerForm(forms.Form):
                     empty_value=None,
                     error_messages={"invalid_choice": "Choose one of the positions listed"},
                 )
-                self.fields[f"text-{option.pk}"] = _text(TEXT_MAX_LENGTH, noun)
+                if kind == Poll.Kind.CONSENSUS or poll.allow_comment:
+                    self.fields[f"text-{option.pk}"] = _text(TEXT_MAX_LENGTH, noun)
         elif kind == Poll.Kind.WORDS:
             self.fields["word"] = forms.CharField(required=False)
         else:
@@ -166,7 +167,11 @@ class AnswerForm(forms.Form):
                 "word", f"Keep each word or phrase to {WORD_MAX_LENGTH} characters or fewer"
             )
         else:
-            self.parts = [Part(text=w) for w in dict.fromkeys(words)]
+            # One person counts once for a word, however they cased it.
+            unique = {}
+            for word in words:
+                unique.setdefault(word.casefold(), word)
+            self.parts = [Part(text=w) for w in unique.values()]
 
     def first_error(self) -> str:
         for errors in self.errors.values():

@@ -40,6 +40,11 @@ class Segment:
     width: float
 
 
+# Outside the console, a sector with fewer people than this is shown only within a combined
+# row, so that nobody's own position can be read off a sector of one or two.
+SMALLEST_SECTOR_SHOWN = 3
+
+
 @dataclass
 class SectorSplit:
     sector: str
@@ -47,6 +52,10 @@ class SectorSplit:
     stand_aside: int
     against: int
     blocks: int
+
+    @property
+    def rated(self) -> int:
+        return self.support + self.stand_aside + self.against + self.blocks
 
 
 @dataclass
@@ -60,6 +69,23 @@ class Statement:
     decision: Decision | None = None
     sectors: list[SectorSplit] = field(default_factory=list)
     remarks: list[tuple[int, str, str]] = field(default_factory=list)  # level, sector, text
+
+    @property
+    def public_sectors(self) -> list[SectorSplit]:
+        """The split by sector as the room sees it: small sectors only in a combined row."""
+        shown = [s for s in self.sectors if s.rated >= SMALLEST_SECTOR_SHOWN]
+        small = [s for s in self.sectors if s.rated < SMALLEST_SECTOR_SHOWN]
+        if small:
+            shown.append(
+                SectorSplit(
+                    f"Sectors with fewer than {SMALLEST_SECTOR_SHOWN} people, together",
+                    support=sum(s.support for s in small),
+                    stand_aside=sum(s.stand_aside for s in small),
+                    against=sum(s.against for s in small),
+                    blocks=sum(s.blocks for s in small),
+                )
+            )
+        return shown
 
 
 @dataclass

@@ -11,8 +11,19 @@ from django.utils import timezone
 from accounts.models import Participant
 from breakouts.models import Breakout, Idea, Outcome
 from plenary import live
-from plenary.forms import Part
-from plenary.models import Answer, Plenary, Poll, PollOption, Response, new_screen_key
+from plenary.forms import Part, levels_for
+from plenary.models import (
+    TEXT_MAX_LENGTH,
+    WORD_MAX_LENGTH,
+    WORDS_PER_ANSWER,
+    Answer,
+    Plenary,
+    Poll,
+    PollOption,
+    Response,
+    new_screen_key,
+)
+from summit.agreement import Agreement
 from summit.models import AgendaItem, Summit
 from summit.refusals import Refused
 
@@ -198,9 +209,7 @@ def answer_poll(poll: Poll, participant: Participant, parts: list[Part]) -> Resp
                 if poll.state == Poll.State.CLOSED
                 else "This poll is not open yet"
             )
-        valid = set(poll.options.values_list("pk", flat=True))
-        if any(part.option_id is not None and part.option_id not in valid for part in parts):
-            raise Refused("Choose from the answers listed")
+        check_parts(poll, list(poll.options.values_list("pk", flat=True)), parts)
         response, made = Response.objects.get_or_create(poll=poll, participant=participant)
         if not made:
             response.answers.all().delete()
@@ -211,6 +220,48 @@ def answer_poll(poll: Poll, participant: Participant, parts: list[Part]) -> Resp
         )
         transaction.on_commit(partial(live.results_changed, poll), robust=True)
     return response
+
+
+def check_parts(poll: Poll, option_ids: list[int], parts: list[Part]) -> None:
+    """Refuse an answer whose shape the poll does not allow, whoever built it: the form
+    checks the same for people, and this keeps every tally sound for any other caller."""
+    chosen = [p.option_id for p in parts]
+    if any(pk is not None and pk not in option_ids for pk in chosen):
+        raise Refused("Choose from the answers listed")
+    named = [pk for pk in chosen if pk is not None]
+    if len(set(named)) != len(named):
+        raise Refused("Give each answer once")
+    kind = poll.kind
+    if kind == Poll.Kind.CHOICE:
+        if not parts or None in chosen:
+            raise Refused("Choose an answer")
+        if len(parts) > 1 and not poll.multiple:
+            raise Refused("Choose only one answer")
+    elif kind == Poll.Kind.RANKING:
+        places = [p.value for p in parts]
+        if sorted(chosen) != sorted(option_ids) or places != list(range(1, len(parts) + 1)):
+            raise Refused("Rank every item once, and only once")
+    elif poll.rated:
+        levels = {level for level, _ in levels_for(poll)}
+        if not parts or None in chosen or any(p.value not in levels for p in parts):
+            raise Refused("Choose one of the positions listed")
+        consensus = kind == Poll.Kind.CONSENSUS
+        if any(p.text for p in parts) and not (consensus or poll.allow_comment):
+            raise Refused("This poll does not take comments")
+        if consensus and any(p.value == Agreement.BLOCK and not p.text for p in parts):
+            raise Refused("Say why you block")
+        if any(len(p.text) > TEXT_MAX_LENGTH for p in parts):
+            raise Refused(f"Keep what you write to {TEXT_MAX_LENGTH} characters or fewer")
+    elif kind == Poll.Kind.WORDS:
+        words = [p.text for p in parts]
+        if not 1 <= len(words) <= WORDS_PER_ANSWER or not all(words):
+            raise Refused(f"Give one to {WORDS_PER_ANSWER} words or short phrases")
+        if any(len(w) > WORD_MAX_LENGTH for w in words):
+            raise Refused(f"Keep each word or phrase to {WORD_MAX_LENGTH} characters or fewer")
+        if len({w.casefold() for w in words}) != len(words):
+            raise Refused("Give each word once")
+    elif len(parts) != 1 or not parts[0].text or len(parts[0].text) > TEXT_MAX_LENGTH:
+        raise Refused(f"Write an answer of up to {TEXT_MAX_LENGTH} characters")
 
 
 def prepare_consensus_check(plenary: Plenary) -> Poll:

@@ -688,6 +688,10 @@ def test_board_agree_offers_ratings_to_members_and_counts_to_the_console(
     assert "Block: 1</span>" in console_sees
     assert "Support with reservations: 1</span>" in console_sees
     assert "Fully support: 0</span>" in console_sees
+    # One support and one block of two: the block defeats consensus, and half is no majority.
+    assert "<strong>Consensus</strong> (nobody blocks): does not pass" in console_sees
+    assert "<strong>Simple majority</strong>" in console_sees
+    assert console_sees.count('class="rule rule--fail"') == 3
     for html in (console_sees, screen_sees):
         assert 'class="rate-form"' not in html
         assert "How far do you agree?" not in html
