@@ -74,6 +74,9 @@ class Participant(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
+    # When the person's details were erased, at their request or when the summit's retention
+    # date passed: their contributions stay, attributed "Anonymous (sector)".
+    erased_at = models.DateTimeField(null=True, blank=True)
     # Sent with the join form: a resubmitted form finds this participant instead of a second.
     join_token = models.UUIDField(null=True, blank=True, unique=True)
     # The hash of the secret in the person's return link; making a new link replaces it.
@@ -145,3 +148,26 @@ class Invite(models.Model):
         if self.expires_at <= now:
             return "expired"
         return "open"
+
+
+class AuditEntry(models.Model):
+    """Something a facilitator or organiser did, kept for the organisers and the record: who,
+    what, where, and the details they gave (an idea's number, a reason, a new role)."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="audit_entries"
+    )
+    # How the record names the actor, kept as it was when they acted.
+    actor_name = models.CharField(max_length=220)
+    action = models.CharField(max_length=120)
+    place = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["summit", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name}: {self.action}"

@@ -7,7 +7,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import login
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.access import get_participant_for, signed_in
+from accounts.audit import log_action
 from accounts.forms import InviteForm, JoinCodeForm, JoinForm, SignInForm, StaffDetailsForm
 from accounts.models import Invite, Participant, User
 from summit.qr import qr_svg
@@ -170,7 +172,8 @@ def new_return_link(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # A path on this site only: anything else (another host, a bare word) goes home.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -190,7 +193,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         )
     if form.is_valid():
         login(request, form.user, backend=BACKEND)
-        return redirect(context["next"])
+        return HttpResponseRedirect(context["next"])
     sign_in_attempts.fail(request)
     return render(request, "registration/login.html", {**context, "form": form}, status=422)
 
@@ -256,20 +259,22 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
     """Organisers invite facilitators and co-organisers, and see what became of each invite."""
     organiser = get_participant_for(request.user, slug, organise=True)
     summit = organiser.summit
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST if request.method == "POST" else None)
     made = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            record, token = services.invite(
-                summit=summit,
-                by=organiser,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                accept_url_for=lambda t: request.build_absolute_uri(
-                    reverse("accept_invite", args=[t])
-                ),
-            )
+            with transaction.atomic():
+                record, token = services.invite(
+                    summit=summit,
+                    by=organiser,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    accept_url_for=lambda t: request.build_absolute_uri(
+                        reverse("accept_invite", args=[t])
+                    ),
+                )
+                log_action(organiser, "Invited someone", detail=form.cleaned_data)
             made = {
                 "invite": record,
                 "url": request.build_absolute_uri(reverse("accept_invite", args=[token])),
@@ -293,7 +298,9 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
 def withdraw_invite(request: HttpRequest, slug: str, invite_id: int) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     record = get_object_or_404(Invite, pk=invite_id, summit=organiser.summit)
-    services.withdraw_invite(record)
+    with transaction.atomic():
+        services.withdraw_invite(record)
+        log_action(organiser, "Withdrew an invitation", detail={"email": record.email})
     return redirect("invites", slug=slug)
 
 
@@ -310,7 +317,10 @@ def demo_login(request: HttpRequest) -> HttpResponse:
     )
     error = None
     if request.method == "POST":
-        user = User.objects.filter(is_demo=True, username=request.POST.get("username", "")).first()
+        username = request.POST.get("username", "")
+        # Only a name a demo account could have: never a NUL, which PostgreSQL refuses.
+        valid = username.isprintable() and len(username) <= 150
+        user = User.objects.filter(is_demo=True, username=username).first() if valid else None
         if user is not None:
             login(request, user, backend=BACKEND)
             participant = user.participations.select_related("summit").first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,10 @@ from django.http import Http404
 
 from accounts.models import Participant
 from breakouts.models import Breakout
+
+# The shape of a big-screen link's key (secrets.token_urlsafe): anything else is refused
+# before it reaches the database.
+SCREEN_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ def get_breakout_for(user, breakout_id: int, *, facilitate: bool = False) -> Bre
 
 def get_breakout_by_screen_key(key: str) -> Breakout | None:
     """The breakout whose big-screen link this is; ``None`` for any other string."""
-    if not key or len(key) > 64:
+    if not SCREEN_KEY.fullmatch(key):
         return None
     return (
         Breakout.objects.select_related("summit", "subtheme", "current_prompt")

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, Sum
 
-from accounts.models import Participant
+from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
 from summit.agreement import Agreement, decide
+from summit.measures import cross_sector_support, support_order
 
 MEMBERS = "members"
 FACILITATORS = "facilitators"
@@ -114,6 +115,10 @@ class Board:
 
     @property
     def ranked(self) -> list[Idea]:
+        if self.breakout.rank_by == Breakout.RankBy.SUPPORT:
+            return sorted(
+                self.ideas, key=lambda i: support_order(i.support_score, i.voter_count, i.pk)
+            )
         return sorted(self.ideas, key=lambda i: (-i.dot_total, -i.voter_count, i.pk))
 
     @property
@@ -123,6 +128,28 @@ class Board:
     @property
     def show_ratings(self) -> bool:
         return self.console or self.breakout.phase == Breakout.Phase.CLOSED
+
+
+def attach_support(idea: Idea, supporters_by_sector: dict[str, int]) -> None:
+    """Set the idea's cross-sector support score and its supporters by sector, as shown."""
+    labels = dict(Sector.choices)
+    idea.support_score = cross_sector_support(supporters_by_sector)
+    named = ((labels.get(s, s), n) for s, n in supporters_by_sector.items() if n)
+    idea.support_sectors = sorted(named, key=lambda pair: (-pair[1], pair[0]))
+
+
+def _attach_support(breakout: Breakout, ideas: list[Idea]) -> None:
+    """Each idea's supporters (anyone with a dot on it) by sector. One query."""
+    by_idea: dict[int, dict[str, int]] = {}
+    rows = (
+        Vote.objects.filter(idea__breakout=breakout)
+        .values_list("idea_id", "voter__sector")
+        .annotate(n=Count("voter_id", distinct=True))
+    )
+    for idea_id, sector, n in rows:
+        by_idea.setdefault(idea_id, {})[sector] = n
+    for idea in ideas:
+        attach_support(idea, by_idea.get(idea.pk, {}))
 
 
 def load_board(breakout: Breakout, audience: str, viewer: Participant | None = None) -> Board:
@@ -150,6 +177,7 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
                 "outcome_id", "level"
             )
         )
+    _attach_support(breakout, ideas)
     for idea in ideas:
         idea.my_dots = board.my_dots.get(idea.pk, 0)
     for outcome in outcomes:

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import signed_in
-from breakouts import services, steering, voting
+from breakouts import services, steering, views, voting
 from breakouts.access import BreakoutAccess, get_breakout_for
+from breakouts.balance import voice_balance
 from breakouts.board import FACILITATORS
 from breakouts.forms import (
     ClusterForm,
@@ -19,14 +20,43 @@ from breakouts.forms import (
     OutcomeForm,
     PhaseForm,
     PromptForm,
+    RankByForm,
     SpotlightForm,
     TimerForm,
     VotingRulesForm,
 )
 from breakouts.models import Idea, Outcome
-from breakouts.views import act, board_context, board_response, console_forms, refusal
+from breakouts.views import board_context, console_forms, refusal
 from summit.models import Prompt
 from summit.refusals import Refused
+
+# What each console action is called in the audit log.
+AUDITED = {
+    "rank_by": "Changed how voted ideas are ordered",
+    "phase": "Moved the group to another phase",
+    "timer": "Set the timer",
+    "prompt": "Set the question the group works on",
+    "voting_rules": "Set the voting rules",
+    "hide": "Hid an idea",
+    "restore": "Restored a hidden idea",
+    "merge": "Merged two ideas",
+    "add_cluster": "Added a cluster",
+    "rename_cluster": "Renamed a cluster",
+    "remove_cluster": "Removed a cluster",
+    "cluster_idea": "Put an idea in a cluster",
+    "spotlight": "Changed the spotlight",
+    "on_behalf": "Added an idea said in the room",
+    "add_outcome": "Drafted an outcome",
+    "edit_outcome": "Redrafted an outcome",
+    "delete_outcome": "Deleted an outcome",
+    "new_screen_link": "Made a new big-screen link",
+}
+
+
+def act(request: HttpRequest, access: BreakoutAccess, form, action) -> HttpResponse:
+    """A console action: as ``views.act``, and written to the audit log."""
+    audit = AUDITED[request.resolver_match.url_name]
+    return views.act(request, access, form, action, audit=audit)
 
 
 def _steer(request: HttpRequest, breakout_id: int) -> BreakoutAccess:
@@ -38,8 +68,29 @@ def _steer(request: HttpRequest, breakout_id: int) -> BreakoutAccess:
 def console(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
     context = board_context(request, access, FACILITATORS)
-    context.update(console_forms(access))
+    context.update(console_forms(access), voice=voice_balance(access.breakout))
     return render(request, "breakouts/console.html", context)
+
+
+@require_GET
+@signed_in
+def voice(request: HttpRequest, breakout_id: int) -> HttpResponse:
+    """The voice balance panel, fetched when the console's socket (re)opens."""
+    access = _steer(request, breakout_id)
+    context = {"voice": voice_balance(access.breakout), "breakout_id": breakout_id}
+    return render(request, "breakouts/voice.html#panel", context)
+
+
+@require_POST
+@signed_in
+def rank_by(request: HttpRequest, breakout_id: int) -> HttpResponse:
+    access = _steer(request, breakout_id)
+    return act(
+        request,
+        access,
+        RankByForm(request.POST),
+        lambda d: steering.set_rank_by(access.breakout, d["rank_by"]),
+    )
 
 
 @require_POST
@@ -248,5 +299,4 @@ def delete_outcome(request: HttpRequest, breakout_id: int, outcome_id: int) -> H
 def new_screen_link(request: HttpRequest, breakout_id: int) -> HttpResponse:
     """Replace the big screen's link; the old one stops working at once."""
     access = _steer(request, breakout_id)
-    steering.new_screen_link(access.breakout)
-    return board_response(request, access)
+    return act(request, access, None, lambda d: steering.new_screen_link(access.breakout))

@@ -86,7 +86,10 @@ def _minutes(required: bool = False) -> forms.IntegerField:
 class PhaseForm(forms.Form):
     phase = forms.ChoiceField(
         choices=Breakout.Phase.choices,
-        error_messages={"invalid_choice": "Choose one of the phases listed"},
+        error_messages={
+            "required": "Choose the phase to move the group to",
+            "invalid_choice": "Choose one of the phases listed",
+        },
     )
     minutes = _minutes()
 
@@ -135,10 +138,12 @@ class HideForm(forms.Form):
 class MergeForm(forms.Form):
     into = forms.IntegerField(
         min_value=1,
+        max_value=2**31 - 1,
         error_messages={
             "required": "Enter the number of the idea to merge into",
             "invalid": "Enter the number of the idea to merge into, like 12",
             "min_value": "Enter the number of the idea to merge into, like 12",
+            "max_value": "There is no idea with that number in this breakout",
         },
     )
 
@@ -227,3 +232,13 @@ class OutcomeForm(forms.Form):
     def __init__(self, *args, idea_choices=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ideas"].choices = idea_choices
+
+
+class RankByForm(forms.Form):
+    rank_by = forms.ChoiceField(
+        choices=Breakout.RankBy.choices,
+        error_messages={
+            "required": "Choose how to order the ideas",
+            "invalid_choice": "Choose how to order the ideas",
+        },
+    )

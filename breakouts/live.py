@@ -10,10 +10,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 
-from breakouts.board import AUDIENCES, FACILITATORS, MEMBERS, Board, breakout_group
-from breakouts.models import Breakout, Cluster, Comment, Idea
+from breakouts.balance import voice_balance
+from breakouts.board import (
+    AUDIENCES,
+    FACILITATORS,
+    MEMBERS,
+    Board,
+    attach_support,
+    breakout_group,
+)
+from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
 from summit.live import push
 
 
@@ -22,7 +31,11 @@ def _board(breakout: Breakout, audience: str) -> Board:
     return Board(breakout, audience, [], clusters, [])
 
 
-def _each_audience(breakout: Breakout, template: str, audiences=AUDIENCES, **context) -> None:
+def _each_audience(
+    breakout: Breakout, template: str, audiences=AUDIENCES, *, voice: bool = False, **context
+) -> None:
+    """Render ``template`` once per audience and push it; with ``voice``, the consoles'
+    message also carries the voice balance, since a contribution has changed it."""
     fragments = []
     for audience in audiences:
         board = _board(breakout, audience)
@@ -32,13 +45,23 @@ def _each_audience(breakout: Breakout, template: str, audiences=AUDIENCES, **con
             template,
             {**context, "board": board, "breakout": breakout, "token": uuid.uuid4()},
         )
+        if voice and audience == FACILITATORS:
+            html += _voice(breakout)
         fragments.append((breakout_group(breakout.pk, audience), html))
     push(fragments)
 
 
+def _voice(breakout: Breakout) -> str:
+    """The consoles' voice balance panel, swapped in out of band."""
+    return render_to_string(
+        "breakouts/voice.html#voice_changed",
+        {"voice": voice_balance(breakout), "breakout_id": breakout.pk},
+    )
+
+
 def idea_added(idea: Idea) -> None:
     idea.dot_total = idea.voter_count = 0
-    _each_audience(idea.breakout, "breakouts/board.html#idea_added", idea=idea)
+    _each_audience(idea.breakout, "breakouts/board.html#idea_added", voice=True, idea=idea)
 
 
 def idea_changed(idea: Idea) -> None:
@@ -55,18 +78,34 @@ def comment_added(comment: Comment) -> None:
         audiences=(MEMBERS, FACILITATORS),
         comment=comment,
         comment_count=Comment.objects.filter(idea_id=comment.idea_id).count(),
+        voice=True,
     )
 
 
-def totals_changed(idea: Idea, dot_total: int, voter_count: int) -> None:
-    """New dot totals, to the audiences allowed to see them now."""
+def totals_changed(idea: Idea) -> None:
+    """The idea's new dot total and cross-sector support, to the audiences allowed to see
+    them now; and the consoles' voice balance."""
     breakout = idea.breakout
-    html = render_to_string(
-        "breakouts/board.html#totals_changed",
-        {"idea": idea, "dot_total": dot_total, "voter_count": voter_count},
+    rows = (
+        Vote.objects.filter(idea=idea)
+        .values_list("voter__sector")
+        .annotate(voters=Count("id"), dots=Sum("dots"))
     )
+    sectors = {sector: voters for sector, voters, _ in rows}
+    idea.dot_total = sum(dots for _, _, dots in rows)
+    idea.voter_count = sum(sectors.values())
+    attach_support(idea, sectors)
+    html = render_to_string("breakouts/board.html#totals_changed", {"idea": idea})
     audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
-    push([(breakout_group(breakout.pk, audience), html) for audience in audiences])
+    push(
+        [
+            (
+                breakout_group(breakout.pk, audience),
+                html + _voice(breakout) if audience == FACILITATORS else html,
+            )
+            for audience in audiences
+        ]
+    )
 
 
 def board_changed(breakout: Breakout, announcement: str) -> None:

@@ -28,6 +28,10 @@ class Breakout(models.Model):
         AGREE = "agree", "Agree outcomes"
         CLOSED = "closed", "Closed"
 
+    class RankBy(models.TextChoices):
+        SUPPORT = "support", "Cross-sector support"
+        DOTS = "dots", "Dots"
+
     class VoteDisplay(models.TextChoices):
         AFTER = "after", "Hide totals until the vote closes"
         LIVE = "live", "Show totals as people vote"
@@ -48,6 +52,8 @@ class Breakout(models.Model):
     dot_budget = models.PositiveSmallIntegerField(default=5)
     max_dots_per_idea = models.PositiveSmallIntegerField(default=3)
     vote_display = models.CharField(max_length=5, choices=VoteDisplay, default=VoteDisplay.AFTER)
+    # How the wall is ordered once the vote has closed, on every screen of the group.
+    rank_by = models.CharField(max_length=7, choices=RankBy, default=RankBy.SUPPORT)
     spotlight = models.ForeignKey(
         "Idea", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

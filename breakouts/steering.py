@@ -108,6 +108,21 @@ def set_voting_rules(
     return breakout
 
 
+def set_rank_by(breakout: Breakout, rank_by: str) -> Breakout:
+    """Order the voted wall by cross-sector support or by dots, on every screen.
+
+    Side effects: writes; after commit, every screen refreshes.
+    """
+    if rank_by not in Breakout.RankBy.values:
+        raise Refused("Choose how to order the ideas")
+    with transaction.atomic():
+        breakout = _locked(breakout)
+        breakout.rank_by = rank_by
+        breakout.save(update_fields=["rank_by"])
+        _refresh(breakout, f"Ideas are ordered by {breakout.get_rank_by_display().lower()}")
+    return breakout
+
+
 def _idea_in(breakout: Breakout, idea_id: int, *, lock: bool = True) -> Idea:
     ideas = Idea.objects.select_for_update() if lock else Idea.objects
     idea = ideas.filter(pk=idea_id, breakout=breakout).first()

@@ -24,6 +24,8 @@ urlpatterns = [
     path("screen/<str:key>/board/", views.screen_board, name="screen_board"),
     # The facilitator's console
     path("<int:breakout_id>/console/", steer.console, name="console"),
+    path("<int:breakout_id>/console/voice/", steer.voice, name="voice"),
+    path("<int:breakout_id>/console/rank-by/", steer.rank_by, name="rank_by"),
     path("<int:breakout_id>/console/phase/", steer.phase, name="phase"),
     path("<int:breakout_id>/console/timer/", steer.timer, name="timer"),
     path("<int:breakout_id>/console/prompt/", steer.prompt, name="prompt"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.access import get_participant_for, signed_in
+from accounts.audit import log_action
 from accounts.models import Sector
 from breakouts import services, voting
 from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_breakout_for
@@ -20,6 +22,7 @@ from breakouts.board import FACILITATORS, MEMBERS, SCREEN, load_board
 from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
 from breakouts.models import Breakout, Idea, Outcome
 from summit.qr import qr_svg
+from summit.ratelimit import ActionRate, post_rate, vote_rate
 from summit.refusals import Refused
 
 
@@ -107,6 +110,8 @@ def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     form = IdeaForm(request.POST)
     idea = None
+    if form.is_valid() and (too_fast := post_rate.refusal(request, access.participant.pk)):
+        form.add_error("text", too_fast)
     if form.is_valid():
         try:
             idea, _ = services.post_idea(
@@ -145,13 +150,29 @@ def _idea(access: BreakoutAccess, idea_id: int) -> Idea:
     return idea
 
 
-def act(request: HttpRequest, access: BreakoutAccess, form, action) -> HttpResponse:
+def act(
+    request: HttpRequest,
+    access: BreakoutAccess,
+    form,
+    action,
+    *,
+    audit: str = "",
+    rate: ActionRate | None = None,
+) -> HttpResponse:
     """Validate ``form`` (if any), run ``action(cleaned_data)``: the asker's board after it,
-    or the refusal, with nothing changed."""
+    or the refusal, with nothing changed. With ``audit``, the action goes in the audit log,
+    in the same transaction; with ``rate``, one action too many in a minute is refused."""
     if form is not None and not form.is_valid():
         return form_refusal(request, access, form)
+    if rate is not None and (too_fast := rate.refusal(request, access.participant.pk)):
+        return refusal(request, access, too_fast)
+    data = form.cleaned_data if form is not None else {}
     try:
-        action(form.cleaned_data if form is not None else {})
+        with transaction.atomic():
+            action(data)
+            if audit:
+                detail = {**request.resolver_match.kwargs, **data}
+                log_action(access.participant, audit, place=access.breakout.name, detail=detail)
     except Refused as refused:
         return refusal(request, access, str(refused))
     return board_response(request, access)
@@ -167,6 +188,7 @@ def edit_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpRespo
         access,
         EditIdeaForm(request.POST),
         lambda d: services.edit_idea(idea, access.participant, d["text"]),
+        rate=post_rate,
     )
 
 
@@ -175,7 +197,13 @@ def edit_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpRespo
 def withdraw_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     idea = _idea(access, idea_id)
-    return act(request, access, None, lambda d: services.withdraw_idea(idea, access.participant))
+    return act(
+        request,
+        access,
+        None,
+        lambda d: services.withdraw_idea(idea, access.participant),
+        rate=post_rate,
+    )
 
 
 @require_POST
@@ -194,6 +222,7 @@ def comment(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpRespons
             client_token=d["client_token"],
             anonymous=d["anonymous"] or access.participant.anonymous,
         ),
+        rate=post_rate,
     )
 
 
@@ -207,6 +236,7 @@ def dots(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
         access,
         DotsForm(request.POST),
         lambda d: voting.set_dots(idea, access.participant, d["dots"]),
+        rate=vote_rate,
     )
 
 
@@ -223,6 +253,7 @@ def rate(request: HttpRequest, breakout_id: int, outcome_id: int) -> HttpRespons
         access,
         RatingForm(request.POST),
         lambda d: voting.rate_outcome(outcome, access.participant, d["level"]),
+        rate=vote_rate,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 
 from accounts.models import Participant
 from breakouts import live
@@ -58,12 +58,7 @@ def set_dots(idea: Idea, voter: Participant, dots: int) -> int:
         else:
             current.dots = dots
             current.save(update_fields=["dots", "updated_at"])
-        totals = Vote.objects.filter(idea=idea).aggregate(
-            dots=Sum("dots", default=0), voters=Count("pk")
-        )
-        transaction.on_commit(
-            partial(live.totals_changed, idea, totals["dots"], totals["voters"]), robust=True
-        )
+        transaction.on_commit(partial(live.totals_changed, idea), robust=True)
     return breakout.dot_budget - spent_elsewhere - dots
 
 

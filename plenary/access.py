@@ -8,6 +8,7 @@ from django.http import Http404
 
 from accounts.access import get_participant_for
 from accounts.models import Participant
+from breakouts.access import SCREEN_KEY
 from plenary.models import Plenary, Poll
 from plenary.services import plenary_for
 
@@ -40,6 +41,6 @@ def get_poll_for(access: PlenaryAccess, poll_id: int) -> Poll:
 
 def get_plenary_by_screen_key(key: str) -> Plenary | None:
     """The plenary whose big-screen link this is; ``None`` for any other string."""
-    if not key or len(key) > 64:
+    if not SCREEN_KEY.fullmatch(key):
         return None
     return Plenary.objects.select_related("summit").filter(screen_key=key).first()

@@ -158,7 +158,9 @@ class AnswerForm(forms.Form):
     def _clean_words(self) -> None:
         raw = self.data.getlist("word") if hasattr(self.data, "getlist") else []
         words = [" ".join(w.split()) for w in raw if w.strip()]
-        if len(raw) > WORDS_PER_ANSWER:
+        if any(not w.isprintable() for w in words):
+            self.add_error("word", "Use letters, numbers and punctuation only")
+        elif len(raw) > WORDS_PER_ANSWER:
             self.add_error("word", f"Give at most {WORDS_PER_ANSWER} words or short phrases")
         elif not words:
             self.add_error("word", "Enter a word or a short phrase")

@@ -12,6 +12,7 @@ from accounts.models import Sector
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll, PollOption, Response
 from summit.agreement import SUPPORT, Agreement, Decision, decide
+from summit.measures import cross_sector_support
 
 WORDS_SHOWN = 40
 TEXTS_SHOWN = 100
@@ -69,6 +70,15 @@ class Statement:
     decision: Decision | None = None
     sectors: list[SectorSplit] = field(default_factory=list)
     remarks: list[tuple[int, str, str]] = field(default_factory=list)  # level, sector, text
+
+    @property
+    def support_score(self) -> float:
+        """Cross-sector support: supporters counted by sector (see summit.measures)."""
+        return cross_sector_support({s.sector: s.support for s in self.sectors})
+
+    @property
+    def supporting_sectors(self) -> int:
+        return sum(1 for s in self.sectors if s.support)
 
     @property
     def public_sectors(self) -> list[SectorSplit]:

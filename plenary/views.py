@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.access import signed_in
+from accounts.audit import log_action
 from plenary import services
 from plenary.access import PlenaryAccess, get_plenary_by_screen_key, get_plenary_for, get_poll_for
 from plenary.forms import AgendaForm, AnswerForm, NewPollForm, ShowForm
@@ -20,6 +22,7 @@ from plenary.models import Answer, Plenary
 from plenary.results import tally
 from plenary.room import ATTENDEES, FACILITATORS, SCREEN, PollView, initial_for, load_room
 from summit.qr import qr_svg
+from summit.ratelimit import vote_rate
 from summit.refusals import Refused
 
 
@@ -67,6 +70,8 @@ def answer(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     poll = get_poll_for(access, poll_id)
     options = list(poll.options.all())
     form = AnswerForm(poll, options, request.POST)
+    if form.is_valid() and (too_fast := vote_rate.refusal(request, access.participant.pk)):
+        form.add_error(None, too_fast)
     if form.is_valid():
         try:
             services.answer_poll(poll, access.participant, form.parts)
@@ -119,14 +124,41 @@ def _refusal(request: HttpRequest, access: PlenaryAccess, message: str) -> HttpR
     return reswap(retarget(response, "#room-message"), "innerHTML")
 
 
+# What each console action is called in the audit log.
+AUDITED = {
+    "agenda": "Moved the agenda on",
+    "show": "Changed what the big screen shows",
+    "next_report": "Moved the report-back on",
+    "new_poll": "Made a poll",
+    "open_poll": "Opened a poll",
+    "close_poll": "Closed a poll",
+    "poll_results": "Showed or hid a poll’s results",
+    "delete_poll": "Deleted a poll",
+    "consensus": "Prepared the consensus check",
+    "new_screen_link": "Made a new big-screen link",
+}
+
+
 def _act(request: HttpRequest, access: PlenaryAccess, form, action: Callable) -> HttpResponse:
+    """Validate ``form`` (if any) and run ``action(cleaned_data)``, writing it to the audit
+    log in the same transaction: the console after it, or the refusal, nothing changed."""
     if form is not None and not form.is_valid():
         return _refusal(request, access, next(iter(form.errors.values()))[0])
+    data = form.cleaned_data if form is not None else {}
     try:
-        action(form.cleaned_data if form is not None else {})
+        with transaction.atomic():
+            action(data)
+            _audit(request, access, data)
     except Refused as refused:
         return _refusal(request, access, str(refused))
     return _console_response(request, access)
+
+
+def _audit(request: HttpRequest, access: PlenaryAccess, data: dict) -> None:
+    match = request.resolver_match
+    detail = {**match.kwargs, **data}
+    detail.pop("slug", None)
+    log_action(access.participant, AUDITED[match.url_name], place="Plenary", detail=detail)
 
 
 @require_GET
@@ -184,14 +216,16 @@ def new_poll(request: HttpRequest, slug: str) -> HttpResponse:
     form = NewPollForm(request.POST)
     if form.is_valid():
         try:
-            services.create_poll(
-                access.plenary,
-                kind=form.cleaned_data["kind"],
-                question=form.cleaned_data["question"],
-                options=form.cleaned_data["option_lines"],
-                multiple=form.cleaned_data["multiple"],
-                allow_comment=form.cleaned_data["allow_comment"],
-            )
+            with transaction.atomic():
+                services.create_poll(
+                    access.plenary,
+                    kind=form.cleaned_data["kind"],
+                    question=form.cleaned_data["question"],
+                    options=form.cleaned_data["option_lines"],
+                    multiple=form.cleaned_data["multiple"],
+                    allow_comment=form.cleaned_data["allow_comment"],
+                )
+                _audit(request, access, {"question": form.cleaned_data["question"]})
         except Refused as refused:
             form.add_error(None, str(refused))
     if not request.htmx:

@@ -38,6 +38,15 @@ class Summit(models.Model):
     attendees_choose_breakout = models.BooleanField(
         default=False, help_text="Whether attendees may move themselves to another breakout."
     )
+    privacy_contact = models.EmailField(
+        blank=True, help_text="Who attendees write to about their personal data."
+    )
+    retain_personal_data_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="After this date names, organisations and emails are erased; the record is "
+        "kept with everyone shown as “Anonymous (sector)”.",
+    )
     # What is on now, moved on from the plenary console as the day goes; while it is unset,
     # the agenda's times of day decide.
     agenda_now = models.ForeignKey(

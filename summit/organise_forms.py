@@ -54,6 +54,21 @@ class JoiningForm(forms.Form):
         label="Let attendees take part anonymously (the record shows only their sector)",
         required=False,
     )
+    privacy_contact = forms.EmailField(
+        label="Who attendees write to about their data (optional)",
+        required=False,
+        help_text="Shown in the summit’s privacy notice.",
+        error_messages={"invalid": "Enter an email address, like dpo@example.org"},
+    )
+    retain_personal_data_until = forms.DateField(
+        label="Erase people’s details after (optional)",
+        required=False,
+        help_text="After this date, names, organisations and emails are erased and the record "
+        "is kept anonymised. For example, 2027-06-30.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": "Enter a real date, like 2027-06-30"},
+    )
 
 
 class NewSummitForm(forms.Form):

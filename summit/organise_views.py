@@ -6,6 +6,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +15,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
+from accounts.audit import log_action
 from accounts.models import Participant, Sector
 from breakouts import services as breakout_services
+from breakouts.balance import summit_balance, voice_balances
 from breakouts.models import Breakout
 from breakouts.services import ensure_breakouts
 from summit import people
@@ -86,9 +89,15 @@ def update_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
     form = PersonForm(request.POST, summit=organiser.summit)
     if form.is_valid():
         try:
-            people.update_participant(
-                person, role=form.cleaned_data["role"], breakout=form.cleaned_data["breakout"]
-            )
+            with transaction.atomic():
+                people.update_participant(
+                    person, role=form.cleaned_data["role"], breakout=form.cleaned_data["breakout"]
+                )
+                log_action(
+                    organiser,
+                    "Changed a person’s role or breakout",
+                    detail={"person": person.attribution, **form.cleaned_data},
+                )
         except Refused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -107,7 +116,9 @@ def remove_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
     person = _person_in(organiser, person_id)
     if request.method == "POST":
         try:
-            people.remove_participant(person)
+            with transaction.atomic():
+                people.remove_participant(person)
+                log_action(organiser, "Removed a person", detail={"person": person.attribution})
         except Refused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -135,12 +146,16 @@ def joining(request: HttpRequest, slug: str) -> HttpResponse:
         "status": summit.status,
         "joining_closes_at": summit.joining_closes_at,
         "allow_anonymous": summit.allow_anonymous,
+        "privacy_contact": summit.privacy_contact,
+        "retain_personal_data_until": summit.retain_personal_data_until,
     }
     form = JoiningForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         for name, value in form.cleaned_data.items():
             setattr(summit, name, value)
-        summit.save(update_fields=list(form.cleaned_data))
+        with transaction.atomic():
+            summit.save(update_fields=list(form.cleaned_data))
+            log_action(organiser, "Changed how people join", detail=form.cleaned_data)
         messages.success(request, "Saved how people join.")
         return redirect("joining", slug=slug)
     url = _join_url(request, summit)
@@ -156,7 +171,9 @@ def joining(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 def new_join_code(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
-    code = new_join_code_for(organiser.summit)
+    with transaction.atomic():
+        code = new_join_code_for(organiser.summit)
+        log_action(organiser, "Made a new join code")
     messages.success(request, f"The new join code is {code}. The old code and link no longer work.")
     return redirect("joining", slug=slug)
 
@@ -226,9 +243,11 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = NewBreakoutForm(request.POST or None, summit=summit)
     if request.method == "POST" and form.is_valid():
         try:
-            made = breakout_services.add_breakout(
-                form.cleaned_data["subtheme"], form.cleaned_data["name"]
-            )
+            with transaction.atomic():
+                made = breakout_services.add_breakout(
+                    form.cleaned_data["subtheme"], form.cleaned_data["name"]
+                )
+                log_action(organiser, "Added a breakout", detail={"name": made.name})
         except Refused as refused:
             form.add_error("name", str(refused))
         else:
@@ -257,7 +276,9 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
 def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     try:
-        breakout_services.mix_everyone(organiser.summit)
+        with transaction.atomic():
+            breakout_services.mix_everyone(organiser.summit)
+            log_action(organiser, "Shared everyone out across the breakouts again")
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -271,7 +292,13 @@ def breakout_choice(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     summit = organiser.summit
     summit.attendees_choose_breakout = request.POST.get("choose") == "on"
-    summit.save(update_fields=["attendees_choose_breakout"])
+    with transaction.atomic():
+        summit.save(update_fields=["attendees_choose_breakout"])
+        log_action(
+            organiser,
+            "Changed whether attendees choose their breakout",
+            detail={"attendees_choose": summit.attendees_choose_breakout},
+        )
     messages.success(
         request,
         "Attendees can now choose their group."
@@ -279,3 +306,46 @@ def breakout_choice(request: HttpRequest, slug: str) -> HttpResponse:
         else "Attendees stay in the group they are given.",
     )
     return redirect("breakouts_setup", slug=slug)
+
+
+@require_GET
+@signed_in
+def voice_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Voice balance across every breakout, so a quiet group shows up early. The overview
+    refreshes itself every few seconds."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    summit = organiser.summit
+    groups = list(Breakout.objects.filter(summit=summit).select_related("subtheme"))
+    balances = voice_balances([g.pk for g in groups])
+    for group in groups:
+        group.voice = balances[group.pk]
+    context = {
+        "summit": summit,
+        "participant": organiser,
+        "groups": groups,
+        "whole": summit_balance([g.voice for g in groups]),
+    }
+    template = "summit/voice.html#overview" if request.htmx else "summit/voice.html"
+    return render(request, template, context)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@require_GET
+@signed_in
+def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every facilitator's and organiser's action, newest first."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    summit = organiser.summit
+    page = Paginator(summit.audit_entries.all(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.detail_items = [
+            (key.removesuffix("_id").replace("_", " "), value)
+            for key, value in entry.detail.items()
+        ]
+    return render(
+        request,
+        "summit/audit_log.html",
+        {"summit": summit, "participant": organiser, "page": page},
+    )

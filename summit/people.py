@@ -1,16 +1,18 @@
-"""Organisers' changes to who takes part: roles, breakouts and removal."""
+"""Changes to who takes part: roles, breakouts, removal, and erasing a person's details."""
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Participant
+from accounts.models import AuditEntry, Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
 from summit.live import close_screens
+from summit.models import Summit
 from summit.refusals import Refused
 
 
@@ -63,3 +65,60 @@ def remove_participant(participant: Participant) -> None:
         participant.save(update_fields=["removed_at", "return_key_hash"])
         breakout_services.assign(participant, None)
         transaction.on_commit(partial(close_screens, participant.pk), robust=True)
+
+
+ERASED_NAME = "Former participant"
+
+
+def erase_participant(participant: Participant, *, at_retention: bool = False) -> bool:
+    """Erase the person's personal details for good: their name, organisation, email, sign-in
+    and return link. What they contributed stays in the record, attributed "Anonymous
+    (sector)", and so does the sector, which the record's balance figures count.
+
+    Refused for the summit's only organiser, unless the summit's retention date has passed
+    (``at_retention``). Returns ``False`` when already erased, so running it again changes
+    nothing. Side effects: database writes; after commit, their open screens are closed.
+    """
+    if participant.erased_at is not None:
+        return False
+    if participant.is_organiser and not at_retention and not _other_organisers(participant):
+        raise Refused("You are the only organiser. Make someone else an organiser first.")
+    named = participant.attribution
+    now = timezone.now()
+    with transaction.atomic():
+        participant.display_name = ERASED_NAME
+        participant.organisation = ""
+        participant.anonymous = True
+        participant.join_token = None
+        participant.return_key_hash = ""
+        participant.removed_at = participant.removed_at or now
+        participant.erased_at = now
+        participant.save()
+        breakout_services.assign(participant, None)
+        anonymous = participant.attribution
+        entries = AuditEntry.objects.filter(summit_id=participant.summit_id)
+        entries.filter(actor=participant).update(actor_name=anonymous)
+        for entry in entries.filter(detail__person=named):
+            entry.detail["person"] = anonymous
+            entry.save(update_fields=["detail"])
+        Invite.objects.filter(used_by=participant).update(email="")
+        user = participant.user
+        if not user.participations.filter(erased_at__isnull=True).exists():
+            user.username = f"erased-{uuid.uuid4().hex}"
+            user.email = user.first_name = user.last_name = ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+        transaction.on_commit(partial(close_screens, participant.pk), robust=True)
+    return True
+
+
+def purge_personal_data(today) -> dict[str, int]:
+    """Erase everyone's details in every summit whose retention date is before ``today``,
+    and the emails of its invitations. Idempotent: a second run erases nothing more."""
+    summits = Summit.objects.filter(retain_personal_data_until__lt=today)
+    erased = 0
+    for participant in Participant.objects.filter(summit__in=summits, erased_at__isnull=True):
+        erased += erase_participant(participant, at_retention=True)
+    invites = Invite.objects.filter(summit__in=summits).exclude(email="").update(email="")
+    return {"summits": summits.count(), "people": erased, "invitations": invites}

@@ -1,8 +1,7 @@
-"""Counting failed attempts per client address, so codes and links cannot be guessed.
-
-Only failures count: a whole venue may share one address, and a room of people typing the
-right code at once must never be turned away.
-"""
+"""Rate limits. Failed attempts per client address, so codes and links cannot be guessed
+(only failures count: a whole venue may share one address, and a room of people typing the
+right code at once must never be turned away); and flood limits on what people post and
+vote, per person and per address, so one attendee cannot swamp the others."""
 
 from __future__ import annotations
 
@@ -57,3 +56,38 @@ class AttemptLimit:
 join_attempts = AttemptLimit("join")
 sign_in_attempts = AttemptLimit("sign-in")
 link_attempts = AttemptLimit("link")
+
+
+def _count(key: str, window: int) -> int:
+    """Add one to ``key`` for this window and return the new count."""
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+class ActionRate:
+    """At most ``per_person`` actions a minute by one person, and
+    ``settings.ACTIONS_PER_MINUTE_PER_ADDRESS`` from one client address."""
+
+    def __init__(self, scope: str, per_person_setting: str) -> None:
+        self.scope = scope
+        self.per_person_setting = per_person_setting
+
+    def refusal(self, request: HttpRequest, person_id: int) -> str | None:
+        """Count this action; the message to show if it is one too many, else ``None``."""
+        minute = int(time.time()) // 60
+        person = _count(f"rate:{self.scope}:p{person_id}:{minute}", 60)
+        address = _count(f"rate:all:{client_address(request)}:{minute}", 60)
+        if person > getattr(settings, self.per_person_setting):
+            return "You are sending very quickly. Wait a few seconds, then send again."
+        if address > settings.ACTIONS_PER_MINUTE_PER_ADDRESS:
+            return "Your connection is sending too much at once. Wait a minute, then send again."
+        return None
+
+
+post_rate = ActionRate("post", "POSTS_PER_MINUTE")
+vote_rate = ActionRate("vote", "VOTES_PER_MINUTE")

@@ -201,6 +201,11 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Failed attempts (join codes, sign-ins, links) allowed per client address in each window.
 ATTEMPT_LIMIT = env_int("ATTEMPT_LIMIT", 20)
 ATTEMPT_WINDOW_SECONDS = env_int("ATTEMPT_WINDOW_SECONDS", 600)
+# Flood limits per minute: ideas, comments and edits per person; dots, ratings and poll
+# answers per person; and everything from one client address (a whole venue may share one).
+POSTS_PER_MINUTE = env_int("POSTS_PER_MINUTE", 20)
+VOTES_PER_MINUTE = env_int("VOTES_PER_MINUTE", 60)
+ACTIONS_PER_MINUTE_PER_ADDRESS = env_int("ACTIONS_PER_MINUTE_PER_ADDRESS", 3000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

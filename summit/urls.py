@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit import organise_views, views
+from summit import my_data, organise_views, views
+from summit.record import views as record_views
 
 reset = {
     "password_reset": auth_views.PasswordResetView.as_view(),
@@ -36,6 +37,10 @@ urlpatterns = [
     path("summits/new/", organise_views.new_summit, name="new_summit"),
     path("s/<slug:slug>/", views.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", views.pre_reading, name="pre_reading"),
+    path("s/<slug:slug>/privacy/", views.summit_privacy, name="summit_privacy"),
+    path("s/<slug:slug>/my-data/", my_data.my_data, name="my_data"),
+    path("s/<slug:slug>/my-data/download/", my_data.my_data_download, name="my_data_download"),
+    path("s/<slug:slug>/my-data/erase/", my_data.erase_me, name="erase_me"),
     path("s/<slug:slug>/return-link/", account_views.new_return_link, name="new_return_link"),
     path("s/<slug:slug>/people/", organise_views.people_page, name="people"),
     path(
@@ -55,11 +60,20 @@ urlpatterns = [
         name="withdraw_invite",
     ),
     path("s/<slug:slug>/breakouts/", organise_views.breakouts_page, name="breakouts_setup"),
+    path("s/<slug:slug>/voice/", organise_views.voice_page, name="voice"),
+    path("s/<slug:slug>/audit/", organise_views.audit_log, name="audit_log"),
     path("s/<slug:slug>/breakouts/mix/", organise_views.mix_breakouts, name="mix_breakouts"),
     path("s/<slug:slug>/breakouts/choice/", organise_views.breakout_choice, name="breakout_choice"),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
+    # The record: the page to read and print, and each download
+    path("s/<slug:slug>/record/", record_views.record_page, name="record"),
+    path("s/<slug:slug>/record/docx/", record_views.record_docx, name="record_docx"),
+    path("s/<slug:slug>/record/markdown/", record_views.record_markdown, name="record_markdown"),
+    path("s/<slug:slug>/record/xlsx/", record_views.record_xlsx, name="record_xlsx"),
+    path("s/<slug:slug>/record/csv/", record_views.record_csv, name="record_csv"),
+    path("s/<slug:slug>/record/json/", record_views.record_json, name="record_json"),
     path("breakouts/", include("breakouts.urls")),
     path("", include("plenary.urls")),
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
 from accounts.forms import JoinCodeForm
 from breakouts.models import Breakout
-from summit.models import AgendaItem
+from summit.models import AgendaItem, Summit
 
 
 @require_GET
@@ -34,6 +34,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "summit/privacy.html")
+
+
+@require_GET
+def summit_privacy(request: HttpRequest, slug: str) -> HttpResponse:
+    """The summit's privacy notice, filled from its settings: public, since people read it
+    before they join, and it holds nothing about anyone."""
+    summit = get_object_or_404(Summit, slug=slug)
+    return render(request, "summit/privacy.html", {"summit": summit})
 
 
 def now_and_next(

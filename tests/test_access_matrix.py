@@ -143,6 +143,13 @@ CASES = {
         (302, 404, 403, 403, 302),
     ),
     "join_screen": ("get", None, lambda c: {"slug": c["summit"].slug}, FACILITATORS),
+    # The record: organisers have all of it, facilitators their own breakouts.
+    "record": ("get", None, _s, FACILITATORS),
+    "record_docx": ("get", None, _s, FACILITATORS),
+    "record_markdown": ("get", None, _s, FACILITATORS),
+    "record_xlsx": ("get", None, _s, FACILITATORS),
+    "record_csv": ("get", None, _s, FACILITATORS),
+    "record_json": ("get", None, _s, FACILITATORS),
     "breakouts:breakout": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:board": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:console": (
@@ -203,6 +210,15 @@ CASES = {
         "delete_outcome", kwargs=lambda c: {**_b(c), "outcome_id": c["outcome"].pk}
     ),
     "breakouts:new_screen_link": _steer("new_screen_link", STEER_DONE),
+    "breakouts:rank_by": _steer("rank_by"),
+    "breakouts:voice": ("get", None, _b, FACILITATORS),
+    "voice": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
+    "audit_log": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
+    # A summit's privacy notice is for anyone, before they join.
+    "summit_privacy": ("get", None, lambda c: {"slug": c["summit"].slug}, PUBLIC),
+    "my_data": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
+    "my_data_download": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
+    "erase_me": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     # The plenary: everyone in the summit follows it; facilitators and organisers steer it.
     "plenary:room": ("get", None, _s, MEMBERS),
     "plenary:panel": ("get", None, _s, MEMBERS),
@@ -283,7 +299,9 @@ def test_url_answers_each_kind_of_person(ctx, name, who):
         response = client.get(url)
 
     assert response.status_code == expected, f"{method.upper()} {url} as {who}"
-    body = response.content.decode()
+    # A download streamed to its end, as a browser would read it.
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    body = content.decode(errors="replace")
     if expected in (403, 404):
         # A refusal says nothing of the summit behind it.
         assert ctx["summit"].join_code not in body

@@ -69,7 +69,8 @@ def test_console_lists_ideas_members_and_connects_its_socket(breakout, facilitat
     assert f'data-board-url="/breakouts/{breakout.pk}/board/?view=facilitators"' in html
     assert html.count('class="idea"') == 3
     assert "Aisha Rahman" in html
-    assert "Members (1)" in html
+    # The voice balance lists the group's one member, who has posted.
+    assert "1 of 1</strong> member has contributed" in html
 
 
 def test_attendee_page_shows_question_prompt_and_form(breakout, attendee):
@@ -101,7 +102,8 @@ def test_console_queries_do_not_grow_with_ideas(
     _ideas(breakout, attendee, count)
     client = client_for(facilitator)
 
-    with django_assert_max_num_queries(11):
+    # The console's board and its voice balance panel.
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("breakouts:console", args=[breakout.pk]))
 
     assert response.content.decode().count('class="idea"') == count
@@ -114,7 +116,7 @@ def test_idea_list_queries_do_not_grow_with_ideas(
     _ideas(breakout, attendee, count)
     client = client_for(attendee)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("breakouts:board", args=[breakout.pk]))
 
     assert response.content.decode().count('class="idea"') == count

@@ -53,6 +53,18 @@
     });
   }
   document.addEventListener("htmx:wsOpen", refreshBoard);
+  // Panels outside the board that pushes keep current (the voice balance) catch up too,
+  // when the socket (re)opens and when the board changes shape (people moved, say).
+  function refreshPanels() {
+    document.querySelectorAll("[data-catch-up]").forEach(function (panel) {
+      htmx.ajax("GET", panel.dataset.catchUp, { target: "#" + panel.id, swap: "outerHTML" });
+    });
+  }
+  document.addEventListener("htmx:wsOpen", refreshPanels);
+  document.addEventListener("htmx:wsAfterMessage", function (event) {
+    var message = event.detail && event.detail.message;
+    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) refreshPanels();
+  });
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = event.detail && event.detail.message;
     if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) refreshBoard();

@@ -172,11 +172,13 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
     _add_dot(page_b, idea_a, 1)
     _add_dot(page_b, idea_b, 1)
     expect(page_b.locator("#dots-left")).to_contain_text("You have 3 of 5 dots left")
-    expect(console.locator(f"#idea-{idea_b.pk}-total")).to_have_text(
-        "3 dots from 2 people", timeout=LIVE
+    both = "3 dots from 2 people · cross-sector support 2.00, from 2 sectors"
+    expect(console.locator(f"#idea-{idea_b.pk}-total")).to_contain_text(both, timeout=LIVE)
+    expect(console.locator(f"#idea-{idea_b.pk}-total")).to_contain_text(
+        "(Health and care (NHS) 1, Local government 1)"
     )
-    expect(console.locator(f"#idea-{idea_a.pk}-total")).to_have_text(
-        "1 dot from 1 person", timeout=LIVE
+    expect(console.locator(f"#idea-{idea_a.pk}-total")).to_contain_text(
+        "1 dot from 1 person · cross-sector support 1.00, from 1 sector", timeout=LIVE
     )
     for page in attendees_and_screen:
         expect(page.locator("#board .idea__total")).to_have_count(0)
@@ -191,8 +193,8 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         expect(_current_phase(page), f"phase on the {name}").to_have_text(
             "Agree outcomes", timeout=LIVE
         )
-        expect(page.locator(f"#idea-{idea_b.pk}-total")).to_have_text("3 dots from 2 people")
-        expect(page.locator(f"#idea-{idea_a.pk}-total")).to_have_text("1 dot from 1 person")
+        expect(page.locator(f"#idea-{idea_b.pk}-total")).to_contain_text(both)
+        expect(page.locator(f"#idea-{idea_a.pk}-total")).to_contain_text("1 dot from 1 person")
     draft = console.locator("form", has=console.get_by_text("Draft an outcome"))
     draft.get_by_label("What the group proposes").fill(PROPOSAL)
     draft.get_by_label("Who should act").fill(WHO)

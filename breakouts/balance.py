@@ -1,0 +1,153 @@
+"""Voice balance: who has contributed in a breakout (ideas, comments, votes), by person and
+by sector against the sector's share of the group, so a facilitator sees early who has not
+been heard. Loaded for any number of breakouts in a fixed number of queries.
+
+Anonymous ideas and comments count for their sector only, never for the person: otherwise a
+named member's count rising as an anonymous idea appeared would say who wrote it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from accounts.models import Participant, Sector
+from breakouts.models import Breakout, Comment, Idea, Vote
+from summit.measures import gini
+
+
+@dataclass
+class MemberVoice:
+    participant: Participant
+    ideas: int = 0
+    comments: int = 0
+    votes: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.ideas + self.comments + self.votes
+
+
+@dataclass
+class SectorVoice:
+    sector: str
+    label: str
+    members: int
+    contributions: int
+    room_share: float  # percentage of the group's members
+    voice_share: float  # percentage of the group's contributions
+
+    @property
+    def heard(self) -> bool:
+        return self.contributions > 0
+
+
+@dataclass
+class VoiceBalance:
+    members: list[MemberVoice] = field(default_factory=list)
+    sectors: list[SectorVoice] = field(default_factory=list)
+    contributions: int = 0
+
+    @property
+    def evenness(self) -> float | None:
+        """The Gini index of members' contributions: 0 is perfectly even."""
+        return gini(m.total for m in self.members)
+
+    @property
+    def quiet(self) -> list[Participant]:
+        return [m.participant for m in self.members if m.total == 0]
+
+    @property
+    def unheard(self) -> list[str]:
+        return [s.label for s in self.sectors if not s.heard]
+
+    @property
+    def contributors(self) -> int:
+        return sum(1 for m in self.members if m.total)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def voice_balances(breakout_ids: list[int]) -> dict[int, VoiceBalance]:
+    """The voice balance of each breakout, in four queries however many people."""
+    through = Breakout.members.through
+    memberships = (
+        through.objects.filter(breakout_id__in=breakout_ids, participant__removed_at__isnull=True)
+        .select_related("participant")
+        .order_by("participant__display_name", "participant_id")
+    )
+    members: dict[int, dict[int, MemberVoice]] = defaultdict(dict)
+    for row in memberships:
+        members[row.breakout_id][row.participant_id] = MemberVoice(row.participant)
+    by_sector: dict[int, Counter] = defaultdict(Counter)
+
+    def count(breakout_id: int, person_id: int, n: int, kind: str, anonymous=False) -> None:
+        voice = members[breakout_id].get(person_id)
+        if voice is None:
+            return  # not a member of the group (a facilitator's own remark, say)
+        if not anonymous:
+            setattr(voice, kind, getattr(voice, kind) + n)
+        by_sector[breakout_id][voice.participant.sector] += n
+
+    ideas = (
+        Idea.objects.filter(breakout_id__in=breakout_ids)
+        .values_list("breakout_id", "author_id", "anonymous", "spoken_sector")
+        .annotate(n=Count("id"))
+    )
+    for breakout_id, author_id, anonymous, spoken, n in ideas:
+        if spoken:
+            # Said in the room by someone known only by their sector.
+            by_sector[breakout_id][spoken] += n
+        else:
+            count(breakout_id, author_id, n, "ideas", anonymous)
+    comments = (
+        Comment.objects.filter(idea__breakout_id__in=breakout_ids)
+        .values_list("idea__breakout_id", "author_id", "anonymous")
+        .annotate(n=Count("id"))
+    )
+    for breakout_id, author_id, anonymous, n in comments:
+        count(breakout_id, author_id, n, "comments", anonymous)
+    votes = (
+        Vote.objects.filter(idea__breakout_id__in=breakout_ids)
+        .values_list("idea__breakout_id", "voter_id")
+        .annotate(n=Count("id"))
+    )
+    for breakout_id, voter_id, n in votes:
+        count(breakout_id, voter_id, n, "votes")
+    return {pk: _balance(list(members[pk].values()), by_sector[pk]) for pk in breakout_ids}
+
+
+def _balance(members: list[MemberVoice], by_sector: Counter) -> VoiceBalance:
+    labels = dict(Sector.choices)
+    room = Counter(m.participant.sector for m in members)
+    total = sum(by_sector.values())
+    sectors = [
+        SectorVoice(
+            sector=sector,
+            label=labels.get(sector, sector),
+            members=room[sector],
+            contributions=by_sector[sector],
+            room_share=_percent(room[sector], len(members)),
+            voice_share=_percent(by_sector[sector], total),
+        )
+        for sector in sorted(set(room) | set(by_sector), key=lambda s: labels.get(s, s))
+    ]
+    return VoiceBalance(members=members, sectors=sectors, contributions=total)
+
+
+def voice_balance(breakout: Breakout) -> VoiceBalance:
+    return voice_balances([breakout.pk])[breakout.pk]
+
+
+def summit_balance(balances: list[VoiceBalance]) -> VoiceBalance:
+    """The whole summit's balance, from its breakouts' (a person in two groups counts twice)."""
+    members = [m for b in balances for m in b.members]
+    by_sector: Counter = Counter()
+    for b in balances:
+        for s in b.sectors:
+            by_sector[s.sector] += s.contributions
+    return _balance(members, by_sector)

@@ -1,0 +1,144 @@
+"""A person's own data: everything the summit holds about them, to read, to download as
+JSON, and to have erased (UK GDPR's rights of access, portability and erasure)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import get_participant_for, signed_in
+from accounts.models import AuditEntry, Participant
+from breakouts.models import Comment, Idea, Rating, Vote
+from plenary.models import Answer
+from summit.people import erase_participant
+from summit.refusals import Refused
+
+
+def _when(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def personal_data(participant: Participant) -> dict:
+    """Everything held about the person in this summit, in a fixed number of queries."""
+    user = participant.user
+    ideas = Idea.objects.filter(author=participant).select_related("breakout", "prompt")
+    comments = Comment.objects.filter(author=participant).select_related("idea")
+    votes = Vote.objects.filter(voter=participant).select_related("idea")
+    ratings = Rating.objects.filter(rater=participant).select_related("outcome")
+    answers = Answer.objects.filter(response__participant=participant).select_related(
+        "response__poll", "option"
+    )
+    return {
+        "summit": participant.summit.title,
+        "you": {
+            "name": participant.display_name,
+            "organisation": participant.organisation,
+            "sector": participant.get_sector_display(),
+            "role": participant.get_role_display(),
+            "named_in_the_record": not participant.anonymous,
+            "shown_as": participant.attribution,
+            "email": user.email,
+            "signs_in_with_a_password": user.has_usable_password(),
+            "joined": _when(participant.joined_at),
+            "removed": _when(participant.removed_at),
+        },
+        "ideas": [
+            {
+                "breakout": i.breakout.name,
+                "text": i.text,
+                "question": i.prompt.text if i.prompt else None,
+                "posted_anonymously": i.anonymous,
+                "status": i.get_status_display(),
+                "posted": _when(i.created_at),
+                "edited": _when(i.edited_at),
+            }
+            for i in ideas
+        ],
+        "comments": [
+            {
+                "on_idea": c.idea.text,
+                "text": c.text,
+                "posted_anonymously": c.anonymous,
+                "posted": _when(c.created_at),
+            }
+            for c in comments
+        ],
+        "dot_votes": [
+            {"idea": v.idea.text, "dots": v.dots, "last_changed": _when(v.updated_at)}
+            for v in votes
+        ],
+        "outcome_ratings": [
+            {"outcome": r.outcome.proposal, "rating": r.get_level_display()} for r in ratings
+        ],
+        "poll_answers": [
+            {
+                "poll": a.response.poll.question,
+                "option": a.option.text if a.option else None,
+                "value": a.value,
+                "text": a.text,
+                "answered": _when(a.response.updated_at),
+            }
+            for a in answers
+        ],
+        "actions_as_facilitator_or_organiser": [
+            {"action": e.action, "where": e.place, "when": _when(e.created_at)}
+            for e in AuditEntry.objects.filter(actor=participant)
+        ],
+    }
+
+
+@require_GET
+@signed_in
+def my_data(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = get_participant_for(request.user, slug)
+    return render(
+        request,
+        "summit/my_data.html",
+        {
+            "summit": participant.summit,
+            "participant": participant,
+            "data": personal_data(participant),
+        },
+    )
+
+
+@require_GET
+@signed_in
+def my_data_download(request: HttpRequest, slug: str) -> HttpResponse:
+    participant = get_participant_for(request.user, slug)
+    response = JsonResponse(
+        {"exported": timezone.now().isoformat(), **personal_data(participant)},
+        json_dumps_params={"indent": 2, "ensure_ascii": False},
+    )
+    name = f"my-data-{participant.summit.slug}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def erase_me(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask, then erase the person's details; they are signed out."""
+    participant = get_participant_for(request.user, slug)
+    if request.method == "POST":
+        try:
+            erase_participant(participant)
+        except Refused as refused:
+            messages.error(request, str(refused))
+            return redirect("my_data", slug=slug)
+        logout(request)
+        messages.success(
+            request,
+            "Your details have been erased. What you contributed stays in the record as "
+            "“Anonymous” with your sector.",
+        )
+        return redirect("home")
+    return render(
+        request,
+        "summit/erase_me.html",
+        {"summit": participant.summit, "participant": participant},
+    )

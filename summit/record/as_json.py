@@ -1,0 +1,280 @@
+"""The record as one JSON document, version 1, emitted piece by piece.
+
+The document is described by ``schema/record-v1.schema.json``. The long arrays (ideas,
+comments, votes, responses) are written a row at a time from ``rows``, so the whole document
+is never held in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from summit.record.contents import (
+    Check,
+    Level,
+    OutcomeEntry,
+    PollEntry,
+    Record,
+    Remark,
+    SectorSplit,
+)
+from summit.record.rows import (
+    RULE_KEYS,
+    comment_rows,
+    idea_rows,
+    response_rows,
+    vote_rows,
+)
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "record-v1.schema.json"
+FLUSH_CHARS = 64 * 1024
+
+
+def _dump(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _levels(levels: list[Level]) -> list[dict]:
+    return [{"level": v.value, "label": v.label, "count": v.count} for v in levels]
+
+
+def _remarks(remarks: list[Remark]) -> list[dict]:
+    return [
+        {"by": r.by, "sector": r.sector, "position": r.position, "text": r.text} for r in remarks
+    ]
+
+
+def _sectors(sectors: list[SectorSplit]) -> list[dict]:
+    return [
+        {
+            "sector": s.sector,
+            "support": s.support,
+            "stand_aside": s.stand_aside,
+            "disagree": s.disagree,
+            "block": s.block,
+        }
+        for s in sectors
+    ]
+
+
+def _check(check: Check) -> dict:
+    return {
+        "where": check.where,
+        "poll": check.poll,
+        "rated": check.rated,
+        "levels": _levels(check.levels),
+        "passes": {key: getattr(check.decision, key) for key in RULE_KEYS},
+        "by_sector": _sectors(check.sectors),
+        "remarks": _remarks(check.remarks),
+    }
+
+
+def _outcome(outcome: OutcomeEntry) -> dict:
+    return {
+        "number": outcome.number,
+        "id": outcome.id,
+        "proposal": outcome.proposal,
+        "who_should_act": outcome.who_should_act,
+        "when": outcome.horizon,
+        "drafted_by": outcome.drafted_by,
+        "draws_on": [
+            {
+                "idea": s.idea,
+                "text": s.text,
+                "by": s.by,
+                "dots": s.dots,
+                "voters": s.voters,
+                "status": s.status,
+            }
+            for s in outcome.sources
+        ],
+        "checks": [_check(c) for c in outcome.checks],
+    }
+
+
+def _poll(poll: PollEntry) -> dict:
+    return {
+        "id": poll.id,
+        "question": poll.question,
+        "kind": poll.kind,
+        "state": poll.state,
+        "responses": poll.responses,
+        "agenda_item": poll.agenda_item,
+        "round": poll.round,
+        "bars": [{"label": b.label, "count": b.count, "note": b.note} for b in poll.bars],
+        "statements": [
+            {
+                "text": s.text,
+                "outcome": s.outcome,
+                "rated": s.rated,
+                "levels": _levels(s.levels),
+                "passes": (
+                    {key: getattr(s.decision, key) for key in RULE_KEYS} if s.decision else None
+                ),
+                "by_sector": _sectors(s.sectors),
+                "remarks": _remarks(s.remarks),
+            }
+            for s in poll.statements
+        ],
+        "words": [{"text": text, "count": count} for text, count in poll.words],
+        "texts": _remarks(poll.remarks),
+    }
+
+
+def head(record: Record) -> dict:
+    """Everything but the long arrays, in the document's order."""
+    return {
+        "version": record.version,
+        "generated_at": record.generated_at.isoformat(),
+        "scope": {"whole_summit": record.whole, "breakouts": record.scope},
+        "summit": {
+            "slug": record.slug,
+            "title": record.title,
+            "convener": record.convener,
+            "central_question": record.central_question,
+            "summary": record.summary,
+            "date": record.date.isoformat() if record.date else None,
+            "status": record.status,
+        },
+        "agenda": [
+            {
+                "order": i.order,
+                "kind": i.kind,
+                "title": i.title,
+                "starts_at": i.starts_at or None,
+                "ends_at": i.ends_at or None,
+                "description": i.description,
+            }
+            for i in record.agenda
+        ],
+        "attendance": [
+            {
+                "sector": row.sector,
+                "attendees": row.attendees,
+                "facilitators": row.facilitators,
+                "organisers": row.organisers,
+            }
+            for row in record.attendance
+        ],
+        "participants": [
+            {"name": p.name, "sector": p.sector, "role": p.role} for p in record.people
+        ],
+        "assumptions": {
+            "responses": record.assumptions_responses,
+            "items": [
+                {
+                    "number": a.number,
+                    "text": a.text,
+                    "rated": a.rated,
+                    "levels": _levels(a.levels),
+                    "challenges": _remarks(a.challenges),
+                }
+                for a in record.assumptions
+            ],
+        },
+        "obstacles": {
+            "responses": record.obstacles_responses,
+            "ranking": [
+                {"place": o.place, "text": o.text, "points": o.points, "note": o.note}
+                for o in record.obstacles
+            ],
+        },
+        "questions": [
+            {"number": p.number, "text": p.text, "subtheme": p.subtheme} for p in record.prompts
+        ],
+        "subthemes": [
+            {"order": s.order, "title": s.title, "question": s.question} for s in record.subthemes
+        ],
+        "breakouts": [
+            {
+                "id": b.id,
+                "name": b.name,
+                "subtheme": b.subtheme,
+                "phase": b.phase,
+                "facilitators": b.facilitators,
+                "members": b.members,
+                "questions": [p.number for p in b.prompts],
+                "idea_count": b.idea_count,
+                "comment_count": b.comment_count,
+                "dots": b.dots,
+                "clusters": [{"id": c.id, "name": c.name, "ideas": c.ideas} for c in b.clusters],
+                "hidden": [
+                    {"idea": i.id, "text": i.text, "by": i.by, "reason": i.hidden_reason}
+                    for i in b.hidden
+                ],
+                "merges": [{"idea": m.idea, "into": m.into} for m in b.merges],
+                "outcomes": [_outcome(o) for o in b.outcomes],
+            }
+            for b in record.breakouts
+        ],
+    }
+
+
+def tail(record: Record) -> dict:
+    return {
+        "dissent": [
+            {
+                "outcome": d.outcome,
+                "breakout": d.breakout,
+                "where": d.where,
+                "position": d.position,
+                "by": d.by,
+                "sector": d.sector,
+                "reason": d.reason,
+            }
+            for d in record.dissent
+        ],
+        "polls": [_poll(p) for p in record.polls],
+        "participation": {
+            "figures": [{"label": f.label, "value": f.value} for f in record.figures],
+            "by_sector": [
+                {
+                    "sector": s.sector,
+                    "attendees": s.attendees,
+                    "ideas": s.ideas,
+                    "comments": s.comments,
+                    "voters": s.voters,
+                    "respondents": s.respondents,
+                }
+                for s in record.by_sector
+            ],
+        },
+    }
+
+
+STREAMED = (
+    ("ideas", idea_rows),
+    ("comments", comment_rows),
+    ("votes", vote_rows),
+    ("responses", response_rows),
+)
+
+
+def _pieces(record: Record) -> Iterator[str]:
+    yield "{"
+    for n, (key, value) in enumerate(head(record).items()):
+        yield f"{',' if n else ''}\n{_dump(key)}:{_dump(value)}"
+    for key, rows in STREAMED:
+        yield f",\n{_dump(key)}:["
+        for n, row in enumerate(rows(record)):
+            yield f"{',' if n else ''}\n{_dump(row)}"
+        yield "]"
+    for key, value in tail(record).items():
+        yield f",\n{_dump(key)}:{_dump(value)}"
+    yield "}\n"
+
+
+def json_document(record: Record) -> Iterator[bytes]:
+    """The document's UTF-8 bytes, in pieces of about 64 KB."""
+    buffer: list[str] = []
+    size = 0
+    for piece in _pieces(record):
+        buffer.append(piece)
+        size += len(piece)
+        if size >= FLUSH_CHARS:
+            yield "".join(buffer).encode()
+            buffer.clear()
+            size = 0
+    yield "".join(buffer).encode()

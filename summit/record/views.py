@@ -1,0 +1,134 @@
+"""The record's page and downloads, for organisers (the whole summit) and facilitators (their
+own breakouts, with the plenary)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from functools import partial
+
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIRequest
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.access import get_participant_for, signed_in
+from accounts.models import Participant
+from breakouts.models import Breakout
+from summit.record.as_csv import csv_zip
+from summit.record.as_docx import docx
+from summit.record.as_json import json_document
+from summit.record.as_markdown import markdown
+from summit.record.as_xlsx import xlsx
+from summit.record.build import build_record
+from summit.record.contents import Record
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+DOWNLOADS = (
+    ("record_docx", "Word document (.docx)", "headings, tables and numbered outcomes"),
+    ("record_markdown", "Markdown (.md)", "plain text with headings"),
+    ("record_xlsx", "Spreadsheet (.xlsx)", "a sheet for each table"),
+    ("record_csv", "CSV files (.zip)", "a file for each table"),
+    ("record_json", "JSON (.json)", "for analysis, with a published schema"),
+)
+
+
+def _record_for(
+    request: HttpRequest, slug: str, *, contributions: bool = True
+) -> tuple[Participant, Record]:
+    """The record this person may have: the whole summit for an organiser, and for a
+    facilitator their own breakouts (with the plenary). Refused to anyone else."""
+    participant = get_participant_for(request.user, slug, facilitate=True)
+    breakouts = None
+    if not participant.is_organiser:
+        breakouts = Breakout.objects.filter(summit=participant.summit, facilitators=participant)
+    return participant, build_record(participant.summit, breakouts, contributions=contributions)
+
+
+def _filename(record: Record, extension: str) -> str:
+    scope = "" if record.whole else "-" + slugify(" ".join(record.scope) or "no breakouts")
+    return f"{record.slug}-record{scope}.{extension}"
+
+
+def _download(response: HttpResponse, record: Record, extension: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{_filename(record, extension)}"'
+    return response
+
+
+async def _in_sync_thread(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
+    """Each chunk made in the request's own sync thread, where its database connection lives.
+
+    Served over ASGI, Django would otherwise read a plain iterator into one list before
+    sending the first byte, which is what streaming is here to avoid.
+    """
+    step = sync_to_async(partial(next, chunks, None), thread_sensitive=True)
+    try:
+        while (chunk := await step()) is not None:
+            yield chunk
+    finally:
+        await sync_to_async(chunks.close, thread_sensitive=True)()
+
+
+def _stream(request: HttpRequest, chunks: Iterator[bytes], content_type: str):
+    if isinstance(request, ASGIRequest):
+        chunks = _in_sync_thread(chunks)
+    return StreamingHttpResponse(chunks, content_type=content_type)
+
+
+@require_GET
+@signed_in
+@never_cache
+def record_page(request: HttpRequest, slug: str) -> HttpResponse:
+    participant, record = _record_for(request, slug)
+    downloads = [(label, reverse(name, args=[slug]), note) for name, label, note in DOWNLOADS]
+    return render(
+        request,
+        "summit/record/record.html",
+        {"participant": participant, "record": record, "downloads": downloads},
+    )
+
+
+@require_GET
+@signed_in
+@never_cache
+def record_markdown(request: HttpRequest, slug: str) -> HttpResponse:
+    _, record = _record_for(request, slug)
+    response = HttpResponse(markdown(record), content_type="text/markdown; charset=utf-8")
+    return _download(response, record, "md")
+
+
+@require_GET
+@signed_in
+@never_cache
+def record_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    _, record = _record_for(request, slug)
+    return _download(HttpResponse(docx(record), content_type=DOCX), record, "docx")
+
+
+@require_GET
+@signed_in
+@never_cache
+def record_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    _, record = _record_for(request, slug, contributions=False)
+    return _download(HttpResponse(xlsx(record), content_type=XLSX), record, "xlsx")
+
+
+@require_GET
+@signed_in
+@never_cache
+def record_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    _, record = _record_for(request, slug, contributions=False)
+    return _download(_stream(request, csv_zip(record), "application/zip"), record, "zip")
+
+
+@require_GET
+@signed_in
+@never_cache
+def record_json(request: HttpRequest, slug: str) -> HttpResponse:
+    _, record = _record_for(request, slug, contributions=False)
+    return _download(_stream(request, json_document(record), "application/json"), record, "json")

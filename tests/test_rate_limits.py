@@ -1,0 +1,108 @@
+"""Flood limits: one attendee sending too fast is refused with a clear message and keeps
+their text, without slowing anyone else; a whole address is limited far more loosely."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from breakouts.models import Breakout, Idea, Vote
+from plenary.models import Poll, Response
+from plenary.services import open_poll, plenary_for
+from tests.conftest import client_for, make_participant
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, breakout, text: str):
+    return client.post(
+        reverse("breakouts:post_idea", args=[breakout.pk]),
+        {"text": text, "client_token": str(uuid.uuid4())},
+        HTTP_HX_REQUEST="true",
+    )
+
+
+def test_posting_too_fast_is_refused_keeping_the_text_others_unaffected(
+    breakout, attendee, other_member, settings
+):
+    settings.POSTS_PER_MINUTE = 3
+    flooder = client_for(attendee)
+    other = make_participant(breakout.summit, name="Quiet Quinn")
+    breakout.members.add(other)
+
+    sent = [_post(flooder, breakout, f"Idea {n}").status_code for n in range(3)]
+    refused = _post(flooder, breakout, "One idea too many")
+    calm = _post(client_for(other), breakout, "My first idea")
+
+    assert sent == [200, 200, 200]
+    assert refused.status_code == 422
+    body = refused.content.decode()
+    assert "You are sending very quickly. Wait a few seconds, then send again." in body
+    assert "One idea too many</textarea>" in body
+    assert not Idea.objects.filter(text="One idea too many").exists()
+    assert calm.status_code == 200
+    assert Idea.objects.filter(text="My first idea").exists()
+
+
+def test_comments_count_towards_the_posting_limit(breakout, attendee, settings):
+    settings.POSTS_PER_MINUTE = 1
+    Breakout.objects.filter(pk=breakout.pk).update(phase=Breakout.Phase.BUILD)
+    client = client_for(attendee)
+    _post(client, breakout, "Pool the data")
+    idea = Idea.objects.get()
+
+    response = client.post(
+        reverse("breakouts:comment", args=[breakout.pk, idea.pk]),
+        {"text": "And the budgets", "client_token": str(uuid.uuid4())},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 422
+    assert "sending very quickly" in response.content.decode()
+    assert idea.comments.count() == 0
+
+
+def test_voting_too_fast_is_refused(breakout, attendee, settings):
+    settings.VOTES_PER_MINUTE = 2
+    idea = Idea.objects.create(
+        breakout=breakout, author=attendee, text="Pool", client_token=uuid.uuid4()
+    )
+    Breakout.objects.filter(pk=breakout.pk).update(phase=Breakout.Phase.VOTE)
+    client = client_for(attendee)
+    url = reverse("breakouts:dots", args=[breakout.pk, idea.pk])
+
+    statuses = [
+        client.post(url, {"dots": n}, HTTP_HX_REQUEST="true").status_code for n in (1, 2, 3)
+    ]
+
+    assert statuses == [200, 200, 422]
+    assert Vote.objects.get().dots == 2
+
+
+def test_plenary_answers_too_fast_are_refused_keeping_the_text(summit, attendee, settings):
+    settings.VOTES_PER_MINUTE = 1
+    plenary = plenary_for(summit)
+    words = open_poll(Poll.objects.get(plenary=plenary, kind=Poll.Kind.WORDS))
+    client = client_for(attendee)
+    url = reverse("plenary:answer", args=[summit.slug, words.pk])
+
+    first = client.post(url, {"word": ["Trust"]}, HTTP_HX_REQUEST="true")
+    second = client.post(url, {"word": ["Courage"]}, HTTP_HX_REQUEST="true")
+
+    assert first.status_code == 200
+    assert second.status_code == 422
+    assert 'value="Courage"' in second.content.decode()
+    assert "sending very quickly" in second.content.decode()
+    assert Response.objects.get().answers.get().text == "Trust"
+
+
+def test_one_address_is_limited_across_people(breakout, attendee, settings):
+    settings.ACTIONS_PER_MINUTE_PER_ADDRESS = 2
+    people = [make_participant(breakout.summit, name=f"Person {n}") for n in range(3)]
+    breakout.members.add(*people)
+
+    statuses = [_post(client_for(p), breakout, f"From {p.pk}").status_code for p in people]
+
+    assert statuses == [200, 200, 422]
