@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.db import models
 
 from accounts.models import Participant
-from breakouts.models import Breakout, Idea, Outcome
+from breakouts.models import Breakout, Idea, Outcome, new_screen_key
 from summit.models import AgendaItem, Summit
 
 QUESTION_MAX_LENGTH = 300
@@ -16,10 +14,6 @@ WORD_MAX_LENGTH = 40
 WORDS_PER_ANSWER = 3
 TEXT_MAX_LENGTH = 500
 MESSAGE_MAX_LENGTH = 280
-
-
-def new_screen_key() -> str:
-    return secrets.token_urlsafe(18)
 
 
 class Plenary(models.Model):
