@@ -10,6 +10,7 @@ import logging
 from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
@@ -52,10 +53,23 @@ def push(fragments: Iterable[tuple[str, str]]) -> None:
     async_to_sync(send_all)()
 
 
+# Messages from the channel layer that a screen only writes through: they touch no database.
+PUSHES = frozenset({"push.html", "screen.close"})
+
+
 class HtmlPushConsumer(AsyncWebsocketConsumer):
     """A screen that listens: it joins its groups on connect and writes pushed HTML through."""
 
     groups_joined: list[str]
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels closes stale database connections before every message, a hop through
+        # the one sync thread for each screen: a push touches no database, so it goes
+        # straight to its handler. Connecting and disconnecting still take that path.
+        if message["type"] in PUSHES:
+            await getattr(self, get_handler_name(message))(message)
+        else:
+            await super().dispatch(message)
 
     async def join(self, *groups: str) -> None:
         self.groups_joined = list(groups)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 from summit.settings import *  # noqa: F403
 from summit.settings import BASE_DIR, DATABASES, STORAGES
@@ -27,3 +28,12 @@ else:
     # Connections opened by the consumers' worker threads must close so the test database can
     # be dropped at the end of the run.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Parallel test workers (pytest-xdist) share one Redis: each gets its own cache database, as
+# the tests clear the cache, and its own channel-layer prefix, as their rows share ids.
+_worker = os.environ.get("PYTEST_XDIST_WORKER")
+if _worker and CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis"):  # noqa: F405
+    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
+    _db = int(_worker.removeprefix("gw")) + 1
+    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"summit-test-{_worker}"  # noqa: F405

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+import channels.consumer
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
@@ -160,4 +161,26 @@ async def test_socket_message_from_a_screen_closes_it(breakout, facilitator):
     output = await socket.receive_output(timeout=2)
     assert output == {"type": "websocket.close", "code": CLOSE_UNEXPECTED_MESSAGE}
     assert not await Idea.objects.aexists()
+    await socket.disconnect()
+
+
+async def test_push_skips_the_database_hop_that_connecting_takes(breakout, attendee, monkeypatch):
+    hops: list[str] = []
+    real_close = channels.consumer.aclose_old_connections
+
+    async def counted():
+        hops.append("hop")
+        await real_close()
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", counted)
+    socket = await _socket(breakout.pk, attendee)
+    assert (await socket.connect())[0]
+    on_connect = len(hops)
+
+    await sync_to_async(_post_over_http)(attendee, breakout, "Pool the budgets")
+    html = await socket.receive_from(timeout=3)
+
+    assert "Pool the budgets" in html
+    assert on_connect == 1
+    assert len(hops) == on_connect, "a push went through the database hop"
     await socket.disconnect()
