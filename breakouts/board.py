@@ -130,12 +130,18 @@ class Board:
         return self.console or self.breakout.phase == Breakout.Phase.CLOSED
 
 
+def named_supporters(supporters_by_sector: dict[str, int]) -> list[tuple[str, int]]:
+    """Supporters by sector as every screen and the record list them: the sector's name and
+    how many, most first, then by name."""
+    labels = dict(Sector.choices)
+    named = ((labels.get(s, s), n) for s, n in supporters_by_sector.items() if n)
+    return sorted(named, key=lambda pair: (-pair[1], pair[0]))
+
+
 def attach_support(idea: Idea, supporters_by_sector: dict[str, int]) -> None:
     """Set the idea's cross-sector support score and its supporters by sector, as shown."""
-    labels = dict(Sector.choices)
     idea.support_score = cross_sector_support(supporters_by_sector)
-    named = ((labels.get(s, s), n) for s, n in supporters_by_sector.items() if n)
-    idea.support_sectors = sorted(named, key=lambda pair: (-pair[1], pair[0]))
+    idea.support_sectors = named_supporters(supporters_by_sector)
 
 
 def _attach_support(breakout: Breakout, ideas: list[Idea]) -> None:

@@ -8,7 +8,7 @@ import zipfile
 from collections.abc import Iterator
 
 from summit.record.contents import Record
-from summit.record.rows import tables
+from summit.record.tables import tables
 
 # A spreadsheet opening the file would run a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

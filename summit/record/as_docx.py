@@ -14,7 +14,16 @@ from docx.oxml.parser import OxmlElement
 from docx.shared import Pt
 from lxml.etree import SubElement
 
-from summit.record.contents import Check, OutcomeEntry, PollEntry, Record, Remark
+from summit.record import parts
+from summit.record.contents import (
+    BreakoutEntry,
+    Check,
+    OutcomeEntry,
+    PollEntry,
+    Record,
+    Remark,
+    VoiceEntry,
+)
 
 # Characters XML 1.0 cannot hold; a phone keyboard can still send them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -155,6 +164,26 @@ def _outcome(w: _Writer, outcome: OutcomeEntry) -> None:
         if check.remarks:
             w.para(bold=f"What people wrote ({check.where.lower()})")
             w.remarks(check.remarks)
+
+
+def _support_order(w: _Writer, b: BreakoutEntry) -> None:
+    w.heading("Ideas by cross-sector support", 2)
+    w.para(parts.SUPPORT_NOTE)
+    if not b.ideas:
+        w.para("No ideas.")
+        return
+    if b.by_dots == b.by_support:
+        w.para("Here the order is the same as by dots.")
+    w.table(parts.SUPPORT_HEAD, parts.support_rows(b))
+
+
+def _voice(w: _Writer, voice: VoiceEntry, heading: str, note: str = "") -> None:
+    w.heading(heading, 2)
+    w.para(f"{parts.VOICE_NOTE} {note}".strip())
+    for label, value in parts.voice_facts(voice):
+        w.para(value, bold=f"{label}: ")
+    if voice.sectors:
+        w.table(parts.VOICE_HEAD, parts.voice_rows(voice))
 
 
 def _poll(w: _Writer, poll: PollEntry) -> None:
@@ -314,7 +343,7 @@ def docx(record: Record) -> bytes:
         if not b.prompts:
             w.para("No question was set.")
         w.heading(f"Ideas ({len(b.ideas)})", 2)
-        w.para("On the wall at the end, most dots first, with the comments that built on them.")
+        w.para(parts.IDEAS_NOTE)
         for i in b.ideas:
             details = [i.by]
             if i.prompt:
@@ -324,11 +353,13 @@ def docx(record: Record) -> bytes:
             details.append(
                 f"{_plural(i.dots, 'dot', 'dots')} from {_plural(i.voters, 'person', 'people')}"
             )
+            details.append(parts.support_detail(i))
             w.bullet(f"{i.text} — {' · '.join(details)}", bold=f"#{i.id} ")
             for c in i.comments:
                 w.bullet(f"{c.text} — {c.by}", level=2)
         if not b.ideas:
             w.para("No ideas.")
+        _support_order(w, b)
         w.heading(f"Clusters ({len(b.clusters)})", 2)
         for c in b.clusters:
             w.bullet(", ".join(f"#{i}" for i in c.ideas) or "no ideas", bold=f"{c.name}: ")
@@ -360,6 +391,8 @@ def docx(record: Record) -> bytes:
             _outcome(w, outcome)
         if not b.outcomes:
             w.para("The group drafted no outcomes.")
+        if b.voice is not None:
+            _voice(w, b.voice, "Voice balance")
 
     w.doc.add_page_break()
     w.heading("Dissent register", 1)
@@ -407,6 +440,14 @@ def docx(record: Record) -> bytes:
             for s in record.by_sector
         ],
     )
+    _voice(w, record.voice, "Voice balance across the breakouts", parts.SUMMIT_VOICE_NOTE)
+
+    w.heading("Moderation and facilitation log", 1)
+    w.para(parts.AUDIT_NOTE if record.whole else f"{parts.AUDIT_NOTE} {parts.SCOPED_AUDIT_NOTE}")
+    if record.audit:
+        w.table(parts.AUDIT_HEAD, parts.audit_rows(record.audit))
+    else:
+        w.para("Nothing was logged.")
 
     w.heading("Who took part", 1)
     w.table(["Name", "Sector", "Role"], [[p.name, p.sector, p.role] for p in record.people])

@@ -19,12 +19,14 @@ from summit.record.contents import (
     Record,
     Remark,
     SectorSplit,
+    VoiceEntry,
 )
 from summit.record.rows import (
     RULE_KEYS,
     comment_rows,
     idea_rows,
     response_rows,
+    supporters,
     vote_rows,
 )
 
@@ -91,6 +93,27 @@ def _outcome(outcome: OutcomeEntry) -> dict:
             for s in outcome.sources
         ],
         "checks": [_check(c) for c in outcome.checks],
+    }
+
+
+def _voice(voice: VoiceEntry) -> dict:
+    return {
+        "members": voice.members,
+        "contributors": voice.contributors,
+        "did_not_contribute": voice.quiet,
+        "contributions": voice.contributions,
+        "evenness": voice.evenness,
+        "unheard_sectors": voice.unheard,
+        "by_sector": [
+            {
+                "sector": s.sector,
+                "members": s.members,
+                "member_share": s.member_share,
+                "contributions": s.contributions,
+                "contribution_share": s.contribution_share,
+            }
+            for s in voice.sectors
+        ],
     }
 
 
@@ -206,6 +229,9 @@ def head(record: Record) -> dict:
                 ],
                 "merges": [{"idea": m.idea, "into": m.into} for m in b.merges],
                 "outcomes": [_outcome(o) for o in b.outcomes],
+                "by_dots": b.by_dots,
+                "by_support": b.by_support,
+                "voice_balance": _voice(b.voice) if b.voice else None,
             }
             for b in record.breakouts
         ],
@@ -240,12 +266,30 @@ def tail(record: Record) -> dict:
                 }
                 for s in record.by_sector
             ],
+            "voice_balance": _voice(record.voice),
         },
+        "audit_log": [
+            {
+                "created_at": line.at.isoformat(),
+                "actor_name": line.who,
+                "action": line.action,
+                "place": line.place,
+                "detail": line.detail,
+            }
+            for line in record.audit
+        ],
     }
 
 
+def _idea_rows(record: Record) -> Iterator[dict]:
+    """The ideas, each with its supporters by sector as a list rather than in words."""
+    for row in idea_rows(record):
+        row["supporters_by_sector"] = supporters(record, row["id"])
+        yield row
+
+
 STREAMED = (
-    ("ideas", idea_rows),
+    ("ideas", _idea_rows),
     ("comments", comment_rows),
     ("votes", vote_rows),
     ("responses", response_rows),

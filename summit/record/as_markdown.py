@@ -8,25 +8,38 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
-from summit.record.contents import Check, OutcomeEntry, PollEntry, Record, Remark
+from summit.record import parts
+from summit.record.contents import (
+    BreakoutEntry,
+    Check,
+    OutcomeEntry,
+    PollEntry,
+    Record,
+    Remark,
+    VoiceEntry,
+)
 
 # Characters that would otherwise become markup, a link, HTML or an entity.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|~#&])")
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 
 
-def esc(text: str) -> str:
-    """Text exactly as written, on one line, with nothing in it read as Markdown."""
+def esc(text: str, *, starts_line: bool = True) -> str:
+    """Text exactly as written, on one line, with nothing in it read as Markdown. Text that
+    does not start a line (a table's cell, what follows a label) cannot start a list or a
+    heading, so "2.50" stays as it is there."""
     text = " ".join(str(text).split())
     text = _MARKUP.sub(r"\\\1", text)
+    if not starts_line:
+        return text
     return _LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
 
 
 def _table(head: list[str], rows: list[list]) -> Iterator[str]:
-    yield "| " + " | ".join(esc(h) for h in head) + " |"
+    yield "| " + " | ".join(esc(h, starts_line=False) for h in head) + " |"
     yield "|" + "|".join(" --- " for _ in head) + "|"
     for row in rows:
-        yield "| " + " | ".join(esc(cell) for cell in row) + " |"
+        yield "| " + " | ".join(esc(cell, starts_line=False) for cell in row) + " |"
     yield ""
 
 
@@ -87,6 +100,33 @@ def _outcome(outcome: OutcomeEntry) -> Iterator[str]:
             yield f"What people wrote ({esc(check.where.lower())}):"
             yield ""
             yield from _remarks(check.remarks)
+
+
+def _support_order(b: BreakoutEntry) -> Iterator[str]:
+    yield "### Ideas by cross-sector support"
+    yield ""
+    yield parts.SUPPORT_NOTE
+    yield ""
+    if not b.ideas:
+        yield "No ideas."
+        yield ""
+        return
+    if b.by_dots == b.by_support:
+        yield "Here the order is the same as by dots."
+        yield ""
+    yield from _table(parts.SUPPORT_HEAD, parts.support_rows(b))
+
+
+def _voice(voice: VoiceEntry, heading: str, note: str = "") -> Iterator[str]:
+    yield heading
+    yield ""
+    yield f"{parts.VOICE_NOTE} {note}".strip()
+    yield ""
+    for label, value in parts.voice_facts(voice):
+        yield f"- {label}: {esc(value, starts_line=False)}"
+    yield ""
+    if voice.sectors:
+        yield from _table(parts.VOICE_HEAD, parts.voice_rows(voice))
 
 
 def _poll(poll: PollEntry) -> Iterator[str]:
@@ -175,6 +215,7 @@ def _lines(record: Record) -> Iterator[str]:
         "Dissent register",
         "Plenary polls",
         "Participation",
+        "Moderation and facilitation log",
         "Who took part",
     ]
     for n, title in enumerate(contents, start=1):
@@ -298,7 +339,7 @@ def _lines(record: Record) -> Iterator[str]:
         yield ""
         yield f"### Ideas ({len(b.ideas)})"
         yield ""
-        yield "On the wall at the end, most dots first, with the comments that built on them."
+        yield parts.IDEAS_NOTE
         yield ""
         for i in b.ideas:
             details = [f"*{esc(i.by)}*"]
@@ -310,12 +351,14 @@ def _lines(record: Record) -> Iterator[str]:
                 f"{i.dots} dot{'' if i.dots == 1 else 's'} from {i.voters} "
                 f"{'person' if i.voters == 1 else 'people'}"
             )
+            details.append(esc(parts.support_detail(i)))
             yield f"- **#{i.id}** {esc(i.text)} — {' · '.join(details)}"
             for c in i.comments:
                 yield f"  - {esc(c.text)} — *{esc(c.by)}*"
         if not b.ideas:
             yield "No ideas."
         yield ""
+        yield from _support_order(b)
         yield f"### Clusters ({len(b.clusters)})"
         yield ""
         for c in b.clusters:
@@ -359,6 +402,8 @@ def _lines(record: Record) -> Iterator[str]:
         if not b.outcomes:
             yield "The group drafted no outcomes."
             yield ""
+        if b.voice is not None:
+            yield from _voice(b.voice, "### Voice balance")
 
     yield "## Dissent register"
     yield ""
@@ -412,6 +457,19 @@ def _lines(record: Record) -> Iterator[str]:
             for s in record.by_sector
         ],
     )
+    yield from _voice(
+        record.voice, "### Voice balance across the breakouts", parts.SUMMIT_VOICE_NOTE
+    )
+
+    yield "## Moderation and facilitation log"
+    yield ""
+    yield parts.AUDIT_NOTE if record.whole else f"{parts.AUDIT_NOTE} {parts.SCOPED_AUDIT_NOTE}"
+    yield ""
+    if record.audit:
+        yield from _table(parts.AUDIT_HEAD, parts.audit_rows(record.audit))
+    else:
+        yield "Nothing was logged."
+        yield ""
 
     yield "## Who took part"
     yield ""

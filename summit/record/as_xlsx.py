@@ -12,7 +12,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from summit.record.contents import Record
-from summit.record.rows import tables
+from summit.record.tables import tables
 
 
 def _value(sheet, value):

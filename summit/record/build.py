@@ -18,7 +18,9 @@ from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating
 from summit.agreement import SUPPORT, Agreement, decide
 from summit.models import Summit
+from summit.record.audit import load_audit
 from summit.record.contents import (
+    NO_SUPPORT,
     AgendaEntry,
     AssumptionResult,
     BreakoutEntry,
@@ -27,6 +29,7 @@ from summit.record.contents import (
     CommentEntry,
     Dissent,
     IdeaEntry,
+    IdeaSupport,
     Level,
     Merge,
     OutcomeEntry,
@@ -41,6 +44,8 @@ from summit.record.contents import (
 )
 from summit.record.participation import count_contributions, participation
 from summit.record.polls import load_plenary
+from summit.record.support import load_support, on_the_wall, orders
+from summit.record.voice import load_voice
 
 SECTORS = dict(Sector.choices)
 ROLE_ORDER = {
@@ -100,7 +105,9 @@ def contributor_sector(idea: Idea) -> str:
     return SECTORS.get(idea.spoken_sector or idea.author.sector, "")
 
 
-def _idea_entry(idea: Idea, prompts: dict[int, int], clusters: dict[int, str]) -> IdeaEntry:
+def _idea_entry(
+    idea: Idea, prompts: dict[int, int], clusters: dict[int, str], support: dict[int, IdeaSupport]
+) -> IdeaEntry:
     return IdeaEntry(
         id=idea.pk,
         breakout=idea.breakout_id,
@@ -117,6 +124,7 @@ def _idea_entry(idea: Idea, prompts: dict[int, int], clusters: dict[int, str]) -
         voters=idea.voter_count,
         created_at=idea.created_at,
         edited_at=idea.edited_at,
+        support=support.get(idea.pk, NO_SUPPORT),
     )
 
 
@@ -170,7 +178,8 @@ def build_record(
 
     ``contributions=False`` leaves out the ideas on the wall and every comment, for the
     formats that stream those from ``rows`` instead; hidden, merged and withdrawn ideas,
-    clusters, and the outcomes with the ideas they draw on stay.
+    clusters, the outcomes with the ideas they draw on, and the numbers of the ideas on the
+    wall in both orders (by dots and by cross-sector support) stay.
     """
     scoped = breakouts is not None
     chosen_breakouts = Breakout.objects.filter(summit=summit)
@@ -222,9 +231,12 @@ def build_record(
     )
     if not contributions:
         ideas = ideas.exclude(status=Idea.Status.VISIBLE)
+    support = load_support(breakout_ids)
     idea_entries = [
-        _idea_entry(i, prompt_number, cluster_names) for i in with_totals(ideas).order_by("pk")
+        _idea_entry(i, prompt_number, cluster_names, support)
+        for i in with_totals(ideas).order_by("pk")
     ]
+    wall = on_the_wall(breakout_ids, idea_entries if contributions else None)
     if contributions:
         by_id = {i.id: i for i in idea_entries}
         for c in (
@@ -299,6 +311,7 @@ def build_record(
     for outcome in outcomes:
         by_breakout[outcome.breakout_id].append(outcome)
     counts = count_contributions(breakout_ids)
+    voices, voice = load_voice(breakout_ids)
     number = 0
     numbered: dict[int, OutcomeEntry] = {}
     dissent: list[Dissent] = []
@@ -353,6 +366,13 @@ def build_record(
             numbered[outcome.pk] = entry
             entries.append(entry)
         mine = [i for i in idea_entries if i.breakout == breakout.pk]
+        by_dots, by_support = orders(wall[breakout.pk], support)
+        on_wall = [i for i in mine if i.status == Idea.Status.VISIBLE]  # if loaded
+        dots_place = {pk: n for n, pk in enumerate(by_dots, start=1)}
+        support_place = {pk: n for n, pk in enumerate(by_support, start=1)}
+        for idea in on_wall:
+            idea.place_by_dots = dots_place[idea.id]
+            idea.place_by_support = support_place[idea.id]
         worked_on = answered[breakout.pk] | {
             p.number for p in prompts if p.subtheme == breakout.subtheme.order
         }
@@ -365,10 +385,7 @@ def build_record(
                 facilitators=[f.attribution for f in breakout.facilitators.all()],
                 members=breakout.member_count,
                 prompts=[p for p in prompts if p.number in worked_on],
-                ideas=sorted(
-                    (i for i in mine if i.status == Idea.Status.VISIBLE),
-                    key=lambda i: (-i.dots, -i.voters, i.id),
-                ),
+                ideas=sorted(on_wall, key=lambda i: i.place_by_dots),
                 hidden=[i for i in mine if i.status == Idea.Status.HIDDEN],
                 withdrawn=[i for i in mine if i.status == Idea.Status.WITHDRAWN],
                 merges=[
@@ -385,6 +402,9 @@ def build_record(
                 idea_count=counts.ideas_by_breakout[breakout.pk],
                 comment_count=counts.comments_by_breakout[breakout.pk],
                 dots=counts.dots_by_breakout[breakout.pk],
+                by_dots=by_dots,
+                by_support=by_support,
+                voice=voices[breakout.pk],
             )
         )
     dissent.sort(key=lambda d: (d.outcome, d.position != LEVEL_LABELS[Agreement.BLOCK]))
@@ -435,4 +455,7 @@ def build_record(
         polls=plenary.polls,
         figures=figures,
         by_sector=by_sector,
+        voice=voice,
+        audit=load_audit(summit, [b.name for b in chosen] if scoped else None),
+        support=support,
     )

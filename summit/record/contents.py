@@ -99,6 +99,28 @@ class CommentEntry:
     created_at: dt.datetime
 
 
+@dataclass(frozen=True)
+class IdeaSupport:
+    """Who supported an idea (everyone with a dot on it, however many dots), by sector, and
+    its cross-sector support score (``summit.measures.cross_sector_support``)."""
+
+    dots: int = 0
+    voters: int = 0
+    score: float = 0.0
+    sectors: tuple[tuple[str, int], ...] = ()  # (sector, supporters), most first
+
+    @property
+    def rounded(self) -> float:
+        return round(self.score, 2)
+
+    def breakdown(self, separator: str = ", ") -> str:
+        """The supporters by sector as words: "Health and care (NHS) 2, Faith 1"."""
+        return separator.join(f"{sector} {n}" for sector, n in self.sectors)
+
+
+NO_SUPPORT = IdeaSupport()
+
+
 @dataclass
 class IdeaEntry:
     id: int
@@ -117,6 +139,9 @@ class IdeaEntry:
     created_at: dt.datetime
     edited_at: dt.datetime | None
     comments: list[CommentEntry] = field(default_factory=list)
+    support: IdeaSupport = NO_SUPPORT
+    place_by_dots: int | None = None  # on the wall: its place in each of the two orders
+    place_by_support: int | None = None
 
 
 @dataclass
@@ -187,6 +212,42 @@ class Merge:
 
 
 @dataclass
+class SectorShare:
+    sector: str
+    members: int
+    member_share: float  # percentage of the group's members
+    contributions: int
+    contribution_share: float  # percentage of the group's contributions
+
+    @property
+    def under(self) -> bool:
+        """Heard less than its share of the group."""
+        return self.contribution_share < self.member_share
+
+
+@dataclass
+class VoiceEntry:
+    """How evenly a group's ideas, comments and votes were spread, by member and by sector.
+    The members who did not contribute are counted here, never named: the record goes far
+    beyond the room, and naming who stayed quiet is not its job."""
+
+    members: int
+    contributors: int
+    contributions: int
+    evenness: float | None  # the Gini index of contributions per member; None with none
+    sectors: list[SectorShare]
+    unheard: list[str]  # sectors present in the group but with no contribution
+
+    @property
+    def quiet(self) -> int:
+        return self.members - self.contributors
+
+    @property
+    def evenness_text(self) -> str:
+        return "No contributions" if self.evenness is None else f"{self.evenness:.2f}"
+
+
+@dataclass
 class BreakoutEntry:
     id: int
     name: str
@@ -204,6 +265,16 @@ class BreakoutEntry:
     idea_count: int = 0
     comment_count: int = 0
     dots: int = 0
+    # The ideas on the wall, by number, in each order: most dots first, and by cross-sector
+    # support (``summit.measures.support_order``). Filled whether or not ``ideas`` is.
+    by_dots: list[int] = field(default_factory=list)
+    by_support: list[int] = field(default_factory=list)
+    voice: VoiceEntry | None = None
+
+    @property
+    def ideas_by_support(self) -> list[IdeaEntry]:
+        place = {idea: n for n, idea in enumerate(self.by_support)}
+        return sorted(self.ideas, key=lambda i: place[i.id])
 
 
 @dataclass
@@ -279,6 +350,18 @@ class SectorActivity:
 
 
 @dataclass
+class AuditLine:
+    """One entry of the audit log: something a facilitator or organiser did."""
+
+    at: dt.datetime
+    who: str
+    action: str
+    place: str
+    detail: dict
+    details: str  # ``detail`` in words
+
+
+@dataclass
 class Record:
     generated_at: dt.datetime
     slug: str
@@ -303,6 +386,9 @@ class Record:
     polls: list[PollEntry]
     figures: list[Figure]
     by_sector: list[SectorActivity]
+    voice: VoiceEntry  # across the record's breakouts
+    audit: list[AuditLine]  # oldest first
+    support: dict[int, IdeaSupport]  # by idea number, for the ideas anyone placed a dot on
     version: str = VERSION
 
     @property
@@ -312,6 +398,11 @@ class Record:
         if not self.scope:
             return "The summit’s plenary, and no breakout"
         return f"The breakouts {', '.join(self.scope)}, and the summit’s plenary"
+
+    @property
+    def all_breakouts(self) -> str:
+        """What the record's voice balance across its breakouts is called."""
+        return "All breakouts" if self.whole else "All breakouts in this record"
 
     @property
     def breakouts(self) -> list[BreakoutEntry]:

@@ -1,22 +1,20 @@
-"""The record as tables, one row at a time: what the CSV bundle, the workbook and the JSON
-document are written from.
+"""The record's long tables (ideas, comments, votes, poll responses), one row at a time:
+what the CSV bundle, the workbook and the JSON document stream them from.
 
-The long tables (ideas, comments, votes, poll responses) are read with chunked iterators,
-so however many there are, only one chunk of them is held at once and each table costs one
-query. The short ones come from the ``Record`` already built.
+They are read with chunked iterators, so however many rows there are, only one chunk of
+them is held at once and each table costs one query. ``tables`` has the short ones.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from django.db.models import Q
 
 from breakouts.models import Comment, Idea, Vote
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll
-from summit.agreement import RULES, Agreement
+from summit.agreement import RULES
 from summit.record.build import (
     IDEA_FIELDS,
     SECTORS,
@@ -24,7 +22,7 @@ from summit.record.build import (
     person_fields,
     with_totals,
 )
-from summit.record.contents import Record
+from summit.record.contents import NO_SUPPORT, Record
 
 # Rows fetched from the database at a time. Large enough that a summit's tables take few
 # round trips, small enough that a chunk of model instances stays a few megabytes.
@@ -33,19 +31,21 @@ CHUNK_SIZE = 2000
 RULE_KEYS = tuple(key for key, _, _ in RULES)
 
 
-@dataclass
-class Table:
-    name: str
-    title: str
-    columns: list[str]
-    rows: Callable[[], Iterator[dict]]
-
-
-def _when(value) -> str | None:
+def when(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def supporters(record: Record, idea: int) -> list[dict]:
+    """An idea's supporters by sector, as the JSON document gives them."""
+    return [
+        {"sector": sector, "supporters": n}
+        for sector, n in record.support.get(idea, NO_SUPPORT).sectors
+    ]
+
+
 def idea_rows(record: Record) -> Iterator[dict]:
+    """Each idea, with its cross-sector support and its supporters by sector in words
+    ("Health and care (NHS) 2; Faith 1")."""
     names = {b.id: b.name for b in record.breakouts}
     ideas = (
         with_totals(Idea.objects.filter(breakout_id__in=names))
@@ -54,6 +54,7 @@ def idea_rows(record: Record) -> Iterator[dict]:
         .order_by("breakout__subtheme__order", "breakout__name", "pk")
     )
     for idea in ideas.iterator(chunk_size=CHUNK_SIZE):
+        support = record.support.get(idea.pk, NO_SUPPORT)
         yield {
             "id": idea.pk,
             "breakout": names[idea.breakout_id],
@@ -67,8 +68,10 @@ def idea_rows(record: Record) -> Iterator[dict]:
             "cluster": idea.cluster.name if idea.cluster else "",
             "dots": idea.dot_total,
             "voters": idea.voter_count,
-            "created_at": _when(idea.created_at),
-            "edited_at": _when(idea.edited_at),
+            "support_score": support.rounded,
+            "supporters_by_sector": support.breakdown("; "),
+            "created_at": when(idea.created_at),
+            "edited_at": when(idea.edited_at),
         }
 
 
@@ -88,7 +91,7 @@ def comment_rows(record: Record) -> Iterator[dict]:
             "text": comment.text,
             "by": comment.attribution,
             "sector": SECTORS[comment.author.sector],
-            "created_at": _when(comment.created_at),
+            "created_at": when(comment.created_at),
         }
 
 
@@ -151,217 +154,3 @@ def response_rows(record: Record) -> Iterator[dict]:
             "position": position,
             "text": answer.text,
         }
-
-
-def summit_rows(record: Record) -> Iterator[dict]:
-    for field, value in (
-        ("Summit", record.title),
-        ("Convened by", record.convener),
-        ("The question for the day", record.central_question),
-        ("Date", record.date.isoformat() if record.date else ""),
-        ("Status", record.status),
-        ("Covers", record.covers),
-        ("Record made", record.generated_at.isoformat()),
-        ("Record version", record.version),
-    ):
-        yield {"field": field, "value": value}
-    for item in record.agenda:
-        yield {
-            "field": f"Agenda {item.starts_at}–{item.ends_at}".strip("– "),
-            "value": item.title,
-        }
-    for row in record.attendance:
-        yield {"field": f"Attendance: {row.sector}", "value": row.total}
-
-
-def participant_rows(record: Record) -> Iterator[dict]:
-    for person in record.people:
-        yield {"name": person.name, "sector": person.sector, "role": person.role}
-
-
-def cluster_rows(record: Record) -> Iterator[dict]:
-    for breakout in record.breakouts:
-        for cluster in breakout.clusters:
-            yield {
-                "id": cluster.id,
-                "breakout": breakout.name,
-                "name": cluster.name,
-                "ideas": " ".join(f"#{i}" for i in cluster.ideas),
-            }
-
-
-def outcome_rows(record: Record) -> Iterator[dict]:
-    for outcome in record.outcomes:
-        own = outcome.checks[0]
-        yield {
-            "number": outcome.number,
-            "id": outcome.id,
-            "breakout": outcome.breakout,
-            "proposal": outcome.proposal,
-            "who_should_act": outcome.who_should_act,
-            "when": outcome.horizon,
-            "drafted_by": outcome.drafted_by,
-            "draws_on": " ".join(f"#{s.idea}" for s in outcome.sources),
-            "draws_on_text": "\n".join(
-                f"#{s.idea}: {s.text} ({s.by}; {s.dots} dots)" for s in outcome.sources
-            ),
-            "group_rated": own.rated,
-            **{f"group_{key}": getattr(own.decision, key) for key in RULE_KEYS},
-        }
-
-
-def consensus_rows(record: Record) -> Iterator[dict]:
-    """Each outcome under each reading (the group's ratings, each plenary round), for all
-    who rated it and then sector by sector."""
-    for outcome in record.outcomes:
-        for check in outcome.checks:
-            counts = {level.value: level.count for level in check.levels}
-            yield {
-                "outcome": outcome.number,
-                "where": check.where,
-                "sector": "All sectors",
-                "rated": check.rated,
-                "support": check.decision.support,
-                "stand_aside": counts[Agreement.STAND_ASIDE],
-                "disagree": counts[Agreement.DISAGREE],
-                "block": counts[Agreement.BLOCK],
-                **{key: getattr(check.decision, key) for key in RULE_KEYS},
-            }
-            for split in check.sectors:
-                yield {
-                    "outcome": outcome.number,
-                    "where": check.where,
-                    "sector": split.sector,
-                    "rated": split.support + split.stand_aside + split.disagree + split.block,
-                    "support": split.support,
-                    "stand_aside": split.stand_aside,
-                    "disagree": split.disagree,
-                    "block": split.block,
-                    **dict.fromkeys(RULE_KEYS),
-                }
-
-
-def dissent_rows(record: Record) -> Iterator[dict]:
-    for row in record.dissent:
-        yield {
-            "outcome": row.outcome,
-            "breakout": row.breakout,
-            "where": row.where,
-            "position": row.position,
-            "by": row.by,
-            "sector": row.sector,
-            "reason": row.reason,
-        }
-
-
-def poll_rows(record: Record) -> Iterator[dict]:
-    """A row for each line of each poll's results: an answer and how many chose it, an item
-    and its points, a statement and how many rated it, a word and how often it came."""
-    for poll in record.polls:
-        base = {
-            "poll": poll.id,
-            "question": poll.question,
-            "kind": poll.kind_label,
-            "state": poll.state,
-            "responses": poll.responses,
-        }
-        lines = [(bar.label, bar.count, bar.note) for bar in poll.bars]
-        lines += [
-            (
-                s.text,
-                s.rated,
-                "; ".join(f"{level.label} {level.count}" for level in s.levels),
-            )
-            for s in poll.statements
-        ]
-        lines += [(text, count, "") for text, count in poll.words]
-        for item, count, detail in lines or [("", None, "")]:
-            yield {**base, "item": item, "count": count, "detail": detail}
-
-
-def tables(record: Record) -> list[Table]:
-    return [
-        Table("summit", "Summit", ["field", "value"], summit_rows),
-        Table("participants", "Participants", ["name", "sector", "role"], participant_rows),
-        Table(
-            "ideas",
-            "Ideas",
-            [
-                "id",
-                "breakout",
-                "question",
-                "text",
-                "by",
-                "sector",
-                "status",
-                "hidden_reason",
-                "merged_into",
-                "cluster",
-                "dots",
-                "voters",
-                "created_at",
-                "edited_at",
-            ],
-            idea_rows,
-        ),
-        Table(
-            "comments",
-            "Comments",
-            ["id", "idea", "breakout", "text", "by", "sector", "created_at"],
-            comment_rows,
-        ),
-        Table("votes", "Votes", ["idea", "breakout", "sector", "dots"], vote_rows),
-        Table("clusters", "Clusters", ["id", "breakout", "name", "ideas"], cluster_rows),
-        Table(
-            "outcomes",
-            "Outcomes",
-            [
-                "number",
-                "id",
-                "breakout",
-                "proposal",
-                "who_should_act",
-                "when",
-                "drafted_by",
-                "draws_on",
-                "draws_on_text",
-                "group_rated",
-                *(f"group_{key}" for key in RULE_KEYS),
-            ],
-            outcome_rows,
-        ),
-        Table(
-            "consensus",
-            "Consensus check",
-            [
-                "outcome",
-                "where",
-                "sector",
-                "rated",
-                "support",
-                "stand_aside",
-                "disagree",
-                "block",
-                *RULE_KEYS,
-            ],
-            consensus_rows,
-        ),
-        Table(
-            "dissent",
-            "Dissent register",
-            ["outcome", "breakout", "where", "position", "by", "sector", "reason"],
-            dissent_rows,
-        ),
-        Table(
-            "polls",
-            "Polls",
-            ["poll", "question", "kind", "state", "responses", "item", "count", "detail"],
-            poll_rows,
-        ),
-        Table(
-            "responses",
-            "Poll responses",
-            ["poll", "question", "by", "sector", "item", "value", "position", "text"],
-            response_rows,
-        ),
-    ]

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import get_participant_for, signed_in
+from accounts.audit import log_action
 from accounts.models import Participant
 from breakouts.models import Breakout
 from summit.record.as_csv import csv_zip
@@ -25,6 +26,7 @@ from summit.record.as_markdown import markdown
 from summit.record.as_xlsx import xlsx
 from summit.record.build import build_record
 from summit.record.contents import Record
+from summit.record.parts import NOTES
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,6 +50,17 @@ def _record_for(
     if not participant.is_organiser:
         breakouts = Breakout.objects.filter(summit=participant.summit, facilitators=participant)
     return participant, build_record(participant.summit, breakouts, contributions=contributions)
+
+
+def _logged(participant: Participant, record: Record, kind: str) -> None:
+    """Write to the audit log that ``participant`` took the record away, or opened its page:
+    who has had which record is part of the summit's own record."""
+    action = "Opened the record page" if kind == "page" else f"Exported the record ({kind})"
+    log_action(
+        participant,
+        action,
+        detail={"format": kind, "breakouts": "all" if record.whole else record.scope},
+    )
 
 
 def _filename(record: Record, extension: str) -> str:
@@ -85,11 +98,12 @@ def _stream(request: HttpRequest, chunks: Iterator[bytes], content_type: str):
 @never_cache
 def record_page(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug)
+    _logged(participant, record, "page")
     downloads = [(label, reverse(name, args=[slug]), note) for name, label, note in DOWNLOADS]
     return render(
         request,
         "summit/record/record.html",
-        {"participant": participant, "record": record, "downloads": downloads},
+        {"participant": participant, "record": record, "downloads": downloads, "notes": NOTES},
     )
 
 
@@ -97,8 +111,9 @@ def record_page(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 @never_cache
 def record_markdown(request: HttpRequest, slug: str) -> HttpResponse:
-    _, record = _record_for(request, slug)
+    participant, record = _record_for(request, slug)
     response = HttpResponse(markdown(record), content_type="text/markdown; charset=utf-8")
+    _logged(participant, record, "markdown")
     return _download(response, record, "md")
 
 
@@ -106,23 +121,28 @@ def record_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 @never_cache
 def record_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    _, record = _record_for(request, slug)
-    return _download(HttpResponse(docx(record), content_type=DOCX), record, "docx")
+    participant, record = _record_for(request, slug)
+    response = HttpResponse(docx(record), content_type=DOCX)
+    _logged(participant, record, "docx")
+    return _download(response, record, "docx")
 
 
 @require_GET
 @signed_in
 @never_cache
 def record_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    _, record = _record_for(request, slug, contributions=False)
-    return _download(HttpResponse(xlsx(record), content_type=XLSX), record, "xlsx")
+    participant, record = _record_for(request, slug, contributions=False)
+    response = HttpResponse(xlsx(record), content_type=XLSX)
+    _logged(participant, record, "xlsx")
+    return _download(response, record, "xlsx")
 
 
 @require_GET
 @signed_in
 @never_cache
 def record_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    _, record = _record_for(request, slug, contributions=False)
+    participant, record = _record_for(request, slug, contributions=False)
+    _logged(participant, record, "csv")
     return _download(_stream(request, csv_zip(record), "application/zip"), record, "zip")
 
 
@@ -130,5 +150,6 @@ def record_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 @never_cache
 def record_json(request: HttpRequest, slug: str) -> HttpResponse:
-    _, record = _record_for(request, slug, contributions=False)
+    participant, record = _record_for(request, slug, contributions=False)
+    _logged(participant, record, "json")
     return _download(_stream(request, json_document(record), "application/json"), record, "json")

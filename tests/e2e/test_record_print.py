@@ -1,5 +1,6 @@
 """The record page printed to PDF by Chromium, as an organiser would with "Print / Save as
-PDF": several pages, no navigation chrome, and every outcome's text in the document."""
+PDF": several pages, no navigation chrome, and every outcome's text in the document, with the
+ideas in both orders, the voice balance and the moderation and facilitation log."""
 
 from __future__ import annotations
 
@@ -85,6 +86,15 @@ def test_record_prints_to_a_pdf_of_several_pages_with_every_outcome(day, page_fo
         assert squeezed(outcome.proposal) in squeezed(page.content())
     assert squeezed(f"Idea #{day.pooled.pk}: {day.pooled.text}") in text
     assert squeezed("Breakout: " + day.breakout.name) in text
+    # Both orders of the ideas, the voice balance and the log print with the rest.
+    for heading in (
+        "Ideas by cross-sector support",
+        "Voice balance",
+        "Voice balance across the breakouts",
+        "Moderation and facilitation log",
+    ):
+        assert squeezed(heading) in text
+    assert squeezed("Health and care (NHS) 1, Local government 1") in text
     # No navigation chrome: the site's header, the download links and the instructions.
     assert squeezed("Sign out") not in text
     assert squeezed("Take the record away") not in text

@@ -1,0 +1,121 @@
+"""What the documents (the page, the Word document and Markdown) say of cross-sector
+support, voice balance and the moderation and facilitation log, in the same words: the notes
+that explain each figure, and each table's head and rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from summit.record.contents import AuditLine, BreakoutEntry, VoiceEntry
+
+# What every format says about its figures, in the same words.
+IDEAS_NOTE = (
+    "On the wall at the end, most dots first, with each idea’s cross-sector support, who "
+    "supported it by sector, and the comments that built on it."
+)
+SUPPORT_NOTE = (
+    "The same ideas in order of cross-sector support: how broadly the sectors in the room "
+    "back each one. A supporter is anyone who placed a dot on it, however many dots. Each "
+    "sector’s first supporter adds 1 to the score and each further one from the same sector "
+    "adds less (the score is the sum over sectors of log2(1 + supporters)), so support spread "
+    "across sectors outweighs as much support from one sector. Ties go to the idea with more "
+    "supporters, then to the earlier one."
+)
+VOICE_NOTE = (
+    "How evenly the members’ ideas, comments and votes were spread. Anonymous ideas and "
+    "comments count for their sector only, never for the person, so a member who wrote only "
+    "anonymously is counted among those who did not contribute; those members are counted "
+    "here, never named. Evenness is the Gini coefficient of contributions per member: 0 when "
+    "everyone contributed equally, towards 1 when one person did everything."
+)
+SUMMIT_VOICE_NOTE = "Across the breakouts, a person who was in two of them counts in each."
+AUDIT_NOTE = (
+    "What facilitators and organisers did, oldest first: hiding, restoring and merging "
+    "ideas, moving groups on, drafting outcomes, running the plenary, and each time the "
+    "record was opened or taken away."
+)
+SCOPED_AUDIT_NOTE = "This record holds only what was done in its own breakouts."
+
+# The same notes, for the page.
+NOTES = {
+    "ideas": IDEAS_NOTE,
+    "support": SUPPORT_NOTE,
+    "voice": VOICE_NOTE,
+    "summit_voice": SUMMIT_VOICE_NOTE,
+    "audit": AUDIT_NOTE,
+    "scoped_audit": SCOPED_AUDIT_NOTE,
+}
+
+SUPPORT_HEAD = [
+    "Place",
+    "Idea",
+    "Cross-sector support",
+    "Supporters by sector",
+    "Dots (people)",
+    "Place by dots",
+]
+VOICE_HEAD = ["Sector", "Members", "Share of members", "Contributions", "Share of contributions"]
+AUDIT_HEAD = ["When", "Who", "What", "Where", "Details"]
+
+
+def score(value: float) -> str:
+    return f"{value:.2f}"
+
+
+def percent(value: float) -> str:
+    return f"{value:.1f}%"
+
+
+def when(at: dt.datetime) -> str:
+    at = timezone.localtime(at)
+    return f"{at.day} {at:%b %Y, %H:%M:%S}"
+
+
+def support_detail(idea) -> str:
+    """An idea's cross-sector support, after its dots: "cross-sector support 2.00 (Faith 2)"."""
+    sectors = f" ({idea.support.breakdown()})" if idea.support.sectors else ""
+    return f"cross-sector support {score(idea.support.score)}{sectors}"
+
+
+def support_rows(breakout: BreakoutEntry) -> list[list]:
+    return [
+        [
+            i.place_by_support,
+            f"#{i.id} {i.text}",
+            score(i.support.score),
+            i.support.breakdown() or "None",
+            f"{i.dots} ({i.voters})",
+            i.place_by_dots,
+        ]
+        for i in breakout.ideas_by_support
+    ]
+
+
+def voice_facts(voice: VoiceEntry) -> list[tuple[str, str]]:
+    return [
+        ("Members", str(voice.members)),
+        ("Members who contributed", str(voice.contributors)),
+        ("Members who did not contribute", str(voice.quiet)),
+        ("Contributions (ideas, comments and votes)", str(voice.contributions)),
+        ("Evenness (Gini)", voice.evenness_text),
+        ("Sectors present but unheard", ", ".join(voice.unheard) or "None"),
+    ]
+
+
+def voice_rows(voice: VoiceEntry) -> list[list]:
+    return [
+        [
+            s.sector,
+            s.members,
+            percent(s.member_share),
+            s.contributions,
+            percent(s.contribution_share),
+        ]
+        for s in voice.sectors
+    ]
+
+
+def audit_rows(audit: list[AuditLine]) -> list[list]:
+    return [[when(a.at), a.who, a.action, a.place, a.details] for a in audit]

@@ -1,0 +1,346 @@
+"""The record as tables: what the CSV bundle and the workbook are written from, a sheet or
+a file each. The long tables stream from ``rows``; the short ones come from the ``Record``
+already built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from summit.agreement import Agreement
+from summit.record.contents import NO_SUPPORT, Record, VoiceEntry
+from summit.record.rows import (
+    RULE_KEYS,
+    comment_rows,
+    idea_rows,
+    response_rows,
+    vote_rows,
+    when,
+)
+
+
+@dataclass
+class Table:
+    name: str
+    title: str
+    columns: list[str]
+    rows: Callable[[], Iterator[dict]]
+
+
+def summit_rows(record: Record) -> Iterator[dict]:
+    for field, value in (
+        ("Summit", record.title),
+        ("Convened by", record.convener),
+        ("The question for the day", record.central_question),
+        ("Date", record.date.isoformat() if record.date else ""),
+        ("Status", record.status),
+        ("Covers", record.covers),
+        ("Record made", record.generated_at.isoformat()),
+        ("Record version", record.version),
+    ):
+        yield {"field": field, "value": value}
+    for item in record.agenda:
+        yield {
+            "field": f"Agenda {item.starts_at}–{item.ends_at}".strip("– "),
+            "value": item.title,
+        }
+    for row in record.attendance:
+        yield {"field": f"Attendance: {row.sector}", "value": row.total}
+
+
+def participant_rows(record: Record) -> Iterator[dict]:
+    for person in record.people:
+        yield {"name": person.name, "sector": person.sector, "role": person.role}
+
+
+def cluster_rows(record: Record) -> Iterator[dict]:
+    for breakout in record.breakouts:
+        for cluster in breakout.clusters:
+            yield {
+                "id": cluster.id,
+                "breakout": breakout.name,
+                "name": cluster.name,
+                "ideas": " ".join(f"#{i}" for i in cluster.ideas),
+            }
+
+
+def outcome_rows(record: Record) -> Iterator[dict]:
+    for outcome in record.outcomes:
+        own = outcome.checks[0]
+        yield {
+            "number": outcome.number,
+            "id": outcome.id,
+            "breakout": outcome.breakout,
+            "proposal": outcome.proposal,
+            "who_should_act": outcome.who_should_act,
+            "when": outcome.horizon,
+            "drafted_by": outcome.drafted_by,
+            "draws_on": " ".join(f"#{s.idea}" for s in outcome.sources),
+            "draws_on_text": "\n".join(
+                f"#{s.idea}: {s.text} ({s.by}; {s.dots} dots)" for s in outcome.sources
+            ),
+            "group_rated": own.rated,
+            **{f"group_{key}": getattr(own.decision, key) for key in RULE_KEYS},
+        }
+
+
+def consensus_rows(record: Record) -> Iterator[dict]:
+    """Each outcome under each reading (the group's ratings, each plenary round), for all
+    who rated it and then sector by sector."""
+    for outcome in record.outcomes:
+        for check in outcome.checks:
+            counts = {level.value: level.count for level in check.levels}
+            yield {
+                "outcome": outcome.number,
+                "where": check.where,
+                "sector": "All sectors",
+                "rated": check.rated,
+                "support": check.decision.support,
+                "stand_aside": counts[Agreement.STAND_ASIDE],
+                "disagree": counts[Agreement.DISAGREE],
+                "block": counts[Agreement.BLOCK],
+                **{key: getattr(check.decision, key) for key in RULE_KEYS},
+            }
+            for split in check.sectors:
+                yield {
+                    "outcome": outcome.number,
+                    "where": check.where,
+                    "sector": split.sector,
+                    "rated": split.support + split.stand_aside + split.disagree + split.block,
+                    "support": split.support,
+                    "stand_aside": split.stand_aside,
+                    "disagree": split.disagree,
+                    "block": split.block,
+                    **dict.fromkeys(RULE_KEYS),
+                }
+
+
+def dissent_rows(record: Record) -> Iterator[dict]:
+    for row in record.dissent:
+        yield {
+            "outcome": row.outcome,
+            "breakout": row.breakout,
+            "where": row.where,
+            "position": row.position,
+            "by": row.by,
+            "sector": row.sector,
+            "reason": row.reason,
+        }
+
+
+def poll_rows(record: Record) -> Iterator[dict]:
+    """A row for each line of each poll's results: an answer and how many chose it, an item
+    and its points, a statement and how many rated it, a word and how often it came."""
+    for poll in record.polls:
+        base = {
+            "poll": poll.id,
+            "question": poll.question,
+            "kind": poll.kind_label,
+            "state": poll.state,
+            "responses": poll.responses,
+        }
+        lines = [(bar.label, bar.count, bar.note) for bar in poll.bars]
+        lines += [
+            (
+                s.text,
+                s.rated,
+                "; ".join(f"{level.label} {level.count}" for level in s.levels),
+            )
+            for s in poll.statements
+        ]
+        lines += [(text, count, "") for text, count in poll.words]
+        for item, count, detail in lines or [("", None, "")]:
+            yield {**base, "item": item, "count": count, "detail": detail}
+
+
+def ranking_rows(record: Record) -> Iterator[dict]:
+    """Each breakout's ideas on the wall in both orders, place by place: the idea with the
+    most dots beside the idea with the broadest cross-sector support."""
+    for breakout in record.breakouts:
+        for place, (dots, support) in enumerate(
+            zip(breakout.by_dots, breakout.by_support, strict=True), start=1
+        ):
+            yield {
+                "breakout": breakout.name,
+                "place": place,
+                "by_dots": dots,
+                "dots": record.support.get(dots, NO_SUPPORT).dots,
+                "by_support": support,
+                "support_score": record.support.get(support, NO_SUPPORT).rounded,
+            }
+
+
+def _voices(record: Record) -> Iterator[tuple[str, VoiceEntry]]:
+    for breakout in record.breakouts:
+        if breakout.voice is not None:
+            yield breakout.name, breakout.voice
+    yield record.all_breakouts, record.voice
+
+
+def voice_rows(record: Record) -> Iterator[dict]:
+    """Each breakout's voice balance, then the balance across them. Members who did not
+    contribute are counted, never named."""
+    for name, voice in _voices(record):
+        yield {
+            "breakout": name,
+            "members": voice.members,
+            "contributors": voice.contributors,
+            "did_not_contribute": voice.quiet,
+            "contributions": voice.contributions,
+            "evenness": voice.evenness,
+            "unheard_sectors": "; ".join(voice.unheard),
+        }
+
+
+def voice_sector_rows(record: Record) -> Iterator[dict]:
+    for name, voice in _voices(record):
+        for share in voice.sectors:
+            yield {
+                "breakout": name,
+                "sector": share.sector,
+                "members": share.members,
+                "member_share": share.member_share,
+                "contributions": share.contributions,
+                "contribution_share": share.contribution_share,
+            }
+
+
+def audit_rows(record: Record) -> Iterator[dict]:
+    for line in record.audit:
+        yield {
+            "created_at": when(line.at),
+            "actor_name": line.who,
+            "action": line.action,
+            "place": line.place,
+            "details": line.details,
+        }
+
+
+def tables(record: Record) -> list[Table]:
+    return [
+        Table("summit", "Summit", ["field", "value"], summit_rows),
+        Table("participants", "Participants", ["name", "sector", "role"], participant_rows),
+        Table(
+            "ideas",
+            "Ideas",
+            [
+                "id",
+                "breakout",
+                "question",
+                "text",
+                "by",
+                "sector",
+                "status",
+                "hidden_reason",
+                "merged_into",
+                "cluster",
+                "dots",
+                "voters",
+                "support_score",
+                "supporters_by_sector",
+                "created_at",
+                "edited_at",
+            ],
+            idea_rows,
+        ),
+        Table(
+            "comments",
+            "Comments",
+            ["id", "idea", "breakout", "text", "by", "sector", "created_at"],
+            comment_rows,
+        ),
+        Table("votes", "Votes", ["idea", "breakout", "sector", "dots"], vote_rows),
+        Table("clusters", "Clusters", ["id", "breakout", "name", "ideas"], cluster_rows),
+        Table(
+            "rankings",
+            "Ideas ranked two ways",
+            ["breakout", "place", "by_dots", "dots", "by_support", "support_score"],
+            ranking_rows,
+        ),
+        Table(
+            "outcomes",
+            "Outcomes",
+            [
+                "number",
+                "id",
+                "breakout",
+                "proposal",
+                "who_should_act",
+                "when",
+                "drafted_by",
+                "draws_on",
+                "draws_on_text",
+                "group_rated",
+                *(f"group_{key}" for key in RULE_KEYS),
+            ],
+            outcome_rows,
+        ),
+        Table(
+            "consensus",
+            "Consensus check",
+            [
+                "outcome",
+                "where",
+                "sector",
+                "rated",
+                "support",
+                "stand_aside",
+                "disagree",
+                "block",
+                *RULE_KEYS,
+            ],
+            consensus_rows,
+        ),
+        Table(
+            "dissent",
+            "Dissent register",
+            ["outcome", "breakout", "where", "position", "by", "sector", "reason"],
+            dissent_rows,
+        ),
+        Table(
+            "polls",
+            "Polls",
+            ["poll", "question", "kind", "state", "responses", "item", "count", "detail"],
+            poll_rows,
+        ),
+        Table(
+            "responses",
+            "Poll responses",
+            ["poll", "question", "by", "sector", "item", "value", "position", "text"],
+            response_rows,
+        ),
+        Table(
+            "voice_balance",
+            "Voice balance",
+            [
+                "breakout",
+                "members",
+                "contributors",
+                "did_not_contribute",
+                "contributions",
+                "evenness",
+                "unheard_sectors",
+            ],
+            voice_rows,
+        ),
+        Table(
+            "voice_by_sector",
+            "Voice balance by sector",
+            [
+                "breakout",
+                "sector",
+                "members",
+                "member_share",
+                "contributions",
+                "contribution_share",
+            ],
+            voice_sector_rows,
+        ),
+        Table(
+            "audit_log",
+            "Moderation and facilitation log",
+            ["created_at", "actor_name", "action", "place", "details"],
+            audit_rows,
+        ),
+    ]
