@@ -43,3 +43,10 @@ def log_action(
             if key not in {"client_token", "view"}
         },
     )
+
+
+def detail_items(detail: Mapping) -> list[tuple[str, object]]:
+    """An entry's details as people read them ("idea", not "idea_id"), in the order of their
+    names, the same on every database (PostgreSQL's JSON keeps no order of its own)."""
+    named = ((key.removesuffix("_id").replace("_", " "), value) for key, value in detail.items())
+    return sorted(named, key=lambda pair: pair[0])

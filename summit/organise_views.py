@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
-from accounts.audit import log_action
+from accounts.audit import detail_items, log_action
 from accounts.models import Participant, Sector
 from breakouts import services as breakout_services
 from breakouts.balance import summit_balance, voice_balances
@@ -340,10 +340,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     summit = organiser.summit
     page = Paginator(summit.audit_entries.all(), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     for entry in page:
-        entry.detail_items = [
-            (key.removesuffix("_id").replace("_", " "), value)
-            for key, value in entry.detail.items()
-        ]
+        entry.detail_items = detail_items(entry.detail)
     return render(
         request,
         "summit/audit_log.html",

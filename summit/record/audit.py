@@ -6,6 +6,7 @@ place is one of them); the organisers' record holds every entry.
 
 from __future__ import annotations
 
+from accounts.audit import detail_items
 from accounts.models import AuditEntry, Sector
 from summit.models import Summit
 from summit.record.contents import AuditLine
@@ -40,10 +41,12 @@ def _words(value) -> str:
 
 
 def in_words(detail: dict) -> str:
-    """An entry's details as the audit log page gives them: "idea: 12; reason: Off topic"."""
+    """An entry's details as the audit log page gives them: "idea: 12; reason: Off topic".
+
+    In the order of their names: PostgreSQL's JSON keeps no order of its own."""
     return "; ".join(
-        f"{key.removesuffix('_id').replace('_', ' ')}: {_words(value)}"
-        for key, value in detail.items()
+        f"{name}: {_words(value)}"
+        for name, value in detail_items(detail)
         if value not in ("", None, [], {})
     )
 
