@@ -205,28 +205,10 @@ def _poll(w: _Writer, poll: PollEntry) -> None:
             "Each outcome’s result, by sector, is given with the outcome; blocks and "
             "disagreements are in the dissent register."
         )
-        w.table(
-            ["Outcome", "Rated", "Consensus", "Supermajority", "Simple majority"],
-            [
-                [
-                    f"Outcome {s.outcome}" if s.outcome else s.text,
-                    s.rated,
-                    *(
-                        ["Not rated"] * 3
-                        if not s.rated
-                        else ["Passes" if p else "Does not pass" for _, _, p in s.decision.rules()]
-                    ),
-                ]
-                for s in poll.statements
-            ],
-        )
+        w.table(parts.CONSENSUS_HEAD, parts.consensus_rows(poll))
         return
     if poll.bars:
-        ranking = poll.kind == "ranking"
-        w.table(
-            ["Item" if ranking else "Answer", "Points" if ranking else "Chosen by", "Note"],
-            [[b.label, b.count, b.note] for b in poll.bars],
-        )
+        w.table(*parts.bars_table(poll))
     for statement in poll.statements:
         w.para(bold=statement.text)
         w.table(

@@ -153,28 +153,10 @@ def _poll(poll: PollEntry) -> Iterator[str]:
             "disagreements are in the dissent register."
         )
         yield ""
-        yield from _table(
-            ["Outcome", "Rated", "Consensus", "Supermajority", "Simple majority"],
-            [
-                [
-                    f"Outcome {s.outcome}" if s.outcome else s.text,
-                    s.rated,
-                    *(
-                        ["Not rated"] * 3
-                        if not s.rated
-                        else ["Passes" if p else "Does not pass" for _, _, p in s.decision.rules()]
-                    ),
-                ]
-                for s in poll.statements
-            ],
-        )
+        yield from _table(parts.CONSENSUS_HEAD, parts.consensus_rows(poll))
         return
     if poll.bars:
-        ranking = poll.kind == "ranking"
-        yield from _table(
-            ["Item" if ranking else "Answer", "Points" if ranking else "Chosen by", "Note"],
-            [[b.label, b.count, b.note] for b in poll.bars],
-        )
+        yield from _table(*parts.bars_table(poll))
     for statement in poll.statements:
         yield f"**{esc(statement.text)}**"
         yield ""

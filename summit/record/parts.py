@@ -119,3 +119,29 @@ def voice_rows(voice: VoiceEntry) -> list[list]:
 
 def audit_rows(audit: list[AuditLine]) -> list[list]:
     return [[when(a.at), a.who, a.action, a.place, a.details] for a in audit]
+
+
+CONSENSUS_HEAD = ["Outcome", "Rated", "Consensus", "Supermajority", "Simple majority"]
+
+
+def consensus_rows(poll) -> list[list]:
+    """Each outcome of a consensus check under each decision rule."""
+    return [
+        [
+            f"Outcome {s.outcome}" if s.outcome else s.text,
+            s.rated,
+            *(
+                ["Not rated"] * 3
+                if not s.rated
+                else ["Passes" if p else "Does not pass" for _, _, p in s.decision.rules()]
+            ),
+        ]
+        for s in poll.statements
+    ]
+
+
+def bars_table(poll) -> tuple[list[str], list[list]]:
+    """A choice or ranking poll's results as a table's head and rows."""
+    ranking = poll.kind == "ranking"
+    head = ["Item" if ranking else "Answer", "Points" if ranking else "Chosen by", "Note"]
+    return head, [[b.label, b.count, b.note] for b in poll.bars]
