@@ -378,24 +378,9 @@ def docx(record: Record) -> bytes:
 
     w.doc.add_page_break()
     w.heading("Dissent register", 1)
-    w.para(
-        "Every block and disagreement with an outcome, with the reason given. Ratings in the "
-        "groups take no reason; the plenary’s consensus check asks for one with every block."
-    )
+    w.para(parts.DISSENT_NOTE)
     if record.dissent:
-        w.table(
-            ["Outcome", "Where", "Position", "Who", "Reason"],
-            [
-                [
-                    f"Outcome {d.outcome} ({d.breakout})",
-                    d.where,
-                    d.position,
-                    d.by,
-                    d.reason or "No reason given",
-                ]
-                for d in record.dissent
-            ],
-        )
+        w.table(parts.DISSENT_HEAD, parts.dissent_rows(record))
     else:
         w.para("Nobody blocked or disagreed with an outcome.")
 

@@ -389,25 +389,10 @@ def _lines(record: Record) -> Iterator[str]:
 
     yield "## Dissent register"
     yield ""
-    yield (
-        "Every block and disagreement with an outcome, with the reason given. Ratings in the "
-        "groups take no reason; the plenary’s consensus check asks for one with every block."
-    )
+    yield parts.DISSENT_NOTE
     yield ""
     if record.dissent:
-        yield from _table(
-            ["Outcome", "Where", "Position", "Who", "Reason"],
-            [
-                [
-                    f"Outcome {d.outcome} ({d.breakout})",
-                    d.where,
-                    d.position,
-                    d.by,
-                    d.reason or "No reason given",
-                ]
-                for d in record.dissent
-            ],
-        )
+        yield from _table(parts.DISSENT_HEAD, parts.dissent_rows(record))
     else:
         yield "Nobody blocked or disagreed with an outcome."
         yield ""

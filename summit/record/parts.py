@@ -37,6 +37,10 @@ AUDIT_NOTE = (
     "record was opened or taken away."
 )
 SCOPED_AUDIT_NOTE = "This record holds only what was done in its own breakouts."
+DISSENT_NOTE = (
+    "Every block and disagreement with an outcome, with the reason given. Ratings in the "
+    "groups take no reason; the plenary’s consensus check asks for one with every block."
+)
 
 # The same notes, for the page.
 NOTES = {
@@ -46,6 +50,7 @@ NOTES = {
     "summit_voice": SUMMIT_VOICE_NOTE,
     "audit": AUDIT_NOTE,
     "scoped_audit": SCOPED_AUDIT_NOTE,
+    "dissent": DISSENT_NOTE,
 }
 
 SUPPORT_HEAD = [
@@ -145,3 +150,19 @@ def bars_table(poll) -> tuple[list[str], list[list]]:
     ranking = poll.kind == "ranking"
     head = ["Item" if ranking else "Answer", "Points" if ranking else "Chosen by", "Note"]
     return head, [[b.label, b.count, b.note] for b in poll.bars]
+
+
+DISSENT_HEAD = ["Outcome", "Where", "Position", "Who", "Reason"]
+
+
+def dissent_rows(record) -> list[list]:
+    return [
+        [
+            f"Outcome {d.outcome} ({d.breakout})",
+            d.where,
+            d.position,
+            d.by,
+            d.reason or "No reason given",
+        ]
+        for d in record.dissent
+    ]
