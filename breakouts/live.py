@@ -104,7 +104,8 @@ def totals_changed(idea: Idea) -> None:
                 html + _voice(breakout) if audience == FACILITATORS else html,
             )
             for audience in audiences
-        ]
+        ],
+        coalesce=f"totals-{idea.pk}",
     )
 
 

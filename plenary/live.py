@@ -54,7 +54,8 @@ def results_changed(poll: Poll) -> None:
             (plenary_group(poll.plenary_id, FACILITATORS), console),
             (plenary_group(poll.plenary_id, ATTENDEES), public),
             (plenary_group(poll.plenary_id, SCREEN), public),
-        ]
+        ],
+        coalesce=f"results-{poll.pk}",
     )
 
 

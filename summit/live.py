@@ -1,16 +1,30 @@
-"""Pushing server-rendered HTML to screens over the channel layer.
+"""Pushing server-rendered HTML to screens, with one fan-out hub per worker process.
 
-Every screen kind has a consumer that joins groups on connect; a service, once its write has
-committed, renders each fragment once per audience and sends it to that audience's group.
+A service, once its write has committed, renders each fragment once per audience and sends it
+to that audience's group on the channel layer. Each worker process has one hub: one channel
+on the layer, joined to every group that has a screen in this process. A message therefore
+crosses the layer once per process, not once per screen, and the hub writes it to each local
+screen's socket directly, in the order it arrived.
+
+Updates that come faster than anyone can read them (dot totals, poll tallies) carry a
+``coalesce`` key: a screen gets the first at once, and of those that follow within
+``COALESCE_SECONDS`` only the newest, since each one replaces the last.
+
+The hub also checks that the layer still carries its messages, with a numbered beat sent to
+itself every ``BEAT_SECONDS``. When a beat cannot be sent, goes missing or stops arriving (as
+when Redis restarts), pushes may have been lost: the hub closes every screen it holds with
+1012, the browser reconnects, and a reconnecting screen fetches what it missed.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from asgiref.sync import async_to_sync
-from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
@@ -20,6 +34,15 @@ logger = logging.getLogger(__name__)
 # extension reconnects only after abnormal closures, so a refused screen does not retry.
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNEXPECTED_MESSAGE = 4400
+# "Service restart": the htmx extension reconnects after it, and the page catches up.
+CLOSE_RECONNECT = 1012
+
+BEAT_SECONDS = 0.5
+# No beat back for this long, though beats are being sent: the layer has stopped delivering.
+SILENCE_SECONDS = 10.0
+COALESCE_SECONDS = 0.25
+# Joining a group waits at most this long for the layer before the screen is refused.
+JOIN_TIMEOUT_SECONDS = 5.0
 
 
 def participant_group(participant_id: int) -> str:
@@ -34,60 +57,286 @@ def close_screens(participant_id: int) -> None:
 
 def close_group(group: str) -> None:
     """Close every screen in the group."""
-    layer = get_channel_layer()
-    async_to_sync(layer.group_send)(group, {"type": "screen.close"})
+    _send_all([(group, {"type": "screen.close", "group": group})])
 
 
-def push(fragments: Iterable[tuple[str, str]]) -> None:
+def push(fragments: Iterable[tuple[str, str]], *, coalesce: str | None = None) -> None:
     """Send each ``(group, html)`` pair to every screen in the group.
 
-    Called from ``transaction.on_commit(..., robust=True)`` so that a channel layer outage is
-    logged without failing a write that has already committed: screens catch up on reconnect.
+    With ``coalesce``, a key naming what the fragments show (one poll's tally, say), a newer
+    push with the same key may replace this one on screens that have not been sent it yet.
+
+    Called once a write has committed, which stands even when the layer is down: the failure
+    is logged, and screens catch up when they reconnect.
     """
+    _send_all(
+        [
+            (group, {"type": "push.html", "group": group, "html": html, "coalesce": coalesce})
+            for group, html in fragments
+        ]
+    )
+
+
+def _send_all(messages: list[tuple[str, dict]]) -> None:
     layer = get_channel_layer()
 
     async def send_all() -> None:
-        for group, html in fragments:
-            await layer.group_send(group, {"type": "push.html", "html": html})
+        for group, message in messages:
+            await layer.group_send(group, message)
 
-    async_to_sync(send_all)()
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.exception(
+            "Live updates not sent: the channel layer is unreachable. Screens catch up on "
+            "what they missed when they reconnect."
+        )
 
 
-# Messages from the channel layer that a screen only writes through: they touch no database.
-PUSHES = frozenset({"push.html", "screen.close"})
+@dataclass
+class _Waiting:
+    """A coalescing message held back for a group, and when it is due."""
+
+    key: str
+    message: dict
+    due: float
+
+
+class Hub:
+    """The fan-out of one worker process (one event loop) for one channel layer."""
+
+    def __init__(self, layer) -> None:
+        self.layer = layer
+        # Each group's screens in this process, in the order they joined.
+        self.members: dict[str, dict[AsyncWebsocketConsumer, None]] = {}
+        self.channel: str | None = None
+        self.lock = asyncio.Lock()
+        self.inbox: asyncio.Queue[dict] = asyncio.Queue()
+        self.tasks: list[asyncio.Task] = []
+        self.waiting: dict[str, _Waiting] = {}
+        self.last_sent: dict[tuple[str, str], float] = {}
+        self.beats_sent = 0
+        self.beats_seen = 0
+        self.last_beat_at = 0.0
+        self.outage = False
+
+    # Screens joining and leaving
+
+    async def join(self, screen: AsyncWebsocketConsumer, groups: Iterable[str]) -> None:
+        if self.outage:
+            # Until beats come back, a screen that joined would miss pushes unseen: refusing
+            # it makes the browser retry, backing off, instead of flapping.
+            raise ConnectionError("The channel layer is not carrying messages yet.")
+        async with asyncio.timeout(JOIN_TIMEOUT_SECONDS), self.lock:
+            if self.channel is None:
+                await self._start()
+            for group in groups:
+                if group not in self.members:
+                    await self.layer.group_add(group, self.channel)
+                    self.members[group] = {}
+                self.members[group][screen] = None
+
+    async def leave(self, screen: AsyncWebsocketConsumer, groups: Iterable[str]) -> None:
+        async with self.lock:
+            for group in groups:
+                screens = self.members.get(group)
+                if screens is None:
+                    continue
+                screens.pop(screen, None)
+                if not screens:
+                    del self.members[group]
+                    self.waiting.pop(group, None)
+                    try:
+                        await self.layer.group_discard(group, self.channel)
+                    except Exception:  # the layer is down; the group lapses with it
+                        logger.debug("Could not leave %s on the channel layer", group)
+            if not self.members and self.channel is not None:
+                await self._stop()
+
+    async def _start(self) -> None:
+        self.channel = await self.layer.new_channel("hub.")
+        self.beats_sent = self.beats_seen = 0
+        self.last_beat_at = asyncio.get_running_loop().time()
+        self.tasks = [
+            asyncio.create_task(self._receive()),
+            asyncio.create_task(self._deliver()),
+            asyncio.create_task(self._beat()),
+        ]
+
+    async def _stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.tasks = []
+        self.channel = None
+        self.outage = False
+        self.inbox = asyncio.Queue()
+        self.waiting.clear()
+        self.last_sent.clear()
+
+    # Messages from the layer to the screens
+
+    async def _receive(self) -> None:
+        """Read the hub's channel; delivery happens in one other task, so order holds."""
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Reading from the channel layer failed")
+                await self._lost("it could not be read")
+                await asyncio.sleep(BEAT_SECONDS)
+                continue
+            if message.get("type") == "hub.beat":
+                await self._beat_seen(message["n"])
+            else:
+                self.inbox.put_nowait(message)
+
+    async def _deliver(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            timeout = None
+            if self.waiting:
+                timeout = max(0.0, min(w.due for w in self.waiting.values()) - loop.time())
+            try:
+                message = await asyncio.wait_for(self.inbox.get(), timeout)
+            except TimeoutError:
+                message = None
+            now = loop.time()
+            for group, waiting in list(self.waiting.items()):
+                if waiting.due <= now:
+                    del self.waiting[group]
+                    await self._write(group, waiting.message)
+            if message is not None:
+                await self._route(message, now)
+
+    async def _route(self, message: dict, now: float) -> None:
+        group = message.get("group")
+        if group not in self.members:
+            return
+        waiting = self.waiting.get(group)
+        key = message.get("coalesce")
+        if waiting is not None and waiting.key == key:
+            waiting.message = message  # the newer replaces what has not gone out yet
+            return
+        if waiting is not None:  # what waits goes out before anything newer, keeping order
+            del self.waiting[group]
+            await self._write(group, waiting.message)
+        if key is not None:
+            last = self.last_sent.get((group, key))
+            if last is not None and now - last < COALESCE_SECONDS:
+                self.waiting[group] = _Waiting(key, message, last + COALESCE_SECONDS)
+                return
+        await self._write(group, message)
+
+    async def _write(self, group: str, message: dict) -> None:
+        key = message.get("coalesce")
+        if key is not None:
+            self.last_sent[(group, key)] = asyncio.get_running_loop().time()
+        screens = list(self.members.get(group, ()))
+        if message["type"] == "screen.close":
+            for screen in screens:
+                await _close(screen, CLOSE_FORBIDDEN)
+            return
+        frame = {"type": "websocket.send", "text": message["html"]}
+        for screen in screens:
+            try:
+                await screen.base_send(frame)
+            except Exception:  # one broken socket must not hold back the rest
+                logger.debug("Could not write to a screen", exc_info=True)
+
+    # Is the layer still carrying messages?
+
+    async def _beat(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(BEAT_SECONDS)
+            try:
+                async with asyncio.timeout(BEAT_SECONDS * 4):
+                    await self.layer.send(
+                        self.channel, {"type": "hub.beat", "n": self.beats_sent + 1}
+                    )
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                await self._lost("a beat could not be sent")
+                continue
+            self.beats_sent += 1
+            if loop.time() - self.last_beat_at > SILENCE_SECONDS:
+                self.last_beat_at = loop.time()
+                await self._lost(f"nothing came back for {SILENCE_SECONDS:.0f} s")
+
+    async def _beat_seen(self, n: int) -> None:
+        self.last_beat_at = asyncio.get_running_loop().time()
+        missed = n - self.beats_seen - 1
+        self.beats_seen = max(self.beats_seen, n)
+        if missed > 0:
+            await self._lost(f"{missed} beat(s) went missing")
+        elif self.outage:
+            self.outage = False
+            logger.warning("Live updates restored: the channel layer is carrying messages again.")
+
+    async def _lost(self, why: str) -> None:
+        """Messages may have been lost: every screen here reconnects and catches up."""
+        screens = {s for members in self.members.values() for s in members}
+        if not self.outage:
+            logger.error(
+                "Live updates interrupted: the channel layer (Redis, when configured) failed: "
+                "%s. Closing %d screen(s) in this process so they reconnect and catch up.",
+                why,
+                len(screens),
+            )
+        self.outage = True
+        for screen in screens:
+            await _close(screen, CLOSE_RECONNECT)
+
+
+async def _close(screen: AsyncWebsocketConsumer, code: int) -> None:
+    try:
+        await screen.close(code=code)
+    except Exception:
+        logger.debug("Could not close a screen", exc_info=True)
+
+
+# One hub for each event loop and channel layer: a worker process has one of each.
+_hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def hub_for(layer) -> Hub:
+    hubs = _hubs.setdefault(asyncio.get_running_loop(), {})
+    hub = hubs.get(id(layer))
+    if hub is None or hub.layer is not layer:
+        hub = hubs[id(layer)] = Hub(layer)
+    return hub
 
 
 class HtmlPushConsumer(AsyncWebsocketConsumer):
-    """A screen that listens: it joins its groups on connect and writes pushed HTML through."""
+    """A screen that listens: it joins its groups through the process's hub on connect, and
+    the hub writes pushed HTML straight to its socket."""
 
-    groups_joined: list[str]
-
-    async def dispatch(self, message: dict) -> None:
-        # Channels closes stale database connections before every message, a hop through
-        # the one sync thread for each screen: a push touches no database, so it goes
-        # straight to its handler. Connecting and disconnecting still take that path.
-        if message["type"] in PUSHES:
-            await getattr(self, get_handler_name(message))(message)
-        else:
-            await super().dispatch(message)
+    # No channel of its own on the layer: the hub holds the one channel of this process.
+    channel_layer_alias = None
+    groups_joined: tuple[str, ...] = ()
 
     async def join(self, *groups: str) -> None:
-        self.groups_joined = list(groups)
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+        hub = hub_for(get_channel_layer())
+        try:
+            await hub.join(self, groups)
+        except Exception:
+            # Refused before accepting: the browser sees an abnormal closure and retries.
+            logger.warning("Screen refused for now: the channel layer is unreachable")
+            await hub.leave(self, groups)
+            await self.close()
+            return
+        self.hub, self.groups_joined = hub, groups
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.groups_joined:
+            await self.hub.leave(self, self.groups_joined)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         # Screens only listen; people act over HTTP, where forms are validated and CSRF-checked.
         logger.info("Closing a screen that sent a message: %s", self.scope["path"])
         await self.close(code=CLOSE_UNEXPECTED_MESSAGE)
-
-    async def push_html(self, event: dict) -> None:
-        await self.send(text_data=event["html"])
-
-    async def screen_close(self, event: dict) -> None:
-        await self.close(code=CLOSE_FORBIDDEN)

@@ -109,12 +109,13 @@ def cache_from_url(url: str | None) -> dict:
 def channel_layer_from_url(url: str | None) -> dict:
     """In-memory layer for one process; Redis pub/sub when REDIS_URL is set."""
     if not url:
-        return {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+        # Each worker's one hub channel takes every push for the process: room for bursts.
+        return {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10_000}}
     if urlsplit(url).scheme not in {"redis", "rediss"}:
         raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://; got {url!r}.")
     return {
-        # Pub/sub subscribes once per group per process and fans out locally, so the cost of
-        # a push stays flat as screens are added.
+        # Pub/sub carries each push once to each process subscribed to its group, where the
+        # hub in summit/live.py writes it to the local screens.
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": [url], "prefix": env_str("REDIS_PREFIX", "summit")},
     }

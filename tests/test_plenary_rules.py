@@ -38,7 +38,9 @@ VOLUNTARY = "Voluntary and community"
 def pushed(monkeypatch):
     """Every fragment the plenary pushes after commit, as ``(group, html)``."""
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("plenary.live.push", lambda fragments: sent.extend(fragments))
+    monkeypatch.setattr(
+        "plenary.live.push", lambda fragments, coalesce=None: sent.extend(fragments)
+    )
     return sent
 
 

@@ -91,9 +91,9 @@ async def test_socket_hears_nothing_of_other_groups_or_summits(
 
     await sync_to_async(_post)(other_breakout, other_member, "Other group's idea")
     await sync_to_async(_post)(elsewhere, outsider, "Other summit's idea")
+    group = breakout_group(breakout.pk, FACILITATORS)
     await get_channel_layer().group_send(
-        breakout_group(breakout.pk, FACILITATORS),
-        {"type": "push.html", "html": "<p>For facilitators only</p>"},
+        group, {"type": "push.html", "group": group, "html": "<p>For facilitators only</p>"}
     )
 
     assert await steering.receive_from(timeout=3) == "<p>For facilitators only</p>"

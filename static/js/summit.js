@@ -2,6 +2,15 @@
 (function () {
   "use strict";
 
+  // After a dropped connection or a server restart, screens reconnect within a few seconds,
+  // spread out at random so that a room of phones does not come back all at once.
+  if (window.htmx) {
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      var cap = Math.min(8000, 500 * Math.pow(2, retryCount));
+      return cap / 2 + Math.random() * (cap / 2);
+    };
+  }
+
   // A list can receive the same item twice: once from the catch-up fetch when a socket opens and
   // once from a push that raced it. Keep the first copy of each id.
   function removeDuplicates() {
