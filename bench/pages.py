@@ -1,0 +1,178 @@
+"""How long the live pages take on the server, and how many queries, for a big breakout.
+
+Builds a synthetic Place Summit in a throwaway database with ``bench/record.py``'s builder:
+500 participants in 5 breakouts, so each breakout holds 100 members and 1,000 ideas (with
+comments, dots, clusters and outcomes in the same proportions as the record's benchmark), and
+the plenary's polls answered by everyone. It then asks for each page as the person who opens
+it would, and for the fragment each screen fetches when its socket (re)opens, and prints one
+markdown table: the median and 90th percentile of the server time, the queries and the size.
+
+The server time is the wall-clock time around the Django test client's ``get`` in this
+process, the whole answer read: URL routing, middleware, the view, its queries and the
+template. No network, no TLS, no browser; the database is the real one named.
+
+    .venv/bin/python bench/pages.py                       # a temporary SQLite file
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/pages.py
+    .venv/bin/python bench/pages.py --ideas 1000 --participants 500 --repeat 20
+
+With PostgreSQL a test database is created beside the one named and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+
+def make_summit(ideas: int, participants: int, breakouts: int):
+    """A summit whose first breakout holds ``ideas`` ideas and the given share of the
+    ``participants``; the plenary with a poll open and its results on the big screen."""
+    from record import make_summit as make_record_summit
+
+    from breakouts.models import Breakout
+    from plenary.models import Poll
+    from plenary.services import open_poll, plenary_for, show_results
+
+    summit, organiser, made = make_record_summit(participants, ideas * breakouts, breakouts)
+    group = Breakout.objects.get(summit=summit, name="Group 1")
+    # The heaviest board: dots and cross-sector support shown beside every idea.
+    group.phase = Breakout.Phase.VOTE
+    group.save(update_fields=["phase"])
+    plenary = plenary_for(summit)
+    poll = Poll.objects.filter(plenary=plenary, kind=Poll.Kind.SCALE).order_by("pk").first()
+    show_results(open_poll(poll), True)
+    people = {
+        "organiser": organiser,
+        "facilitator": group.facilitators.get(),
+        "attendee": group.members.order_by("pk").first(),
+    }
+    made["ideas in the breakout"] = group.ideas.count()
+    made["members of the breakout"] = group.members.count()
+    return summit, group, plenary, people, made
+
+
+def pages(summit, group, plenary) -> list[tuple[str, str, str, bool]]:
+    """(label, who asks, path, fetched by htmx) for every page measured."""
+    from django.urls import reverse
+
+    slug = summit.slug
+    board = reverse("breakouts:board", args=[group.pk])
+    panel = reverse("plenary:panel", args=[slug])
+    return [
+        ("breakout: facilitator console", "facilitator", reverse("breakouts:console", args=[group.pk]), False),  # noqa: E501
+        ("breakout: console's board on reconnect", "facilitator", f"{board}?view=facilitators", True),  # noqa: E501
+        ("breakout: console's voice balance on reconnect", "facilitator", reverse("breakouts:voice", args=[group.pk]), True),  # noqa: E501
+        ("breakout: attendee page", "attendee", reverse("breakouts:breakout", args=[group.pk]), False),  # noqa: E501
+        ("breakout: attendee's board on reconnect", "attendee", f"{board}?view=members", True),
+        ("breakout: big screen", None, reverse("breakouts:screen", args=[group.screen_key]), False),
+        ("breakout: big screen's board on reconnect", None, reverse("breakouts:screen_board", args=[group.screen_key]), True),  # noqa: E501
+        ("plenary: attendee room", "attendee", reverse("plenary:room", args=[slug]), False),
+        ("plenary: attendee's room on reconnect", "attendee", f"{panel}?view=attendees", True),
+        ("plenary: facilitator console", "facilitator", reverse("plenary:console", args=[slug]), False),  # noqa: E501
+        ("plenary: console's room on reconnect", "facilitator", f"{panel}?view=facilitators", True),
+        ("plenary: big screen", None, reverse("plenary:screen", args=[plenary.screen_key]), False),
+        ("plenary: big screen's room on reconnect", None, reverse("plenary:screen_panel", args=[plenary.screen_key]), True),  # noqa: E501
+        ("record page (HTML)", "organiser", reverse("record", args=[slug]), False),
+    ]  # fmt: skip
+
+
+def fetch(client, path: str, htmx: bool) -> int:
+    """Ask for ``path`` and read the whole answer, keeping none of it."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    response = client.get(path, headers=headers)
+    assert response.status_code == 200, (path, response.status_code)
+    if response.streaming:
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of ``values`` lie (nearest rank)."""
+    ordered = sorted(values)
+    rank = max(1, round(share * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def measure(summit, group, plenary, people, repeat: int, record_repeat: int) -> list[tuple]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    clients = {None: Client()}
+    for role, person in people.items():
+        clients[role] = Client()
+        clients[role].force_login(person.user)
+    rows = []
+    for label, who, path, htmx in pages(summit, group, plenary):
+        client = clients[who]
+        # First the queries, on a run that also warms up (templates compiled, modules
+        # imported); then the time, on runs of their own.
+        with CaptureQueriesContext(connection) as captured:
+            size = fetch(client, path, htmx)
+        queries = len(captured)
+        times = []
+        for _ in range(record_repeat if who == "organiser" else repeat):
+            started = time.perf_counter()
+            fetch(client, path, htmx)
+            times.append(time.perf_counter() - started)
+        rows.append(
+            (label, statistics.median(times), percentile(times, 0.9), queries, size, len(times))
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ideas", type=int, default=1000, help="ideas in each breakout")
+    parser.add_argument("--participants", type=int, default=500)
+    parser.add_argument("--breakouts", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs of each page")
+    parser.add_argument(
+        "--record-repeat", type=int, default=5, help="timed runs of the record page"
+    )
+    args = parser.parse_args()
+
+    import django
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("SUMMIT_TEST_DB", str(Path(folder) / "bench.sqlite3"))
+        django.setup()
+        # As in production: no debug bookkeeping of every query.
+        setup_test_environment(debug=False)
+        name = connection.creation.create_test_db(verbosity=0, keepdb=False)
+        try:
+            started = time.perf_counter()
+            summit, group, plenary, people, made = make_summit(
+                args.ideas, args.participants, args.breakouts
+            )
+            print(
+                f"Made on {connection.vendor} in {time.perf_counter() - started:.1f} s: "
+                + ", ".join(f"{n:,} {what}" for what, n in made.items())
+            )
+            print()
+            rows = measure(summit, group, plenary, people, args.repeat, args.record_repeat)
+        finally:
+            connection.creation.destroy_test_db(name, verbosity=0)
+    print("| page | median (ms) | p90 (ms) | queries | size (KiB) | runs |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, median, p90, queries, size, runs in rows:
+        print(
+            f"| {label} | {median * 1000:.1f} | {p90 * 1000:.1f} | {queries} "
+            f"| {size / 1024:,.1f} | {runs} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
