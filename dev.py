@@ -75,8 +75,10 @@ def start() -> None:
     say("Preparing the database")
     manage("migrate", "--no-input", "-v", "0")
     manage("setup_demo", "--url", f"http://{HOST}:{PORT}")
+    # One worker: the embedded database and channel layer belong to one process.
     os.execv(  # noqa: S606
-        PYTHON, [str(PYTHON), "-m", "daphne", "-b", HOST, "-p", PORT, "summit.asgi:application"]
+        PYTHON,
+        [str(PYTHON), "manage.py", "serve", "--host", HOST, "--port", PORT, "--workers", "1"],
     )
 
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -35,6 +36,12 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, ping_interval, ping_timeout, no_restart, **kw):
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
+        layer = settings.CHANNEL_LAYERS["default"]["BACKEND"]
+        if workers > 1 and layer == "channels.layers.InMemoryChannelLayer":
+            raise CommandError(
+                "Several workers need a channel layer they share, or screens on one would miss "
+                "what is posted through another: set REDIS_URL, or serve with --workers 1."
+            )
         listener = socket.create_server((host, port), backlog=2048)
         listener.set_inheritable(True)
         fd = listener.fileno()
