@@ -1,15 +1,30 @@
 """Rate limits. Failed attempts per client address, so codes and links cannot be guessed
 (only failures count: a whole venue may share one address, and a room of people typing the
 right code at once must never be turned away); and flood limits on what people post and
-vote, per person and per address, so one attendee cannot swamp the others."""
+vote, per person and per address, so one attendee cannot swamp the others.
+
+The counts live in the cache (Redis when configured). While the cache cannot be reached the
+limits are not applied, with a warning in the log: people keep posting and joining through
+a Redis restart, and the limits hold again once it is back."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a cache out of reach raises: Redis's own errors, or the socket's.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _cache_unavailable(error: Exception) -> None:
+    logger.warning("Rate limits not applied: the cache (Redis) is unavailable: %s", error)
 
 
 def client_address(request: HttpRequest) -> str:
@@ -34,15 +49,17 @@ class AttemptLimit:
         return f"attempts:{self.scope}:{client_address(request)}:{window}"
 
     def blocked(self, request: HttpRequest) -> bool:
-        return cache.get(self._key(request), 0) >= settings.ATTEMPT_LIMIT
+        try:
+            return cache.get(self._key(request), 0) >= settings.ATTEMPT_LIMIT
+        except CACHE_ERRORS as error:
+            _cache_unavailable(error)
+            return False
 
     def fail(self, request: HttpRequest) -> None:
-        key = self._key(request)
-        if not cache.add(key, 1, timeout=settings.ATTEMPT_WINDOW_SECONDS):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=settings.ATTEMPT_WINDOW_SECONDS)
+        try:
+            _count(self._key(request), settings.ATTEMPT_WINDOW_SECONDS)
+        except CACHE_ERRORS as error:
+            _cache_unavailable(error)
 
     @property
     def message(self) -> str:
@@ -80,8 +97,12 @@ class ActionRate:
     def refusal(self, request: HttpRequest, person_id: int) -> str | None:
         """Count this action; the message to show if it is one too many, else ``None``."""
         minute = int(time.time()) // 60
-        person = _count(f"rate:{self.scope}:p{person_id}:{minute}", 60)
-        address = _count(f"rate:all:{client_address(request)}:{minute}", 60)
+        try:
+            person = _count(f"rate:{self.scope}:p{person_id}:{minute}", 60)
+            address = _count(f"rate:all:{client_address(request)}:{minute}", 60)
+        except CACHE_ERRORS as error:
+            _cache_unavailable(error)
+            return None
         if person > getattr(settings, self.per_person_setting):
             return "You are sending very quickly. Wait a few seconds, then send again."
         if address > settings.ACTIONS_PER_MINUTE_PER_ADDRESS:

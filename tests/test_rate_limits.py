@@ -106,3 +106,33 @@ def test_one_address_is_limited_across_people(breakout, attendee, settings):
     statuses = [_post(client_for(p), breakout, f"From {p.pk}").status_code for p in people]
 
     assert statuses == [200, 200, 422]
+
+
+@pytest.fixture
+def cache_down(monkeypatch):
+    """The cache refuses every call, as while Redis restarts."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def refuse(*args, **kwargs):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for name in ("get", "add", "incr"):
+        monkeypatch.setattr(f"summit.ratelimit.cache.{name}", refuse)
+
+
+def test_posting_goes_on_unlimited_while_the_cache_is_down(breakout, attendee, cache_down, caplog):
+    response = _post(client_for(attendee), breakout, "Posted while Redis restarts")
+
+    assert response.status_code == 200
+    assert Idea.objects.filter(text="Posted while Redis restarts").count() == 1
+    assert "Rate limits not applied: the cache (Redis) is unavailable" in caplog.text
+
+
+def test_join_codes_still_checked_while_the_cache_is_down(summit, client, cache_down):
+    unknown = client.post(reverse("join"), {"code": "NOPE00"})
+    known = client.post(reverse("join"), {"code": summit.join_code})
+
+    assert unknown.status_code == 422
+    assert "There is no summit with that code" in unknown.content.decode()
+    assert known.status_code == 302
+    assert known["Location"] == reverse("join_summit", args=[summit.join_code])
