@@ -13,7 +13,7 @@ Updates that come faster than anyone can read them (dot totals, poll tallies) ca
 The hub also checks that the layer still carries its messages, with a numbered beat sent to
 itself every ``BEAT_SECONDS``. When a beat cannot be sent, goes missing or stops arriving (as
 when Redis restarts), pushes may have been lost: the hub closes every screen it holds with
-1012, the browser reconnects, and a reconnecting screen fetches what it missed.
+``CLOSE_RECONNECT``, the browser reconnects, and a reconnecting screen fetches what it missed.
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ logger = logging.getLogger(__name__)
 # extension reconnects only after abnormal closures, so a refused screen does not retry.
 CLOSE_FORBIDDEN = 4403
 CLOSE_UNEXPECTED_MESSAGE = 4400
-# "Service restart": the htmx extension reconnects after it, and the page catches up.
-CLOSE_RECONNECT = 1012
+# "Reconnect and catch up": summit.js reopens the socket after a short random pause. (The
+# standard 1012 would do, but daphne's WebSocket library lets a server send only 1000 and
+# 3000-4999.)
+CLOSE_RECONNECT = 4012
 
 BEAT_SECONDS = 0.5
 # No beat back for this long, though beats are being sent: the layer has stopped delivering.
@@ -296,7 +298,7 @@ async def _close(screen: AsyncWebsocketConsumer, code: int) -> None:
     try:
         await screen.close(code=code)
     except Exception:
-        logger.debug("Could not close a screen", exc_info=True)
+        logger.warning("Could not close a screen", exc_info=True)
 
 
 # One hub for each event loop and channel layer: a worker process has one of each.

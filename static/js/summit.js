@@ -37,6 +37,14 @@
   document.addEventListener("htmx:wsClose", function (event) {
     setConnectionStatus(event.target, "Connection lost. Reconnecting… Nothing posted meanwhile will be missed.", "closed");
   });
+  // The server asks a screen to reconnect (4012, in summit/live.py) when live updates may have
+  // been lost: it reopens after a random pause, and catches up as every reopened socket does.
+  document.addEventListener("htmx:wsClose", function (event) {
+    var detail = event.detail || {};
+    if (detail.event && detail.event.code === 4012 && detail.socketWrapper) {
+      setTimeout(detail.socketWrapper.reconnect, 500 + Math.random() * 2500);
+    }
+  });
   document.addEventListener("htmx:wsAfterMessage", removeDuplicates);
 
   // The board is fetched whole when the socket (re)opens, to catch up on anything missed,
