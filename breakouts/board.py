@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.urls import reverse
 
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
@@ -24,6 +26,25 @@ def breakout_group(breakout_id: int, audience: str) -> str:
 def screen_key_group(key: str) -> str:
     """The big screens open on one link, closed together when the link is replaced."""
     return f"screen-{key}"
+
+
+def _before_idea(name: str, breakout_id: int) -> str:
+    """The part of an idea action's path that comes before the idea's id."""
+    head, slot, _ = reverse(name, args=[breakout_id, 0]).rpartition("/0/")
+    if not slot:
+        raise ValueError(f"{name}'s path does not end in an idea's id and an action")
+    return head + "/"
+
+
+@dataclass(frozen=True)
+class BoardPaths:
+    """Where a board's forms post. An idea's actions are this board's path for them, the
+    idea's id and the action (``ideas`` + "12/dots/"): reversing them once per board rather
+    than once per card keeps a wall of a thousand ideas quick to draw."""
+
+    ideas: str
+    console_ideas: str
+    spotlight: str
 
 
 def ideas_for(breakout: Breakout, audience: str):
@@ -64,6 +85,15 @@ class Board:
     @property
     def console(self) -> bool:
         return self.audience == FACILITATORS
+
+    @cached_property
+    def paths(self) -> BoardPaths:
+        pk = self.breakout.pk
+        return BoardPaths(
+            ideas=_before_idea("breakouts:dots", pk),
+            console_ideas=_before_idea("breakouts:cluster_idea", pk),
+            spotlight=reverse("breakouts:spotlight", args=[pk]),
+        )
 
     @property
     def show_votes(self) -> bool:

@@ -181,3 +181,33 @@ def test_refusals_use_the_summits_own_pages(breakout, other_member, outsider):
 
     assert "You cannot open this page" in forbidden.content.decode()
     assert "Page not found" in missing.content.decode()
+
+
+def test_idea_cards_post_where_the_urls_say(breakout, facilitator, attendee):
+    # Cards build their forms' paths from the board's, not by reversing each one: they must
+    # still post to the views the URL names give.
+    _ideas(breakout, attendee, 2)
+    shown, hidden = Idea.objects.filter(breakout=breakout).order_by("pk")
+    Idea.objects.filter(pk=hidden.pk).update(status=Idea.Status.HIDDEN)
+    board = reverse("breakouts:board", args=[breakout.pk])
+    ids = [breakout.pk, shown.pk]
+
+    breakout.phase = breakout.Phase.BUILD
+    breakout.save(update_fields=["phase"])
+    building = client_for(attendee).get(board, headers={"HX-Request": "true"}).content.decode()
+    breakout.phase = breakout.Phase.VOTE
+    breakout.save(update_fields=["phase"])
+    voting = client_for(attendee).get(board, headers={"HX-Request": "true"}).content.decode()
+    console = client_for(facilitator).get(f"{board}?view=facilitators").content.decode()
+
+    assert f'hx-post="{reverse("breakouts:comment", args=ids)}"' in building
+    assert f'hx-post="{reverse("breakouts:dots", args=ids)}"' in voting
+    for name in ("cluster_idea", "merge", "hide"):
+        assert f'hx-post="{reverse(f"breakouts:{name}", args=ids)}"' in console, name
+    restore = reverse("breakouts:restore", args=[breakout.pk, hidden.pk])
+    assert f'hx-post="{restore}"' in console
+    spotlight = reverse("breakouts:spotlight", args=[breakout.pk])
+    spotlit = f'<input type="hidden" name="idea" value="{shown.pk}">'
+    assert f'hx-post="{spotlight}" class="inline-form">{spotlit}' in console
+    # Every form on the board swaps the board, said once on the board itself.
+    assert 'hx-target="#board" hx-swap="outerHTML">' in console
