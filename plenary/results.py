@@ -70,6 +70,10 @@ class Statement:
     decision: Decision | None = None
     sectors: list[SectorSplit] = field(default_factory=list)
     remarks: list[tuple[int, str, str]] = field(default_factory=list)  # level, sector, text
+    # Each remark as the console lists it: its text and who gave it (the sector, and in the
+    # consensus check the level chosen), worked out here rather than per remark in the
+    # template, as a consensus check can bring thousands.
+    remark_lines: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def support_score(self) -> float:
@@ -192,6 +196,7 @@ def _rated(results: Results, options: list[PollOption], answers) -> None:
         counts[option_id][value] += n
         by_sector[option_id][sector][value] += n
     sectors = _sector_names()
+    level_names = {value: str(label).lower() for value, label in levels}
     remarks: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     written = (
         answers.exclude(text="")
@@ -209,6 +214,10 @@ def _rated(results: Results, options: list[PollOption], answers) -> None:
             segments.append(Segment(value, label, tally_[value], x, width))
             x += width
         statement = Statement(option, rated, segments, remarks=remarks[option.pk])
+        statement.remark_lines = [
+            (text, f"{sector}, {level_names.get(level, '')}" if consensus else sector)
+            for level, sector, text in statement.remarks
+        ]
         if consensus:
             statement.decision = decide(tally_)
             statement.sectors = [
