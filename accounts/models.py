@@ -49,6 +49,11 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Read for every anonymous name on a board of a thousand ideas: a plain lookup, where
+# get_sector_display() rebuilds the choices' mapping on every call.
+SECTOR_LABELS: dict[str, str] = dict(Sector.choices)
+
+
 class ParticipantQuerySet(models.QuerySet):
     def active(self):
         """People still in the summit: a removed person keeps their contributions, not access."""
@@ -102,10 +107,15 @@ class Participant(models.Model):
         return self.role == self.Role.FACILITATOR
 
     @property
+    def sector_label(self) -> str:
+        """The sector's name, as get_sector_display() gives it."""
+        return SECTOR_LABELS.get(self.sector, self.sector)
+
+    @property
     def attribution(self) -> str:
         """How the record and every screen name this person."""
         if self.anonymous:
-            return f"Anonymous ({self.get_sector_display()})"
+            return f"Anonymous ({self.sector_label})"
         if self.organisation:
             return f"{self.display_name}, {self.organisation}"
         return self.display_name

@@ -52,20 +52,23 @@ def ideas_for(breakout: Breakout, audience: str):
     statuses = [Idea.Status.VISIBLE]
     if audience == FACILITATORS:
         statuses.append(Idea.Status.HIDDEN)
-    return (
+    ideas = (
         Idea.objects.filter(breakout=breakout, status__in=statuses)
-        .select_related("author", "prompt")
+        .select_related("author")
         .annotate(
             dot_total=Sum("votes__dots", default=0),
             voter_count=Count("votes", distinct=True),
         )
-        .prefetch_related(
-            Prefetch(
-                "comments",
-                queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
-            )
-        )
         .order_by("-created_at", "-id")
+    )
+    if audience == SCREEN:
+        # The big screen shows no comments.
+        return ideas
+    return ideas.prefetch_related(
+        Prefetch(
+            "comments",
+            queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
+        )
     )
 
 

@@ -147,7 +147,7 @@ class Idea(models.Model):
         if self.spoken_sector:
             return f"Said in the room ({self.get_spoken_sector_display()})"
         if self.anonymous:
-            return f"Anonymous ({self.author.get_sector_display()})"
+            return f"Anonymous ({self.author.sector_label})"
         return self.author.attribution
 
 
@@ -173,7 +173,7 @@ class Comment(models.Model):
     @property
     def attribution(self) -> str:
         if self.anonymous:
-            return f"Anonymous ({self.author.get_sector_display()})"
+            return f"Anonymous ({self.author.sector_label})"
         return self.author.attribution
 
 
