@@ -1,8 +1,9 @@
 """The stack a load run drives: a fresh database with the Place Summit, and the app served.
 
 Two shapes. The full stack: a fresh PostgreSQL database ``summit_bench`` on the system
-server, the system Redis under a prefix of its own, and ``manage.py serve --workers W`` on one
-port. The embedded stack: a SQLite file, the in-memory channel layer and one worker.
+server (dropped again after the run), the system Redis under a prefix of its own (its keys
+removed after the run), and ``manage.py serve --workers W`` on one port. The embedded
+stack: a SQLite file, the in-memory channel layer and one worker.
 
 The summit is set up in a process of its own (``python bench/stack.py setup``), through the
 app's own services: the Place Summit, its demo people, as many breakouts as asked for (the
@@ -177,6 +178,7 @@ class Stack:
             self._process = None
         if not self.embedded and self._prefix:
             _forget_redis_keys(self._prefix)
+            _drop_database()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -194,6 +196,16 @@ def _fresh_database() -> None:
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def _drop_database() -> None:
+    import psycopg
+
+    with (
+        contextlib.suppress(psycopg.Error),
+        psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection,
+    ):
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
 def _forget_redis_keys(prefix: str) -> None:
