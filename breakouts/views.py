@@ -18,7 +18,7 @@ from accounts.audit import log_action
 from accounts.models import Sector
 from breakouts import services, voting
 from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_breakout_for
-from breakouts.board import FACILITATORS, MEMBERS, SCREEN, load_board
+from breakouts.board import FACILITATORS, MEMBERS, SCREEN, Board, load_board
 from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
 from breakouts.models import Breakout, Idea, Outcome
 from summit.qr import qr_svg
@@ -42,6 +42,19 @@ def board_context(request: HttpRequest, access: BreakoutAccess, audience: str) -
         "can_facilitate": access.can_facilitate,
         "board": load_board(breakout, audience, viewer),
         "now": timezone.now(),
+        "token": uuid.uuid4(),
+    }
+
+
+def form_context(access: BreakoutAccess) -> dict:
+    """What the idea form and the card of a new idea need: the board's settings for a member,
+    without loading its ideas (the new card reaches everyone else through their sockets)."""
+    breakout = access.breakout
+    return {
+        "breakout": breakout,
+        "summit": breakout.summit,
+        "participant": access.participant,
+        "board": Board(breakout, MEMBERS, [], [], [], viewer=access.participant),
         "token": uuid.uuid4(),
     }
 
@@ -126,15 +139,17 @@ def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
     if idea is None:
         # Keep what was typed, and the token, so fixing and resending stays one idea.
         token = form.cleaned_data.get("client_token") or uuid.uuid4()
-        context = board_context(request, access, MEMBERS)
+        if request.htmx:
+            context, template = form_context(access), "breakouts/breakout.html#idea_form"
+        else:
+            context, template = board_context(request, access, MEMBERS), "breakouts/breakout.html"
         context.update(form=form, client_token=token)
-        template = (
-            "breakouts/breakout.html#idea_form" if request.htmx else "breakouts/breakout.html"
-        )
         return render(request, template, context, status=422)
     if not request.htmx:
         return redirect("breakouts:breakout", breakout_id=access.breakout.pk)
-    context = board_context(request, access, MEMBERS)
+    # Only the form and the new card: drawing the whole board here made each post cost as
+    # much as the board's size.
+    context = form_context(access)
     context.update(form=IdeaForm(), client_token=uuid.uuid4(), posted=idea)
     return render(request, "breakouts/breakout.html#idea_form", context)
 

@@ -40,6 +40,27 @@ def test_post_idea_valid_creates_it_and_returns_a_fresh_form(breakout, attendee)
     assert "data in one place</textarea>" not in html  # the fresh form is empty
 
 
+@pytest.mark.parametrize("ideas_before", [0, 60])
+def test_post_idea_costs_the_same_however_full_the_board(
+    breakout, attendee, ideas_before, django_assert_max_num_queries
+):
+    Idea.objects.bulk_create(
+        Idea(
+            breakout=breakout, author=attendee, text=f"Earlier idea {n}", client_token=uuid.uuid4()
+        )
+        for n in range(ideas_before)
+    )
+    client = client_for(attendee)
+
+    with django_assert_max_num_queries(30):
+        response = _post(client, breakout, "Pool the budgets", **HTMX)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Pool the budgets" in html
+    assert "Earlier idea" not in html  # the response is the form and the new card, not the board
+
+
 def test_post_idea_exactly_500_characters_is_accepted(breakout, attendee):
     response = _post(client_for(attendee), breakout, "x" * 500, **HTMX)
 
