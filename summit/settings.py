@@ -86,12 +86,25 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+            # Under ASGI a request may run in a thread of its own, and a connection kept per
+            # thread outlives it: under load they pile up past the server's limit. A pool per
+            # worker process holds at most DATABASE_POOL_SIZE, checked before each use, so a
+            # database restart costs no request more than one "try again".
+            "CONN_MAX_AGE": 0,
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {"pool": _pool(env_int("DATABASE_POOL_SIZE", 10))},
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:/// or postgres://; got scheme {parts.scheme!r}."
     )
+
+
+def _pool(size: int) -> dict | bool:
+    """psycopg's pool of ``size`` connections; with 0, a connection a request, no pool."""
+    if size <= 0:
+        return False
+    # A request waits up to 10 s for a free connection, then is told to try again.
+    return {"min_size": 1, "max_size": size, "timeout": 10}
 
 
 def cache_from_url(url: str | None) -> dict:
