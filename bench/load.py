@@ -92,6 +92,7 @@ class Scenario:
     slow: int = 0
     flood: bool = False
     in_flight: int = 8  # concurrent posts in the saturation scenario
+    ping: int = 10  # serve's --ping-interval and --ping-timeout: when a stalled screen is cut
 
 
 SCENARIOS = {
@@ -669,6 +670,8 @@ async def run_app(scenario: Scenario, *, settings_module: str = "summit.settings
         # Saturation posts as fast as it can from a few people: no per-person limit then.
         posts_per_minute=1_000_000 if not scenario.rate else 60,
         settings_module=settings_module,
+        ping_interval=scenario.ping,
+        ping_timeout=scenario.ping,
     )
     say(f"Starting the {'embedded' if scenario.embedded else 'full'} stack")
     stack.start()

@@ -48,3 +48,21 @@ def test_load_smoke_every_post_reaches_every_expected_screen():
             else:
                 shown = max(count for count, _ in record["counts"][post.poll])
                 assert shown >= post.position, (screen, post)
+
+
+def test_load_smoke_a_stalled_screen_is_cut_loose_and_holds_no_one_back():
+    # Two screens stop reading; daphne's keepalive pings (every second here) find them out.
+    scenario = replace(load.SCENARIOS["smoke"], duration=4, drain=2, slow=2, ping=1)
+
+    [result] = asyncio.run(load.run(scenario, settings_module="tests.settings"))
+
+    figures = load.rows_for(result)["_figures"]
+    assert len(result.slow) == 2
+    # A slow screen stalls once a push waits unread in it; one that was sent nothing still
+    # answers pings, and rightly stays.
+    stalled = [s for s in result.slow.values() if s["frames"] or not s["open"]]
+    assert stalled, result.slow
+    assert all(not s["open"] for s in stalled), result.slow
+    assert all(p.ok for p in result.posts)
+    assert figures["lost"] == 0, figures["missing"]
+    assert figures["received"] == figures["expected"] > 0
