@@ -668,7 +668,7 @@ async def run_app(scenario: Scenario, *, settings_module: str = "summit.settings
         breakouts=breakouts,
         polls=answers_needed(scenario, guess["plenary_attendees"]),
         # Saturation posts as fast as it can from a few people: no per-person limit then.
-        posts_per_minute=1_000_000 if not scenario.rate else 60,
+        posts_per_minute=1_000_000 if not scenario.rate else 20,
         settings_module=settings_module,
         ping_interval=scenario.ping,
         ping_timeout=scenario.ping,

@@ -47,7 +47,7 @@ class Stack:
     polls: int = 1
     # Flood limits for the run: per person and per client address (every client here is
     # 127.0.0.1, so the address limit is raised out of the way; the per-person ones stay).
-    posts_per_minute: int = 60
+    posts_per_minute: int = 20
     votes_per_minute: int = 600
     actions_per_address: int = 10_000_000
     ping_interval: int = 10

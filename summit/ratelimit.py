@@ -86,6 +86,10 @@ def _count(key: str, window: int) -> int:
         return 1
 
 
+# Within a minute, at most a quarter of a person's allowance in any such window.
+BURST_SECONDS = 10
+
+
 class ActionRate:
     """At most ``per_person`` actions a minute by one person, and
     ``settings.ACTIONS_PER_MINUTE_PER_ADDRESS`` from one client address."""
@@ -96,18 +100,31 @@ class ActionRate:
 
     def refusal(self, request: HttpRequest, person_id: int) -> str | None:
         """Count this action; the message to show if it is one too many, else ``None``."""
-        minute = int(time.time()) // 60
+        now = int(time.time())
+        minute, burst = now // 60, now // BURST_SECONDS
         try:
             person = _count(f"rate:{self.scope}:p{person_id}:{minute}", 60)
+            in_burst = _count(f"rate:{self.scope}:b{person_id}:{burst}", BURST_SECONDS)
             address = _count(f"rate:all:{client_address(request)}:{minute}", 60)
         except CACHE_ERRORS as error:
             _cache_unavailable(error)
             return None
-        if person > getattr(settings, self.per_person_setting):
+        per_minute = getattr(settings, self.per_person_setting)
+        # A minute's allowance cannot all be spent in one burst, which would hold up the room.
+        if person > per_minute or in_burst > max(3, per_minute // 4):
+            _hold_back()
             return "You are sending very quickly. Wait a few seconds, then send again."
         if address > settings.ACTIONS_PER_MINUTE_PER_ADDRESS:
+            _hold_back()
             return "Your connection is sending too much at once. Wait a minute, then send again."
         return None
+
+
+def _hold_back() -> None:
+    """Answer a refused flood slowly: the request waits (a thread asleep, no work done), so a
+    script sending as fast as it is answered sends a few requests a second at most, and the
+    server's time stays with everyone else."""
+    time.sleep(settings.REFUSAL_DELAY_SECONDS)
 
 
 post_rate = ActionRate("post", "POSTS_PER_MINUTE")

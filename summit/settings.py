@@ -213,6 +213,8 @@ CACHES = {"default": cache_from_url(os.environ.get("REDIS_URL"))}
 # How many proxies in front of the app append to X-Forwarded-For; 0 trusts none of it, so a
 # client cannot dodge the rate limits by sending the header itself.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# How long a request refused for flooding waits before its answer (seconds).
+REFUSAL_DELAY_SECONDS = env_int("REFUSAL_DELAY_MS", 1000) / 1000
 # Failed attempts (join codes, sign-ins, links) allowed per client address in each window.
 ATTEMPT_LIMIT = env_int("ATTEMPT_LIMIT", 20)
 ATTEMPT_WINDOW_SECONDS = env_int("ATTEMPT_WINDOW_SECONDS", 600)

@@ -17,6 +17,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 DEMO_LOGIN = True
+# Refusals answer at once in tests; tests/test_rate_limits.py checks the delay itself.
+REFUSAL_DELAY_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so the browser tests' server process sees the same test database.

@@ -46,6 +46,40 @@ def test_posting_too_fast_is_refused_keeping_the_text_others_unaffected(
     assert Idea.objects.filter(text="My first idea").exists()
 
 
+def test_a_refused_flood_is_answered_slowly_and_an_allowed_post_at_once(
+    breakout, attendee, settings, monkeypatch
+):
+    settings.POSTS_PER_MINUTE = 1
+    settings.REFUSAL_DELAY_SECONDS = 1.5
+    waits: list[float] = []
+    monkeypatch.setattr("summit.ratelimit.time.sleep", waits.append)
+    client = client_for(attendee)
+
+    allowed = _post(client, breakout, "Pool the data")
+    waited_when_allowed = list(waits)
+    refused = _post(client, breakout, "And again")
+
+    assert allowed.status_code == 200
+    assert waited_when_allowed == []
+    assert refused.status_code == 422
+    assert waits == [1.5]
+
+
+def test_a_minute_allowance_cannot_be_spent_in_one_burst(breakout, attendee, settings, monkeypatch):
+    settings.POSTS_PER_MINUTE = 20
+    clock = [1_000_020.0]  # the start of a minute
+    monkeypatch.setattr("summit.ratelimit.time.time", lambda: clock[0])
+    client = client_for(attendee)
+
+    burst = [_post(client, breakout, f"Idea {n}").status_code for n in range(6)]
+    clock[0] += 10
+    later = _post(client, breakout, "Ten seconds on").status_code
+
+    # A quarter of the minute's twenty in any ten seconds; then more, as the minute allows.
+    assert burst == [200] * 5 + [422]
+    assert later == 200
+
+
 def test_comments_count_towards_the_posting_limit(breakout, attendee, settings):
     settings.POSTS_PER_MINUTE = 1
     Breakout.objects.filter(pk=breakout.pk).update(phase=Breakout.Phase.BUILD)
