@@ -42,7 +42,7 @@ CLOSE_RECONNECT = 4012
 BEAT_SECONDS = 0.5
 # No beat back for this long, though beats are being sent: the layer has stopped delivering.
 SILENCE_SECONDS = 10.0
-COALESCE_SECONDS = 0.25
+COALESCE_SECONDS = 0.15
 # Joining a group waits at most this long for the layer before the screen is refused.
 JOIN_TIMEOUT_SECONDS = 5.0
 
@@ -244,7 +244,7 @@ class Hub:
         frame = {"type": "websocket.send", "text": message["html"]}
         for screen in screens:
             try:
-                await screen.base_send(frame)
+                await screen.push_send(frame)
             except Exception:  # one broken socket must not hold back the rest
                 logger.debug("Could not write to a screen", exc_info=True)
 
@@ -332,6 +332,8 @@ class HtmlPushConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.hub, self.groups_joined = hub, groups
+        # Pushes skip the session middleware's wrapping of each message (see summit/asgi.py).
+        self.push_send = self.scope.get("server_send", self.base_send)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:

@@ -24,7 +24,7 @@ class Screen:
         self.closed: list[int] = []
         self.fail = fail
 
-    async def base_send(self, message: dict) -> None:
+    async def push_send(self, message: dict) -> None:
         if self.fail:
             raise ConnectionResetError("gone")
         self.frames.append(message["text"])
@@ -316,3 +316,15 @@ async def test_two_screens_of_one_process_share_one_hub(breakout, attendee, faci
     await member.disconnect()
     await console.disconnect()
     assert hub.channel is None
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_pushes_go_straight_to_the_server_past_the_session_middleware(breakout, attendee):
+    member = await socket_for(f"/ws/breakouts/{breakout.pk}/", attendee)
+    assert (await member.connect())[0]
+
+    hub = hub_for(get_channel_layer())
+    [screen] = {s for members in hub.members.values() for s in members}
+    assert screen.push_send is screen.scope["server_send"]
+    assert screen.push_send is not screen.base_send
+    await member.disconnect()
