@@ -24,7 +24,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -142,29 +141,19 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    import django
-    from django.db import connection
-    from django.test.utils import setup_test_environment
+    from record import throwaway_database
 
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ.setdefault("SUMMIT_TEST_DB", str(Path(folder) / "bench.sqlite3"))
-        django.setup()
-        # As in production: no debug bookkeeping of every query.
-        setup_test_environment(debug=False)
-        name = connection.creation.create_test_db(verbosity=0, keepdb=False)
-        try:
-            started = time.perf_counter()
-            summit, group, plenary, people, made = make_summit(
-                args.ideas, args.participants, args.breakouts
-            )
-            print(
-                f"Made on {connection.vendor} in {time.perf_counter() - started:.1f} s: "
-                + ", ".join(f"{n:,} {what}" for what, n in made.items())
-            )
-            print()
-            rows = measure(summit, group, plenary, people, args.repeat, args.record_repeat)
-        finally:
-            connection.creation.destroy_test_db(name, verbosity=0)
+    with throwaway_database() as connection:
+        started = time.perf_counter()
+        summit, group, plenary, people, made = make_summit(
+            args.ideas, args.participants, args.breakouts
+        )
+        print(
+            f"Made on {connection.vendor} in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{n:,} {what}" for what, n in made.items())
+        )
+        print()
+        rows = measure(summit, group, plenary, people, args.repeat, args.record_repeat)
     print("| page | median (ms) | p90 (ms) | queries | size (KiB) | runs |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, median, p90, queries, size, runs in rows:

@@ -22,6 +22,7 @@ import tempfile
 import time
 import tracemalloc
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -316,13 +317,10 @@ def measure(summit, organiser) -> list[tuple]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=500)
-    parser.add_argument("--ideas", type=int, default=10_000)
-    parser.add_argument("--breakouts", type=int, default=20)
-    args = parser.parse_args()
-
+@contextmanager
+def throwaway_database():
+    """Django set up on a test database of its own (a SQLite file in a temporary folder, or
+    one beside ``DATABASE_URL``'s), dropped afterwards; yields the connection."""
     import django
     from django.db import connection
     from django.test.utils import setup_test_environment
@@ -334,16 +332,27 @@ def main() -> None:
         setup_test_environment(debug=False)
         name = connection.creation.create_test_db(verbosity=0, keepdb=False)
         try:
-            started = time.perf_counter()
-            summit, organiser, made = make_summit(args.people, args.ideas, args.breakouts)
-            print(
-                f"Made on {connection.vendor} in {time.perf_counter() - started:.1f} s: "
-                + ", ".join(f"{n:,} {what}" for what, n in made.items())
-            )
-            print()
-            rows = measure(summit, organiser)
+            yield connection
         finally:
             connection.creation.destroy_test_db(name, verbosity=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=500)
+    parser.add_argument("--ideas", type=int, default=10_000)
+    parser.add_argument("--breakouts", type=int, default=20)
+    args = parser.parse_args()
+
+    with throwaway_database() as connection:
+        started = time.perf_counter()
+        summit, organiser, made = make_summit(args.people, args.ideas, args.breakouts)
+        print(
+            f"Made on {connection.vendor} in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{n:,} {what}" for what, n in made.items())
+        )
+        print()
+        rows = measure(summit, organiser)
     head = ("format", "time (s)", "peak memory (MiB)", "queries", "size (MiB)")
     print(f"{head[0]:<20} {head[1]:>9} {head[2]:>18} {head[3]:>8} {head[4]:>11}")
     for label, seconds, peak, queries, size in rows:

@@ -148,6 +148,8 @@ class Hub:
                 if not screens:
                     del self.members[group]
                     self.waiting.pop(group, None)
+                    for sent in [k for k in self.last_sent if k[0] == group]:
+                        del self.last_sent[sent]
                     try:
                         await self.layer.group_discard(group, self.channel)
                     except Exception:  # the layer is down; the group lapses with it

@@ -151,6 +151,19 @@ async def test_fast_updates_coalesce_to_the_first_at_once_and_the_newest_after(h
     assert screen.frames == ["<p>1 answered</p>", "<p>5 answered</p>"]
 
 
+async def test_a_group_left_leaves_nothing_of_its_coalescing_behind(hub, layer):
+    leaving, staying = Screen(), Screen()
+    await hub.join(leaving, ["room-a"])
+    await hub.join(staying, ["room-b"])
+    await layer.group_send("room-a", message("room-a", "<p>tally</p>", "poll-1"))
+    await settle(lambda: leaving.frames)
+
+    await hub.leave(leaving, ["room-a"])
+
+    assert hub.channel is not None
+    assert not [sent for sent in hub.last_sent if sent[0] == "room-a"]
+
+
 async def test_coalescing_never_reorders_what_a_screen_is_sent(hub, layer):
     screen = Screen()
     await hub.join(screen, ["room-a"])

@@ -51,6 +51,17 @@ def test_database_url_postgres_uses_psycopg_backend():
     )
 
 
+def test_postgres_connections_come_from_a_capped_pool_per_worker(monkeypatch):
+    db = app_settings.database_from_url("postgres://summit@db.internal/summit")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    unpooled = app_settings.database_from_url("postgres://summit@db.internal/summit")
+
+    # A connection kept per request thread would outlive it under ASGI: none is kept.
+    assert db["CONN_MAX_AGE"] == 0
+    assert db["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 10, "timeout": 10}
+    assert unpooled["OPTIONS"]["pool"] is False
+
+
 def test_database_url_sqlite_relative_and_absolute():
     relative = app_settings.database_from_url("sqlite:///db.sqlite3")
     absolute = app_settings.database_from_url("sqlite:////var/lib/summit/db.sqlite3")

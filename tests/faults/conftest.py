@@ -28,20 +28,12 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
+
 ROOT = Path(__file__).resolve().parents[2]
 LOGS = ROOT / "test-results" / "faults"
 PYTHON = sys.executable
 HOST = "127.0.0.1"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-]
 
 # The demo people setup_demo makes: the first breakout's facilitator and two of its members.
 FACILITATOR = "demo-facilitator-1"
@@ -468,13 +460,6 @@ def serve():
 
 
 # The browser
-
-
-def chromium_path() -> str:
-    path = os.environ.get("SUMMIT_CHROMIUM") or shutil.which("chromium")
-    if not path:
-        pytest.skip("No Chromium on this machine.")
-    return path
 
 
 @pytest.fixture(scope="session")
