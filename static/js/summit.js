@@ -49,42 +49,38 @@
 
   // The board is fetched whole when the socket (re)opens, to catch up on anything missed,
   // and when a push says it changed shape (each screen gets its own view, with what is
-  // personal on it). One fetch at a time; a change signalled meanwhile fetches once more
-  // after it, so the last change is never lost.
-  var refreshing = false;
-  var refreshAgain = false;
-  function refreshBoard() {
-    var board = document.getElementById("board");
-    if (!board || !board.dataset.boardUrl) return;
-    if (refreshing) {
-      refreshAgain = true;
+  // personal on it); so are panels outside the board that pushes keep current (the voice
+  // balance, marked data-catch-up). One fetch at a time for each; a change signalled
+  // meanwhile fetches once more after it, so the last change is never lost. Each fetch names
+  // its element as its source: htmx queues requests per source, and with none given they all
+  // share the page's body, where a later one drops a waiting one, and a waiting one swaps
+  // into an element already replaced.
+  var fetching = {};
+  function refresh(id, url) {
+    var element = document.getElementById(id);
+    if (!element || !url) return;
+    if (fetching[id]) {
+      fetching[id] = "again";
       return;
     }
-    refreshing = true;
-    htmx.ajax("GET", board.dataset.boardUrl, { target: "#board", swap: "outerHTML" }).finally(function () {
-      refreshing = false;
-      if (refreshAgain) {
-        refreshAgain = false;
-        refreshBoard();
-      }
+    fetching[id] = "once";
+    htmx.ajax("GET", url, { source: element, target: element, swap: "outerHTML" }).finally(function () {
+      var again = fetching[id] === "again";
+      delete fetching[id];
+      if (again) refresh(id, url);
     });
   }
-  document.addEventListener("htmx:wsOpen", refreshBoard);
-  // Panels outside the board that pushes keep current (the voice balance) catch up too,
-  // when the socket (re)opens and when the board changes shape (people moved, say).
-  function refreshPanels() {
+  function catchUp() {
+    var board = document.getElementById("board");
+    if (board) refresh("board", board.dataset.boardUrl);
     document.querySelectorAll("[data-catch-up]").forEach(function (panel) {
-      htmx.ajax("GET", panel.dataset.catchUp, { target: "#" + panel.id, swap: "outerHTML" });
+      refresh(panel.id, panel.dataset.catchUp);
     });
   }
-  document.addEventListener("htmx:wsOpen", refreshPanels);
+  document.addEventListener("htmx:wsOpen", catchUp);
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = event.detail && event.detail.message;
-    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) refreshPanels();
-  });
-  document.addEventListener("htmx:wsAfterMessage", function (event) {
-    var message = event.detail && event.detail.message;
-    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) refreshBoard();
+    if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) catchUp();
   });
 
   // Replacing the board must not lose what someone is in the middle of (a comment, an
