@@ -13,7 +13,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
 
@@ -86,6 +87,28 @@ def _count(key: str, window: int) -> int:
         return 1
 
 
+def _count_each(*counters: tuple[str, int]) -> list[int]:
+    """Add one to each ``(key, window)`` and return the new counts, as ``_count`` would.
+
+    Every post and vote is counted three ways, and with ``_count`` that is up to six trips to
+    Redis per request, a noticeable share of a busy worker's time. On Django's Redis cache the
+    counts go in one pipeline instead: one trip for all of them."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return [_count(key, window) for key, window in counters]
+    # One client for several keys, as Django's own set_many takes it.
+    pipeline = backend._cache.get_client(None, write=True).pipeline(transaction=False)
+    for key, window in counters:
+        # The same key, prefix and version included, that cache.add and cache.incr would use.
+        key = backend.make_and_validate_key(key)
+        pipeline.incr(key)
+        # EXPIRE NX (Redis 7 or later) sets the window only on a key without one: the first
+        # count starts the clock and later ones leave it, and a key somehow left without an
+        # expiry gets one at the next count.
+        pipeline.expire(key, window, nx=True)
+    return pipeline.execute()[::2]
+
+
 # Within a minute, at most a quarter of a person's allowance in any such window.
 BURST_SECONDS = 10
 
@@ -103,9 +126,11 @@ class ActionRate:
         now = int(time.time())
         minute, burst = now // 60, now // BURST_SECONDS
         try:
-            person = _count(f"rate:{self.scope}:p{person_id}:{minute}", 60)
-            in_burst = _count(f"rate:{self.scope}:b{person_id}:{burst}", BURST_SECONDS)
-            address = _count(f"rate:all:{client_address(request)}:{minute}", 60)
+            person, in_burst, address = _count_each(
+                (f"rate:{self.scope}:p{person_id}:{minute}", 60),
+                (f"rate:{self.scope}:b{person_id}:{burst}", BURST_SECONDS),
+                (f"rate:all:{client_address(request)}:{minute}", 60),
+            )
         except CACHE_ERRORS as error:
             _cache_unavailable(error)
             return None

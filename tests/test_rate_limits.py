@@ -3,14 +3,19 @@ their text, without slowing anyone else; a whole address is limited far more loo
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
+import redis
+from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 
 from breakouts.models import Breakout, Idea, Vote
 from plenary.models import Poll, Response
 from plenary.services import open_poll, plenary_for
+from summit.ratelimit import post_rate
 from tests.conftest import client_for, make_participant
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +157,8 @@ def cache_down(monkeypatch):
 
     for name in ("get", "add", "incr"):
         monkeypatch.setattr(f"summit.ratelimit.cache.{name}", refuse)
+    # On Redis the flood limits count in one pipeline rather than through get, add and incr.
+    monkeypatch.setattr(redis.client.Pipeline, "execute", refuse)
 
 
 def test_posting_goes_on_unlimited_while_the_cache_is_down(breakout, attendee, cache_down, caplog):
@@ -170,3 +177,110 @@ def test_join_codes_still_checked_while_the_cache_is_down(summit, client, cache_
     assert "There is no summit with that code" in unknown.content.decode()
     assert known.status_code == 302
     assert known["Location"] == reverse("join_summit", args=[summit.join_code])
+
+
+# The flood limits count on Redis in one pipeline when the cache is Django's Redis cache. These
+# tests run that path against the Redis on this machine (as in CI) whichever cache the rest of
+# the suite uses.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_cache(settings, location: str) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            # A prefix of its own, so the test touches no one else's keys.
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's Redis cache on the local Redis; its keys are deleted afterwards."""
+    _redis_cache(settings, REDIS_URL)
+    yield cache
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def pipelines(monkeypatch):
+    """Each Redis pipeline run, and each command sent to Redis on its own."""
+    runs = {"pipelines": 0, "commands": 0}
+    execute, execute_command = redis.client.Pipeline.execute, redis.client.Redis.execute_command
+
+    def counted_execute(self, *args, **kwargs):
+        runs["pipelines"] += 1
+        return execute(self, *args, **kwargs)
+
+    def counted_command(self, *args, **kwargs):
+        runs["commands"] += 1
+        return execute_command(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", counted_execute)
+    monkeypatch.setattr(redis.client.Redis, "execute_command", counted_command)
+    return runs
+
+
+def test_on_redis_the_three_counts_take_one_round_trip(
+    redis_cache, pipelines, settings, monkeypatch
+):
+    settings.POSTS_PER_MINUTE = 20
+    settings.REFUSAL_DELAY_SECONDS = 0
+    clock = [1_000_020.0]  # the start of a minute
+    monkeypatch.setattr("summit.ratelimit.time.time", lambda: clock[0])
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
+
+    burst = [post_rate.refusal(request, 7) for _ in range(6)]
+    clock[0] += 10
+    later = post_rate.refusal(request, 7)
+
+    assert pipelines == {"pipelines": 7, "commands": 0}
+    assert burst == [None] * 5 + [
+        "You are sending very quickly. Wait a few seconds, then send again."
+    ]
+    assert later is None
+    # The counts sit under the keys the generic path would use, prefix and version included.
+    minute = 1_000_020 // 60
+    assert cache.get(f"rate:post:p7:{minute}") == 7
+    assert cache.get(f"rate:post:b7:{1_000_020 // 10}") == 6
+    assert cache.get(f"rate:post:b7:{1_000_030 // 10}") == 1
+    assert cache.get(f"rate:all:192.0.2.7:{minute}") == 7
+
+
+def test_on_redis_each_count_expires_with_its_window_which_later_counts_leave_alone(
+    redis_cache, monkeypatch
+):
+    monkeypatch.setattr("summit.ratelimit.time.time", lambda: 1_000_020.0)
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
+    client = cache._cache.get_client(write=True)
+    person = cache.make_and_validate_key(f"rate:post:p7:{1_000_020 // 60}")
+    in_burst = cache.make_and_validate_key(f"rate:post:b7:{1_000_020 // 10}")
+    address = cache.make_and_validate_key(f"rate:all:192.0.2.7:{1_000_020 // 60}")
+
+    post_rate.refusal(request, 7)
+    first = {key: client.ttl(key) for key in (person, in_burst, address)}
+    client.expire(person, 5)  # as if most of the minute had gone by
+    post_rate.refusal(request, 7)
+
+    assert 0 < first[person] <= 60
+    assert 0 < first[in_burst] <= 10
+    assert 0 < first[address] <= 60
+    assert 0 < client.ttl(person) <= 5
+
+
+def test_on_redis_posting_goes_on_unlimited_while_redis_is_unreachable(
+    breakout, attendee, settings, caplog
+):
+    # Nothing listens on port 1 here: every call to the cache is refused at once.
+    _redis_cache(settings, "redis://127.0.0.1:1/0")
+
+    response = _post(client_for(attendee), breakout, "Posted while Redis is away")
+
+    assert response.status_code == 200
+    assert Idea.objects.filter(text="Posted while Redis is away").count() == 1
+    assert "Rate limits not applied: the cache (Redis) is unavailable" in caplog.text
