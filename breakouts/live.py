@@ -8,6 +8,8 @@ again, so what is personal on it (your dots, your ideas, your ratings) stays rig
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 
 from django.db.models import Count, Sum
@@ -23,7 +25,12 @@ from breakouts.board import (
     breakout_group,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
-from summit.live import push
+from summit.live import later, push
+
+# The consoles' voice balance is worked out at most once in this many seconds per breakout by
+# each worker: the first change at once, with its card; changes within the window once more at
+# its end, summed up. It costs as much as the rest of a post together.
+VOICE_SECONDS = 1.0
 
 
 def _board(breakout: Breakout, audience: str) -> Board:
@@ -35,7 +42,9 @@ def _each_audience(
     breakout: Breakout, template: str, audiences=AUDIENCES, *, voice: bool = False, **context
 ) -> None:
     """Render ``template`` once per audience and push it; with ``voice``, the consoles'
-    message also carries the voice balance, since a contribution has changed it."""
+    message also carries the voice balance, since a contribution has changed it (unless it
+    was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end)."""
+    voice_html = _voice(breakout) if voice and _voice_throttle.now(breakout.pk) else ""
     fragments = []
     for audience in audiences:
         board = _board(breakout, audience)
@@ -45,8 +54,8 @@ def _each_audience(
             template,
             {**context, "board": board, "breakout": breakout, "token": uuid.uuid4()},
         )
-        if voice and audience == FACILITATORS:
-            html += _voice(breakout)
+        if audience == FACILITATORS:
+            html += voice_html
         fragments.append((breakout_group(breakout.pk, audience), html))
     push(fragments)
 
@@ -57,6 +66,51 @@ def _voice(breakout: Breakout) -> str:
         "breakouts/voice.html#voice_changed",
         {"voice": voice_balance(breakout), "breakout_id": breakout.pk},
     )
+
+
+class _VoiceThrottle:
+    """When each breakout's voice balance was last sent from this worker, and which are due
+    to be sent again."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sent: dict[int, float] = {}
+        self.due: set[int] = set()
+
+    def now(self, breakout_id: int) -> bool:
+        """Whether to send the balance with this change; if not, it is sent later."""
+        with self.lock:
+            if breakout_id in self.due:
+                return False  # the one due will count this change too
+            now = time.monotonic()
+            last = self.sent.get(breakout_id)
+            if last is None or now - last >= VOICE_SECONDS:
+                self.sent[breakout_id] = now
+                return True
+            self.due.add(breakout_id)
+        if later(last + VOICE_SECONDS - now, self.send, breakout_id):
+            return False
+        with self.lock:  # no event loop to send it later from: now, then
+            self.due.discard(breakout_id)
+            self.sent[breakout_id] = time.monotonic()
+        return True
+
+    def send(self, breakout_id: int) -> None:
+        with self.lock:
+            # Before reading: a change committed from here on is due again.
+            self.due.discard(breakout_id)
+            self.sent[breakout_id] = time.monotonic()
+        breakout = Breakout.objects.filter(pk=breakout_id).first()
+        if breakout is not None:
+            push([(breakout_group(breakout_id, FACILITATORS), _voice(breakout))])
+
+    def forget(self) -> None:
+        with self.lock:
+            self.sent.clear()
+            self.due.clear()
+
+
+_voice_throttle = _VoiceThrottle()
 
 
 def idea_added(idea: Idea) -> None:
@@ -96,12 +150,13 @@ def totals_changed(idea: Idea) -> None:
     idea.voter_count = sum(sectors.values())
     attach_support(idea, sectors)
     html = render_to_string("breakouts/board.html#totals_changed", {"idea": idea})
+    voice_html = _voice(breakout) if _voice_throttle.now(breakout.pk) else ""
     audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
     push(
         [
             (
                 breakout_group(breakout.pk, audience),
-                html + _voice(breakout) if audience == FACILITATORS else html,
+                html + voice_html if audience == FACILITATORS else html,
             )
             for audience in audiences
         ],

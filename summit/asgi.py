@@ -14,6 +14,7 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from summit.live import Serving  # noqa: E402
 from summit.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -29,11 +30,13 @@ class ServerSend:
         return await self.app({**scope, "server_send": send}, receive, send)
 
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": ServerSend(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
-    }
+application = Serving(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": ServerSend(
+                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            ),
+        }
+    )
 )

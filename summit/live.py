@@ -24,9 +24,10 @@ import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.db import connections
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,52 @@ SILENCE_SECONDS = 10.0
 COALESCE_SECONDS = 0.15
 # Joining a group waits at most this long for the layer before the screen is refused.
 JOIN_TIMEOUT_SECONDS = 5.0
+
+
+# Work put off for later (a push that sums up several changes), on the loop serving the app.
+
+_serving_loop: asyncio.AbstractEventLoop | None = None
+_later_tasks: set[asyncio.Task] = set()
+
+
+class Serving:
+    """The application's outermost layer: notes the event loop serving it, where ``later``
+    puts work off to."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        global _serving_loop
+        _serving_loop = asyncio.get_running_loop()
+        return await self.app(scope, receive, send)
+
+
+def later(delay: float, func, *args) -> bool:
+    """Run the blocking ``func(*args)`` in a thread of its own after ``delay`` seconds. False,
+    with nothing done, when no event loop is serving the app (a management command, Django's
+    test client): the caller then does the work at once."""
+    loop = _serving_loop
+    if loop is None or loop.is_closed() or not loop.is_running():
+        return False
+
+    def start() -> None:
+        task = loop.create_task(sync_to_async(_run_later, thread_sensitive=False)(func, args))
+        _later_tasks.add(task)
+        task.add_done_callback(_later_tasks.discard)
+
+    loop.call_soon_threadsafe(loop.call_later, delay, start)
+    return True
+
+
+def _run_later(func, args) -> None:
+    try:
+        func(*args)
+    except Exception:
+        logger.exception("Work put off for later failed: %s", getattr(func, "__name__", func))
+    finally:
+        # Outside a request nothing else hands this thread's connection back to the pool.
+        connections.close_all()
 
 
 def participant_group(participant_id: int) -> str:

@@ -71,6 +71,17 @@ def _fresh_attempt_counts():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_voice_times():
+    """When each breakout's voice balance was last pushed is kept per process, and ids come
+    round again from test to test."""
+    from breakouts.live import _voice_throttle
+
+    _voice_throttle.forget()
+    yield
+    _voice_throttle.forget()
+
+
 @pytest.fixture
 def summit(db) -> Summit:
     return load_place_summit()[0]

@@ -17,9 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Participant, Sector
+from breakouts import live as breakouts_live
 from breakouts import services, steering
 from breakouts.balance import summit_balance, voice_balance, voice_balances
 from breakouts.models import Breakout, Comment, Idea, Vote
+from summit import live as summit_live
 from summit.refusals import Refused
 from tests.conftest import client_for, make_participant, socket_for
 
@@ -532,6 +534,73 @@ async def test_live_vote_with_totals_hidden_reaches_the_console_alone_with_its_p
     assert 'id="voice-balance"' in console
     assert "Aisha Rahman" not in _quiet_list(console)
     assert "Cara Nwosu" in _quiet_list(console)
+
+
+@live
+async def test_live_voice_within_a_second_follows_once_summed_up(
+    breakout, attendee, quiet_room, monkeypatch
+):
+    """Ideas in quick succession: the first card brings the panel at once; the others come
+    without it, and one panel follows at the window's end, counting every idea."""
+    monkeypatch.setattr(breakouts_live, "VOICE_SECONDS", 0.5)
+    cara = await Participant.objects.aget(display_name="Cara Nwosu")
+    texts = ["Pool the data", "Share the buildings", "Ask the tenants"]
+    for author, text in zip((attendee, cara, attendee), texts, strict=True):
+        response = await sync_to_async(_htmx_post)(
+            author,
+            "breakouts:post_idea",
+            [breakout.pk],
+            {"text": text, "client_token": str(uuid.uuid4())},
+        )
+        assert response.status_code == 200
+
+    console = quiet_room["console"]
+    cards = [await console.receive_from(timeout=3) for _ in texts]
+    for text, html in zip(texts, cards, strict=True):
+        assert text in html
+    assert 'id="voice-balance"' in cards[0]
+    assert "Cara Nwosu" in _quiet_list(cards[0])
+    assert all("voice-balance" not in html for html in cards[1:])
+
+    panel = await console.receive_from(timeout=3)
+    assert 'id="voice-balance"' in panel
+    assert 'hx-swap-oob="outerHTML"' in panel
+    assert "<strong>2 of 2</strong> members have contributed" in panel
+    assert "idea-" not in panel
+    assert await _all_quiet(console)
+    for name in ("member", "screen"):
+        heard = [await quiet_room[name].receive_from(timeout=3) for _ in texts]
+        assert all("voice-balance" not in html for html in heard), name
+        assert await _all_quiet(quiet_room[name]), name
+
+
+@live
+async def test_live_voice_after_the_window_comes_with_the_card_again(
+    breakout, attendee, quiet_room, monkeypatch
+):
+    monkeypatch.setattr(breakouts_live, "VOICE_SECONDS", 0.2)
+    console = quiet_room["console"]
+    for text in ("Pool the data", "Share the buildings"):
+        await sync_to_async(_htmx_post)(
+            attendee,
+            "breakouts:post_idea",
+            [breakout.pk],
+            {"text": text, "client_token": str(uuid.uuid4())},
+        )
+        html = await console.receive_from(timeout=3)
+        assert text in html
+        assert 'id="voice-balance"' in html
+        await asyncio.sleep(0.3)
+    assert await _all_quiet(console)
+
+
+@pytest.mark.django_db
+def test_voice_without_an_event_loop_serving_is_worked_out_every_time(breakout, monkeypatch):
+    """A management command or the test client has no loop to send it later from."""
+    monkeypatch.setattr(summit_live, "_serving_loop", None)
+    throttle = breakouts_live._VoiceThrottle()
+    assert [throttle.now(breakout.pk) for _ in range(3)] == [True, True, True]
+    assert throttle.due == set()
 
 
 # The organisers' page
