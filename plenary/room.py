@@ -65,14 +65,18 @@ class PollView:
             found = values.get(key) or [""]
             return str(found[-1])
 
-        chosen = {int(v) for v in values.get("choice", []) if str(v).isdigit()}
+        # What was sent is matched as text against the options and levels on offer, never
+        # turned into a number: a number of thousands of digits, or a digit such as "²", is
+        # text that int() refuses.
         by_id = {str(o.pk): o for o in self.options}
+        chosen = {by_id[str(v)].pk for v in values.get("choice", []) if str(v) in by_id}
         ranked = [by_id[str(v)] for v in values.get("ranking", []) if str(v) in by_id]
         order = list(dict.fromkeys([*ranked, *self.options]))
+        levels = {str(value): value for value, _ in self.levels}
         rows = [
             Row(
                 option=o,
-                level=int(one(f"level-{o.pk}")) if one(f"level-{o.pk}").isdigit() else None,
+                level=levels.get(one(f"level-{o.pk}")),
                 text=one(f"text-{o.pk}"),
                 errors=[
                     *form.errors.get(f"level-{o.pk}", []),

@@ -1027,7 +1027,19 @@ NUL_ANSWER = {
     "word": ["a\x00b", "place"],
     "text": "a\x00b",
 }
-EXPLICIT_ANSWERS = {"markup": MARKUP_ANSWER, "nul": NUL_ANSWER}
+# Numbers int() cannot read, beside a real option: more digits than Python reads (4,300), and
+# a digit that is not 0 to 9. A refused answer is shown again as sent, without reading them.
+PAST_INT = "1" * 4301
+PAST_INT_ANSWER = {
+    "choice": [Ref("o0"), PAST_INT],
+    "ranking": [Ref("o0"), Ref("o1"), Ref("o2"), PAST_INT],
+    "level-{o0}": PAST_INT,
+    "text-{o0}": PAST_INT,
+    "level-{o1}": "²",
+    "word": PAST_INT,
+    "text": PAST_INT,
+}
+EXPLICIT_ANSWERS = {"markup": MARKUP_ANSWER, "nul": NUL_ANSWER, "past int": PAST_INT_ANSWER}
 
 
 @pytest.mark.parametrize("kind", sorted(ANSWER_FORMS))
@@ -1036,6 +1048,7 @@ EXPLICIT_ANSWERS = {"markup": MARKUP_ANSWER, "nul": NUL_ANSWER}
 @example(data="markup")
 # A NUL in any word, not only the last, is refused before it reaches the database.
 @example(data="nul")
+@example(data="past int")
 def test_poll_answer_survives_anything(ctx, kind, data):
     if isinstance(data, str):
         explicit = EXPLICIT_ANSWERS[data]

@@ -6,6 +6,7 @@ grow with the number of people answering."""
 from __future__ import annotations
 
 import html
+import re
 import uuid
 from urllib.parse import urlencode
 
@@ -701,6 +702,36 @@ def test_answer_view_option_of_another_poll_refused(plenary, attendee):
     response = _post(attendee, poll.pk, {"choice": elsewhere.pk})
 
     _refused_with(response, "Choose from the answers listed")
+    assert _stored() == (0, 0)
+
+
+# Numbers that int() cannot read: more digits than it reads, and a digit that is not 0 to 9.
+NOT_READ_BY_INT = ["1" * 4301, "²"]
+
+
+@pytest.mark.parametrize("number", NOT_READ_BY_INT, ids=["4301 digits", "superscript two"])
+def test_answer_view_choice_past_any_number_refused_other_choice_kept(plenary, attendee, number):
+    poll = _opened(_poll(plenary, Kind.CHOICE, ["Mayors", "Councils"], multiple=True))
+    mayors, councils = _options(poll)
+
+    response = _post(attendee, poll.pk, {"choice": [mayors.pk, number]})
+
+    page = _refused_with(response, "Choose from the answers listed")
+    assert f'value="{mayors.pk}" checked' in page
+    assert f'value="{councils.pk}" checked' not in page
+    assert _stored() == (0, 0)
+
+
+@pytest.mark.parametrize("number", NOT_READ_BY_INT, ids=["4301 digits", "superscript two"])
+def test_answer_view_level_past_any_number_refused_other_level_kept(plenary, attendee, number):
+    poll = _opened(_poll(plenary, Kind.SCALE, ["Place matters", "Now is the time"]))
+    first, second = _options(poll)
+
+    response = _post(attendee, poll.pk, {f"level-{first.pk}": 4, f"level-{second.pk}": number})
+
+    page = _refused_with(response, "Choose one of the positions listed")
+    assert f'name="level-{first.pk}" value="4" checked' in page
+    assert not re.search(rf'name="level-{second.pk}" value="\d" checked', page)
     assert _stored() == (0, 0)
 
 
