@@ -30,7 +30,7 @@ from summit.live import later, push
 # The consoles' voice balance is worked out at most once in this many seconds per breakout by
 # each worker: the first change at once, with its card; changes within the window once more at
 # its end, summed up. It costs as much as the rest of a post together.
-VOICE_SECONDS = 1.0
+VOICE_SECONDS = 2.0
 
 
 def _board(breakout: Breakout, audience: str) -> Board:
