@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from accounts.models import Participant
@@ -40,17 +41,23 @@ def get_breakout_for(user, breakout_id: int, *, facilitate: bool = False) -> Bre
     )
     if breakout is None:
         raise Http404("No such breakout.")
+    # The person, and whether they facilitate or belong to this breakout, in one query.
+    in_breakout = {"breakout_id": breakout.pk, "participant_id": OuterRef("pk")}
     participant = (
-        Participant.objects.active().filter(user=user, summit_id=breakout.summit_id).first()
+        Participant.objects.active()
+        .filter(user=user, summit_id=breakout.summit_id)
+        .annotate(
+            facilitates=Exists(Breakout.facilitators.through.objects.filter(**in_breakout)),
+            belongs=Exists(Breakout.members.through.objects.filter(**in_breakout)),
+        )
+        .first()
     )
     if participant is None:
         raise Http404("No such breakout.")
-    can_facilitate = (
-        participant.is_organiser or breakout.facilitators.filter(pk=participant.pk).exists()
-    )
+    can_facilitate = participant.is_organiser or participant.facilitates
     if facilitate and not can_facilitate:
         raise PermissionDenied
-    if not can_facilitate and not breakout.members.filter(pk=participant.pk).exists():
+    if not can_facilitate and not participant.belongs:
         raise PermissionDenied
     return BreakoutAccess(breakout, participant, can_facilitate)
 
