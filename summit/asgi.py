@@ -13,8 +13,9 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
-from summit.live import Serving  # noqa: E402
+from summit.live import NoSuchScreen, Serving  # noqa: E402
 from summit.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -30,12 +31,15 @@ class ServerSend:
         return await self.app({**scope, "server_send": send}, receive, send)
 
 
+# Every screen's address, then anything else, refused.
+sockets = [*websocket_urlpatterns, re_path(r"", NoSuchScreen.as_asgi())]
+
 application = Serving(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
             "websocket": ServerSend(
-                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
+                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(sockets)))
             ),
         }
     )

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 # Close codes for refusals, in the 4000 range WebSocket leaves to applications. The htmx
 # extension reconnects only after abnormal closures, so a refused screen does not retry.
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 CLOSE_UNEXPECTED_MESSAGE = 4400
 # "Reconnect and catch up": summit.js reopens the socket after a short random pause. (The
 # standard 1012 would do, but daphne's WebSocket library lets a server send only 1000 and
@@ -360,6 +361,14 @@ def hub_for(layer) -> Hub:
     if hub is None or hub.layer is not layer:
         hub = hubs[id(layer)] = Hub(layer)
     return hub
+
+
+class NoSuchScreen(AsyncWebsocketConsumer):
+    """A socket address that no screen has (a mistyped or made-up link): refused plainly,
+    rather than left to fail as a routing error."""
+
+    async def connect(self) -> None:
+        await self.close(code=CLOSE_NOT_FOUND)
 
 
 class HtmlPushConsumer(AsyncWebsocketConsumer):

@@ -14,7 +14,7 @@ from channels.layers import get_channel_layer
 from breakouts import services
 from breakouts.board import FACILITATORS, breakout_group
 from plenary.services import plenary_for
-from summit.live import CLOSE_FORBIDDEN
+from summit.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from summit.routing import websocket_urlpatterns
 from tests.conftest import socket_for
 
@@ -47,6 +47,17 @@ CASES = {
 
 def test_every_socket_route_is_in_the_access_table():
     assert {str(route.pattern) for route in websocket_urlpatterns} == set(CASES)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/ws/nothing/", "/ws/breakouts/abc/", f"/ws/breakouts/{'9' * 4301}/", "/ws/plenary/"],
+)
+async def test_socket_at_an_address_no_screen_has_is_refused_plainly(path, caplog):
+    socket = await socket_for(path)
+    connected, code = await socket.connect()
+    assert (connected, code) == (False, CLOSE_NOT_FOUND)
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
 
 
 @pytest.fixture
