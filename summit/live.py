@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import struct
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -292,8 +293,14 @@ class Hub:
                 await _close(screen, CLOSE_FORBIDDEN)
             return
         frame = {"type": "websocket.send", "text": message["html"]}
+        raw = None
         for screen in screens:
             try:
+                if screen.write_frame is not None:
+                    if raw is None:
+                        raw = text_frame(message["html"])
+                    if screen.write_frame(raw):
+                        continue
                 await screen.push_send(frame)
             except Exception:  # one broken socket must not hold back the rest
                 logger.debug("Could not write to a screen", exc_info=True)
@@ -355,6 +362,63 @@ async def _close(screen: AsyncWebsocketConsumer, code: int) -> None:
 _hubs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+# Writing one push to many sockets. Through ASGI, each socket's copy is a message of its
+# own: encoded, framed, logged and queued for the event loop to write when the socket is
+# ready, which registers the socket with the loop and takes it off again, every time. The
+# frame is the same bytes for every screen, so it is made once and written straight to each
+# socket whose last write has gone out.
+
+
+def text_frame(html: str) -> bytes:
+    """A whole WebSocket text message, unmasked, as a server sends it (RFC 6455, 5.2)."""
+    payload = html.encode()
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", 0x81, size)
+    elif size < 1 << 16:
+        header = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, size)
+    return header + payload
+
+
+def frame_writer(send):
+    """For a socket that daphne serves over plain TCP (``send`` being its reply function for
+    that connection), a function that writes a ready-made frame to it and says whether it
+    did; ``None`` for anything else (a test client, TLS), which takes the ASGI way."""
+    from autobahn.websocket.protocol import WebSocketProtocol
+    from twisted.internet.tcp import Connection
+
+    protocol = next(iter(getattr(send, "args", ())), None)
+    transport = getattr(protocol, "transport", None)
+    if not isinstance(protocol, WebSocketProtocol) or not isinstance(transport, Connection):
+        return None
+
+    def write(frame: bytes) -> bool:
+        if (
+            protocol.state != WebSocketProtocol.STATE_OPEN
+            or protocol.send_queue
+            or not transport.connected
+            or transport.disconnecting
+        ):
+            return False  # not open yet, or closing: ASGI's way knows what to do
+        if transport.offset != len(transport.dataBuffer) or transport._tempDataLen:
+            transport.write(frame)  # behind what is still waiting to go, in order
+            return True
+        try:
+            sent = transport.socket.send(frame)
+        except BlockingIOError:
+            sent = 0
+        except OSError:
+            transport.write(frame)  # Twisted finds the error and closes the connection
+            return True
+        if sent < len(frame):
+            transport.write(frame[sent:])  # the rest when the socket can take it
+        return True
+
+    return write
+
+
 def hub_for(layer) -> Hub:
     hubs = _hubs.setdefault(asyncio.get_running_loop(), {})
     hub = hubs.get(id(layer))
@@ -378,8 +442,13 @@ class HtmlPushConsumer(AsyncWebsocketConsumer):
     # No channel of its own on the layer: the hub holds the one channel of this process.
     channel_layer_alias = None
     groups_joined: tuple[str, ...] = ()
+    write_frame = None
 
     async def join(self, *groups: str) -> None:
+        # Pushes skip the session middleware's wrapping of each message (see summit/asgi.py);
+        # set before joining, since a push may come while the later groups are joined.
+        self.push_send = self.scope.get("server_send", self.base_send)
+        self.write_frame = frame_writer(self.push_send)
         hub = hub_for(get_channel_layer())
         try:
             await hub.join(self, groups)
@@ -390,8 +459,6 @@ class HtmlPushConsumer(AsyncWebsocketConsumer):
             await self.close()
             return
         self.hub, self.groups_joined = hub, groups
-        # Pushes skip the session middleware's wrapping of each message (see summit/asgi.py).
-        self.push_send = self.scope.get("server_send", self.base_send)
         await self.accept()
 
     async def disconnect(self, code: int) -> None:

@@ -4,20 +4,27 @@ coalescing of fast updates, and screens sent to reconnect when the layer loses m
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import select
+import socket
+from collections import deque
 
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from websockets.frames import Frame, Opcode
 
 import summit.asgi  # noqa: F401  (sets up logging first, so that caplog sees the app's lines)
 from summit import live
-from summit.live import CLOSE_FORBIDDEN, CLOSE_RECONNECT, Hub, hub_for
+from summit.live import CLOSE_FORBIDDEN, CLOSE_RECONNECT, Hub, frame_writer, hub_for, text_frame
 from tests.conftest import socket_for
 
 
 class Screen:
     """Stands in for a consumer: records what the hub writes to it and how it is closed."""
+
+    write_frame = None
 
     def __init__(self, fail: bool = False) -> None:
         self.frames: list[str] = []
@@ -341,3 +348,122 @@ async def test_pushes_go_straight_to_the_server_past_the_session_middleware(brea
     assert screen.push_send is screen.scope["server_send"]
     assert screen.push_send is not screen.base_send
     await member.disconnect()
+
+
+# Frames written straight to daphne's sockets
+
+
+@pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 70000])
+def test_text_frame_is_the_standard_unmasked_frame(size):
+    html = ("é" + "x" * size)[:size] if size else ""
+    expected = Frame(Opcode.TEXT, html.encode()).serialize(mask=False)
+    assert text_frame(html) == expected
+
+
+class _Reactor:
+    """Enough of a reactor for a Twisted connection that is never run."""
+
+    def __init__(self) -> None:
+        self.writers: list = []
+
+    def addWriter(self, writer) -> None:
+        if writer not in self.writers:  # as a reactor does
+            self.writers.append(writer)
+
+    def removeWriter(self, writer) -> None:
+        self.writers.remove(writer)
+
+
+@pytest.fixture
+def daphne_like_socket():
+    """A WebSocket protocol over a real TCP-like socket pair, as daphne holds one once the
+    handshake is done, and the reply function daphne gives the app for it."""
+    from autobahn.twisted.websocket import WebSocketServerProtocol
+    from twisted.internet.tcp import Connection
+
+    server, client = socket.socketpair()
+    server.setblocking(False)
+    protocol = WebSocketServerProtocol()
+    reactor = _Reactor()
+    protocol.transport = Connection(server, protocol, reactor=reactor)
+    protocol.transport.connected = 1
+    protocol.state = WebSocketServerProtocol.STATE_OPEN
+    protocol.send_queue = deque()
+
+    async def handle_reply(protocol, message) -> None:
+        raise AssertionError("the frame should have been written straight to the socket")
+
+    yield protocol, reactor, client, functools.partial(handle_reply, protocol)
+    server.close()
+    client.close()
+
+
+def test_frame_goes_straight_to_an_open_daphne_socket_in_order(daphne_like_socket):
+    _protocol, reactor, client, send = daphne_like_socket
+    write = frame_writer(send)
+    frames = [text_frame(f"<p>{n}</p>") for n in range(3)]
+
+    assert all(write(frame) for frame in frames)
+
+    assert client.recv(1000) == b"".join(frames)
+    assert reactor.writers == []  # nothing left for the loop to write later
+
+
+def test_frame_waits_behind_what_the_socket_has_not_yet_sent(daphne_like_socket):
+    protocol, reactor, client, send = daphne_like_socket
+    write = frame_writer(send)
+    protocol.transport.write(b"earlier")  # buffered by Twisted, as when a socket is full
+
+    assert write(text_frame("later"))
+
+    assert not _ready(client)  # nothing jumps the queue
+    assert protocol.transport._tempDataBuffer == [b"earlier", text_frame("later")]
+    assert reactor.writers == [protocol.transport]
+
+
+def _ready(sock) -> bool:
+    return bool(select.select([sock], [], [], 0)[0])
+
+
+def test_frame_left_to_asgi_when_the_socket_is_not_open_or_not_daphnes(daphne_like_socket):
+    protocol, _reactor, client, send = daphne_like_socket
+    write = frame_writer(send)
+    protocol.state = protocol.STATE_CLOSING
+    assert write(text_frame("late")) is False
+    assert not _ready(client)
+
+    async def other_send(message) -> None:
+        pass
+
+    assert frame_writer(other_send) is None
+    assert frame_writer(functools.partial(other_send)) is None
+
+
+class FrameScreen(Screen):
+    """A screen whose socket takes ready-made frames, or (``open=False``) not yet."""
+
+    def __init__(self, open: bool = True) -> None:
+        super().__init__()
+        self.raw: list[bytes] = []
+        self.open = open
+
+    def write_frame(self, frame: bytes) -> bool:
+        if self.open:
+            self.raw.append(frame)
+        return self.open
+
+
+async def test_hub_writes_one_ready_made_frame_to_every_socket_that_takes_it():
+    hub = Hub(InMemoryChannelLayer())
+    direct, opening, plain = FrameScreen(), FrameScreen(open=False), Screen()
+    for screen in (direct, opening, plain):
+        await hub.join(screen, ["room"])
+    try:
+        await hub.layer.group_send("room", message("room", "<p>é</p>"))
+        await settle(lambda: plain.frames and opening.frames)
+        assert direct.raw == [text_frame("<p>é</p>")]
+        assert direct.frames == []
+        assert opening.frames == plain.frames == ["<p>é</p>"]
+    finally:
+        for screen in (direct, opening, plain):
+            await hub.leave(screen, ["room"])
