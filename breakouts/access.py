@@ -34,26 +34,25 @@ def get_breakout_for(user, breakout_id: int, *, facilitate: bool = False) -> Bre
     """
     if not user.is_authenticated:
         raise PermissionDenied
-    breakout = (
-        Breakout.objects.select_related("summit", "subtheme", "current_prompt")
-        .filter(pk=breakout_id)
-        .first()
-    )
-    if breakout is None:
-        raise Http404("No such breakout.")
+    try:  # get(), not first(): no ordering to work out on each request
+        breakout = Breakout.objects.select_related("summit", "subtheme", "current_prompt").get(
+            pk=breakout_id
+        )
+    except Breakout.DoesNotExist:
+        raise Http404("No such breakout.") from None
     # The person, and whether they facilitate or belong to this breakout, in one query.
     in_breakout = {"breakout_id": breakout.pk, "participant_id": OuterRef("pk")}
-    participant = (
-        Participant.objects.active()
-        .filter(user=user, summit_id=breakout.summit_id)
-        .annotate(
-            facilitates=Exists(Breakout.facilitators.through.objects.filter(**in_breakout)),
-            belongs=Exists(Breakout.members.through.objects.filter(**in_breakout)),
+    try:  # a person is in a summit once
+        participant = (
+            Participant.objects.active()
+            .annotate(
+                facilitates=Exists(Breakout.facilitators.through.objects.filter(**in_breakout)),
+                belongs=Exists(Breakout.members.through.objects.filter(**in_breakout)),
+            )
+            .get(user=user, summit_id=breakout.summit_id)
         )
-        .first()
-    )
-    if participant is None:
-        raise Http404("No such breakout.")
+    except Participant.DoesNotExist:
+        raise Http404("No such breakout.") from None
     can_facilitate = participant.is_organiser or participant.facilitates
     if facilitate and not can_facilitate:
         raise PermissionDenied
