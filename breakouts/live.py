@@ -29,8 +29,10 @@ from summit.live import later, push
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout by
 # each worker: the first change at once, with its card; changes within the window once more at
-# its end, summed up. It costs as much as the rest of a post together.
-VOICE_SECONDS = 2.0
+# its end, summed up. It costs as much as the rest of a post together, and a busy breakout
+# changes every second or so, spread over the workers; who has not been heard yet is a matter
+# of minutes, so a panel a few seconds behind the cards tells the facilitator the same.
+VOICE_SECONDS = 5.0
 
 
 def _board(breakout: Breakout, audience: str) -> Board:
