@@ -189,6 +189,9 @@ def post_idea(
                 added_by=added_by,
                 spoken_sector=spoken_sector,
             )
+            # A new idea has no comments yet: said here, its card for each audience and the
+            # poster's own need not ask the database.
+            idea._prefetched_objects_cache = {"comments": Comment.objects.none()}
             transaction.on_commit(partial(live.idea_added, idea), robust=True)
     except IntegrityError:
         # A concurrent request with the same token won the race.

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from breakouts.models import Breakout, Idea
@@ -59,6 +62,26 @@ def test_post_idea_costs_the_same_however_full_the_board(
     assert response.status_code == 200
     assert "Pool the budgets" in html
     assert "Earlier idea" not in html  # the response is the form and the new card, not the board
+
+
+def test_post_idea_new_card_never_asks_for_its_comments(
+    breakout, attendee, django_capture_on_commit_callbacks
+):
+    """A new idea has none: neither the poster's card nor the card pushed to each audience
+    looks them up."""
+    client = client_for(attendee)
+
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True) as pushes,
+    ):
+        response = _post(client, breakout, "Pool the budgets", **HTMX)
+
+    assert response.status_code == 200
+    assert len(pushes) == 1  # the cards went out to the screens
+    by_idea = re.compile(r'"breakouts_comment"\."idea_id" (= \d|IN \()')
+    asked = [q["sql"] for q in queries.captured_queries if by_idea.search(q["sql"])]
+    assert asked == []
 
 
 def test_post_idea_exactly_500_characters_is_accepted(breakout, attendee):
