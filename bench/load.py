@@ -340,9 +340,18 @@ class AppPoster:
 
     def __init__(self, url: str, slug: str) -> None:
         self.url, self.slug = url, slug
-        self.client = httpx.AsyncClient(
-            base_url=url, timeout=60, limits=httpx.Limits(max_connections=64)
-        )
+        # Several small connection pools rather than one large one: httpx's pool looks over
+        # every connection for every request waiting, which once the server falls behind
+        # took the posting process more CPU than the posts.
+        self.clients = [
+            httpx.AsyncClient(base_url=url, timeout=60, limits=httpx.Limits(max_connections=8))
+            for _ in range(8)
+        ]
+        self.turn = itertools.count()
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self.clients[next(self.turn) % len(self.clients)]
 
     def _headers(self, person: Person) -> dict:
         return {
@@ -369,7 +378,8 @@ class AppPoster:
         return answer.status_code
 
     async def close(self) -> None:
-        await self.client.aclose()
+        for client in self.clients:
+            await client.aclose()
 
 
 class ReferencePoster:
@@ -963,6 +973,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drain", type=float, help="Seconds to wait for deliveries after.")
     parser.add_argument("--workers", type=int)
     parser.add_argument("--clients", type=int, help="Client processes holding the screens.")
+    parser.add_argument(
+        "--in-flight", type=int, help="Posts at a time when posting as fast as answered."
+    )
     parser.add_argument("--embedded", action="store_true", help="SQLite, in-memory, 1 worker.")
     parser.add_argument("--slow", type=int, help="Extra screens that never read.")
     parser.add_argument("--flood", action="store_true", help="One attendee posts flat out.")
@@ -971,7 +984,16 @@ def main(argv: list[str] | None = None) -> None:
     scenario = SCENARIOS[args.scenario]
     changes = {
         key: getattr(args, key)
-        for key in ("screens", "breakouts", "rate", "duration", "drain", "workers", "clients")
+        for key in (
+            "screens",
+            "breakouts",
+            "rate",
+            "duration",
+            "drain",
+            "workers",
+            "clients",
+            "in_flight",
+        )
         if getattr(args, key) is not None
     }
     if args.slow is not None:
