@@ -46,7 +46,7 @@ def _each_audience(
     """Render ``template`` once per audience and push it; with ``voice``, the consoles'
     message also carries the voice balance, since a contribution has changed it (unless it
     was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end)."""
-    voice_html = _voice(breakout) if voice and _voice_throttle.now(breakout.pk) else ""
+    voice_html = _voice_if_due(breakout) if voice else ""
     fragments = []
     for audience in audiences:
         board = _board(breakout, audience)
@@ -68,6 +68,11 @@ def _voice(breakout: Breakout) -> str:
         "breakouts/voice.html#voice_changed",
         {"voice": voice_balance(breakout), "breakout_id": breakout.pk},
     )
+
+
+def _voice_if_due(breakout: Breakout) -> str:
+    """The voice balance panel to go with a change, or nothing if it follows later."""
+    return _voice(breakout) if _voice_throttle.now(breakout.pk) else ""
 
 
 class _VoiceThrottle:
@@ -152,7 +157,7 @@ def totals_changed(idea: Idea) -> None:
     idea.voter_count = sum(sectors.values())
     attach_support(idea, sectors)
     html = render_to_string("breakouts/board.html#totals_changed", {"idea": idea})
-    voice_html = _voice(breakout) if _voice_throttle.now(breakout.pk) else ""
+    voice_html = _voice_if_due(breakout)
     audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
     push(
         [

@@ -18,19 +18,6 @@ from django.urls import re_path  # noqa: E402
 from summit.live import NoSuchScreen, Serving  # noqa: E402
 from summit.routing import websocket_urlpatterns  # noqa: E402
 
-
-class ServerSend:
-    """Keeps the server's own ``send`` in a socket's scope. The session middleware wraps every
-    message a consumer sends, to save the session and set its cookie, which a push never
-    needs: pushes go straight to the server (``summit/live.py``), at a third less cost."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        return await self.app({**scope, "server_send": send}, receive, send)
-
-
 # Every screen's address, then anything else, refused.
 sockets = [*websocket_urlpatterns, re_path(r"", NoSuchScreen.as_asgi())]
 
@@ -38,9 +25,7 @@ application = Serving(
     ProtocolTypeRouter(
         {
             "http": django_asgi_app,
-            "websocket": ServerSend(
-                AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(sockets)))
-            ),
+            "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(sockets))),
         }
     )
 )

@@ -57,8 +57,10 @@ _later_tasks: set[asyncio.Task] = set()
 
 
 class Serving:
-    """The application's outermost layer: notes the event loop serving it, where ``later``
-    puts work off to."""
+    """The application's outermost layer. It notes the event loop serving it, where ``later``
+    puts work off to; and it keeps the server's own ``send`` in a socket's scope: the session
+    middleware wraps every message a consumer sends, to save the session and set its cookie,
+    which a push never needs, so pushes go straight to the server, at a third less cost."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -66,6 +68,8 @@ class Serving:
     async def __call__(self, scope, receive, send):
         global _serving_loop
         _serving_loop = asyncio.get_running_loop()
+        if scope["type"] == "websocket":
+            scope = {**scope, "server_send": send}
         return await self.app(scope, receive, send)
 
 
@@ -445,7 +449,7 @@ class HtmlPushConsumer(AsyncWebsocketConsumer):
     write_frame = None
 
     async def join(self, *groups: str) -> None:
-        # Pushes skip the session middleware's wrapping of each message (see summit/asgi.py);
+        # Pushes skip the session middleware's wrapping of each message (see ``Serving``);
         # set before joining, since a push may come while the later groups are joined.
         self.push_send = self.scope.get("server_send", self.base_send)
         self.write_frame = frame_writer(self.push_send)
