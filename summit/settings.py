@@ -113,7 +113,7 @@ def cache_from_url(url: str | None) -> dict:
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "summit.cache.SharedRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": env_str("REDIS_PREFIX", "summit"),
     }

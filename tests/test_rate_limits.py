@@ -4,11 +4,12 @@ their text, without slowing anyone else; a whole address is limited far more loo
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -188,7 +189,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 def _redis_cache(settings, location: str) -> None:
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "summit.cache.SharedRedisCache",
             "LOCATION": location,
             # A prefix of its own, so the test touches no one else's keys.
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
@@ -271,6 +272,30 @@ def test_on_redis_each_count_expires_with_its_window_which_later_counts_leave_al
     assert 0 < first[in_burst] <= 10
     assert 0 < first[address] <= 60
     assert 0 < client.ttl(person) <= 5
+
+
+def test_on_redis_every_request_shares_one_connection_pool(redis_cache):
+    # Django makes a cache object per context, and under ASGI each request has one of its own
+    # (as each thread here does); they share one Redis client, so requests one after another
+    # reuse one connection instead of each opening a new one.
+    seen = []
+
+    def request():
+        backend = caches["default"]
+        backend.add("shared", 0)
+        backend.incr("shared")
+        seen.append(backend)
+
+    for _ in range(5):
+        thread = threading.Thread(target=request)
+        thread.start()
+        thread.join()
+
+    assert len({id(backend) for backend in seen}) == 5
+    assert len({id(backend._cache) for backend in seen}) == 1
+    pool = seen[0]._cache._get_connection_pool(write=True)
+    assert pool._created_connections == 1
+    assert cache.get("shared") == 5
 
 
 def test_on_redis_posting_goes_on_unlimited_while_redis_is_unreachable(
