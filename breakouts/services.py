@@ -167,12 +167,15 @@ def post_idea(
     the phases that take ideas. Side effects: after commit, the idea's card is pushed to every
     screen of the breakout.
     """
-    token_holder = added_by or author
-    existing = Idea.objects.filter(
-        Q(author=token_holder) | Q(added_by=token_holder), client_token=client_token
-    ).first()
-    if existing is not None:
-        return existing, False
+    if added_by is not None or not breakout.accepts_ideas:
+        # A retry is answered with the idea it made, even once the phase has moved on. On
+        # the common path the unique token below tells a retry apart with no query first.
+        token_holder = added_by or author
+        existing = Idea.objects.filter(
+            Q(author=token_holder) | Q(added_by=token_holder), client_token=client_token
+        ).first()
+        if existing is not None:
+            return existing, False
     if not breakout.accepts_ideas:
         raise Refused(
             f"The group is not taking new ideas in the “{breakout.get_phase_display()}” phase"
@@ -194,7 +197,7 @@ def post_idea(
             idea._prefetched_objects_cache = {"comments": Comment.objects.none()}
             transaction.on_commit(partial(live.idea_added, idea), robust=True)
     except IntegrityError:
-        # A concurrent request with the same token won the race.
+        # A retry, or a concurrent request with the same token that won the race.
         return Idea.objects.get(author=author, client_token=client_token), False
     return idea, True
 

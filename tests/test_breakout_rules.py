@@ -300,6 +300,34 @@ def test_post_idea_same_token_twice_makes_one_idea(
     assert pushes == [("idea_added", first.pk)]
 
 
+def test_post_idea_retried_after_the_phase_moved_on_gets_the_idea_it_made(
+    breakout, attendee, pushes, django_capture_on_commit_callbacks
+):
+    token = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = _post(breakout, attendee, token, text="Joint commissioning")
+    _move(breakout, Phase.VOTE)
+
+    again, created = _post(breakout, attendee, token, text="Joint commissioning")
+
+    assert (again, created) == (first, False)
+    assert Idea.objects.count() == 1
+    assert pushes == [("idea_added", first.pk)]
+
+
+def test_post_idea_typed_by_a_facilitator_twice_makes_one_idea(
+    breakout, attendee, facilitator, pushes, django_capture_on_commit_callbacks
+):
+    token = uuid.uuid4()
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = _post(breakout, attendee, token, added_by=facilitator)
+        again, created = _post(breakout, attendee, token, added_by=facilitator)
+
+    assert (again, created) == (first, False)
+    assert Idea.objects.get().added_by == facilitator
+    assert pushes == [("idea_added", first.pk)]
+
+
 @pytest.mark.parametrize(("allowed", "stored"), [(True, True), (False, False)])
 def test_post_idea_anonymous_only_if_the_summit_allows_it(
     breakout, attendee, summit, allowed, stored
