@@ -25,13 +25,15 @@ from breakouts.board import (
     breakout_group,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
+from summit.cache import CACHE_ERRORS, redis_cache
 from summit.live import later, push
 
-# The consoles' voice balance is worked out at most once in this many seconds per breakout by
-# each worker: the first change at once, with its card; changes within the window once more at
-# its end, summed up. It costs as much as the rest of a post together, and a busy breakout
-# changes every second or so, spread over the workers; who has not been heard yet is a matter
-# of minutes, so a panel a few seconds behind the cards tells the facilitator the same.
+# The consoles' voice balance is worked out at most once in this many seconds per breakout:
+# the first change at once, with its card; changes within the window once more at its end,
+# summed up. It costs as much as the rest of a post together, and a busy breakout changes every
+# second or so; who has not been heard yet is a matter of minutes, so a panel a few seconds
+# behind the cards tells the facilitator the same. With Redis the window is shared by every
+# worker, so each panel is worked out by one of them.
 VOICE_SECONDS = 5.0
 
 
@@ -76,8 +78,12 @@ def _voice_if_due(breakout: Breakout) -> str:
 
 
 class _VoiceThrottle:
-    """When each breakout's voice balance was last sent from this worker, and which are due
-    to be sent again."""
+    """When each breakout's voice balance was last sent, and which are due to be sent again:
+    in Redis when the cache is Redis, for every worker; else in this process.
+
+    Either way a change never goes unsent: a change that finds the panel already due is
+    left to that send, which reads the balance after clearing the mark, and so after the
+    change was committed."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -86,6 +92,15 @@ class _VoiceThrottle:
 
     def now(self, breakout_id: int) -> bool:
         """Whether to send the balance with this change; if not, it is sent later."""
+        backend = redis_cache()
+        if backend is None:
+            return self._now_here(breakout_id)
+        try:
+            return self._now_shared(backend, breakout_id)
+        except CACHE_ERRORS:
+            return True  # nothing to share the window through: with every change
+
+    def _now_here(self, breakout_id: int) -> bool:
         with self.lock:
             if breakout_id in self.due:
                 return False  # the one due will count this change too
@@ -97,16 +112,43 @@ class _VoiceThrottle:
             self.due.add(breakout_id)
         if later(last + VOICE_SECONDS - now, self.send, breakout_id):
             return False
-        with self.lock:  # no event loop to send it later from: now, then
-            self.due.discard(breakout_id)
-            self.sent[breakout_id] = time.monotonic()
+        self._mark_sent(breakout_id)  # no event loop to send it later from: now, then
         return True
 
+    def _now_shared(self, backend, breakout_id: int) -> bool:
+        client = backend._cache.get_client(None, write=True)
+        sent, due = _voice_keys(backend, breakout_id)
+        window = round(VOICE_SECONDS * 1000)
+        if client.set(sent, 1, px=window, nx=True):
+            return True
+        # Due already (on any worker): that send counts this change too. The mark outlives
+        # a worker that dies before sending, so later changes are not left waiting for it.
+        if not client.set(due, 1, px=3 * window, nx=True):
+            return False
+        if later(max(client.pttl(sent), 0) / 1000, self.send, breakout_id):
+            return False
+        self._mark_sent(breakout_id)
+        return True
+
+    def _mark_sent(self, breakout_id: int) -> None:
+        """Note a send starting now: changes committed from here on are due again."""
+        backend = redis_cache()
+        if backend is None:
+            with self.lock:
+                self.due.discard(breakout_id)
+                self.sent[breakout_id] = time.monotonic()
+            return
+        sent, due = _voice_keys(backend, breakout_id)
+        try:
+            client = backend._cache.get_client(None, write=True)
+            client.pipeline(transaction=False).delete(due).set(
+                sent, 1, px=round(VOICE_SECONDS * 1000)
+            ).execute()
+        except CACHE_ERRORS:
+            pass  # the next change sends it with its card
+
     def send(self, breakout_id: int) -> None:
-        with self.lock:
-            # Before reading: a change committed from here on is due again.
-            self.due.discard(breakout_id)
-            self.sent[breakout_id] = time.monotonic()
+        self._mark_sent(breakout_id)  # before reading
         breakout = Breakout.objects.filter(pk=breakout_id).first()
         if breakout is not None:
             push([(breakout_group(breakout_id, FACILITATORS), _voice(breakout))])
@@ -115,6 +157,13 @@ class _VoiceThrottle:
         with self.lock:
             self.sent.clear()
             self.due.clear()
+
+
+def _voice_keys(backend, breakout_id: int) -> tuple[str, str]:
+    return (
+        backend.make_and_validate_key(f"voice:sent:{breakout_id}"),
+        backend.make_and_validate_key(f"voice:due:{breakout_id}"),
+    )
 
 
 _voice_throttle = _VoiceThrottle()

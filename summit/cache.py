@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import threading
 
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.utils.functional import cached_property
+from redis.exceptions import RedisError
 
 _clients: dict[tuple, RedisCacheClient] = {}
 _lock = threading.Lock()
@@ -30,3 +32,14 @@ class SharedRedisCache(RedisCache):
                     client._get_connection_pool(write)
                 _clients[key] = client
         return client
+
+
+# What a cache out of reach raises: Redis's own errors, or the socket's.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def redis_cache() -> RedisCache | None:
+    """The default cache when it is Redis, for what Django's cache API cannot say in one
+    command (a count with its window, an expiry in milliseconds); ``None`` for any other."""
+    backend = caches["default"]
+    return backend if isinstance(backend, RedisCache) else None

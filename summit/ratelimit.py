@@ -13,15 +13,12 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 from django.http import HttpRequest
-from redis.exceptions import RedisError
+
+from summit.cache import CACHE_ERRORS, redis_cache
 
 logger = logging.getLogger(__name__)
-
-# What a cache out of reach raises: Redis's own errors, or the socket's.
-CACHE_ERRORS = (RedisError, OSError)
 
 
 def _cache_unavailable(error: Exception) -> None:
@@ -93,8 +90,8 @@ def _count_each(*counters: tuple[str, int]) -> list[int]:
     Every post and vote is counted three ways, and with ``_count`` that is up to six trips to
     Redis per request, a noticeable share of a busy worker's time. On Django's Redis cache the
     counts go in one pipeline instead: one trip for all of them."""
-    backend = caches["default"]
-    if not isinstance(backend, RedisCache):
+    backend = redis_cache()
+    if backend is None:
         return [_count(key, window) for key, window in counters]
     # One client for several keys, as Django's own set_many takes it.
     pipeline = backend._cache.get_client(None, write=True).pipeline(transaction=False)

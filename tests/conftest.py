@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import uuid
 
 import pytest
 from django.conf import settings
@@ -80,6 +82,33 @@ def _fresh_voice_times():
     _voice_throttle.forget()
     yield
     _voice_throttle.forget()
+
+
+# Some tests run what only happens on Redis against the Redis on this machine (as in CI),
+# whichever cache the rest of the suite uses.
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def use_redis_cache(settings, location: str = REDIS_URL) -> None:
+    """Make the app's cache Redis at ``location``, under a prefix of the test's own."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "summit.cache.SharedRedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The app's Redis cache on the local Redis; its keys are deleted afterwards."""
+    use_redis_cache(settings)
+    yield cache
+    client = cache._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ their text, without slowing anyone else; a whole address is limited far more loo
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 
@@ -17,7 +16,7 @@ from breakouts.models import Breakout, Idea, Vote
 from plenary.models import Poll, Response
 from plenary.services import open_poll, plenary_for
 from summit.ratelimit import post_rate
-from tests.conftest import client_for, make_participant
+from tests.conftest import client_for, make_participant, use_redis_cache
 
 pytestmark = pytest.mark.django_db
 
@@ -183,31 +182,6 @@ def test_join_codes_still_checked_while_the_cache_is_down(summit, client, cache_
 # The flood limits count on Redis in one pipeline when the cache is Django's Redis cache. These
 # tests run that path against the Redis on this machine (as in CI) whichever cache the rest of
 # the suite uses.
-REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def _redis_cache(settings, location: str) -> None:
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "summit.cache.SharedRedisCache",
-            "LOCATION": location,
-            # A prefix of its own, so the test touches no one else's keys.
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """Django's Redis cache on the local Redis; its keys are deleted afterwards."""
-    _redis_cache(settings, REDIS_URL)
-    yield cache
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
-    if keys:
-        client.delete(*keys)
-
-
 @pytest.fixture
 def pipelines(monkeypatch):
     """Each Redis pipeline run, and each command sent to Redis on its own."""
@@ -302,7 +276,7 @@ def test_on_redis_posting_goes_on_unlimited_while_redis_is_unreachable(
     breakout, attendee, settings, caplog
 ):
     # Nothing listens on port 1 here: every call to the cache is refused at once.
-    _redis_cache(settings, "redis://127.0.0.1:1/0")
+    use_redis_cache(settings, "redis://127.0.0.1:1/0")
 
     response = _post(client_for(attendee), breakout, "Posted while Redis is away")
 

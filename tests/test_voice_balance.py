@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import uuid
 
 import pytest
@@ -20,10 +21,11 @@ from accounts.models import Participant, Sector
 from breakouts import live as breakouts_live
 from breakouts import services, steering
 from breakouts.balance import summit_balance, voice_balance, voice_balances
+from breakouts.board import FACILITATORS, breakout_group
 from breakouts.models import Breakout, Comment, Idea, Vote
 from summit import live as summit_live
 from summit.refusals import Refused
-from tests.conftest import client_for, make_participant, socket_for
+from tests.conftest import client_for, make_participant, socket_for, use_redis_cache
 
 Phase = Breakout.Phase
 live = pytest.mark.django_db(transaction=True)
@@ -601,6 +603,83 @@ def test_voice_without_an_event_loop_serving_is_worked_out_every_time(breakout, 
     throttle = breakouts_live._VoiceThrottle()
     assert [throttle.now(breakout.pk) for _ in range(3)] == [True, True, True]
     assert throttle.due == set()
+
+
+@pytest.fixture
+def put_off(monkeypatch):
+    """Each send put off for later: (delay, function, arguments), none of them run."""
+    calls = []
+
+    def later(delay, func, *args):
+        calls.append((delay, func, args))
+        return True
+
+    monkeypatch.setattr(breakouts_live, "later", later)
+    return calls
+
+
+def test_voice_window_on_redis_is_shared_by_every_worker(redis_cache, put_off):
+    """Two workers, each with its own throttle, on one Redis: the first change sends the
+    panel at once; every other change in the window is left to one send, put off by the
+    worker that first found the panel due."""
+    one, two = breakouts_live._VoiceThrottle(), breakouts_live._VoiceThrottle()
+
+    assert [one.now(7), two.now(7), one.now(7), two.now(7)] == [True, False, False, False]
+    assert [call[1:] for call in put_off] == [(two.send, (7,))]
+    assert 0 < put_off[0][0] <= breakouts_live.VOICE_SECONDS
+    # Another breakout has a window of its own.
+    assert two.now(8) is True
+
+
+def test_voice_window_on_redis_a_change_after_the_send_starts_is_due_again(redis_cache, put_off):
+    one, two = breakouts_live._VoiceThrottle(), breakouts_live._VoiceThrottle()
+    one.now(7)
+    two.now(7)
+
+    two._mark_sent(7)  # the put-off send starts: it reads the balance after this
+    assert one.now(7) is False
+
+    assert [call[1:] for call in put_off] == [(two.send, (7,)), (one.send, (7,))]
+
+
+def test_voice_window_on_redis_ends_after_its_time(redis_cache, put_off, monkeypatch):
+    monkeypatch.setattr(breakouts_live, "VOICE_SECONDS", 0.05)
+    one, two = breakouts_live._VoiceThrottle(), breakouts_live._VoiceThrottle()
+    assert one.now(7) is True
+
+    time.sleep(0.1)
+
+    assert two.now(7) is True
+    assert put_off == []
+
+
+def test_voice_window_without_redis_sends_with_every_change(settings, put_off):
+    use_redis_cache(settings, "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    throttle = breakouts_live._VoiceThrottle()
+
+    assert [throttle.now(7) for _ in range(3)] == [True, True, True]
+    assert put_off == []
+
+
+@pytest.mark.django_db
+def test_voice_put_off_send_on_redis_pushes_the_panel_to_the_console_alone(
+    redis_cache, breakout, attendee, put_off, monkeypatch
+):
+    pushed = []
+    monkeypatch.setattr(breakouts_live, "push", pushed.extend)
+    throttle = breakouts_live._VoiceThrottle()
+    throttle.now(breakout.pk)
+    throttle.now(breakout.pk)
+    _idea(breakout, attendee)
+
+    _, send, args = put_off[0]
+    send(*args)
+
+    [(group, html)] = pushed
+    assert group == breakout_group(breakout.pk, FACILITATORS)
+    assert 'id="voice-balance"' in html
+    assert "<strong>1 of 1</strong> member has contributed" in html
+    assert throttle.now(breakout.pk) is False  # the send opened a new window
 
 
 # The organisers' page
