@@ -61,7 +61,7 @@ class Breakout(models.Model):
     screen_key = models.CharField(max_length=32, unique=True, default=new_screen_key)
 
     class Meta:
-        ordering = ["summit", "subtheme__order", "name"]
+        ordering = ["summit_id", "subtheme__order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "name"], name="breakout_name_unique")
         ]
@@ -93,7 +93,7 @@ class Cluster(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["breakout", "created_at", "id"]
+        ordering = ["breakout_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -214,7 +214,7 @@ class Outcome(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["breakout", "created_at", "id"]
+        ordering = ["breakout_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.proposal[:60]

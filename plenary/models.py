@@ -78,7 +78,7 @@ class Poll(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["plenary", "created_at", "id"]
+        ordering = ["plenary_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.question
@@ -110,7 +110,7 @@ class PollOption(models.Model):
     )
 
     class Meta:
-        ordering = ["poll", "order", "id"]
+        ordering = ["poll_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -127,7 +127,7 @@ class Response(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["poll", "created_at", "id"]
+        ordering = ["poll_id", "created_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["poll", "participant"], name="response_once_per_poll")
         ]
@@ -149,7 +149,7 @@ class Answer(models.Model):
     text = models.CharField(max_length=TEXT_MAX_LENGTH, blank=True)
 
     class Meta:
-        ordering = ["response", "id"]
+        ordering = ["response_id", "id"]
         indexes = [models.Index(fields=["option", "value"])]
 
     def __str__(self) -> str:

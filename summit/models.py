@@ -78,7 +78,7 @@ class Subtheme(models.Model):
     question = models.TextField()
 
     class Meta:
-        ordering = ["summit", "order"]
+        ordering = ["summit_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "order"], name="subtheme_order_unique")
         ]
@@ -98,7 +98,7 @@ class Prompt(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["summit", "order"]
+        ordering = ["summit_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "order"], name="prompt_order_unique")
         ]
@@ -115,7 +115,7 @@ class Assumption(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["summit", "order"]
+        ordering = ["summit_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "order"], name="assumption_order_unique")
         ]
@@ -132,7 +132,7 @@ class Obstacle(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["summit", "order"]
+        ordering = ["summit_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "order"], name="obstacle_order_unique")
         ]
@@ -156,7 +156,7 @@ class AgendaItem(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["summit", "order"]
+        ordering = ["summit_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "order"], name="agenda_order_unique")
         ]
@@ -180,7 +180,7 @@ class Material(models.Model):
     url = models.URLField(blank=True)
 
     class Meta:
-        ordering = ["summit", "order"]
+        ordering = ["summit_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["summit", "order"], name="material_order_unique")
         ]
