@@ -13,6 +13,7 @@ from collections import deque
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from twisted.internet.tcp import Connection
 from websockets.frames import Frame, Opcode
 
 import summit.asgi  # noqa: F401  (sets up logging first, so that caplog sees the app's lines)
@@ -383,6 +384,7 @@ def daphne_like_socket():
 
     server, client = socket.socketpair()
     server.setblocking(False)
+    client.settimeout(2)  # what never arrives fails the test rather than hanging it
     protocol = WebSocketServerProtocol()
     reactor = _Reactor()
     protocol.transport = Connection(server, protocol, reactor=reactor)
@@ -412,13 +414,46 @@ def test_frame_goes_straight_to_an_open_daphne_socket_in_order(daphne_like_socke
 def test_frame_waits_behind_what_the_socket_has_not_yet_sent(daphne_like_socket):
     protocol, reactor, client, send = daphne_like_socket
     write = frame_writer(send)
-    protocol.transport.write(b"earlier")  # buffered by Twisted, as when a socket is full
+    # Buffered by Twisted's own write, as when the socket was full.
+    Connection.write(protocol.transport, b"earlier")
 
     assert write(text_frame("later"))
 
     assert not _ready(client)  # nothing jumps the queue
     assert protocol.transport._tempDataBuffer == [b"earlier", text_frame("later")]
     assert reactor.writers == [protocol.transport]
+
+
+def test_the_connections_own_writes_go_straight_to_the_socket_too(daphne_like_socket):
+    protocol, reactor, client, send = daphne_like_socket
+    from autobahn.twisted.websocket import WebSocketServerFactory
+    from autobahn.websocket.protocol import TrafficStats
+
+    # What autobahn sets on a protocol as its connection is made.
+    protocol.factory = WebSocketServerFactory()
+    for name in protocol.CONFIG_ATTRS:
+        setattr(protocol, name, getattr(protocol.factory, name))
+    protocol.trafficStats = TrafficStats()
+    frame_writer(send)
+
+    protocol.sendPing(b"beat")  # as daphne's keepalive does every few seconds
+
+    assert client.recv(1000) == b"\x89\x04beat"
+    assert reactor.writers == []
+
+
+def test_what_the_socket_cannot_take_at_once_waits_for_the_loop(daphne_like_socket):
+    protocol, reactor, _client, send = daphne_like_socket
+    write = frame_writer(send)
+    frame = text_frame("x" * 5_000_000)  # more than a socket pair's buffer holds
+
+    assert write(frame)
+    assert write(text_frame("after"))
+
+    sent = len(frame) - protocol.transport._tempDataLen + len(text_frame("after"))
+    assert 0 < sent < len(frame)
+    assert reactor.writers == [protocol.transport]
+    assert protocol.transport._tempDataBuffer[-1] == text_frame("after")
 
 
 def _ready(sock) -> bool:
