@@ -9,11 +9,12 @@ from asgiref.sync import AsyncToSync
 from asgiref.testing import ApplicationCommunicator
 from django.urls import reverse
 
-from summit.asgi import application
+from summit.asgi import Handler, RequestThread, application
+from summit.outages import DatabaseOutageMiddleware
 
 
-async def _get(path: str) -> tuple[int, bytes]:
-    scope = {
+def _scope(path: str) -> dict:
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -27,7 +28,10 @@ async def _get(path: str) -> tuple[int, bytes]:
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 80),
     }
-    communicator = ApplicationCommunicator(application, scope)
+
+
+async def _get(path: str) -> tuple[int, bytes]:
+    communicator = ApplicationCommunicator(application, _scope(path))
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
     start = await communicator.receive_output(timeout=5)
     body = b""
@@ -36,6 +40,7 @@ async def _get(path: str) -> tuple[int, bytes]:
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
+    await communicator.wait(timeout=5)  # the request's own ending, after its answer
     return start["status"], body
 
 
@@ -57,3 +62,72 @@ async def test_a_request_runs_its_middleware_and_view_in_one_trip_to_a_thread(mo
     assert status == 200
     assert b"<h1>Sign in" in body
     assert back_to_the_loop == []
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_request_takes_the_thread_an_earlier_one_finished_with(monkeypatch):
+    threads = []
+    call = DatabaseOutageMiddleware.__call__
+
+    def noted(self, request):
+        threads.append(threading.current_thread())
+        return call(self, request)
+
+    monkeypatch.setattr(DatabaseOutageMiddleware, "__call__", noted)
+
+    first, _ = await _get(reverse("login"))
+    started = threading.Thread.start
+    monkeypatch.setattr(threading.Thread, "start", _no_new_thread)
+    second, _ = await _get(reverse("login"))
+    monkeypatch.setattr(threading.Thread, "start", started)
+
+    assert first == second == 200
+    assert threads[0] is threads[1]
+    assert threads[0].name.startswith("request")
+
+
+def _no_new_thread(self) -> None:
+    raise AssertionError(f"a new thread was started: {self.name}")
+
+
+def test_a_request_thread_still_busy_is_not_idle():
+    thread = RequestThread()
+    release = threading.Event()
+    assert thread.idle
+
+    running = thread.submit(release.wait, 5)
+    assert not thread.idle
+
+    release.set()
+    running.result(timeout=5)
+    assert thread.idle
+    thread.shutdown()
+
+
+def test_a_thread_still_busy_is_not_kept_for_the_next_request():
+    handler = Handler()
+    release = threading.Event()
+    busy, done = RequestThread(), RequestThread()
+    busy.submit(release.wait, 5)  # a view still running after its client went away
+    done.submit(int).result(timeout=5)
+
+    handler.hand_back(busy)
+    handler.hand_back(done)
+    release.set()
+
+    assert handler.idle_threads == [done]
+    busy.shutdown()
+    done.shutdown()
+
+
+def test_threads_beyond_the_idle_limit_end(monkeypatch):
+    monkeypatch.setattr("summit.asgi.IDLE_THREADS", 1)
+    handler = Handler()
+    kept, extra = RequestThread(), RequestThread()
+
+    handler.hand_back(kept)
+    handler.hand_back(extra)
+
+    assert handler.idle_threads == [kept]
+    assert extra._shutdown
+    kept.shutdown()
