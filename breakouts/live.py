@@ -116,9 +116,7 @@ class _VoiceThrottle:
         return True
 
     def _now_shared(self, backend, breakout_id: int) -> bool:
-        client = backend._cache.get_client(None, write=True)
-        sent, due = _voice_keys(backend, breakout_id)
-        window = round(VOICE_SECONDS * 1000)
+        client, sent, due, window = _shared_window(backend, breakout_id)
         if client.set(sent, 1, px=window, nx=True):
             return True
         # Due already (on any worker): that send counts this change too. The mark outlives
@@ -138,18 +136,16 @@ class _VoiceThrottle:
                 self.due.discard(breakout_id)
                 self.sent[breakout_id] = time.monotonic()
             return
-        sent, due = _voice_keys(backend, breakout_id)
         try:
-            client = backend._cache.get_client(None, write=True)
-            client.pipeline(transaction=False).delete(due).set(
-                sent, 1, px=round(VOICE_SECONDS * 1000)
-            ).execute()
+            client, sent, due, window = _shared_window(backend, breakout_id)
+            client.pipeline(transaction=False).delete(due).set(sent, 1, px=window).execute()
         except CACHE_ERRORS:
             pass  # the next change sends it with its card
 
     def send(self, breakout_id: int) -> None:
         self._mark_sent(breakout_id)  # before reading
-        breakout = Breakout.objects.filter(pk=breakout_id).first()
+        # No ordering: first() would otherwise sort by the breakout's subtheme, a join.
+        breakout = Breakout.objects.filter(pk=breakout_id).order_by().first()
         if breakout is not None:
             push([(breakout_group(breakout_id, FACILITATORS), _voice(breakout))])
 
@@ -159,10 +155,13 @@ class _VoiceThrottle:
             self.due.clear()
 
 
-def _voice_keys(backend, breakout_id: int) -> tuple[str, str]:
+def _shared_window(backend, breakout_id: int):
+    """The Redis client, the breakout's two marks (sent, due) and the window in ms."""
     return (
+        backend._cache.get_client(None, write=True),
         backend.make_and_validate_key(f"voice:sent:{breakout_id}"),
         backend.make_and_validate_key(f"voice:due:{breakout_id}"),
+        round(VOICE_SECONDS * 1000),
     )
 
 
