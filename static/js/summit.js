@@ -55,21 +55,40 @@
   // its element as its source: htmx queues requests per source, and with none given they all
   // share the page's body, where a later one drops a waiting one, and a waiting one swaps
   // into an element already replaced.
+  //
+  // A fetch can be drawn before a post or push and arrive after it: swapped in, it would hide
+  // what the push had just added. So a push into an element while its fetch is out marks the
+  // fetch stale; a stale answer is dropped and fetched again, up to a few times in a row in a
+  // busy room, after which it is swapped in and fetched once more.
   var fetching = {};
-  function refresh(id, url) {
+  var MAX_DROPPED = 3;
+  function refresh(id, url, dropped) {
     var element = document.getElementById(id);
     if (!element || !url) return;
     if (fetching[id]) {
-      fetching[id] = "again";
+      fetching[id].again = true;
       return;
     }
-    fetching[id] = "once";
+    var state = (fetching[id] = { again: false, stale: false, dropped: dropped || 0 });
     htmx.ajax("GET", url, { source: element, target: element, swap: "outerHTML" }).finally(function () {
-      var again = fetching[id] === "again";
       delete fetching[id];
-      if (again) refresh(id, url);
+      if (state.again || state.stale) refresh(id, url, state.stale && !state.swapped ? state.dropped + 1 : 0);
     });
   }
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    Object.keys(fetching).forEach(function (id) {
+      var element = document.getElementById(id);
+      if (element && event.detail.target && element.contains(event.detail.target)) fetching[id].stale = true;
+    });
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    var state = target && target.id && fetching[target.id];
+    var config = event.detail.requestConfig;
+    if (!state || !config || config.verb !== "get") return;
+    if (state.stale && state.dropped < MAX_DROPPED) event.detail.shouldSwap = false;
+    else state.swapped = true;
+  });
   function catchUp() {
     var board = document.getElementById("board");
     if (board) refresh("board", board.dataset.boardUrl);
@@ -102,6 +121,7 @@
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
+    if (!event.detail.shouldSwap) return;
     if (!target || !target.hasAttribute || !target.hasAttribute("data-keep-typing")) return;
     var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
     var sentForm = sent && sent.closest ? sent.closest("form") : null;

@@ -142,3 +142,41 @@ def test_pages_have_no_serious_accessibility_violations(room, page_for):
     phone.get_by_role("button", name="Post idea").click()
     expect(phone.locator(".error-summary")).to_be_visible()
     assert serious_violations(phone) == []
+
+
+def test_a_catch_up_drawn_before_a_post_does_not_hide_it(room, page_for):
+    """The board fetched when the socket opens can be drawn before a post and arrive after it."""
+    breakout, attendee, _ = room
+    held = []
+
+    def hold_first_board(route):
+        if held:
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # drawn now, before the post
+
+    board_url = reverse("breakouts:board", args=[breakout.pk])
+    phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    expect(phone.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+    phone.wait_for_load_state("networkidle")  # the first page's own catch-up is done
+    phone.route(f"**{board_url}?*", hold_first_board)
+    phone.reload()
+    expect(phone.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+    for _ in range(100):
+        if held:
+            break
+        phone.wait_for_timeout(50)
+    assert held, "the catch-up fetch was never made"
+
+    phone.get_by_label("Your idea").fill("A shared estate strategy")
+    phone.get_by_role("button", name="Post idea").click()
+    expect(phone.locator("#idea-list .idea")).to_have_count(1)
+    route, stale = held[0]
+    assert "A shared estate strategy" not in stale.text()
+    phone.evaluate("document.getElementById('board').dataset.before = 'post'")
+    route.fulfill(response=stale)
+
+    # The board is replaced, by a fresh fetch and not by the stale answer.
+    expect(phone.locator("#board[data-before]")).to_have_count(0)
+    expect(phone.locator("#idea-list .idea")).to_have_count(1)
+    expect(phone.locator("#idea-list")).to_contain_text("A shared estate strategy")
