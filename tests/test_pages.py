@@ -211,3 +211,13 @@ def test_idea_cards_post_where_the_urls_say(breakout, facilitator, attendee):
     assert f'hx-post="{spotlight}" class="inline-form">{spotlit}' in console
     # Every form on the board swaps the board, said once on the board itself.
     assert 'hx-target="#board" hx-swap="outerHTML">' in console
+
+
+def test_pages_name_their_icon_from_the_apps_own_files(summit, attendee):
+    """Browsers otherwise ask for /favicon.ico, which the app does not serve."""
+    from django.contrib.staticfiles import finders
+
+    html = client_for(attendee).get(reverse("summit_home", args=[summit.slug])).content.decode()
+
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in html
+    assert finders.find("img/favicon.svg")
