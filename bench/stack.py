@@ -259,7 +259,9 @@ def setup(breakouts: int, polls: int) -> dict:
     from django.core.management import call_command
 
     from breakouts.demo import DEMO_PASSWORD, setup_demo
+    from breakouts.models import Breakout
     from breakouts.services import add_breakout
+    from breakouts.steering import set_phase
     from plenary.models import Poll
     from plenary.services import create_poll, open_poll, plenary_for
     from summit.services import load_place_summit
@@ -274,6 +276,10 @@ def setup(breakouts: int, polls: int) -> dict:
         group = add_breakout(subthemes[number % len(subthemes)], f"Bench group {number}")
         group.facilitators.add(facilitators[number % len(facilitators)])
         groups.append(group)
+    # Fewer groups than the demo's own: the others are closed, so that the app places
+    # everyone who joins in the ones asked for.
+    for group in groups[breakouts:]:
+        set_phase(group, Breakout.Phase.CLOSED)
     plenary = plenary_for(summit)
     made = []
     for number in range(polls):
