@@ -79,7 +79,7 @@ class Board:
     breakout: Breakout
     audience: str
     ideas: list[Idea]
-    clusters: list[Cluster]
+    clusters: list  # of Cluster; on a pushed card, of live.ClusterChoice (id and name)
     outcomes: list[Outcome]
     viewer: Participant | None = None
     my_dots: dict[int, int] = field(default_factory=dict)

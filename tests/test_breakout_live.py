@@ -133,6 +133,30 @@ async def test_live_new_idea_reaches_every_audience_with_tools_only_on_the_conso
 
 
 @live
+async def test_live_new_card_on_the_console_offers_the_breakouts_clusters_in_order(
+    breakout, other_breakout, attendee, screens
+):
+    names = ["Housing", "Data sharing", "Budgets"]
+    for name in names:
+        await Cluster.objects.acreate(breakout=breakout, name=name)
+    await Cluster.objects.acreate(breakout=other_breakout, name="Elsewhere")
+    expected = [c async for c in Cluster.objects.filter(breakout=breakout)]
+
+    await sync_to_async(_htmx_post)(
+        attendee,
+        "breakouts:post_idea",
+        [breakout.pk],
+        {"text": "Pool the data across partners", "client_token": str(uuid.uuid4())},
+    )
+
+    console = (await screens.receive_one_each())["console"]
+    offered = re.findall(r'<option value="(\d+)">([^<]+)</option>', console)
+    assert offered == [(str(c.pk), c.name) for c in expected]
+    assert [name for _, name in offered] == names
+    assert "Elsewhere" not in console
+
+
+@live
 async def test_live_edit_by_its_author_replaces_the_card_everywhere(breakout, attendee, screens):
     idea = await sync_to_async(_idea)(breakout, attendee, "Pool the data")
 
