@@ -69,7 +69,7 @@
       fetching[id].again = true;
       return;
     }
-    var state = (fetching[id] = { again: false, stale: false, dropped: dropped || 0 });
+    var state = (fetching[id] = { again: false, stale: false, swapped: false, dropped: dropped || 0 });
     htmx.ajax("GET", url, { source: element, target: element, swap: "outerHTML" }).finally(function () {
       delete fetching[id];
       if (state.again || state.stale) refresh(id, url, state.stale && !state.swapped ? state.dropped + 1 : 0);
