@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate, password_validation
 
 from accounts.models import Invite, Sector, User
-from summit.forms import plain_text_field
+from summit.web.forms import plain_text_field
 
 
 def sector_field(label: str, required_message: str) -> forms.ChoiceField:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
-from summit.models import Summit
+from summit.event.models import Summit
 
 
 def new_secret() -> str:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.models import Invite, Participant, Sector, User, hash_secret, new_secret
 from accounts.signals import participant_joined
-from summit.models import Summit
-from summit.refusals import Refused
+from summit.event.models import Summit
+from summit.event.refusals import Refused
 
 INVITE_LIFETIME = dt.timedelta(days=7)
 

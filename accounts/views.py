@@ -20,9 +20,9 @@ from accounts.access import get_participant_for, signed_in
 from accounts.audit import log_action
 from accounts.forms import InviteForm, JoinCodeForm, JoinForm, SignInForm, StaffDetailsForm
 from accounts.models import Invite, Participant, User
-from summit.qr import qr_svg
-from summit.ratelimit import join_attempts, link_attempts, sign_in_attempts
-from summit.refusals import Refused
+from summit.event.refusals import Refused
+from summit.web.qr import qr_svg
+from summit.web.ratelimit import join_attempts, link_attempts, sign_in_attempts
 
 BACKEND = "accounts.backends.EmailBackend"
 DEVICE_COOKIE_AGE = 60 * 60 * 24 * 60  # long enough to come back for a follow-up session

@@ -668,7 +668,7 @@ def answers_needed(scenario: Scenario, answerers: int) -> int:
     return max(1, math.ceil(rate * (scenario.duration + 1) / share / answerers) + 1)
 
 
-async def run_app(scenario: Scenario, *, settings_module: str = "summit.settings") -> Result:
+async def run_app(scenario: Scenario, *, settings_module: str = "summit.config.settings") -> Result:
     """Start the stack, bring the screens in, post, measure; stop the stack."""
     breakouts = scenario.breakouts
     guess = plan_screens(scenario, [{}] * breakouts, "")
@@ -952,7 +952,9 @@ def table(scenario: Scenario, results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-async def run(scenario: Scenario, *, settings_module: str = "summit.settings") -> list[Result]:
+async def run(
+    scenario: Scenario, *, settings_module: str = "summit.config.settings"
+) -> list[Result]:
     app = await run_app(scenario, settings_module=settings_module)
     results = [app]
     if scenario.reference:

@@ -54,7 +54,7 @@ class Stack:
     ping_timeout: int = 10
     # tests.settings for the smoke test: the same app with a fast password hasher and static
     # files served from their folders, so nothing is collected into the checkout.
-    settings_module: str = "summit.settings"
+    settings_module: str = "summit.config.settings"
     debug: bool = False
     workdir: Path | None = None
     url: str = ""
@@ -106,7 +106,7 @@ class Stack:
         else:
             _fresh_database()
         env = self.env()
-        if self.settings_module == "summit.settings" and not self.debug:
+        if self.settings_module == "summit.config.settings" and not self.debug:
             _collect_static(env)
         setup = subprocess.run(  # noqa: S603
             [
@@ -264,7 +264,7 @@ def setup(breakouts: int, polls: int) -> dict:
     from breakouts.steering import set_phase
     from plenary.models import Poll
     from plenary.services import create_poll, open_poll, plenary_for
-    from summit.services import load_place_summit
+    from summit.event.services import load_place_summit
 
     call_command("migrate", verbosity=0, interactive=False)
     summit, _ = load_place_summit()

@@ -15,7 +15,7 @@ from django.db.models import Count, F
 
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Comment, Idea, Vote
-from summit.measures import gini
+from summit.event.measures import gini
 
 
 @dataclass

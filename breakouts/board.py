@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
-from summit.agreement import Agreement, decide
-from summit.measures import cross_sector_support, support_order
+from summit.event.agreement import Agreement, decide
+from summit.event.measures import cross_sector_support, support_order
 
 MEMBERS = "members"
 FACILITATORS = "facilitators"

@@ -27,8 +27,8 @@ from breakouts.forms import (
 )
 from breakouts.models import Idea, Outcome
 from breakouts.views import board_context, console_forms, refusal
-from summit.models import Prompt
-from summit.refusals import Refused
+from summit.event.models import Prompt
+from summit.event.refusals import Refused
 
 # What each console action is called in the audit log.
 AUDITED = {

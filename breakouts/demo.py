@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from accounts.models import Participant, Sector, User
 from breakouts.models import Breakout
 from breakouts.services import ensure_breakouts
-from summit.models import Summit
+from summit.event.models import Summit
 
 # Staff demo accounts also sign in with email and this password, to try the real sign-in.
 DEMO_PASSWORD = "place-summit-demo"  # noqa: S105

@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import Sector
 from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
 
 EXPIRED = "This form has expired. Reload the page and try again"
 

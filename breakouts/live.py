@@ -28,8 +28,8 @@ from breakouts.board import (
     breakout_group,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
-from summit.cache import CACHE_ERRORS, redis_cache
 from summit.live import later, push
+from summit.web.cache import CACHE_ERRORS, redis_cache
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout:
 # the first change at once, with its card; changes within the window once more at its end,

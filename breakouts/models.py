@@ -8,8 +8,8 @@ import secrets
 from django.db import models
 
 from accounts.models import Participant, Sector
-from summit.agreement import Agreement
-from summit.models import Prompt, Subtheme, Summit
+from summit.event.agreement import Agreement
+from summit.event.models import Prompt, Subtheme, Summit
 
 IDEA_MAX_LENGTH = 500
 COMMENT_MAX_LENGTH = 300

@@ -14,8 +14,8 @@ from django.utils import timezone
 from accounts.models import Participant
 from breakouts import live
 from breakouts.models import Breakout, Comment, Idea
-from summit.models import Subtheme, Summit
-from summit.refusals import Refused
+from summit.event.models import Subtheme, Summit
+from summit.event.refusals import Refused
 
 # Forming groups
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from breakouts import live
 from breakouts.board import screen_key_group
 from breakouts.models import Breakout, Cluster, Idea, Vote, new_screen_key
+from summit.event.models import Prompt
+from summit.event.refusals import Refused
 from summit.live import close_group
-from summit.models import Prompt
-from summit.refusals import Refused
 
 TIMER_MAX_MINUTES = 180
 

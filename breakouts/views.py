@@ -21,9 +21,9 @@ from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_bre
 from breakouts.board import FACILITATORS, MEMBERS, SCREEN, Board, load_board
 from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
 from breakouts.models import Breakout, Idea, Outcome
-from summit.qr import qr_svg
-from summit.ratelimit import ActionRate, post_rate, vote_rate
-from summit.refusals import Refused
+from summit.event.refusals import Refused
+from summit.web.qr import qr_svg
+from summit.web.ratelimit import ActionRate, post_rate, vote_rate
 
 
 def audience_for(request: HttpRequest, access: BreakoutAccess) -> str:

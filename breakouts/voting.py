@@ -10,8 +10,8 @@ from django.db.models import Sum
 from accounts.models import Participant
 from breakouts import live
 from breakouts.models import Breakout, Idea, Outcome, Rating, Vote
-from summit.agreement import Agreement
-from summit.refusals import Refused
+from summit.event.agreement import Agreement
+from summit.event.refusals import Refused
 
 
 def set_dots(idea: Idea, voter: Participant, dots: int) -> int:

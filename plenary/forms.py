@@ -18,7 +18,7 @@ from plenary.models import (
     Poll,
     PollOption,
 )
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
 
 SCALE = [
     (5, "Strongly agree"),

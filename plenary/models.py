@@ -6,7 +6,7 @@ from django.db import models
 
 from accounts.models import Participant
 from breakouts.models import Breakout, Idea, Outcome, new_screen_key
-from summit.models import AgendaItem, Summit
+from summit.event.models import AgendaItem, Summit
 
 QUESTION_MAX_LENGTH = 300
 OPTION_MAX_LENGTH = 1000

@@ -11,8 +11,8 @@ from django.db.models import Count, Sum
 from accounts.models import Sector
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll, PollOption, Response
-from summit.agreement import SUPPORT, Agreement, Decision, decide
-from summit.measures import cross_sector_support
+from summit.event.agreement import SUPPORT, Agreement, Decision, decide
+from summit.event.measures import cross_sector_support
 
 WORDS_SHOWN = 40
 TEXTS_SHOWN = 100
@@ -77,7 +77,7 @@ class Statement:
 
     @property
     def support_score(self) -> float:
-        """Cross-sector support: supporters counted by sector (see summit.measures)."""
+        """Cross-sector support: supporters counted by sector (see summit.event.measures)."""
         return cross_sector_support({s.sector: s.support for s in self.sectors})
 
     @property

@@ -12,7 +12,7 @@ from breakouts.models import Breakout, Idea, Outcome
 from plenary.forms import AnswerForm, levels_for
 from plenary.models import WORDS_PER_ANSWER, Answer, Plenary, Poll, PollOption, Response
 from plenary.results import Results, tally
-from summit.models import AgendaItem
+from summit.event.models import AgendaItem
 
 ATTENDEES = "attendees"
 FACILITATORS = "facilitators"

@@ -23,9 +23,9 @@ from plenary.models import (
     Response,
     new_screen_key,
 )
-from summit.agreement import Agreement
-from summit.models import AgendaItem, Summit
-from summit.refusals import Refused
+from summit.event.agreement import Agreement
+from summit.event.models import AgendaItem, Summit
+from summit.event.refusals import Refused
 
 ASSUMPTIONS_QUESTION = "How far do you agree with each of the working assumptions?"
 OBSTACLES_QUESTION = "Rank the obstacles to place: the one that holds it back most, first"

@@ -21,9 +21,9 @@ from plenary.forms import AgendaForm, AnswerForm, NewPollForm, ShowForm
 from plenary.models import Answer, Plenary
 from plenary.results import tally
 from plenary.room import ATTENDEES, FACILITATORS, SCREEN, PollView, initial_for, load_room
-from summit.qr import qr_svg
-from summit.ratelimit import vote_rate
-from summit.refusals import Refused
+from summit.event.refusals import Refused
+from summit.web.qr import qr_svg
+from summit.web.ratelimit import vote_rate
 
 
 def _audience(request: HttpRequest, access: PlenaryAccess) -> str:

@@ -11,8 +11,8 @@ from django.test import Client
 
 from accounts.models import Participant, Sector, User
 from breakouts.services import ensure_breakouts
-from summit.models import Subtheme, Summit
-from summit.services import load_place_summit
+from summit.event.models import Subtheme, Summit
+from summit.event.services import load_place_summit
 
 _serial = itertools.count(1)
 
@@ -57,7 +57,7 @@ async def socket_for(path: str, participant: Participant | None = None, *, origi
     from asgiref.sync import sync_to_async
     from channels.testing import WebsocketCommunicator
 
-    from summit.asgi import application
+    from summit.config.asgi import application
 
     headers = [(b"origin", origin or b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
     if participant is not None:
@@ -93,7 +93,7 @@ def use_redis_cache(settings, location: str = REDIS_URL) -> None:
     """Make the app's cache Redis at ``location``, under a prefix of the test's own."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "summit.cache.SharedRedisCache",
+            "BACKEND": "summit.web.cache.SharedRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from urllib.parse import urlsplit, urlunsplit
 
-from summit.settings import *  # noqa: F403
-from summit.settings import BASE_DIR, DATABASES, STORAGES
+from summit.config.settings import *  # noqa: F403
+from summit.config.settings import BASE_DIR, DATABASES, STORAGES
 
 # One key for the test process and the browser tests' server, which share sessions.
 SECRET_KEY = "tests-only-secret-key-" + "s" * 40

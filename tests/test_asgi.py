@@ -1,4 +1,4 @@
-"""HTTP through the app's own ASGI handler (``summit/asgi.py``)."""
+"""HTTP through the app's own ASGI handler (``summit/config/asgi.py``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from asgiref.sync import AsyncToSync
 from asgiref.testing import ApplicationCommunicator
 from django.urls import reverse
 
-from summit.asgi import Handler, RequestThread, application
-from summit.outages import DatabaseOutageMiddleware
+from summit.config.asgi import Handler, RequestThread, application
+from summit.web.outages import DatabaseOutageMiddleware
 
 
 def _scope(path: str) -> dict:
@@ -121,7 +121,7 @@ def test_a_thread_still_busy_is_not_kept_for_the_next_request():
 
 
 def test_threads_beyond_the_idle_limit_end(monkeypatch):
-    monkeypatch.setattr("summit.asgi.IDLE_THREADS", 1)
+    monkeypatch.setattr("summit.config.asgi.IDLE_THREADS", 1)
     handler = Handler()
     kept, extra = RequestThread(), RequestThread()
 

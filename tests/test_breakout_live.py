@@ -18,7 +18,7 @@ from django.urls import reverse
 from accounts.models import Participant, Sector
 from breakouts import steering
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
 from summit.live import CLOSE_FORBIDDEN
 from tests.conftest import client_for, make_participant, socket_for
 

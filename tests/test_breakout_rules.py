@@ -18,8 +18,8 @@ from django.utils import timezone
 from accounts.models import Participant, Sector
 from breakouts import services, steering, voting
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
-from summit.agreement import Agreement
-from summit.refusals import Refused
+from summit.event.agreement import Agreement
+from summit.event.refusals import Refused
 from tests.conftest import make_participant
 
 Phase = Breakout.Phase

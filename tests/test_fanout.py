@@ -16,7 +16,7 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from twisted.internet.tcp import Connection
 from websockets.frames import Frame, Opcode
 
-import summit.asgi  # noqa: F401  (sets up logging first, so that caplog sees the app's lines)
+import summit.config.asgi  # noqa: F401  (sets up logging first, so that caplog sees the app's lines)
 from summit import live
 from summit.live import CLOSE_FORBIDDEN, CLOSE_RECONNECT, Hub, frame_writer, hub_for, text_frame
 from tests.conftest import socket_for

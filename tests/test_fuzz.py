@@ -38,9 +38,9 @@ from breakouts import services as breakout_services
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
 from plenary import services as plenary_services
 from plenary.models import Answer, Plenary, Poll
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
+from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
-from summit.models import Summit
 from tests.conftest import client_for, make_participant, socket_for
 
 FUZZ = settings(

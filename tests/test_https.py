@@ -1,6 +1,6 @@
 """Headers and cookies as production serves them over HTTPS.
 
-The production values are read from ``summit/settings.py`` itself, run with ``DEBUG=0`` and
+The production values are read from ``summit/config/settings.py`` itself, run with ``DEBUG=0`` and
 no other switch set, and laid over the test settings for each test: what is checked here is
 what a real deployment sends, not a copy of it. Requests arrive over HTTPS either directly
 (``secure=True``) or from the TLS-terminating proxy the production settings trust.
@@ -51,13 +51,13 @@ _TAKEN = re.compile(
 
 
 def production_values(monkeypatch) -> dict:
-    """The header, cookie and host settings ``summit/settings.py`` makes with DEBUG off."""
+    """The header, cookie and host settings ``summit/config/settings.py`` makes with DEBUG off."""
     for name in _SWITCHES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DEBUG", "0")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret-" + "x" * 50)
     monkeypatch.setenv("ALLOWED_HOSTS", HOST)
-    made = runpy.run_path(str(ROOT / "summit" / "settings.py"))
+    made = runpy.run_path(str(ROOT / "summit" / "config" / "settings.py"))
     return {name: value for name, value in made.items() if _TAKEN.match(name)}
 
 
@@ -153,7 +153,7 @@ def assert_secure_headers(response) -> None:
 
 
 def test_production_settings_are_the_ones_under_test(production):
-    # The fixture took these from summit/settings.py with DEBUG off; guard against a rename
+    # The fixture took these from summit/config/settings.py with DEBUG off; guard against a rename
     # that would leave a test here checking the test settings instead.
     assert production["DEBUG"] is False
     assert production["SECURE_SSL_REDIRECT"] is True
@@ -334,8 +334,8 @@ def test_https_no_page_has_inline_script_without_nonce_or_inline_style(
 
 
 def _application():
-    """The ASGI application as ``summit/asgi.py`` builds it under the settings in force."""
-    return runpy.run_path(str(ROOT / "summit" / "asgi.py"))["application"]
+    """The ASGI application as ``summit/config/asgi.py`` builds it under the settings in force."""
+    return runpy.run_path(str(ROOT / "summit" / "config" / "asgi.py"))["application"]
 
 
 @pytest.mark.django_db(transaction=True)

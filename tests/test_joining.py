@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from accounts.models import Participant, Sector, User, hash_secret
 from breakouts.models import Breakout
-from summit.models import Summit
-from summit.people import remove_participant
+from summit.event.models import Summit
+from summit.organise.people import remove_participant
 from tests.conftest import client_for, make_participant
 
 UNKNOWN_CODE = "NOPE00"  # 0 and O are never in a join code, so this one never exists

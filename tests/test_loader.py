@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from summit.models import AgendaItem, Assumption, Material, Obstacle, Prompt, Subtheme, Summit
-from summit.services import PLACE_SUMMIT_DATA, load_place_summit
+from summit.event.models import AgendaItem, Assumption, Material, Obstacle, Prompt, Subtheme, Summit
+from summit.event.services import PLACE_SUMMIT_DATA, load_place_summit
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_467fcae4b20b970f.txt"
 

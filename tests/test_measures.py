@@ -1,4 +1,4 @@
-"""The two measures that count people by sector (summit/measures.py): cross-sector support
+"""The two measures that count people by sector (summit/event/measures.py): cross-sector support
 and the order it gives, and the Gini index of contributions. Pure functions, so properties
 over generated cases, and worked examples checked by hand."""
 
@@ -12,7 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Sector
-from summit.measures import cross_sector_support, gini, support_order
+from summit.event.measures import cross_sector_support, gini, support_order
 
 SECTORS = list(Sector.values)
 # No example database written into the checkout, and no deadline to trip on a busy machine.

@@ -8,7 +8,7 @@ import pytest
 
 from breakouts.models import Cluster, Outcome
 from plenary.models import Answer, Poll, PollOption, Response
-from summit.models import AgendaItem, Assumption, Material, Obstacle, Prompt, Subtheme
+from summit.event.models import AgendaItem, Assumption, Material, Obstacle, Prompt, Subtheme
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,9 @@ from django.utils import dateformat, timezone
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Idea
 from breakouts.services import post_idea
-from summit import people
+from summit.event.models import Material, Summit
 from summit.live import CLOSE_FORBIDDEN
-from summit.models import Material, Summit
+from summit.organise import people
 from tests.conftest import client_for, make_participant, socket_for
 
 # --- helpers -------------------------------------------------------------------------------

@@ -20,8 +20,8 @@ from breakouts.board import MEMBERS, load_board
 from plenary.forms import Part
 from plenary.models import Poll
 from plenary.services import answer_poll, open_poll, plenary_for
-from summit.people import ERASED_NAME, erase_participant
-from summit.refusals import Refused
+from summit.event.refusals import Refused
+from summit.organise.people import ERASED_NAME, erase_participant
 from tests.conftest import client_for, make_participant
 
 pytestmark = pytest.mark.django_db

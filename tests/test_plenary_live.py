@@ -20,10 +20,10 @@ from breakouts.models import Breakout, Idea, Outcome
 from plenary import services
 from plenary.forms import AnswerForm, Part
 from plenary.models import Plenary, Poll, PollOption
-from summit import people
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
+from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE, close_screens
-from summit.models import Summit
+from summit.organise import people
 from tests.conftest import make_participant, socket_for
 
 live = pytest.mark.django_db(transaction=True)

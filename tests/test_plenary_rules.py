@@ -24,9 +24,9 @@ from plenary.forms import AnswerForm, Part
 from plenary.models import Answer, Plenary, Poll, PollOption, Response
 from plenary.results import Results, SectorSplit, Word, tally
 from plenary.room import plenary_group
-from summit.agreement import Agreement, Decision, decide
-from summit.models import AgendaItem, Summit
-from summit.refusals import Refused
+from summit.event.agreement import Agreement, Decision, decide
+from summit.event.models import AgendaItem, Summit
+from summit.event.refusals import Refused
 from tests.conftest import client_for, make_participant
 
 Kind = Poll.Kind

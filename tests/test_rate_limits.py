@@ -15,7 +15,7 @@ from django.urls import reverse
 from breakouts.models import Breakout, Idea, Vote
 from plenary.models import Poll, Response
 from plenary.services import open_poll, plenary_for
-from summit.ratelimit import post_rate
+from summit.web.ratelimit import post_rate
 from tests.conftest import client_for, make_participant, use_redis_cache
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_a_refused_flood_is_answered_slowly_and_an_allowed_post_at_once(
     settings.POSTS_PER_MINUTE = 1
     settings.REFUSAL_DELAY_SECONDS = 1.5
     waits: list[float] = []
-    monkeypatch.setattr("summit.ratelimit.time.sleep", waits.append)
+    monkeypatch.setattr("summit.web.ratelimit.time.sleep", waits.append)
     client = client_for(attendee)
 
     allowed = _post(client, breakout, "Pool the data")
@@ -73,7 +73,7 @@ def test_a_refused_flood_is_answered_slowly_and_an_allowed_post_at_once(
 def test_a_minute_allowance_cannot_be_spent_in_one_burst(breakout, attendee, settings, monkeypatch):
     settings.POSTS_PER_MINUTE = 20
     clock = [1_000_020.0]  # the start of a minute
-    monkeypatch.setattr("summit.ratelimit.time.time", lambda: clock[0])
+    monkeypatch.setattr("summit.web.ratelimit.time.time", lambda: clock[0])
     client = client_for(attendee)
 
     burst = [_post(client, breakout, f"Idea {n}").status_code for n in range(6)]
@@ -156,7 +156,7 @@ def cache_down(monkeypatch):
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     for name in ("get", "add", "incr"):
-        monkeypatch.setattr(f"summit.ratelimit.cache.{name}", refuse)
+        monkeypatch.setattr(f"summit.web.ratelimit.cache.{name}", refuse)
     # On Redis the flood limits count in one pipeline rather than through get, add and incr.
     monkeypatch.setattr(redis.client.Pipeline, "execute", refuse)
 
@@ -207,7 +207,7 @@ def test_on_redis_the_three_counts_take_one_round_trip(
     settings.POSTS_PER_MINUTE = 20
     settings.REFUSAL_DELAY_SECONDS = 0
     clock = [1_000_020.0]  # the start of a minute
-    monkeypatch.setattr("summit.ratelimit.time.time", lambda: clock[0])
+    monkeypatch.setattr("summit.web.ratelimit.time.time", lambda: clock[0])
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
 
     burst = [post_rate.refusal(request, 7) for _ in range(6)]
@@ -230,7 +230,7 @@ def test_on_redis_the_three_counts_take_one_round_trip(
 def test_on_redis_each_count_expires_with_its_window_which_later_counts_leave_alone(
     redis_cache, monkeypatch
 ):
-    monkeypatch.setattr("summit.ratelimit.time.time", lambda: 1_000_020.0)
+    monkeypatch.setattr("summit.web.ratelimit.time.time", lambda: 1_000_020.0)
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
     client = cache._cache.get_client(write=True)
     person = cache.make_and_validate_key(f"rate:post:p7:{1_000_020 // 60}")

@@ -32,7 +32,7 @@ from accounts.models import AuditEntry, Participant, Sector
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
 from plenary.models import Answer, Poll, PollOption, Response
 from plenary.services import plenary_for
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
 from summit.record.as_json import SCHEMA_PATH
 from summit.record.build import build_record
 from summit.record.rows import CHUNK_SIZE

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from summit import settings as app_settings
+from summit.config import settings as app_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -92,7 +92,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "summit.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "summit.config.settings", **env},
         capture_output=True,
         text=True,
         timeout=60,

@@ -14,8 +14,8 @@ from channels.layers import get_channel_layer
 from breakouts import services
 from breakouts.board import FACILITATORS, breakout_group
 from plenary.services import plenary_for
+from summit.config.routing import websocket_urlpatterns
 from summit.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
-from summit.routing import websocket_urlpatterns
 from tests.conftest import socket_for
 
 pytestmark = pytest.mark.django_db(transaction=True)

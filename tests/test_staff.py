@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from accounts import services
 from accounts.models import Invite, Participant, Sector, User, hash_secret
-from summit.models import Summit
+from summit.event.models import Summit
 from tests.conftest import client_for, make_participant
 
 PASSWORD = "a-long-test-password"  # what make_participant gives every user

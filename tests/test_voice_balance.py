@@ -24,7 +24,7 @@ from breakouts.balance import summit_balance, voice_balance, voice_balances
 from breakouts.board import FACILITATORS, breakout_group
 from breakouts.models import Breakout, Comment, Idea, Vote
 from summit import live as summit_live
-from summit.refusals import Refused
+from summit.event.refusals import Refused
 from tests.conftest import client_for, make_participant, socket_for, use_redis_cache
 
 Phase = Breakout.Phase

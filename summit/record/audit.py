@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from accounts.audit import detail_items
 from accounts.models import AuditEntry, Sector
-from summit.models import Summit
+from summit.event.models import Summit
 from summit.record.contents import AuditLine
 
 SECTORS = dict(Sector.choices)

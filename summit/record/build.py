@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating
-from summit.agreement import SUPPORT, Agreement, decide
-from summit.models import Summit
+from summit.event.agreement import SUPPORT, Agreement, decide
+from summit.event.models import Summit
 from summit.record.audit import load_audit
 from summit.record.contents import (
     NO_SUPPORT,

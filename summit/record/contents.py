@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from summit.agreement import Decision
+from summit.event.agreement import Decision
 
 VERSION = "1"
 
@@ -102,7 +102,7 @@ class CommentEntry:
 @dataclass(frozen=True)
 class IdeaSupport:
     """Who supported an idea (everyone with a dot on it, however many dots), by sector, and
-    its cross-sector support score (``summit.measures.cross_sector_support``)."""
+    its cross-sector support score (``summit.event.measures.cross_sector_support``)."""
 
     dots: int = 0
     voters: int = 0
@@ -266,7 +266,7 @@ class BreakoutEntry:
     comment_count: int = 0
     dots: int = 0
     # The ideas on the wall, by number, in each order: most dots first, and by cross-sector
-    # support (``summit.measures.support_order``). Filled whether or not ``ideas`` is.
+    # support (``summit.event.measures.support_order``). Filled whether or not ``ideas`` is.
     by_dots: list[int] = field(default_factory=list)
     by_support: list[int] = field(default_factory=list)
     voice: VoiceEntry | None = None

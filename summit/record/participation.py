@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from accounts.models import Participant, Sector
 from breakouts.models import Comment, Idea, Outcome, Rating, Vote
 from plenary.models import Response
-from summit.models import Summit
+from summit.event.models import Summit
 from summit.record.contents import Figure, PollEntry, SectorActivity, SectorCount
 
 SECTORS = dict(Sector.choices)

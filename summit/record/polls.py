@@ -14,8 +14,8 @@ from accounts.models import Sector
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll
 from plenary.results import Results, tally
-from summit.agreement import Agreement
-from summit.models import Summit
+from summit.event.agreement import Agreement
+from summit.event.models import Summit
 from summit.record.contents import (
     ASSUMPTIONS,
     CONSENSUS,

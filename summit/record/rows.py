@@ -14,7 +14,7 @@ from django.db.models import Q
 from breakouts.models import Comment, Idea, Vote
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll
-from summit.agreement import RULES
+from summit.event.agreement import RULES
 from summit.record.build import (
     IDEA_FIELDS,
     SECTORS,

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 
 from breakouts.board import named_supporters
 from breakouts.models import Idea, Vote
-from summit.measures import cross_sector_support, support_order
+from summit.event.measures import cross_sector_support, support_order
 from summit.record.contents import NO_SUPPORT, IdeaEntry, IdeaSupport
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from summit.agreement import Agreement
+from summit.event.agreement import Agreement
 from summit.record.contents import NO_SUPPORT, Record, VoiceEntry
 from summit.record.rows import (
     RULE_KEYS,

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = "summit.asgi:application"
+APP = "summit.config.asgi:application"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

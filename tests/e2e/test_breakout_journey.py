@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from accounts.models import Participant, Sector
 from breakouts.models import Cluster, Idea, Outcome, Rating, Vote
 from breakouts.services import ensure_breakouts
-from summit.agreement import Agreement
-from summit.services import load_place_summit
+from summit.event.agreement import Agreement
+from summit.event.services import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import serious_violations
 

@@ -16,8 +16,8 @@ from breakouts.services import ensure_breakouts
 from plenary import services
 from plenary.forms import Part
 from plenary.models import Poll
-from summit.agreement import Agreement
-from summit.services import load_place_summit
+from summit.event.agreement import Agreement
+from summit.event.services import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import serious_violations
 

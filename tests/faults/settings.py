@@ -4,8 +4,8 @@ environment as in production, with static files found where they are in the chec
 
 from __future__ import annotations
 
-from summit.settings import *  # noqa: F403
-from summit.settings import STORAGES
+from summit.config.settings import *  # noqa: F403
+from summit.config.settings import STORAGES
 
 STORAGES = {
     **STORAGES,

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from accounts.models import Participant, User
-from summit.models import Summit
+from summit.event.models import Summit
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from accounts.models import Participant
 from breakouts.demo import DEMO_PASSWORD, setup_demo
 from plenary.services import plenary_for
-from summit.services import load_place_summit
+from summit.event.services import load_place_summit
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import get_participant_for, may_create_summits, signed_in
 from accounts.forms import JoinCodeForm
 from breakouts.models import Breakout
-from summit.models import AgendaItem, Summit
+from summit.event.models import AgendaItem, Summit
 
 
 @require_GET

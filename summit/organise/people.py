@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import AuditEntry, Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
+from summit.event.models import Summit
+from summit.event.refusals import Refused
 from summit.live import close_screens
-from summit.models import Summit
-from summit.refusals import Refused
 
 
 def _other_organisers(participant: Participant) -> bool:

@@ -10,7 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-logger = logging.getLogger("summit.outages")
+logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
 

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP, build_policy
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -113,7 +113,7 @@ def cache_from_url(url: str | None) -> dict:
     if not url:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     return {
-        "BACKEND": "summit.cache.SharedRedisCache",
+        "BACKEND": "summit.web.cache.SharedRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": env_str("REDIS_PREFIX", "summit"),
     }
@@ -128,7 +128,7 @@ def channel_layer_from_url(url: str | None) -> dict:
         raise ImproperlyConfigured(f"REDIS_URL must start with redis:// or rediss://; got {url!r}.")
     return {
         # Pub/sub carries each push once to each process subscribed to its group, where the
-        # hub in summit/live.py writes it to the local screens.
+        # hub in summit/live/ writes it to the local screens.
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {"hosts": [url], "prefix": env_str("REDIS_PREFIX", "summit")},
     }
@@ -158,10 +158,13 @@ INSTALLED_APPS = [
     "django.forms",
     "channels",
     "django_htmx",
-    "summit",
+    "summit.live",
+    "summit.event",
     "accounts",
     "breakouts",
     "plenary",
+    "summit.record",
+    "summit.organise",
 ]
 
 MIDDLEWARE = [
@@ -175,18 +178,18 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "summit.outages.DatabaseOutageMiddleware",
+    "summit.web.outages.DatabaseOutageMiddleware",
 ]
 
-ROOT_URLCONF = "summit.urls"
-ASGI_APPLICATION = "summit.asgi.application"
+ROOT_URLCONF = "summit.config.urls"
+ASGI_APPLICATION = "summit.config.asgi.application"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["accounts.backends.EmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-FORM_RENDERER = "summit.forms.SummitFormRenderer"
+FORM_RENDERER = "summit.web.forms.SummitFormRenderer"
 
 TEMPLATES = [
     {
@@ -199,7 +202,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "summit.context_processors.site",
+                "summit.config.context_processors.site",
             ],
         },
     },

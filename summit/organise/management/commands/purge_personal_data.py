@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from summit.people import purge_personal_data
+from summit.organise.people import purge_personal_data
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import models, transaction
 from django.utils.text import slugify
 
-from summit.models import (
+from summit.event.models import (
     AgendaItem,
     Assumption,
     Material,

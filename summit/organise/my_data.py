@@ -14,8 +14,8 @@ from accounts.access import get_participant_for, signed_in
 from accounts.models import AuditEntry, Participant
 from breakouts.models import Comment, Idea, Rating, Vote
 from plenary.models import Answer
-from summit.people import erase_participant
-from summit.refusals import Refused
+from summit.event.refusals import Refused
+from summit.organise.people import erase_participant
 
 
 def _when(value) -> str | None:

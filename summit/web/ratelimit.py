@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from summit.cache import CACHE_ERRORS, redis_cache
+from summit.web.cache import CACHE_ERRORS, redis_cache
 
 logger = logging.getLogger(__name__)
 

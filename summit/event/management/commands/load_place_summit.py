@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from summit.services import PLACE_SUMMIT_DATA, load_place_summit
+from summit.event.services import PLACE_SUMMIT_DATA, load_place_summit
 
 
 class Command(BaseCommand):

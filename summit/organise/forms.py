@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.models import Participant
 from breakouts.models import Breakout
-from summit.models import Summit
+from summit.event.models import Summit
 
 
 class PersonForm(forms.Form):

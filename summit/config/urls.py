@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit import my_data, organise_views, views
+from summit.organise import home, my_data
+from summit.organise import views as organise_views
 from summit.record import views as record_views
 
 reset = {
@@ -15,8 +16,8 @@ reset = {
 }
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("privacy/", views.privacy, name="privacy"),
+    path("", home.home, name="home"),
+    path("privacy/", home.privacy, name="privacy"),
     # Joining and signing in
     path("join/", account_views.join, name="join"),
     path("j/<str:code>/", account_views.join_summit, name="join_summit"),
@@ -35,9 +36,9 @@ urlpatterns = [
     path("demo/", account_views.demo_login, name="demo_login"),
     # A summit
     path("summits/new/", organise_views.new_summit, name="new_summit"),
-    path("s/<slug:slug>/", views.summit_home, name="summit_home"),
-    path("s/<slug:slug>/pre-reading/", views.pre_reading, name="pre_reading"),
-    path("s/<slug:slug>/privacy/", views.summit_privacy, name="summit_privacy"),
+    path("s/<slug:slug>/", home.summit_home, name="summit_home"),
+    path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
+    path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),
     path("s/<slug:slug>/my-data/", my_data.my_data, name="my_data"),
     path("s/<slug:slug>/my-data/download/", my_data.my_data_download, name="my_data_download"),
     path("s/<slug:slug>/my-data/erase/", my_data.erase_me, name="erase_me"),

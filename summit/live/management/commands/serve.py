@@ -55,7 +55,7 @@ class Command(BaseCommand):
             str(ping_interval),
             "--ping-timeout",
             str(ping_timeout),
-            "summit.asgi:application",
+            "summit.config.asgi:application",
         ]
 
         def start_worker() -> subprocess.Popen:

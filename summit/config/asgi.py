@@ -68,7 +68,7 @@ class Handler(ASGIHandler):
             thread.shutdown(wait=False)
 
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "summit.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "summit.config.settings")
 django.setup(set_prefix=False)
 django_asgi_app = Handler()
 
@@ -78,8 +78,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import re_path  # noqa: E402
 
+from summit.config.routing import websocket_urlpatterns  # noqa: E402
 from summit.live import NoSuchScreen, Serving  # noqa: E402
-from summit.routing import websocket_urlpatterns  # noqa: E402
 
 # Every screen's address, then anything else, refused.
 sockets = [*websocket_urlpatterns, re_path(r"", NoSuchScreen.as_asgi())]

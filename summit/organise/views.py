@@ -21,12 +21,12 @@ from breakouts import services as breakout_services
 from breakouts.balance import summit_balance, voice_balances
 from breakouts.models import Breakout
 from breakouts.services import ensure_breakouts
-from summit import people
-from summit.models import Summit
-from summit.organise_forms import JoiningForm, NewBreakoutForm, NewSummitForm, PersonForm
-from summit.qr import qr_svg
-from summit.refusals import Refused
-from summit.services import create_summit, new_join_code_for
+from summit.event.models import Summit
+from summit.event.refusals import Refused
+from summit.event.services import create_summit, new_join_code_for
+from summit.organise import people
+from summit.organise.forms import JoiningForm, NewBreakoutForm, NewSummitForm, PersonForm
+from summit.web.qr import qr_svg
 
 
 def _join_url(request: HttpRequest, summit: Summit) -> str:
