@@ -8,13 +8,10 @@ again, so what is personal on it (your dots, your ideas, your ratings) stays rig
 
 from __future__ import annotations
 
-import functools
-import threading
-import time
+import contextlib
 import uuid
 from typing import NamedTuple
 
-from django.db import connections, router
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
 
@@ -29,7 +26,7 @@ from breakouts.board import (
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
 from summit.live import later, push
-from summit.web.cache import CACHE_ERRORS, redis_cache
+from summit.web import counts
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout:
 # the first change at once, with its card; changes within the window once more at its end,
@@ -47,22 +44,10 @@ class ClusterChoice(NamedTuple):
     name: str
 
 
-@functools.cache
-def _clusters_sql() -> str:
-    """A breakout's clusters in their order, written out once: each new card on a console
-    offers them, and Django took longer to build the query than to run it. Parameter: the
-    breakout."""
-    meta = Cluster._meta
-    order = ", ".join(f'"{meta.get_field(name).column}"' for name in meta.ordering)
-    select = f'SELECT "{meta.pk.column}", "{meta.get_field("name").column}"'
-    return f'{select} FROM "{meta.db_table}" WHERE "breakout_id" = %s ORDER BY {order}'
-
-
 def cluster_choices(breakout: Breakout) -> list[ClusterChoice]:
-    connection = connections[router.db_for_read(Cluster)]
-    with connection.cursor() as cursor:
-        cursor.execute(_clusters_sql(), [breakout.pk])
-        return [ClusterChoice(*row) for row in cursor.fetchall()]
+    """The breakout's clusters in their order, as each new card on a console offers them."""
+    rows = Cluster.objects.filter(breakout_id=breakout.pk).values_list("pk", "name")
+    return [ClusterChoice(*row) for row in rows]
 
 
 def _board(breakout: Breakout, audience: str) -> Board:
@@ -107,68 +92,38 @@ def _voice_if_due(breakout: Breakout) -> str:
 
 class _VoiceThrottle:
     """When each breakout's voice balance was last sent, and which are due to be sent again:
-    in Redis when the cache is Redis, for every worker; else in this process.
+    two marks kept by ``summit.web.counts``, so in Redis for every worker when there is one,
+    else in this process.
 
     Either way a change never goes unsent: a change that finds the panel already due is
     left to that send, which reads the balance after clearing the mark, and so after the
     change was committed."""
 
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.sent: dict[int, float] = {}
-        self.due: set[int] = set()
-
     def now(self, breakout_id: int) -> bool:
         """Whether to send the balance with this change; if not, it is sent later."""
-        backend = redis_cache()
-        if backend is None:
-            return self._now_here(breakout_id)
+        sent, due, window = _window(breakout_id)
         try:
-            return self._now_shared(backend, breakout_id)
-        except CACHE_ERRORS:
-            return True  # nothing to share the window through: with every change
-
-    def _now_here(self, breakout_id: int) -> bool:
-        with self.lock:
-            if breakout_id in self.due:
-                return False  # the one due will count this change too
-            now = time.monotonic()
-            last = self.sent.get(breakout_id)
-            if last is None or now - last >= VOICE_SECONDS:
-                self.sent[breakout_id] = now
+            if counts.mark(sent, window):
                 return True
-            self.due.add(breakout_id)
-        if later(last + VOICE_SECONDS - now, self.send, breakout_id):
+            # Due already (on any worker): that send counts this change too. The mark
+            # outlives a worker that dies before sending, so later changes are not left
+            # waiting for it.
+            if not counts.mark(due, 3 * window):
+                return False
+            wait = counts.remaining_ms(sent) / 1000
+        except counts.UNAVAILABLE:
+            return True  # nothing to share the window through: with every change
+        if later(wait, self.send, breakout_id):
             return False
         self._mark_sent(breakout_id)  # no event loop to send it later from: now, then
         return True
 
-    def _now_shared(self, backend, breakout_id: int) -> bool:
-        client, sent, due, window = _shared_window(backend, breakout_id)
-        if client.set(sent, 1, px=window, nx=True):
-            return True
-        # Due already (on any worker): that send counts this change too. The mark outlives
-        # a worker that dies before sending, so later changes are not left waiting for it.
-        if not client.set(due, 1, px=3 * window, nx=True):
-            return False
-        if later(max(client.pttl(sent), 0) / 1000, self.send, breakout_id):
-            return False
-        self._mark_sent(breakout_id)
-        return True
-
     def _mark_sent(self, breakout_id: int) -> None:
         """Note a send starting now: changes committed from here on are due again."""
-        backend = redis_cache()
-        if backend is None:
-            with self.lock:
-                self.due.discard(breakout_id)
-                self.sent[breakout_id] = time.monotonic()
-            return
-        try:
-            client, sent, due, window = _shared_window(backend, breakout_id)
-            client.pipeline(transaction=False).delete(due).set(sent, 1, px=window).execute()
-        except CACHE_ERRORS:
-            pass  # the next change sends it with its card
+        sent, due, window = _window(breakout_id)
+        # Redis away: the next change sends it with its card.
+        with contextlib.suppress(counts.UNAVAILABLE):
+            counts.mark_anew(sent, window, clearing=due)
 
     def send(self, breakout_id: int) -> None:
         self._mark_sent(breakout_id)  # before reading
@@ -177,20 +132,10 @@ class _VoiceThrottle:
         if breakout is not None:
             push([(breakout_group(breakout_id, FACILITATORS), _voice(breakout))])
 
-    def forget(self) -> None:
-        with self.lock:
-            self.sent.clear()
-            self.due.clear()
 
-
-def _shared_window(backend, breakout_id: int):
-    """The Redis client, the breakout's two marks (sent, due) and the window in ms."""
-    return (
-        backend._cache.get_client(None, write=True),
-        backend.make_and_validate_key(f"voice:sent:{breakout_id}"),
-        backend.make_and_validate_key(f"voice:due:{breakout_id}"),
-        round(VOICE_SECONDS * 1000),
-    )
+def _window(breakout_id: int) -> tuple[str, str, int]:
+    """The breakout's two marks (sent, due) and the window in milliseconds."""
+    return f"voice:sent:{breakout_id}", f"voice:due:{breakout_id}", round(VOICE_SECONDS * 1000)
 
 
 _voice_throttle = _VoiceThrottle()

@@ -6,13 +6,13 @@ import uuid
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 
 from accounts.models import Participant, Sector, User
 from breakouts.services import ensure_breakouts
 from summit.event.models import Subtheme, Summit
 from summit.event.services import load_place_summit
+from summit.web import counts
 
 _serial = itertools.count(1)
 
@@ -66,49 +66,32 @@ async def socket_for(path: str, participant: Participant | None = None, *, origi
 
 
 @pytest.fixture(autouse=True)
-def _fresh_attempt_counts():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
+def _fresh_counts():
+    """The rate limits' counts and the voice balance's marks are kept per process (or in
+    Redis), and ids come round again from test to test: each test starts with none."""
+    counts.clear()
     yield
-    cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_voice_times():
-    """When each breakout's voice balance was last pushed is kept per process, and ids come
-    round again from test to test."""
-    from breakouts.live import _voice_throttle
-
-    _voice_throttle.forget()
-    yield
-    _voice_throttle.forget()
+    counts.clear()
 
 
 # Some tests run what only happens on Redis against the Redis on this machine (as in CI),
-# whichever cache the rest of the suite uses.
+# whichever store the rest of the suite uses.
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
-def use_redis_cache(settings, location: str = REDIS_URL) -> None:
-    """Make the app's cache Redis at ``location``, under a prefix of the test's own."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "summit.web.cache.SharedRedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
+def use_redis_counts(settings, location: str = REDIS_URL) -> None:
+    """Keep the app's counts and marks in Redis at ``location``, under a prefix of the test's
+    own."""
+    settings.REDIS_URL = location
+    settings.REDIS_PREFIX = f"test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture
-def redis_cache(settings):
-    """The app's Redis cache on the local Redis; its keys are deleted afterwards."""
-    use_redis_cache(settings)
-    yield cache
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
-    if keys:
-        client.delete(*keys)
+def redis_counts(settings):
+    """The app's counts and marks in the local Redis; its keys are deleted afterwards."""
+    use_redis_counts(settings)
+    yield counts.redis_client()
+    counts.clear()
 
 
 @pytest.fixture

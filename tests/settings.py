@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 from summit.config.settings import *  # noqa: F403
 from summit.config.settings import BASE_DIR, DATABASES, STORAGES
@@ -31,11 +30,10 @@ else:
     # be dropped at the end of the run.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# Parallel test workers (pytest-xdist) share one Redis: each gets its own cache database, as
-# the tests clear the cache, and its own channel-layer prefix, as their rows share ids.
+# Test runs, and each run's parallel workers (pytest-xdist), share one Redis: each process
+# keeps its counts under a prefix of its own, as the tests clear them, and each worker its own
+# channel-layer prefix, as their rows share ids.
+REDIS_PREFIX = f"summit-test-{os.getpid()}"
 _worker = os.environ.get("PYTEST_XDIST_WORKER")
 if _worker and CHANNEL_LAYERS["default"]["BACKEND"].startswith("channels_redis"):  # noqa: F405
-    _url = urlsplit(CACHES["default"]["LOCATION"])  # noqa: F405
-    _db = int(_worker.removeprefix("gw")) + 1
-    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))  # noqa: F405
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"summit-test-{_worker}"  # noqa: F405

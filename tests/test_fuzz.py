@@ -22,7 +22,6 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 from django.db import DataError, transaction
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
@@ -41,6 +40,7 @@ from plenary.models import Answer, Plenary, Poll
 from summit.event.agreement import Agreement
 from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
+from summit.web import counts
 from tests.conftest import client_for, make_participant, socket_for
 
 FUZZ = settings(
@@ -238,7 +238,7 @@ def get(client: Client, url: str) -> str:
 @contextmanager
 def fresh(*clients: Client) -> Iterator[None]:
     """One example: no attempts counted yet, no messages left over, every write undone."""
-    cache.clear()
+    counts.clear()
     for client in clients:
         client.cookies.pop("messages", None)
     with transaction.atomic():

@@ -8,15 +8,15 @@ import uuid
 
 import pytest
 import redis
-from django.core.cache import cache, caches
 from django.test import RequestFactory
 from django.urls import reverse
 
 from breakouts.models import Breakout, Idea, Vote
 from plenary.models import Poll, Response
 from plenary.services import open_poll, plenary_for
+from summit.web import counts
 from summit.web.ratelimit import post_rate
-from tests.conftest import client_for, make_participant, use_redis_cache
+from tests.conftest import client_for, make_participant, use_redis_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -149,16 +149,14 @@ def test_one_address_is_limited_across_people(breakout, attendee, settings):
 
 @pytest.fixture
 def cache_down(monkeypatch):
-    """The cache refuses every call, as while Redis restarts."""
+    """The counts refuse every call, as while Redis restarts."""
     from redis.exceptions import ConnectionError as RedisConnectionError
 
     def refuse(*args, **kwargs):
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    for name in ("get", "add", "incr"):
-        monkeypatch.setattr(f"summit.web.ratelimit.cache.{name}", refuse)
-    # On Redis the flood limits count in one pipeline rather than through get, add and incr.
-    monkeypatch.setattr(redis.client.Pipeline, "execute", refuse)
+    for name in ("current", "count_each", "mark", "remaining_ms", "mark_anew"):
+        monkeypatch.setattr(f"summit.web.counts.{name}", refuse)
 
 
 def test_posting_goes_on_unlimited_while_the_cache_is_down(breakout, attendee, cache_down, caplog):
@@ -179,9 +177,8 @@ def test_join_codes_still_checked_while_the_cache_is_down(summit, client, cache_
     assert known["Location"] == reverse("join_summit", args=[summit.join_code])
 
 
-# The flood limits count on Redis in one pipeline when the cache is Django's Redis cache. These
-# tests run that path against the Redis on this machine (as in CI) whichever cache the rest of
-# the suite uses.
+# The flood limits count on Redis in one pipeline. These tests run that path against the Redis
+# on this machine (as in CI) whichever store the rest of the suite uses.
 @pytest.fixture
 def pipelines(monkeypatch):
     """Each Redis pipeline run, and each command sent to Redis on its own."""
@@ -202,7 +199,7 @@ def pipelines(monkeypatch):
 
 
 def test_on_redis_the_three_counts_take_one_round_trip(
-    redis_cache, pipelines, settings, monkeypatch
+    redis_counts, pipelines, settings, monkeypatch
 ):
     settings.POSTS_PER_MINUTE = 20
     settings.REFUSAL_DELAY_SECONDS = 0
@@ -219,23 +216,23 @@ def test_on_redis_the_three_counts_take_one_round_trip(
         "You are sending very quickly. Wait a few seconds, then send again."
     ]
     assert later is None
-    # The counts sit under the keys the generic path would use, prefix and version included.
+    # The counts sit under the keys that are read back, one for each window.
     minute = 1_000_020 // 60
-    assert cache.get(f"rate:post:p7:{minute}") == 7
-    assert cache.get(f"rate:post:b7:{1_000_020 // 10}") == 6
-    assert cache.get(f"rate:post:b7:{1_000_030 // 10}") == 1
-    assert cache.get(f"rate:all:192.0.2.7:{minute}") == 7
+    assert counts.current(f"rate:post:p7:{minute}") == 7
+    assert counts.current(f"rate:post:b7:{1_000_020 // 10}") == 6
+    assert counts.current(f"rate:post:b7:{1_000_030 // 10}") == 1
+    assert counts.current(f"rate:all:192.0.2.7:{minute}") == 7
 
 
 def test_on_redis_each_count_expires_with_its_window_which_later_counts_leave_alone(
-    redis_cache, monkeypatch
+    redis_counts, monkeypatch
 ):
     monkeypatch.setattr("summit.web.ratelimit.time.time", lambda: 1_000_020.0)
     request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.7")
-    client = cache._cache.get_client(write=True)
-    person = cache.make_and_validate_key(f"rate:post:p7:{1_000_020 // 60}")
-    in_burst = cache.make_and_validate_key(f"rate:post:b7:{1_000_020 // 10}")
-    address = cache.make_and_validate_key(f"rate:all:192.0.2.7:{1_000_020 // 60}")
+    client = redis_counts
+    person = counts.key(f"rate:post:p7:{1_000_020 // 60}")
+    in_burst = counts.key(f"rate:post:b7:{1_000_020 // 10}")
+    address = counts.key(f"rate:all:192.0.2.7:{1_000_020 // 60}")
 
     post_rate.refusal(request, 7)
     first = {key: client.ttl(key) for key in (person, in_burst, address)}
@@ -248,38 +245,56 @@ def test_on_redis_each_count_expires_with_its_window_which_later_counts_leave_al
     assert 0 < client.ttl(person) <= 5
 
 
-def test_on_redis_every_request_shares_one_connection_pool(redis_cache):
-    # Django makes a cache object per context, and under ASGI each request has one of its own
-    # (as each thread here does); they share one Redis client, so requests one after another
-    # reuse one connection instead of each opening a new one.
+def test_on_redis_every_request_shares_one_connection_pool(redis_counts):
+    # Under ASGI each request runs in a context of its own (as each thread here does); they
+    # share one Redis client, so requests one after another reuse one connection instead of
+    # each opening a new one.
     seen = []
 
     def request():
-        backend = caches["default"]
-        backend.add("shared", 0)
-        backend.incr("shared")
-        seen.append(backend)
+        counts.count_each(("shared", 60))
+        client = counts.redis_client()
+        seen.append((client, client.connection_pool, client.client_id()))
 
     for _ in range(5):
         thread = threading.Thread(target=request)
         thread.start()
         thread.join()
 
-    assert len({id(backend) for backend in seen}) == 5
-    assert len({id(backend._cache) for backend in seen}) == 1
-    pool = seen[0]._cache._get_connection_pool(write=True)
-    assert pool._created_connections == 1
-    assert cache.get("shared") == 5
+    assert len({id(client) for client, _, _ in seen}) == 1
+    assert len({id(pool) for _, pool, _ in seen}) == 1
+    # The server saw one connection: the same one answered every request.
+    assert len({connection for _, _, connection in seen}) == 1
+    assert counts.current("shared") == 5
 
 
 def test_on_redis_posting_goes_on_unlimited_while_redis_is_unreachable(
     breakout, attendee, settings, caplog
 ):
-    # Nothing listens on port 1 here: every call to the cache is refused at once.
-    use_redis_cache(settings, "redis://127.0.0.1:1/0")
+    # Nothing listens on port 1 here: every call to Redis is refused at once.
+    use_redis_counts(settings, "redis://127.0.0.1:1/0")
 
     response = _post(client_for(attendee), breakout, "Posted while Redis is away")
 
     assert response.status_code == 200
     assert Idea.objects.filter(text="Posted while Redis is away").count() == 1
     assert "Rate limits not applied: the cache (Redis) is unavailable" in caplog.text
+
+
+def test_in_this_process_each_count_expires_with_its_window_which_later_counts_leave_alone(
+    settings, monkeypatch
+):
+    # Without Redis (the embedded default) the counts keep to their windows in this process.
+    settings.REDIS_URL = None
+    clock = [500.0]
+    monkeypatch.setattr("summit.web.counts.time.monotonic", lambda: clock[0])
+
+    first = counts.count_each(("minute", 60), ("burst", 10))
+    clock[0] += 9
+    second = counts.count_each(("minute", 60), ("burst", 10))
+    clock[0] += 1  # the burst's window, started by its first count, is over
+    third = counts.count_each(("minute", 60), ("burst", 10))
+    clock[0] += 50
+
+    assert (first, second, third) == ([1, 1], [2, 2], [3, 1])
+    assert (counts.current("minute"), counts.current("burst")) == (0, 0)

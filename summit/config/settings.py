@@ -107,18 +107,6 @@ def _pool(size: int) -> dict | bool:
     return {"min_size": 1, "max_size": size, "timeout": 10}
 
 
-def cache_from_url(url: str | None) -> dict:
-    """Local memory for one process; Redis when REDIS_URL is set, so that rate limits hold
-    across every worker process."""
-    if not url:
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    return {
-        "BACKEND": "summit.web.cache.SharedRedisCache",
-        "LOCATION": url,
-        "KEY_PREFIX": env_str("REDIS_PREFIX", "summit"),
-    }
-
-
 def channel_layer_from_url(url: str | None) -> dict:
     """In-memory layer for one process; Redis pub/sub when REDIS_URL is set."""
     if not url:
@@ -210,8 +198,14 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-CHANNEL_LAYERS = {"default": channel_layer_from_url(os.environ.get("REDIS_URL"))}
-CACHES = {"default": cache_from_url(os.environ.get("REDIS_URL"))}
+# Redis, for several worker processes: their channel layer, and the counts and marks they
+# share (summit/web/counts.py: rate limits, the voice balance's window), under REDIS_PREFIX.
+# Without it, one process keeps both in its own memory.
+REDIS_URL = os.environ.get("REDIS_URL") or None
+REDIS_PREFIX = env_str("REDIS_PREFIX", "summit")
+CHANNEL_LAYERS = {"default": channel_layer_from_url(REDIS_URL)}
+# The live path's shortcuts past the libraries' supported path (summit/live/fast/); 0: none.
+LIVE_FAST_PATH = env_bool("LIVE_FAST_PATH", True)
 
 # How many proxies in front of the app append to X-Forwarded-For; 0 trusts none of it, so a
 # client cannot dodge the rate limits by sending the header itself.

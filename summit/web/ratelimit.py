@@ -3,9 +3,10 @@
 right code at once must never be turned away); and flood limits on what people post and
 vote, per person and per address, so one attendee cannot swamp the others.
 
-The counts live in the cache (Redis when configured). While the cache cannot be reached the
-limits are not applied, with a warning in the log: people keep posting and joining through
-a Redis restart, and the limits hold again once it is back."""
+The counts are kept by ``summit.web.counts`` (Redis when configured, so they hold across every
+worker). While Redis cannot be reached the limits are not applied, with a warning in the log:
+people keep posting and joining through a Redis restart, and the limits hold again once it is
+back."""
 
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
 
-from summit.web.cache import CACHE_ERRORS, redis_cache
+from summit.web import counts
 
 logger = logging.getLogger(__name__)
 
 
-def _cache_unavailable(error: Exception) -> None:
+def _counts_unavailable(error: Exception) -> None:
     logger.warning("Rate limits not applied: the cache (Redis) is unavailable: %s", error)
 
 
@@ -48,16 +48,16 @@ class AttemptLimit:
 
     def blocked(self, request: HttpRequest) -> bool:
         try:
-            return cache.get(self._key(request), 0) >= settings.ATTEMPT_LIMIT
-        except CACHE_ERRORS as error:
-            _cache_unavailable(error)
+            return counts.current(self._key(request)) >= settings.ATTEMPT_LIMIT
+        except counts.UNAVAILABLE as error:
+            _counts_unavailable(error)
             return False
 
     def fail(self, request: HttpRequest) -> None:
         try:
-            _count(self._key(request), settings.ATTEMPT_WINDOW_SECONDS)
-        except CACHE_ERRORS as error:
-            _cache_unavailable(error)
+            counts.count_each((self._key(request), settings.ATTEMPT_WINDOW_SECONDS))
+        except counts.UNAVAILABLE as error:
+            _counts_unavailable(error)
 
     @property
     def message(self) -> str:
@@ -71,39 +71,6 @@ class AttemptLimit:
 join_attempts = AttemptLimit("join")
 sign_in_attempts = AttemptLimit("sign-in")
 link_attempts = AttemptLimit("link")
-
-
-def _count(key: str, window: int) -> int:
-    """Add one to ``key`` for this window and return the new count."""
-    if cache.add(key, 1, timeout=window):
-        return 1
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        return 1
-
-
-def _count_each(*counters: tuple[str, int]) -> list[int]:
-    """Add one to each ``(key, window)`` and return the new counts, as ``_count`` would.
-
-    Every post and vote is counted three ways, and with ``_count`` that is up to six trips to
-    Redis per request, a noticeable share of a busy worker's time. On Django's Redis cache the
-    counts go in one pipeline instead: one trip for all of them."""
-    backend = redis_cache()
-    if backend is None:
-        return [_count(key, window) for key, window in counters]
-    # One client for several keys, as Django's own set_many takes it.
-    pipeline = backend._cache.get_client(None, write=True).pipeline(transaction=False)
-    for key, window in counters:
-        # The same key, prefix and version included, that cache.add and cache.incr would use.
-        key = backend.make_and_validate_key(key)
-        pipeline.incr(key)
-        # EXPIRE NX (Redis 7 or later) sets the window only on a key without one: the first
-        # count starts the clock and later ones leave it, and a key somehow left without an
-        # expiry gets one at the next count.
-        pipeline.expire(key, window, nx=True)
-    return pipeline.execute()[::2]
 
 
 # Within a minute, at most a quarter of a person's allowance in any such window.
@@ -122,14 +89,15 @@ class ActionRate:
         """Count this action; the message to show if it is one too many, else ``None``."""
         now = int(time.time())
         minute, burst = now // 60, now // BURST_SECONDS
+        # Counted three ways in one call: on Redis, one round trip for all of them.
         try:
-            person, in_burst, address = _count_each(
+            person, in_burst, address = counts.count_each(
                 (f"rate:{self.scope}:p{person_id}:{minute}", 60),
                 (f"rate:{self.scope}:b{person_id}:{burst}", BURST_SECONDS),
                 (f"rate:all:{client_address(request)}:{minute}", 60),
             )
-        except CACHE_ERRORS as error:
-            _cache_unavailable(error)
+        except counts.UNAVAILABLE as error:
+            _counts_unavailable(error)
             return None
         per_minute = getattr(settings, self.per_person_setting)
         # A minute's allowance cannot all be spent in one burst, which would hold up the room.

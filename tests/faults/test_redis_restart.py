@@ -1,5 +1,6 @@
-"""Redis, the channel layer and cache, restarts while a breakout is running: posting carries
-on, and the facilitator's console catches up and goes live again by itself."""
+"""Redis, the channel layer and the workers' shared counts, restarts while a breakout is
+running: posting carries on, and the facilitator's console catches up and goes live again by
+itself."""
 
 from __future__ import annotations
 
