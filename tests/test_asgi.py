@@ -1,4 +1,4 @@
-"""HTTP through the app's own ASGI handler (``summit/config/asgi.py``)."""
+"""HTTP through the fast path's ASGI handler (``summit/live/fast/http.py``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from asgiref.sync import AsyncToSync
 from asgiref.testing import ApplicationCommunicator
 from django.urls import reverse
 
-from summit.config.asgi import Handler, RequestThread, application
+import summit.config.asgi  # noqa: F401  (sets Django up as the app does)
+from summit.live.fast.http import Handler, RequestThread, http_application
 from summit.web.outages import DatabaseOutageMiddleware
 
 
@@ -30,8 +31,15 @@ def _scope(path: str) -> dict:
     }
 
 
-async def _get(path: str) -> tuple[int, bytes]:
-    communicator = ApplicationCommunicator(application, _scope(path))
+@pytest.fixture
+def handler(settings) -> Handler:
+    """The app's HTTP handler on the fast path, as ``summit/config/asgi.py`` asks for it."""
+    settings.LIVE_FAST_PATH = True
+    return http_application()
+
+
+async def _get(handler: Handler, path: str) -> tuple[int, bytes]:
+    communicator = ApplicationCommunicator(handler, _scope(path))
     await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
     start = await communicator.receive_output(timeout=5)
     body = b""
@@ -45,7 +53,7 @@ async def _get(path: str) -> tuple[int, bytes]:
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_request_runs_its_middleware_and_view_in_one_trip_to_a_thread(monkeypatch):
+async def test_a_request_runs_its_middleware_and_view_in_one_trip_to_a_thread(handler, monkeypatch):
     # Django's own ASGI handler goes from the thread running the middleware back to the event
     # loop (AsyncToSync) and out to a thread again for the view, on every request.
     back_to_the_loop = []
@@ -57,7 +65,7 @@ async def test_a_request_runs_its_middleware_and_view_in_one_trip_to_a_thread(mo
 
     monkeypatch.setattr(AsyncToSync, "__call__", counted)
 
-    status, body = await _get(reverse("login"))
+    status, body = await _get(handler, reverse("login"))
 
     assert status == 200
     assert b"<h1>Sign in" in body
@@ -65,7 +73,7 @@ async def test_a_request_runs_its_middleware_and_view_in_one_trip_to_a_thread(mo
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_a_request_takes_the_thread_an_earlier_one_finished_with(monkeypatch):
+async def test_a_request_takes_the_thread_an_earlier_one_finished_with(handler, monkeypatch):
     threads = []
     call = DatabaseOutageMiddleware.__call__
 
@@ -75,10 +83,10 @@ async def test_a_request_takes_the_thread_an_earlier_one_finished_with(monkeypat
 
     monkeypatch.setattr(DatabaseOutageMiddleware, "__call__", noted)
 
-    first, _ = await _get(reverse("login"))
+    first, _ = await _get(handler, reverse("login"))
     started = threading.Thread.start
     monkeypatch.setattr(threading.Thread, "start", _no_new_thread)
-    second, _ = await _get(reverse("login"))
+    second, _ = await _get(handler, reverse("login"))
     monkeypatch.setattr(threading.Thread, "start", started)
 
     assert first == second == 200
@@ -121,7 +129,7 @@ def test_a_thread_still_busy_is_not_kept_for_the_next_request():
 
 
 def test_threads_beyond_the_idle_limit_end(monkeypatch):
-    monkeypatch.setattr("summit.config.asgi.IDLE_THREADS", 1)
+    monkeypatch.setattr("summit.live.fast.http.IDLE_THREADS", 1)
     handler = Handler()
     kept, extra = RequestThread(), RequestThread()
 

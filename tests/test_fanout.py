@@ -7,8 +7,6 @@ import asyncio
 import functools
 import logging
 import select
-import socket
-from collections import deque
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -19,7 +17,9 @@ from websockets.frames import Frame, Opcode
 import summit.config.asgi  # noqa: F401  (sets up logging first, so that caplog sees the app's lines)
 from summit import live
 from summit.live import CLOSE_FORBIDDEN, CLOSE_RECONNECT, Hub, frame_writer, hub_for, text_frame
+from summit.live import hub as hub_module
 from tests.conftest import socket_for
+from tests.live_sockets import daphne_like
 
 
 class Screen:
@@ -133,6 +133,7 @@ async def test_a_broken_socket_does_not_hold_back_the_others(hub, layer):
 
     await settle(lambda: len(fine.frames) == 3)
     assert fine.frames == ["<p>0</p>", "<p>1</p>", "<p>2</p>"]
+    assert broken.closed == [CLOSE_RECONNECT]  # sent to reconnect and catch up, once
 
 
 async def test_a_close_message_closes_the_group_as_forbidden(hub, layer):
@@ -155,7 +156,7 @@ async def test_fast_updates_coalesce_to_the_first_at_once_and_the_newest_after(h
         await layer.group_send("room-a", message("room-a", f"<p>{n} answered</p>", "poll-1"))
 
     await settle(lambda: len(screen.frames) == 2)
-    await asyncio.sleep(live.COALESCE_SECONDS + 0.1)
+    await asyncio.sleep(hub_module.COALESCE_SECONDS + 0.1)
     assert screen.frames == ["<p>1 answered</p>", "<p>5 answered</p>"]
 
 
@@ -191,7 +192,7 @@ async def test_coalescing_never_reorders_what_a_screen_is_sent(hub, layer):
 
 
 async def test_updates_spaced_wider_than_the_window_all_arrive(hub, layer, monkeypatch):
-    monkeypatch.setattr(live, "COALESCE_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "COALESCE_SECONDS", 0.05)
     screen = Screen()
     await hub.join(screen, ["room-a"])
 
@@ -220,7 +221,7 @@ class LosingLayer(InMemoryChannelLayer):
 
 @pytest.fixture
 async def fragile(monkeypatch):
-    monkeypatch.setattr(live, "BEAT_SECONDS", 0.05)
+    monkeypatch.setattr(hub_module, "BEAT_SECONDS", 0.05)
     layer = LosingLayer()
     hub = Hub(layer)
     yield hub, layer
@@ -266,7 +267,7 @@ async def test_a_message_lost_in_the_layer_sends_every_screen_to_reconnect(fragi
     await settle(lambda: hub.beats_seen >= 1)
 
     layer.drop = True  # a beat vanishes, as pub/sub messages do while a subscriber reconnects
-    await asyncio.sleep(live.BEAT_SECONDS * 3)
+    await asyncio.sleep(hub_module.BEAT_SECONDS * 3)
     layer.drop = False
 
     await settle(lambda: screen.closed)
@@ -279,7 +280,7 @@ async def test_a_healthy_layer_never_sends_screens_to_reconnect(fragile):
     screen = Screen()
     await hub.join(screen, ["room-a"])
 
-    await asyncio.sleep(live.BEAT_SECONDS * 10)
+    await asyncio.sleep(hub_module.BEAT_SECONDS * 10)
 
     assert hub.beats_seen >= 5
     assert screen.closed == []
@@ -340,7 +341,10 @@ async def test_two_screens_of_one_process_share_one_hub(breakout, attendee, faci
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_pushes_go_straight_to_the_server_past_the_session_middleware(breakout, attendee):
+async def test_pushes_go_straight_to_the_server_past_the_session_middleware(
+    breakout, attendee, settings
+):
+    settings.LIVE_FAST_PATH = True  # a shortcut of the fast path; the plain one keeps to Channels
     member = await socket_for(f"/ws/breakouts/{breakout.pk}/", attendee)
     assert (await member.connect())[0]
 
@@ -361,43 +365,16 @@ def test_text_frame_is_the_standard_unmasked_frame(size):
     assert text_frame(html) == expected
 
 
-class _Reactor:
-    """Enough of a reactor for a Twisted connection that is never run."""
-
-    def __init__(self) -> None:
-        self.writers: list = []
-
-    def addWriter(self, writer) -> None:
-        if writer not in self.writers:  # as a reactor does
-            self.writers.append(writer)
-
-    def removeWriter(self, writer) -> None:
-        self.writers.remove(writer)
-
-
 @pytest.fixture
 def daphne_like_socket():
     """A WebSocket protocol over a real TCP-like socket pair, as daphne holds one once the
     handshake is done, and the reply function daphne gives the app for it."""
-    from autobahn.twisted.websocket import WebSocketServerProtocol
-    from twisted.internet.tcp import Connection
-
-    server, client = socket.socketpair()
-    server.setblocking(False)
-    client.settimeout(2)  # what never arrives fails the test rather than hanging it
-    protocol = WebSocketServerProtocol()
-    reactor = _Reactor()
-    protocol.transport = Connection(server, protocol, reactor=reactor)
-    protocol.transport.connected = 1
-    protocol.state = WebSocketServerProtocol.STATE_OPEN
-    protocol.send_queue = deque()
 
     async def handle_reply(protocol, message) -> None:
         raise AssertionError("the frame should have been written straight to the socket")
 
-    yield protocol, reactor, client, functools.partial(handle_reply, protocol)
-    server.close()
-    client.close()
+    with daphne_like(handle_reply) as connection:
+        yield connection
 
 
 def test_frame_goes_straight_to_an_open_daphne_socket_in_order(daphne_like_socket):
