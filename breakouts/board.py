@@ -48,7 +48,12 @@ class BoardPaths:
 
 
 def ideas_for(breakout: Breakout, audience: str):
-    """The ideas an audience sees: facilitators also see hidden ones, marked as hidden."""
+    """The ideas an audience sees: facilitators also see hidden ones, marked as hidden; each
+    with its comments as ``card_comments``, but for the big screen, which shows none.
+
+    An idea's card lists ``card_comments`` alone, set by whoever reads the idea for a card:
+    the board here, a new idea (none yet) and a changed idea's push. Read once for all the
+    audiences a card is drawn for, rather than once per audience."""
     statuses = [Idea.Status.VISIBLE]
     if audience == FACILITATORS:
         statuses.append(Idea.Status.HIDDEN)
@@ -68,6 +73,7 @@ def ideas_for(breakout: Breakout, audience: str):
         Prefetch(
             "comments",
             queryset=Comment.objects.select_related("author").order_by("created_at", "id"),
+            to_attr="card_comments",
         )
     )
 

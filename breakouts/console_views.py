@@ -1,13 +1,20 @@
-"""The facilitator's console and every action on it: thin views over breakouts.steering."""
+"""The facilitator's console: its page, its voice balance panel, and every action on it as one
+table, served by one view. Each action reads its form and calls one service
+(``breakouts.steering``, ``breakouts.voting`` or ``breakouts.services``), which writes, logs
+the action in the audit log and pushes to the breakout's screens."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import signed_in
-from breakouts import services, steering, views, voting
+from breakouts import services, steering, voting
 from breakouts.access import BreakoutAccess, get_breakout_for
 from breakouts.balance import voice_balance
 from breakouts.board import FACILITATORS
@@ -25,38 +32,156 @@ from breakouts.forms import (
     TimerForm,
     VotingRulesForm,
 )
-from breakouts.models import Idea, Outcome
-from breakouts.views import board_context, console_forms, refusal
-from summit.event.models import Prompt
-from summit.event.refusals import Refused
-
-# What each console action is called in the audit log.
-AUDITED = {
-    "rank_by": "Changed how voted ideas are ordered",
-    "phase": "Moved the group to another phase",
-    "timer": "Set the timer",
-    "prompt": "Set the question the group works on",
-    "voting_rules": "Set the voting rules",
-    "hide": "Hid an idea",
-    "restore": "Restored a hidden idea",
-    "merge": "Merged two ideas",
-    "add_cluster": "Added a cluster",
-    "rename_cluster": "Renamed a cluster",
-    "remove_cluster": "Removed a cluster",
-    "cluster_idea": "Put an idea in a cluster",
-    "spotlight": "Changed the spotlight",
-    "on_behalf": "Added an idea said in the room",
-    "add_outcome": "Drafted an outcome",
-    "edit_outcome": "Redrafted an outcome",
-    "delete_outcome": "Deleted an outcome",
-    "new_screen_link": "Made a new big-screen link",
-}
+from breakouts.models import Breakout, Idea
+from breakouts.views import act, board_context, console_forms
 
 
-def act(request: HttpRequest, access: BreakoutAccess, form, action) -> HttpResponse:
-    """A console action: as ``views.act``, and written to the audit log."""
-    audit = AUDITED[request.resolver_match.url_name]
-    return views.act(request, access, form, action, audit=audit)
+@dataclass(frozen=True)
+class ConsoleAction:
+    """One action on the console: its URL's name, its path after the console's own, the form
+    it reads (given ``form_kwargs(breakout)`` as well, if set) and the one service it calls,
+    as ``call(breakout, by, cleaned_data, **ids)`` with ``by`` the facilitator acting and
+    ``ids`` the ids in its path."""
+
+    name: str
+    route: str
+    call: Callable[..., object]
+    form: type[forms.Form] | None = None
+    form_kwargs: Callable[[Breakout], dict] | None = None
+
+
+def _members(breakout: Breakout) -> dict:
+    """Who an idea said in the room may be put down to: the group's members."""
+    return {"members": breakout.members.filter(removed_at__isnull=True)}
+
+
+def _wall(breakout: Breakout) -> dict:
+    """The ideas an outcome may draw on: those on the group's wall."""
+    visible = Idea.objects.filter(breakout=breakout, status=Idea.Status.VISIBLE)
+    return {"idea_choices": list(visible.values_list("pk", "text"))}
+
+
+def _save_outcome(breakout: Breakout, by, data: dict, outcome_id: int | None = None):
+    return voting.save_outcome(
+        breakout,
+        drafted_by=by,
+        proposal=data["proposal"],
+        who_should_act=data["who_should_act"],
+        horizon=data["horizon"],
+        idea_ids=data["ideas"],
+        outcome_id=outcome_id,
+    )
+
+
+ACTIONS = (
+    ConsoleAction(
+        "rank_by",
+        "rank-by/",
+        lambda breakout, by, d: steering.set_rank_by(breakout, d["rank_by"], by=by),
+        RankByForm,
+    ),
+    ConsoleAction(
+        "phase",
+        "phase/",
+        lambda breakout, by, d: steering.set_phase(breakout, d["phase"], d["minutes"], by=by),
+        PhaseForm,
+    ),
+    ConsoleAction(
+        "timer",
+        "timer/",
+        lambda breakout, by, d: steering.set_timer(breakout, d["minutes"], by=by),
+        TimerForm,
+    ),
+    ConsoleAction(
+        "prompt",
+        "prompt/",
+        lambda breakout, by, d: steering.set_prompt(breakout, d["prompt"], by=by),
+        PromptForm,
+    ),
+    ConsoleAction(
+        "voting_rules",
+        "voting-rules/",
+        lambda breakout, by, d: steering.set_voting_rules(breakout, **d, by=by),
+        VotingRulesForm,
+    ),
+    ConsoleAction(
+        "hide",
+        "ideas/<int:idea_id>/hide/",
+        lambda breakout, by, d, idea_id: steering.hide_idea(breakout, idea_id, d["reason"], by=by),
+        HideForm,
+    ),
+    ConsoleAction(
+        "restore",
+        "ideas/<int:idea_id>/restore/",
+        lambda breakout, by, d, idea_id: steering.restore_idea(breakout, idea_id, by=by),
+    ),
+    ConsoleAction(
+        "merge",
+        "ideas/<int:idea_id>/merge/",
+        lambda breakout, by, d, idea_id: steering.merge_ideas(breakout, idea_id, d["into"], by=by),
+        MergeForm,
+    ),
+    ConsoleAction(
+        "cluster_idea",
+        "ideas/<int:idea_id>/cluster/",
+        lambda breakout, by, d, idea_id: steering.cluster_idea(
+            breakout, idea_id, d["cluster"], by=by
+        ),
+        ClusterIdeaForm,
+    ),
+    ConsoleAction(
+        "add_cluster",
+        "clusters/",
+        lambda breakout, by, d: steering.add_cluster(breakout, d["name"], by=by),
+        ClusterForm,
+    ),
+    ConsoleAction(
+        "rename_cluster",
+        "clusters/<int:cluster_id>/",
+        lambda breakout, by, d, cluster_id: steering.rename_cluster(
+            breakout, cluster_id, d["name"], by=by
+        ),
+        ClusterForm,
+    ),
+    ConsoleAction(
+        "remove_cluster",
+        "clusters/<int:cluster_id>/remove/",
+        lambda breakout, by, d, cluster_id: steering.remove_cluster(breakout, cluster_id, by=by),
+    ),
+    ConsoleAction(
+        "spotlight",
+        "spotlight/",
+        lambda breakout, by, d: steering.spotlight(breakout, d["idea"], by=by),
+        SpotlightForm,
+    ),
+    # An idea said in the room by someone without a device, typed by the facilitator.
+    ConsoleAction(
+        "on_behalf",
+        "on-behalf/",
+        lambda breakout, by, d: services.add_idea_said_in_room(
+            breakout=breakout,
+            by=by,
+            speaker=d["speaker"],
+            text=d["text"],
+            client_token=d["client_token"],
+        ),
+        OnBehalfForm,
+        _members,
+    ),
+    ConsoleAction("add_outcome", "outcomes/", _save_outcome, OutcomeForm, _wall),
+    ConsoleAction("edit_outcome", "outcomes/<int:outcome_id>/", _save_outcome, OutcomeForm, _wall),
+    ConsoleAction(
+        "delete_outcome",
+        "outcomes/<int:outcome_id>/delete/",
+        lambda breakout, by, d, outcome_id: voting.delete_outcome(breakout, outcome_id, by=by),
+    ),
+    # Replaces the big screen's link; the old one stops working at once.
+    ConsoleAction(
+        "new_screen_link",
+        "screen-link/",
+        lambda breakout, by, d: steering.new_screen_link(breakout, by=by),
+    ),
+)
 
 
 def _steer(request: HttpRequest, breakout_id: int) -> BreakoutAccess:
@@ -83,220 +208,15 @@ def voice(request: HttpRequest, breakout_id: int) -> HttpResponse:
 
 @require_POST
 @signed_in
-def rank_by(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        RankByForm(request.POST),
-        lambda d: steering.set_rank_by(access.breakout, d["rank_by"]),
-    )
-
-
-@require_POST
-@signed_in
-def phase(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        PhaseForm(request.POST),
-        lambda d: steering.set_phase(access.breakout, d["phase"], d["minutes"]),
-    )
-
-
-@require_POST
-@signed_in
-def timer(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        TimerForm(request.POST),
-        lambda d: steering.set_timer(access.breakout, d["minutes"]),
-    )
-
-
-@require_POST
-@signed_in
-def prompt(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-
-    def choose(data):
-        chosen = None
-        if data["prompt"]:
-            chosen = Prompt.objects.filter(pk=data["prompt"]).first()
-            if chosen is None:
-                raise Refused("Choose one of this summit’s questions")
-        steering.set_prompt(access.breakout, chosen)
-
-    return act(request, access, PromptForm(request.POST), choose)
-
-
-@require_POST
-@signed_in
-def voting_rules(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        VotingRulesForm(request.POST),
-        lambda d: steering.set_voting_rules(access.breakout, **d),
-    )
-
-
-@require_POST
-@signed_in
-def hide(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        HideForm(request.POST),
-        lambda d: steering.hide_idea(access.breakout, idea_id, d["reason"]),
-    )
-
-
-@require_POST
-@signed_in
-def restore(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(request, access, None, lambda d: steering.restore_idea(access.breakout, idea_id))
-
-
-@require_POST
-@signed_in
-def merge(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        MergeForm(request.POST),
-        lambda d: steering.merge_ideas(access.breakout, idea_id, d["into"]),
-    )
-
-
-@require_POST
-@signed_in
-def add_cluster(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        ClusterForm(request.POST),
-        lambda d: steering.add_cluster(access.breakout, d["name"]),
-    )
-
-
-@require_POST
-@signed_in
-def rename_cluster(request: HttpRequest, breakout_id: int, cluster_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        ClusterForm(request.POST),
-        lambda d: steering.rename_cluster(access.breakout, cluster_id, d["name"]),
-    )
-
-
-@require_POST
-@signed_in
-def remove_cluster(request: HttpRequest, breakout_id: int, cluster_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request, access, None, lambda d: steering.remove_cluster(access.breakout, cluster_id)
-    )
-
-
-@require_POST
-@signed_in
-def cluster_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        ClusterIdeaForm(request.POST),
-        lambda d: steering.cluster_idea(access.breakout, idea_id, d["cluster"]),
-    )
-
-
-@require_POST
-@signed_in
-def spotlight(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(
-        request,
-        access,
-        SpotlightForm(request.POST),
-        lambda d: steering.spotlight(access.breakout, d["idea"]),
-    )
-
-
-@require_POST
-@signed_in
-def on_behalf(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    """An idea said in the room by someone without a device, typed by the facilitator."""
-    access = _steer(request, breakout_id)
-    members = access.breakout.members.filter(removed_at__isnull=True)
-
-    def post(data):
-        kind, who = data["speaker"]
-        services.post_idea(
-            breakout=access.breakout,
-            author=who if kind == "member" else access.participant,
-            text=data["text"],
-            client_token=data["client_token"],
-            anonymous=kind == "member" and who.anonymous,
-            added_by=access.participant,
-            spoken_sector=who if kind == "sector" else "",
-        )
-
-    return act(request, access, OnBehalfForm(request.POST, members=members), post)
-
-
-@require_POST
-@signed_in
-def save_outcome(
-    request: HttpRequest, breakout_id: int, outcome_id: int | None = None
+def console_action(
+    request: HttpRequest, breakout_id: int, action: ConsoleAction, **ids: int
 ) -> HttpResponse:
+    """Any of the console's actions, as ``action`` (its row in ``ACTIONS``) says: the
+    console's board after it, or the refusal, with nothing changed."""
     access = _steer(request, breakout_id)
-    breakout = access.breakout
-    outcome = None
-    if outcome_id is not None:
-        outcome = Outcome.objects.filter(pk=outcome_id, breakout=breakout).first()
-        if outcome is None:
-            return refusal(request, access, "That outcome is not in this breakout")
-    choices = Idea.objects.filter(breakout=breakout, status=Idea.Status.VISIBLE).values_list(
-        "pk", "text"
-    )
-    form = OutcomeForm(request.POST, idea_choices=list(choices))
-    return act(
-        request,
-        access,
-        form,
-        lambda d: voting.save_outcome(
-            breakout,
-            drafted_by=access.participant,
-            proposal=d["proposal"],
-            who_should_act=d["who_should_act"],
-            horizon=d["horizon"],
-            idea_ids=d["ideas"],
-            outcome=outcome,
-        ),
-    )
-
-
-@require_POST
-@signed_in
-def delete_outcome(request: HttpRequest, breakout_id: int, outcome_id: int) -> HttpResponse:
-    access = _steer(request, breakout_id)
-    return act(request, access, None, lambda d: voting.delete_outcome(access.breakout, outcome_id))
-
-
-@require_POST
-@signed_in
-def new_screen_link(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    """Replace the big screen's link; the old one stops working at once."""
-    access = _steer(request, breakout_id)
-    return act(request, access, None, lambda d: steering.new_screen_link(access.breakout))
+    form = None
+    if action.form is not None:
+        extra = action.form_kwargs(access.breakout) if action.form_kwargs else {}
+        form = action.form(request.POST, **extra)
+    breakout, by = access.breakout, access.participant
+    return act(request, access, form, lambda data: action.call(breakout, by, data, **ids))

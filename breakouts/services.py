@@ -1,5 +1,6 @@
-"""Every change a breakout's members make, and how groups are formed: one function each,
-writing in a transaction and pushing to screens on commit."""
+"""Every change a breakout's members make, an idea typed in for a voice in the room, and how
+groups are formed: one function each, writing in a transaction and pushing to screens on
+commit."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Participant
-from breakouts import live
+from breakouts import audit, live
 from breakouts.models import Breakout, Comment, Idea
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
@@ -194,12 +195,45 @@ def post_idea(
             )
             # A new idea has no comments yet: said here, its card for each audience and the
             # poster's own need not ask the database.
-            idea._prefetched_objects_cache = {"comments": Comment.objects.none()}
+            idea.card_comments = []
             transaction.on_commit(partial(live.idea_added, idea), robust=True)
     except IntegrityError:
         # A retry, or a concurrent request with the same token that won the race.
         return Idea.objects.get(author=author, client_token=client_token), False
     return idea, True
+
+
+def add_idea_said_in_room(
+    *,
+    breakout: Breakout,
+    by: Participant,
+    speaker: tuple[str, Participant | str],
+    text: str,
+    client_token: uuid.UUID,
+) -> tuple[Idea, bool]:
+    """An idea said in the room by someone without a device, typed in by the facilitator
+    ``by``. ``speaker`` says who said it: ``("member", <a member>)``, posted as theirs (and
+    anonymous if they are), or ``("sector", <a sector>)``, posted as the facilitator's with
+    the speaker's sector; once per client token, as ``post_idea``.
+
+    Side effects: the idea written; "Added an idea said in the room" logged with the text and
+    the speaker (once: a retry of the same post logs nothing more); after commit, the idea's
+    card is pushed to every screen of the breakout.
+    """
+    kind, who = speaker
+    with transaction.atomic():
+        idea, created = post_idea(
+            breakout=breakout,
+            author=who if kind == "member" else by,
+            text=text,
+            client_token=client_token,
+            anonymous=kind == "member" and who.anonymous,
+            added_by=by,
+            spoken_sector=who if kind == "sector" else "",
+        )
+        if created:
+            audit.log(by, "Added an idea said in the room", breakout, text=text, speaker=speaker)
+    return idea, created
 
 
 def _own_idea(idea: Idea, person: Participant) -> Idea:
@@ -212,10 +246,17 @@ def _own_idea(idea: Idea, person: Participant) -> Idea:
     return idea
 
 
+def _card_changed(idea: Idea) -> None:
+    """Push the idea's new card, its comments read once for every audience, and after the
+    commit, so a comment posted meanwhile is on it."""
+    idea.card_comments = list(idea.comments.select_related("author"))
+    live.idea_changed(idea)
+
+
 def edit_idea(idea: Idea, person: Participant, text: str) -> Idea:
     """The author rewords their idea, during gather and build.
 
-    Side effects: after commit, the card is replaced on every screen.
+    Side effects: the idea written; after commit, the card is replaced on every screen.
     """
     _own_idea(idea, person)
     if text == idea.text:
@@ -224,7 +265,7 @@ def edit_idea(idea: Idea, person: Participant, text: str) -> Idea:
         idea.text = text
         idea.edited_at = timezone.now()
         idea.save(update_fields=["text", "edited_at"])
-        transaction.on_commit(partial(live.idea_changed, idea), robust=True)
+        transaction.on_commit(partial(_card_changed, idea), robust=True)
     return idea
 
 

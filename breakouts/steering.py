@@ -1,6 +1,11 @@
 """What facilitators do to steer a breakout: phases and timers, the prompt, hiding, merging,
 clustering, the spotlight and the voting rules. Each writes in a transaction (locking the
-rows two facilitators might change at once) and refreshes every screen on commit."""
+rows two facilitators might change at once), with the facilitator's action in the audit log,
+and refreshes every screen on commit.
+
+``by`` is the facilitator or organiser acting: their action goes in the audit log, with the
+details the console sent. A script or the demo's set-up passes none, and nothing is logged.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from breakouts import live
+from accounts.models import Participant
+from breakouts import audit, live
 from breakouts.board import screen_key_group
 from breakouts.models import Breakout, Cluster, Idea, Vote, new_screen_key
 from summit.event.models import Prompt
@@ -28,11 +34,14 @@ def _refresh(breakout: Breakout, announcement: str) -> None:
     transaction.on_commit(partial(live.board_changed, breakout, announcement), robust=True)
 
 
-def set_phase(breakout: Breakout, phase: str, minutes: int | None = None) -> Breakout:
+def set_phase(
+    breakout: Breakout, phase: str, minutes: int | None = None, *, by: Participant | None = None
+) -> Breakout:
     """Move the group to ``phase`` (forwards, or back a step to revisit), with an optional
     countdown of ``minutes`` that replaces any running timer.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the breakout written; "Moved the group to another phase" logged with the
+    phase and minutes; after commit, every screen refreshes.
     """
     if phase not in Breakout.Phase.values:
         raise Refused("Choose one of the phases listed")
@@ -45,14 +54,18 @@ def set_phase(breakout: Breakout, phase: str, minutes: int | None = None) -> Bre
         breakout.save(update_fields=["phase", "timer_ends_at"])
         label = breakout.get_phase_display()
         timer = f", {minutes} minutes on the clock" if minutes else ""
+        audit.log(by, "Moved the group to another phase", breakout, phase=phase, minutes=minutes)
         _refresh(breakout, f"The group moved to: {label}{timer}")
     return breakout
 
 
-def set_timer(breakout: Breakout, minutes: int | None) -> Breakout:
+def set_timer(
+    breakout: Breakout, minutes: int | None, *, by: Participant | None = None
+) -> Breakout:
     """Start (or, with ``None``, stop) the countdown for the current phase.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the breakout written; "Set the timer" logged with the minutes; after
+    commit, every screen refreshes.
     """
     if minutes is not None and not 1 <= minutes <= TIMER_MAX_MINUTES:
         raise Refused(f"A timer runs for 1 to {TIMER_MAX_MINUTES} minutes")
@@ -60,32 +73,47 @@ def set_timer(breakout: Breakout, minutes: int | None) -> Breakout:
         breakout = _locked(breakout)
         breakout.timer_ends_at = timezone.now() + dt.timedelta(minutes=minutes) if minutes else None
         breakout.save(update_fields=["timer_ends_at"])
+        audit.log(by, "Set the timer", breakout, minutes=minutes)
         _refresh(breakout, f"Timer set: {minutes} minutes" if minutes else "Timer stopped")
     return breakout
 
 
-def set_prompt(breakout: Breakout, prompt: Prompt | None) -> Breakout:
-    """Choose which of the summit's questions the group works on; new ideas record it.
+def set_prompt(
+    breakout: Breakout, prompt_id: int | None, *, by: Participant | None = None
+) -> Breakout:
+    """Choose which of the summit's questions the group works on (none, without an id); new
+    ideas record it. Refused for a question of another summit, or none at all.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the breakout written; "Set the question the group works on" logged with
+    the question's id; after commit, every screen refreshes.
     """
-    if prompt is not None and prompt.summit_id != breakout.summit_id:
-        raise Refused("Choose one of this summit’s questions")
+    prompt = None
+    if prompt_id:
+        prompt = Prompt.objects.filter(pk=prompt_id, summit_id=breakout.summit_id).first()
+        if prompt is None:
+            raise Refused("Choose one of this summit’s questions")
     with transaction.atomic():
         breakout = _locked(breakout)
         breakout.current_prompt = prompt
         breakout.save(update_fields=["current_prompt"])
+        audit.log(by, "Set the question the group works on", breakout, prompt=prompt_id)
         _refresh(breakout, "The group is working on a new question" if prompt else "")
     return breakout
 
 
 def set_voting_rules(
-    breakout: Breakout, *, dot_budget: int, max_dots_per_idea: int, vote_display: str
+    breakout: Breakout,
+    *,
+    dot_budget: int,
+    max_dots_per_idea: int,
+    vote_display: str,
+    by: Participant | None = None,
 ) -> Breakout:
     """How many dots each person has, how many may go on one idea, and whether totals show
     while voting. Fixed once voting starts, so nobody's dots are stranded.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the breakout written; "Set the voting rules" logged with the three rules;
+    after commit, every screen refreshes.
     """
     if not 1 <= dot_budget <= 20:
         raise Refused("Give each person between 1 and 20 dots")
@@ -102,16 +130,25 @@ def set_voting_rules(
         breakout.max_dots_per_idea = max_dots_per_idea
         breakout.vote_display = vote_display
         breakout.save(update_fields=["dot_budget", "max_dots_per_idea", "vote_display"])
+        audit.log(
+            by,
+            "Set the voting rules",
+            breakout,
+            dot_budget=dot_budget,
+            max_dots_per_idea=max_dots_per_idea,
+            vote_display=vote_display,
+        )
         _refresh(
             breakout, f"Each person has {dot_budget} dots, at most {max_dots_per_idea} on one idea"
         )
     return breakout
 
 
-def set_rank_by(breakout: Breakout, rank_by: str) -> Breakout:
+def set_rank_by(breakout: Breakout, rank_by: str, *, by: Participant | None = None) -> Breakout:
     """Order the voted wall by cross-sector support or by dots, on every screen.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the breakout written; "Changed how voted ideas are ordered" logged with the
+    order; after commit, every screen refreshes.
     """
     if rank_by not in Breakout.RankBy.values:
         raise Refused("Choose how to order the ideas")
@@ -119,6 +156,7 @@ def set_rank_by(breakout: Breakout, rank_by: str) -> Breakout:
         breakout = _locked(breakout)
         breakout.rank_by = rank_by
         breakout.save(update_fields=["rank_by"])
+        audit.log(by, "Changed how voted ideas are ordered", breakout, rank_by=rank_by)
         _refresh(breakout, f"Ideas are ordered by {breakout.get_rank_by_display().lower()}")
     return breakout
 
@@ -136,11 +174,14 @@ def _steerable(breakout: Breakout) -> None:
         raise Refused("The breakout has closed: reopen it by moving it back a phase first")
 
 
-def hide_idea(breakout: Breakout, idea_id: int, reason: str) -> Idea:
+def hide_idea(
+    breakout: Breakout, idea_id: int, reason: str, *, by: Participant | None = None
+) -> Idea:
     """Take an idea off attendees' screens and the big screen, giving a reason. The record
     keeps it, shown as hidden with the reason.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the idea written (and the spotlight turned off it); "Hid an idea" logged
+    with the idea and the reason; after commit, every screen refreshes.
     """
     _steerable(breakout)
     if not reason.strip():
@@ -153,12 +194,17 @@ def hide_idea(breakout: Breakout, idea_id: int, reason: str) -> Idea:
         idea.hidden_reason = reason.strip()
         idea.save(update_fields=["status", "hidden_reason"])
         Breakout.objects.filter(pk=breakout.pk, spotlight=idea).update(spotlight=None)
+        audit.log(by, "Hid an idea", breakout, idea_id=idea_id, reason=idea.hidden_reason)
         _refresh(breakout, "An idea was hidden by the facilitator")
     return idea
 
 
-def restore_idea(breakout: Breakout, idea_id: int) -> Idea:
-    """Put a hidden idea back on the wall. Side effects: writes; screens refresh."""
+def restore_idea(breakout: Breakout, idea_id: int, *, by: Participant | None = None) -> Idea:
+    """Put a hidden idea back on the wall.
+
+    Side effects: the idea written; "Restored a hidden idea" logged with the idea; after
+    commit, every screen refreshes.
+    """
     _steerable(breakout)
     with transaction.atomic():
         idea = _idea_in(breakout, idea_id)
@@ -167,18 +213,25 @@ def restore_idea(breakout: Breakout, idea_id: int) -> Idea:
         idea.status = Idea.Status.VISIBLE
         idea.hidden_reason = ""
         idea.save(update_fields=["status", "hidden_reason"])
+        audit.log(by, "Restored a hidden idea", breakout, idea_id=idea_id)
         _refresh(breakout, "A hidden idea is back on the wall")
     return idea
 
 
-def merge_ideas(breakout: Breakout, source_id: int, target_id: int) -> Idea:
+def merge_ideas(
+    breakout: Breakout, source_id: int, target_id: int, *, by: Participant | None = None
+) -> Idea:
     """Fold a duplicate (``source``) into the idea that stays (``target``).
 
     The source's comments and outcome links move to the target, and so do its dots: a person
     with dots on both keeps them all on the target, so no dot is lost or counted twice (the
     limit per idea binds only dots placed afterwards). The source stays in the record, marked
     as merged into the target. Both rows are locked in id order, so two facilitators merging
-    at once cannot interleave. Side effects: writes; after commit, every screen refreshes.
+    at once cannot interleave.
+
+    Side effects: both ideas, their dots, comments and outcomes written; "Merged two ideas"
+    logged with the source as the idea and the target as "into"; after commit, every screen
+    refreshes.
     """
     _steerable(breakout)
     if source_id == target_id:
@@ -218,23 +271,29 @@ def merge_ideas(breakout: Breakout, source_id: int, target_id: int) -> Idea:
             target.cluster_id = source_cluster
             target.save(update_fields=["cluster"])
         Breakout.objects.filter(pk=breakout.pk, spotlight_id=source.pk).update(spotlight=target)
+        audit.log(by, "Merged two ideas", breakout, idea_id=source_id, into=target_id)
         _refresh(breakout, f"Two ideas were merged into one: {target.text[:80]}")
     return target
 
 
-def add_cluster(breakout: Breakout, name: str) -> Cluster:
-    """Side effects: writes; screens refresh."""
+def add_cluster(breakout: Breakout, name: str, *, by: Participant | None = None) -> Cluster:
+    """Side effects: the cluster made; "Added a cluster" logged with its name; after commit,
+    every screen refreshes."""
     _steerable(breakout)
     with transaction.atomic():
         if Cluster.objects.filter(breakout=breakout, name__iexact=name).exists():
             raise Refused(f"There is already a cluster called “{name}”")
         cluster = Cluster.objects.create(breakout=breakout, name=name)
+        audit.log(by, "Added a cluster", breakout, name=name)
         _refresh(breakout, f"New cluster: {name}")
     return cluster
 
 
-def rename_cluster(breakout: Breakout, cluster_id: int, name: str) -> Cluster:
-    """Side effects: writes; screens refresh."""
+def rename_cluster(
+    breakout: Breakout, cluster_id: int, name: str, *, by: Participant | None = None
+) -> Cluster:
+    """Side effects: the cluster written; "Renamed a cluster" logged with the cluster and its
+    new name; after commit, every screen refreshes."""
     _steerable(breakout)
     with transaction.atomic():
         cluster = Cluster.objects.filter(pk=cluster_id, breakout=breakout).first()
@@ -245,22 +304,34 @@ def rename_cluster(breakout: Breakout, cluster_id: int, name: str) -> Cluster:
             raise Refused(f"There is already a cluster called “{name}”")
         cluster.name = name
         cluster.save(update_fields=["name"])
+        audit.log(by, "Renamed a cluster", breakout, cluster_id=cluster_id, name=name)
         _refresh(breakout, f"Cluster renamed: {name}")
     return cluster
 
 
-def remove_cluster(breakout: Breakout, cluster_id: int) -> None:
-    """Its ideas stay, in no cluster. Side effects: writes; screens refresh."""
+def remove_cluster(breakout: Breakout, cluster_id: int, *, by: Participant | None = None) -> None:
+    """Its ideas stay, in no cluster.
+
+    Side effects: the cluster deleted; "Removed a cluster" logged with the cluster; after
+    commit, every screen refreshes.
+    """
     _steerable(breakout)
     with transaction.atomic():
         deleted, _ = Cluster.objects.filter(pk=cluster_id, breakout=breakout).delete()
         if not deleted:
             raise Refused("That cluster is not in this breakout")
+        audit.log(by, "Removed a cluster", breakout, cluster_id=cluster_id)
         _refresh(breakout, "A cluster was removed; its ideas are still on the wall")
 
 
-def cluster_idea(breakout: Breakout, idea_id: int, cluster_id: int | None) -> Idea:
-    """Put an idea in a cluster, or in none. Side effects: writes; screens refresh."""
+def cluster_idea(
+    breakout: Breakout, idea_id: int, cluster_id: int | None, *, by: Participant | None = None
+) -> Idea:
+    """Put an idea in a cluster, or in none.
+
+    Side effects: the idea written; "Put an idea in a cluster" logged with the idea and the
+    cluster; after commit, every screen refreshes.
+    """
     _steerable(breakout)
     with transaction.atomic():
         idea = _idea_in(breakout, idea_id)
@@ -271,12 +342,19 @@ def cluster_idea(breakout: Breakout, idea_id: int, cluster_id: int | None) -> Id
             raise Refused("That cluster is not in this breakout")
         idea.cluster_id = cluster_id
         idea.save(update_fields=["cluster"])
+        audit.log(by, "Put an idea in a cluster", breakout, idea_id=idea_id, cluster=cluster_id)
         _refresh(breakout, "")
     return idea
 
 
-def spotlight(breakout: Breakout, idea_id: int | None) -> Breakout:
-    """Show one idea large on the big screen, or stop. Side effects: writes; refresh."""
+def spotlight(
+    breakout: Breakout, idea_id: int | None, *, by: Participant | None = None
+) -> Breakout:
+    """Show one idea large on the big screen, or stop.
+
+    Side effects: the breakout written; "Changed the spotlight" logged with the idea; after
+    commit, every screen refreshes.
+    """
     with transaction.atomic():
         locked = _locked(breakout)
         if idea_id is not None:
@@ -285,17 +363,22 @@ def spotlight(breakout: Breakout, idea_id: int | None) -> Breakout:
                 raise Refused("Only an idea on the wall can be in the spotlight")
         locked.spotlight_id = idea_id
         locked.save(update_fields=["spotlight"])
+        audit.log(by, "Changed the spotlight", locked, idea=idea_id)
         _refresh(locked, "An idea is in the spotlight" if idea_id else "Spotlight off")
     return locked
 
 
-def new_screen_link(breakout: Breakout) -> Breakout:
-    """Replace the big screen's link. Side effects: writes; after commit, screens open on the
-    old link close (and are refused if they reconnect)."""
+def new_screen_link(breakout: Breakout, *, by: Participant | None = None) -> Breakout:
+    """Replace the big screen's link.
+
+    Side effects: the breakout written; "Made a new big-screen link" logged; after commit,
+    screens open on the old link close (and are refused if they reconnect).
+    """
     with transaction.atomic():
         locked = _locked(breakout)
         old = locked.screen_key
         locked.screen_key = new_screen_key()
         locked.save(update_fields=["screen_key"])
+        audit.log(by, "Made a new big-screen link", locked)
         transaction.on_commit(partial(close_group, screen_key_group(old)), robust=True)
     return locked

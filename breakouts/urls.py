@@ -22,45 +22,16 @@ urlpatterns = [
     path("<int:breakout_id>/choose/", views.choose, name="choose"),
     path("screen/<str:key>/", views.screen, name="screen"),
     path("screen/<str:key>/board/", views.screen_board, name="screen_board"),
-    # The facilitator's console
+    # The facilitator's console: its pages, then every action on it, from its table.
     path("<int:breakout_id>/console/", steer.console, name="console"),
     path("<int:breakout_id>/console/voice/", steer.voice, name="voice"),
-    path("<int:breakout_id>/console/rank-by/", steer.rank_by, name="rank_by"),
-    path("<int:breakout_id>/console/phase/", steer.phase, name="phase"),
-    path("<int:breakout_id>/console/timer/", steer.timer, name="timer"),
-    path("<int:breakout_id>/console/prompt/", steer.prompt, name="prompt"),
-    path("<int:breakout_id>/console/voting-rules/", steer.voting_rules, name="voting_rules"),
-    path("<int:breakout_id>/console/ideas/<int:idea_id>/hide/", steer.hide, name="hide"),
-    path("<int:breakout_id>/console/ideas/<int:idea_id>/restore/", steer.restore, name="restore"),
-    path("<int:breakout_id>/console/ideas/<int:idea_id>/merge/", steer.merge, name="merge"),
-    path(
-        "<int:breakout_id>/console/ideas/<int:idea_id>/cluster/",
-        steer.cluster_idea,
-        name="cluster_idea",
+    *(
+        path(
+            f"<int:breakout_id>/console/{action.route}",
+            steer.console_action,
+            {"action": action},
+            name=action.name,
+        )
+        for action in steer.ACTIONS
     ),
-    path("<int:breakout_id>/console/clusters/", steer.add_cluster, name="add_cluster"),
-    path(
-        "<int:breakout_id>/console/clusters/<int:cluster_id>/",
-        steer.rename_cluster,
-        name="rename_cluster",
-    ),
-    path(
-        "<int:breakout_id>/console/clusters/<int:cluster_id>/remove/",
-        steer.remove_cluster,
-        name="remove_cluster",
-    ),
-    path("<int:breakout_id>/console/spotlight/", steer.spotlight, name="spotlight"),
-    path("<int:breakout_id>/console/on-behalf/", steer.on_behalf, name="on_behalf"),
-    path("<int:breakout_id>/console/outcomes/", steer.save_outcome, name="add_outcome"),
-    path(
-        "<int:breakout_id>/console/outcomes/<int:outcome_id>/",
-        steer.save_outcome,
-        name="edit_outcome",
-    ),
-    path(
-        "<int:breakout_id>/console/outcomes/<int:outcome_id>/delete/",
-        steer.delete_outcome,
-        name="delete_outcome",
-    ),
-    path("<int:breakout_id>/console/screen-link/", steer.new_screen_link, name="new_screen_link"),
 ]

@@ -1,11 +1,12 @@
-"""Members' pages and actions in a breakout, and its big screen."""
+"""Members' pages and actions in a breakout, and its big screen: thin views, each calling one
+service (``breakouts.services`` or ``breakouts.voting``) that writes and pushes."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.access import get_participant_for, signed_in
-from accounts.audit import log_action
 from accounts.models import Sector
 from breakouts import services, voting
 from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_breakout_for
@@ -169,25 +169,19 @@ def act(
     request: HttpRequest,
     access: BreakoutAccess,
     form,
-    action,
+    action: Callable[[dict], object],
     *,
-    audit: str = "",
     rate: ActionRate | None = None,
 ) -> HttpResponse:
-    """Validate ``form`` (if any), run ``action(cleaned_data)``: the asker's board after it,
-    or the refusal, with nothing changed. With ``audit``, the action goes in the audit log,
-    in the same transaction; with ``rate``, one action too many in a minute is refused."""
+    """Validate ``form`` (if any) and run ``action(cleaned_data)``, one service that owns its
+    transaction, its audit entry and its push: the asker's board after it, or the refusal,
+    with nothing changed. With ``rate``, one action too many in a minute is refused."""
     if form is not None and not form.is_valid():
         return form_refusal(request, access, form)
     if rate is not None and (too_fast := rate.refusal(request, access.participant.pk)):
         return refusal(request, access, too_fast)
-    data = form.cleaned_data if form is not None else {}
     try:
-        with transaction.atomic():
-            action(data)
-            if audit:
-                detail = {**request.resolver_match.kwargs, **data}
-                log_action(access.participant, audit, place=access.breakout.name, detail=detail)
+        action(form.cleaned_data if form is not None else {})
     except Refused as refused:
         return refusal(request, access, str(refused))
     return board_response(request, access)

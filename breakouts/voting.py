@@ -1,4 +1,6 @@
-"""Dot votes, and the outcomes a group drafts and rates."""
+"""Dot votes, and the outcomes a group drafts and rates: each writes in a transaction and
+pushes to the breakout's screens on commit; what facilitators do to outcomes goes in the
+audit log as well."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from accounts.models import Participant
-from breakouts import live
+from breakouts import audit, live
 from breakouts.models import Breakout, Idea, Outcome, Rating, Vote
 from summit.event.agreement import Agreement
 from summit.event.refusals import Refused
@@ -85,12 +87,20 @@ def save_outcome(
     horizon: str,
     idea_ids: list[int],
     outcome: Outcome | None = None,
+    outcome_id: int | None = None,
 ) -> Outcome:
-    """Draft a new outcome, or redraft ``outcome``: the proposal, who should act, now or
-    longer term, and the ideas it draws on (kept, so the record can cite them).
+    """Draft a new outcome, or redraft ``outcome`` (or the one of ``outcome_id``, which must
+    be in this breakout): the proposal, who should act, now or longer term, and the ideas it
+    draws on (kept, so the record can cite them). ``drafted_by`` is the facilitator at work.
 
-    Side effects: writes; after commit, every screen refreshes.
+    Side effects: the outcome and the ideas it cites written; "Drafted an outcome" (or
+    "Redrafted an outcome", with the outcome) logged as ``drafted_by``'s with what the form
+    held; after commit, every screen refreshes.
     """
+    if outcome_id is not None:
+        outcome = Outcome.objects.filter(pk=outcome_id, breakout=breakout).first()
+        if outcome is None:
+            raise Refused("That outcome is not in this breakout")
     _drafting(breakout)
     if horizon not in Outcome.Horizon.values:
         raise Refused("Choose now or longer term")
@@ -98,6 +108,7 @@ def save_outcome(
         raise Refused("That outcome belongs to another group")
     with transaction.atomic():
         ideas = _outcome_ideas(breakout, idea_ids)
+        redraft = outcome is not None
         if outcome is None:
             outcome = Outcome(breakout=breakout, drafted_by=drafted_by)
         outcome.proposal = proposal
@@ -105,6 +116,16 @@ def save_outcome(
         outcome.horizon = horizon
         outcome.save()
         outcome.ideas.set(ideas)
+        audit.log(
+            drafted_by,
+            "Redrafted an outcome" if redraft else "Drafted an outcome",
+            breakout,
+            **({"outcome_id": outcome.pk} if redraft else {}),
+            proposal=proposal,
+            who_should_act=who_should_act,
+            horizon=horizon,
+            ideas=idea_ids,
+        )
         transaction.on_commit(
             partial(live.board_changed, breakout, f"Outcome drafted: {proposal[:80]}"),
             robust=True,
@@ -112,13 +133,15 @@ def save_outcome(
     return outcome
 
 
-def delete_outcome(breakout: Breakout, outcome_id: int) -> None:
-    """Side effects: writes; screens refresh."""
+def delete_outcome(breakout: Breakout, outcome_id: int, *, by: Participant | None = None) -> None:
+    """Side effects: the outcome deleted; with ``by``, the facilitator acting, "Deleted an
+    outcome" logged with the outcome; after commit, every screen refreshes."""
     _drafting(breakout)
     with transaction.atomic():
         deleted, _ = Outcome.objects.filter(pk=outcome_id, breakout=breakout).delete()
         if not deleted:
             raise Refused("That outcome is not in this breakout")
+        audit.log(by, "Deleted an outcome", breakout, outcome_id=outcome_id)
         transaction.on_commit(
             partial(live.board_changed, breakout, "An outcome was withdrawn"), robust=True
         )

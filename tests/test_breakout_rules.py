@@ -239,7 +239,7 @@ def test_post_idea_in_gather_or_build_records_the_current_prompt_and_pushes(
     breakout, attendee, pushes, django_capture_on_commit_callbacks, phase
 ):
     prompt = breakout.summit.prompts.exclude(pk=breakout.current_prompt_id).first()
-    steering.set_prompt(breakout, prompt)
+    steering.set_prompt(breakout, prompt.pk)
     breakout.refresh_from_db()
     _move(breakout, phase)
 
