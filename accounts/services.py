@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from accounts.audit import log_action
 from accounts.models import Invite, Participant, Sector, User, hash_secret, new_secret
 from accounts.signals import participant_joined
 from summit.event.models import Summit
@@ -110,7 +111,8 @@ def invite(
 
     ``accept_url_for(token)`` gives the absolute link to put in the email. Returns the invite
     and its token (shown once to the organiser, who may pass it on another way). Side effects:
-    after commit, the email is sent.
+    the invite written, "Invited someone" logged with the email and role, by ``by``; after
+    commit, the email is sent.
     """
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -122,6 +124,7 @@ def invite(
             created_by=by,
             expires_at=timezone.now() + INVITE_LIFETIME,
         )
+        log_action(by, "Invited someone", detail={"email": email, "role": role})
         transaction.on_commit(
             partial(_send_invite, record, accept_url_for(token), by.display_name), robust=True
         )
@@ -148,9 +151,16 @@ def open_invite(token: str) -> Invite | None:
     return record
 
 
-def withdraw_invite(record: Invite) -> None:
-    """Side effects: the invite's link stops working."""
-    Invite.objects.filter(pk=record.pk, used_at__isnull=True).update(revoked_at=timezone.now())
+def withdraw_invite(record: Invite, *, by: Participant | None = None) -> None:
+    """Stop an invite's link working, unless it has been used already.
+
+    Side effects: the invite written, "Withdrew an invitation" logged with its email when
+    ``by``, the organiser acting, is given (whether or not it had been used).
+    """
+    with transaction.atomic():
+        Invite.objects.filter(pk=record.pk, used_at__isnull=True).update(revoked_at=timezone.now())
+        if by is not None:
+            log_action(by, "Withdrew an invitation", detail={"email": record.email})
 
 
 def accept_invite(
@@ -209,3 +219,32 @@ def register_staff(*, email: str, password: str, first_name: str, last_name: str
         first_name=first_name,
         last_name=last_name,
     )
+
+
+def register_and_accept_invite(
+    record: Invite,
+    *,
+    password: str,
+    first_name: str,
+    last_name: str,
+    organisation: str,
+    sector: str,
+) -> tuple[User, Participant]:
+    """Someone new to the app, invited by email: a user who signs in with the invite's
+    address and ``password``, given the invite's role in its summit as ``accept_invite``.
+
+    Raises ``Refused`` as ``accept_invite``, and then no user is left behind either. Side
+    effects: database writes only.
+    """
+    with transaction.atomic():
+        user = register_staff(
+            email=record.email, password=password, first_name=first_name, last_name=last_name
+        )
+        participant = accept_invite(
+            record,
+            user,
+            display_name=f"{first_name} {last_name}",
+            organisation=organisation,
+            sector=sector,
+        )
+    return user, participant

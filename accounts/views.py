@@ -7,7 +7,6 @@ import uuid
 from django.conf import settings
 from django.contrib.auth import login
 from django.core import signing
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.access import get_participant_for, signed_in
-from accounts.audit import log_action
 from accounts.forms import InviteForm, JoinCodeForm, JoinForm, SignInForm, StaffDetailsForm
 from accounts.models import Invite, Participant, User
 from summit.event.refusals import Refused
@@ -198,6 +196,24 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login.html", {**context, "form": form}, status=422)
 
 
+def _invalid_invite(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/link_invalid.html", {"invite": True}, status=404)
+
+
+def _signed_in_to(request: HttpRequest, user: User, participant: Participant) -> HttpResponse:
+    if request.user != user:
+        login(request, user, backend=BACKEND)
+    return redirect("summit_home", slug=participant.summit.slug)
+
+
+def _accepted(request: HttpRequest, record: Invite, user: User) -> HttpResponse:
+    try:
+        participant = services.accept_invite(record, user)
+    except Refused:
+        return _invalid_invite(request)
+    return _signed_in_to(request, user, participant)
+
+
 @require_http_methods(["GET", "POST"])
 def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     """An invite link: the same refusal for a forged, used, withdrawn or expired link."""
@@ -206,7 +222,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     record = services.open_invite(token)
     if record is None:
         link_attempts.fail(request)
-        return render(request, "accounts/link_invalid.html", {"invite": True}, status=404)
+        return _invalid_invite(request)
     user = request.user
     signed_in_staff = user.is_authenticated and user.has_usable_password()
     context = {"invite": record, "summit": record.summit, "path": request.path}
@@ -220,20 +236,18 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     form = StaffDetailsForm(request.POST or None, email=record.email)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        new_user = services.register_staff(
-            email=record.email,
-            password=data["password"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-        )
-        return _accepted(
-            request,
-            record,
-            new_user,
-            display_name=f"{data['first_name']} {data['last_name']}",
-            organisation=data["organisation"],
-            sector=data["sector"],
-        )
+        try:
+            new_user, participant = services.register_and_accept_invite(
+                record,
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organisation=data["organisation"],
+                sector=data["sector"],
+            )
+        except Refused:
+            return _invalid_invite(request)
+        return _signed_in_to(request, new_user, participant)
     status = 422 if form.is_bound else 200
     return render(
         request,
@@ -241,16 +255,6 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
         {**context, "mode": "register", "form": form},
         status=status,
     )
-
-
-def _accepted(request: HttpRequest, record: Invite, user: User, **details) -> HttpResponse:
-    try:
-        participant = services.accept_invite(record, user, **details)
-    except Refused:
-        return render(request, "accounts/link_invalid.html", {"invite": True}, status=404)
-    if request.user != user:
-        login(request, user, backend=BACKEND)
-    return redirect("summit_home", slug=participant.summit.slug)
 
 
 @require_http_methods(["GET", "POST"])
@@ -264,17 +268,15 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            with transaction.atomic():
-                record, token = services.invite(
-                    summit=summit,
-                    by=organiser,
-                    email=form.cleaned_data["email"],
-                    role=form.cleaned_data["role"],
-                    accept_url_for=lambda t: request.build_absolute_uri(
-                        reverse("accept_invite", args=[t])
-                    ),
-                )
-                log_action(organiser, "Invited someone", detail=form.cleaned_data)
+            record, token = services.invite(
+                summit=summit,
+                by=organiser,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                accept_url_for=lambda t: request.build_absolute_uri(
+                    reverse("accept_invite", args=[t])
+                ),
+            )
             made = {
                 "invite": record,
                 "url": request.build_absolute_uri(reverse("accept_invite", args=[token])),
@@ -298,9 +300,7 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
 def withdraw_invite(request: HttpRequest, slug: str, invite_id: int) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     record = get_object_or_404(Invite, pk=invite_id, summit=organiser.summit)
-    with transaction.atomic():
-        services.withdraw_invite(record)
-        log_action(organiser, "Withdrew an invitation", detail={"email": record.email})
+    services.withdraw_invite(record, by=organiser)
     return redirect("invites", slug=slug)
 
 

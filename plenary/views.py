@@ -1,12 +1,12 @@
 """The plenary's pages: the attendees' room, the facilitators' console and the big screen,
-and every action on them: thin views over ``plenary.services``."""
+and every action on them: thin views, each calling one service (``plenary.polls``,
+``plenary.answers`` or ``plenary.steering``) that writes, logs and pushes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.access import signed_in
-from accounts.audit import log_action
-from plenary import services
+from plenary import answers, polls, steering
 from plenary.access import PlenaryAccess, get_plenary_by_screen_key, get_plenary_for, get_poll_for
 from plenary.forms import AgendaForm, AnswerForm, NewPollForm, ShowForm
 from plenary.models import Answer, Plenary
@@ -74,7 +73,7 @@ def answer(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         form.add_error(None, too_fast)
     if form.is_valid():
         try:
-            services.answer_poll(poll, access.participant, form.parts)
+            answers.answer_poll(poll, access.participant, form.parts)
         except Refused as refused:
             form.add_error(None, str(refused))
     if not request.htmx:
@@ -124,41 +123,17 @@ def _refusal(request: HttpRequest, access: PlenaryAccess, message: str) -> HttpR
     return reswap(retarget(response, "#room-message"), "innerHTML")
 
 
-# What each console action is called in the audit log.
-AUDITED = {
-    "agenda": "Moved the agenda on",
-    "show": "Changed what the big screen shows",
-    "next_report": "Moved the report-back on",
-    "new_poll": "Made a poll",
-    "open_poll": "Opened a poll",
-    "close_poll": "Closed a poll",
-    "poll_results": "Showed or hid a poll’s results",
-    "delete_poll": "Deleted a poll",
-    "consensus": "Prepared the consensus check",
-    "new_screen_link": "Made a new big-screen link",
-}
-
-
 def _act(request: HttpRequest, access: PlenaryAccess, form, action: Callable) -> HttpResponse:
-    """Validate ``form`` (if any) and run ``action(cleaned_data)``, writing it to the audit
-    log in the same transaction: the console after it, or the refusal, nothing changed."""
+    """Validate ``form`` (if any) and run ``action(cleaned_data)``, one service that logs
+    itself: the console after it, or the refusal, nothing changed."""
     if form is not None and not form.is_valid():
         return _refusal(request, access, next(iter(form.errors.values()))[0])
     data = form.cleaned_data if form is not None else {}
     try:
-        with transaction.atomic():
-            action(data)
-            _audit(request, access, data)
+        action(data)
     except Refused as refused:
         return _refusal(request, access, str(refused))
     return _console_response(request, access)
-
-
-def _audit(request: HttpRequest, access: PlenaryAccess, data: dict) -> None:
-    match = request.resolver_match
-    detail = {**match.kwargs, **data}
-    detail.pop("slug", None)
-    log_action(access.participant, AUDITED[match.url_name], place="Plenary", detail=detail)
 
 
 @require_GET
@@ -178,7 +153,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         access,
         AgendaForm(request.POST),
-        lambda d: services.move_agenda(access.plenary, d["item"]),
+        lambda d: steering.move_agenda(access.plenary, d["item"], by=access.participant),
     )
 
 
@@ -190,13 +165,14 @@ def show(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         access,
         ShowForm(request.POST),
-        lambda d: services.show(
+        lambda d: steering.show(
             access.plenary,
             d["showing"],
             poll_id=d["poll"],
             breakout_id=d["breakout"],
             idea_id=d["idea"],
             message=d["message"],
+            by=access.participant,
         ),
     )
 
@@ -205,7 +181,12 @@ def show(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 def next_report(request: HttpRequest, slug: str) -> HttpResponse:
     access = _steer(request, slug)
-    return _act(request, access, None, lambda d: services.next_report(access.plenary))
+    return _act(
+        request,
+        access,
+        None,
+        lambda d: steering.next_report(access.plenary, by=access.participant),
+    )
 
 
 @require_POST
@@ -216,16 +197,15 @@ def new_poll(request: HttpRequest, slug: str) -> HttpResponse:
     form = NewPollForm(request.POST)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                services.create_poll(
-                    access.plenary,
-                    kind=form.cleaned_data["kind"],
-                    question=form.cleaned_data["question"],
-                    options=form.cleaned_data["option_lines"],
-                    multiple=form.cleaned_data["multiple"],
-                    allow_comment=form.cleaned_data["allow_comment"],
-                )
-                _audit(request, access, {"question": form.cleaned_data["question"]})
+            polls.create_poll(
+                access.plenary,
+                kind=form.cleaned_data["kind"],
+                question=form.cleaned_data["question"],
+                options=form.cleaned_data["option_lines"],
+                multiple=form.cleaned_data["multiple"],
+                allow_comment=form.cleaned_data["allow_comment"],
+                by=access.participant,
+            )
         except Refused as refused:
             form.add_error(None, str(refused))
     if not request.htmx:
@@ -240,22 +220,25 @@ def new_poll(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _poll_action(name: str, action: Callable) -> Callable:
+    """A console view acting on one poll: ``action(poll, posted, by)`` calls its service."""
+
     @require_POST
     @signed_in
     def view(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         access = _steer(request, slug)
         poll = get_poll_for(access, poll_id)
-        return _act(request, access, None, lambda d: action(poll, request.POST))
+        return _act(request, access, None, lambda d: action(poll, request.POST, access.participant))
 
     view.__name__ = name
     return view
 
 
-open_poll = _poll_action("open_poll", lambda poll, data: services.open_poll(poll))
-close_poll = _poll_action("close_poll", lambda poll, data: services.close_poll(poll))
-delete_poll = _poll_action("delete_poll", lambda poll, data: services.delete_poll(poll))
+open_poll = _poll_action("open_poll", lambda poll, posted, by: polls.open_poll(poll, by=by))
+close_poll = _poll_action("close_poll", lambda poll, posted, by: polls.close_poll(poll, by=by))
+delete_poll = _poll_action("delete_poll", lambda poll, posted, by: polls.delete_poll(poll, by=by))
 poll_results = _poll_action(
-    "poll_results", lambda poll, data: services.show_results(poll, data.get("shown") == "1")
+    "poll_results",
+    lambda poll, posted, by: polls.show_results(poll, posted.get("shown") == "1", by=by),
 )
 
 
@@ -263,14 +246,24 @@ poll_results = _poll_action(
 @signed_in
 def consensus(request: HttpRequest, slug: str) -> HttpResponse:
     access = _steer(request, slug)
-    return _act(request, access, None, lambda d: services.prepare_consensus_check(access.plenary))
+    return _act(
+        request,
+        access,
+        None,
+        lambda d: polls.prepare_consensus_check(access.plenary, by=access.participant),
+    )
 
 
 @require_POST
 @signed_in
 def new_screen_link(request: HttpRequest, slug: str) -> HttpResponse:
     access = _steer(request, slug)
-    return _act(request, access, None, lambda d: services.new_screen_link(access.plenary))
+    return _act(
+        request,
+        access,
+        None,
+        lambda d: steering.new_screen_link(access.plenary, by=access.participant),
+    )
 
 
 # The big screen

@@ -1,4 +1,8 @@
-"""Changes to who takes part: roles, breakouts, removal, and erasing a person's details."""
+"""Changes to who takes part: roles, breakouts, removal, and erasing a person's details.
+
+``by`` is the organiser acting: their change goes in the audit log, in the same transaction.
+A script passes none, and nothing is logged.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import log_action
 from accounts.models import AuditEntry, Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
@@ -26,12 +31,17 @@ def _other_organisers(participant: Participant) -> bool:
 
 
 def update_participant(
-    participant: Participant, *, role: str, breakout: Breakout | None
+    participant: Participant,
+    *,
+    role: str,
+    breakout: Breakout | None,
+    by: Participant | None = None,
 ) -> Participant:
     """Set the person's role and breakout. A summit always keeps at least one organiser.
 
-    Side effects: database writes; after commit, the person's open screens are closed so that
-    they reconnect with what the new role allows.
+    Side effects: database writes, the change logged with the person, role and breakout;
+    after commit, the person's open screens are closed so that they reconnect with what the
+    new role allows.
     """
     if breakout is not None and breakout.summit_id != participant.summit_id:
         raise Refused("Choose one of this summit’s breakouts")
@@ -46,16 +56,23 @@ def update_participant(
         participant.role = role
         participant.save(update_fields=["role"])
         breakout_services.assign(participant, breakout)
+        if by is not None:
+            log_action(
+                by,
+                "Changed a person’s role or breakout",
+                detail={"person": participant.attribution, "role": role, "breakout": breakout},
+            )
         if changed_role:
             transaction.on_commit(partial(close_screens, participant.pk), robust=True)
     return participant
 
 
-def remove_participant(participant: Participant) -> None:
+def remove_participant(participant: Participant, *, by: Participant | None = None) -> None:
     """Take the person out of the summit. What they contributed stays in the record,
     attributed as they chose; they lose access, their breakouts and their return link.
 
-    Side effects: database writes; after commit, their open screens are closed.
+    Side effects: database writes, "Removed a person" logged with the person; after commit,
+    their open screens are closed.
     """
     if participant.is_organiser and not _other_organisers(participant):
         raise Refused(f"{participant.display_name} is the only organiser and cannot be removed")
@@ -64,6 +81,8 @@ def remove_participant(participant: Participant) -> None:
         participant.return_key_hash = ""
         participant.save(update_fields=["removed_at", "return_key_hash"])
         breakout_services.assign(participant, None)
+        if by is not None:
+            log_action(by, "Removed a person", detail={"person": participant.attribution})
         transaction.on_commit(partial(close_screens, participant.pk), robust=True)
 
 

@@ -1,4 +1,6 @@
-"""Organisers' pages: the people in a summit, how people join it, and new summits."""
+"""Organisers' pages: the people in a summit, how people join it, new summits and their
+breakout groups. Each change is one call to ``summit.organise.people`` or
+``summit.organise.setup``, which writes it and logs it."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,16 +16,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
-from accounts.audit import detail_items, log_action
+from accounts.audit import detail_items
 from accounts.models import Participant, Sector
-from breakouts import services as breakout_services
 from breakouts.balance import summit_balance, voice_balances
 from breakouts.models import Breakout
-from breakouts.services import ensure_breakouts
 from summit.event.models import Summit
 from summit.event.refusals import Refused
-from summit.event.services import create_summit, new_join_code_for
-from summit.organise import people
+from summit.organise import people, setup
 from summit.organise.forms import JoiningForm, NewBreakoutForm, NewSummitForm, PersonForm
 from summit.web.qr import qr_svg
 
@@ -89,15 +87,12 @@ def update_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
     form = PersonForm(request.POST, summit=organiser.summit)
     if form.is_valid():
         try:
-            with transaction.atomic():
-                people.update_participant(
-                    person, role=form.cleaned_data["role"], breakout=form.cleaned_data["breakout"]
-                )
-                log_action(
-                    organiser,
-                    "Changed a person’s role or breakout",
-                    detail={"person": person.attribution, **form.cleaned_data},
-                )
+            people.update_participant(
+                person,
+                role=form.cleaned_data["role"],
+                breakout=form.cleaned_data["breakout"],
+                by=organiser,
+            )
         except Refused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -116,9 +111,7 @@ def remove_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
     person = _person_in(organiser, person_id)
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                people.remove_participant(person)
-                log_action(organiser, "Removed a person", detail={"person": person.attribution})
+            people.remove_participant(person, by=organiser)
         except Refused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -151,11 +144,7 @@ def joining(request: HttpRequest, slug: str) -> HttpResponse:
     }
     form = JoiningForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        for name, value in form.cleaned_data.items():
-            setattr(summit, name, value)
-        with transaction.atomic():
-            summit.save(update_fields=list(form.cleaned_data))
-            log_action(organiser, "Changed how people join", detail=form.cleaned_data)
+        setup.change_joining(summit, **form.cleaned_data, by=organiser)
         messages.success(request, "Saved how people join.")
         return redirect("joining", slug=slug)
     url = _join_url(request, summit)
@@ -171,9 +160,7 @@ def joining(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 def new_join_code(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
-    with transaction.atomic():
-        code = new_join_code_for(organiser.summit)
-        log_action(organiser, "Made a new join code")
+    code = setup.replace_join_code(organiser.summit, by=organiser)
     messages.success(request, f"The new join code is {code}. The old code and link no longer work.")
     return redirect("joining", slug=slug)
 
@@ -206,21 +193,13 @@ def new_summit(request: HttpRequest) -> HttpResponse:
     form = NewSummitForm(request.POST or None, sources=sources)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = request.user
-        with transaction.atomic():
-            summit = create_summit(
-                title=data["title"],
-                central_question=data["central_question"],
-                date=data["date"],
-                copy_from=form.source,
-            )
-            ensure_breakouts(summit)
-            Participant.objects.create(
-                user=user,
-                summit=summit,
-                role=Participant.Role.ORGANISER,
-                display_name=user.get_full_name() or user.email or user.get_username(),
-            )
+        summit = setup.set_up_summit(
+            request.user,
+            title=data["title"],
+            central_question=data["central_question"],
+            date=data["date"],
+            copy_from=form.source,
+        )
         messages.success(
             request,
             f"{summit.title} is set up and not yet open for joining. Open it when you are ready.",
@@ -243,11 +222,9 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = NewBreakoutForm(request.POST or None, summit=summit)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                made = breakout_services.add_breakout(
-                    form.cleaned_data["subtheme"], form.cleaned_data["name"]
-                )
-                log_action(organiser, "Added a breakout", detail={"name": made.name})
+            made = setup.add_breakout(
+                form.cleaned_data["subtheme"], form.cleaned_data["name"], by=organiser
+            )
         except Refused as refused:
             form.add_error("name", str(refused))
         else:
@@ -276,9 +253,7 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
 def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     try:
-        with transaction.atomic():
-            breakout_services.mix_everyone(organiser.summit)
-            log_action(organiser, "Shared everyone out across the breakouts again")
+        setup.mix_breakouts(organiser.summit, by=organiser)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
@@ -290,15 +265,9 @@ def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
 @signed_in
 def breakout_choice(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
-    summit = organiser.summit
-    summit.attendees_choose_breakout = request.POST.get("choose") == "on"
-    with transaction.atomic():
-        summit.save(update_fields=["attendees_choose_breakout"])
-        log_action(
-            organiser,
-            "Changed whether attendees choose their breakout",
-            detail={"attendees_choose": summit.attendees_choose_breakout},
-        )
+    summit = setup.let_attendees_choose(
+        organiser.summit, request.POST.get("choose") == "on", by=organiser
+    )
     messages.success(
         request,
         "Attendees can now choose their group."

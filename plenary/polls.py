@@ -1,0 +1,194 @@
+"""Running the plenary's polls: making one, opening and closing it, showing its results,
+deleting one nobody has seen, and preparing the consensus check. Each writes in a transaction,
+with the facilitator's action in the audit log, and pushes to the room's screens on commit.
+
+``by`` is the facilitator or organiser acting: their action goes in the audit log. A script or
+the demo's set-up passes none, and nothing is logged.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Participant
+from breakouts.models import Outcome
+from plenary import audit, live
+from plenary.models import Plenary, Poll, PollOption
+from summit.event.refusals import Refused
+
+CONSENSUS_QUESTION = "Consensus check: where do you stand on each group’s proposals?"
+
+
+def make_poll(plenary: Plenary, kind: str, question: str, options: list[str], **fields) -> Poll:
+    """The poll and its options, written as they are: no checks, no push."""
+    poll = Poll.objects.create(plenary=plenary, kind=kind, question=question, **fields)
+    PollOption.objects.bulk_create(
+        PollOption(poll=poll, order=n, text=text) for n, text in enumerate(options, start=1)
+    )
+    return poll
+
+
+def locked(poll: Poll) -> Poll:
+    """The poll read again and locked, so that two facilitators acting at once take turns."""
+    return Poll.objects.select_for_update().get(pk=poll.pk)
+
+
+def create_poll(
+    plenary: Plenary,
+    *,
+    kind: str,
+    question: str,
+    options: list[str],
+    multiple: bool = False,
+    allow_comment: bool = False,
+    by: Participant | None = None,
+) -> Poll:
+    """A new poll, not yet open, filed under what is on the agenda now.
+
+    Side effects: the poll and its options written, "Made a poll" logged with the question;
+    after commit, every console lists it.
+    """
+    if kind == Poll.Kind.CONSENSUS:
+        raise Refused("Prepare the consensus check from the breakouts’ outcomes instead")
+    with transaction.atomic():
+        poll = make_poll(
+            plenary,
+            kind,
+            question,
+            options if kind in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE} else [],
+            multiple=multiple and kind == Poll.Kind.CHOICE,
+            allow_comment=allow_comment and kind == Poll.Kind.SCALE,
+            agenda_item_id=plenary.summit.agenda_now_id,
+        )
+        audit.log(by, "Made a poll", question=question)
+        transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
+    return poll
+
+
+def delete_poll(poll: Poll, *, by: Participant | None = None) -> None:
+    """Remove a poll nobody has seen.
+
+    Side effects: the poll deleted, "Deleted a poll" logged; after commit, consoles drop it.
+    """
+    poll_id = poll.pk
+    with transaction.atomic():
+        poll = locked(poll)
+        if poll.state != Poll.State.DRAFT or poll.responses.exists():
+            raise Refused("Only a poll that has never been opened can be deleted")
+        plenary = poll.plenary
+        poll.delete()
+        audit.log(by, "Deleted a poll", poll_id=poll_id)
+        transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
+
+
+def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
+    """Open (or reopen) a poll for answers, and put it on the big screen. Opening an open
+    poll changes nothing, though the facilitator's asking is still logged.
+
+    Side effects: the poll and the plenary written, "Opened a poll" logged; after commit, it
+    appears on every attendee's phone and the big screen.
+    """
+    with transaction.atomic():
+        poll = locked(poll)
+        if not poll.is_open:
+            if poll.has_options and not poll.options.exists():
+                raise Refused("This poll has nothing to choose from yet")
+            poll.state = Poll.State.OPEN
+            poll.opened_at = timezone.now()
+            poll.closed_at = None
+            poll.save(update_fields=["state", "opened_at", "closed_at"])
+            Plenary.objects.filter(pk=poll.plenary_id).update(
+                showing=Plenary.Showing.POLL, shown_poll=poll
+            )
+            transaction.on_commit(
+                partial(live.room_changed, poll.plenary, f"A poll is open: {poll.question}"),
+                robust=True,
+            )
+        audit.log(by, "Opened a poll", poll_id=poll.pk)
+    return poll
+
+
+def close_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
+    """Stop taking answers; answers already given stay as they are.
+
+    Side effects: the poll written, "Closed a poll" logged; after commit, it leaves
+    attendees' phones (unless its results are shown).
+    """
+    with transaction.atomic():
+        poll = locked(poll)
+        if poll.state != Poll.State.OPEN:
+            raise Refused("This poll is not open")
+        poll.state = Poll.State.CLOSED
+        poll.closed_at = timezone.now()
+        poll.save(update_fields=["state", "closed_at"])
+        audit.log(by, "Closed a poll", poll_id=poll.pk)
+        transaction.on_commit(
+            partial(live.room_changed, poll.plenary, f"The poll has closed: {poll.question}"),
+            robust=True,
+        )
+    return poll
+
+
+def show_results(poll: Poll, shown: bool, *, by: Participant | None = None) -> Poll:
+    """Reveal a poll's results to attendees and the big screen, or hide them again. Asking
+    for what is already so changes nothing, though the asking is still logged.
+
+    Side effects: the poll written, the showing or hiding logged; after commit, every screen
+    of the room refreshes.
+    """
+    with transaction.atomic():
+        poll = locked(poll)
+        if poll.results_shown != shown:
+            poll.results_shown = shown
+            poll.save(update_fields=["results_shown"])
+            said = "Results are shown" if shown else "Results are hidden"
+            transaction.on_commit(
+                partial(live.room_changed, poll.plenary, f"{said}: {poll.question}"), robust=True
+            )
+        audit.log(by, "Showed or hid a poll’s results", poll_id=poll.pk)
+    return poll
+
+
+def prepare_consensus_check(plenary: Plenary, *, by: Participant | None = None) -> Poll:
+    """The consensus check: every breakout's outcomes, as statements each attendee places on
+    the gradient of agreement. Prepared again, it takes in outcomes drafted since; once opened
+    its statements are fixed, and preparing after it has closed starts a second round.
+
+    Side effects: the poll and its statements written, "Prepared the consensus check" logged;
+    after commit, consoles list it.
+    """
+    outcomes = list(
+        Outcome.objects.filter(breakout__summit_id=plenary.summit_id)
+        .select_related("breakout")
+        .order_by("breakout__subtheme__order", "breakout__name", "created_at", "id")
+    )
+    if not outcomes:
+        raise Refused("No breakout has drafted an outcome yet")
+    with transaction.atomic():
+        poll = (
+            Poll.objects.select_for_update()
+            .filter(plenary=plenary, kind=Poll.Kind.CONSENSUS)
+            .exclude(state=Poll.State.CLOSED)
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if poll is not None and poll.state == Poll.State.OPEN:
+            raise Refused("The consensus check is open: close it before preparing another")
+        if poll is None:
+            poll = Poll.objects.create(
+                plenary=plenary,
+                kind=Poll.Kind.CONSENSUS,
+                question=CONSENSUS_QUESTION,
+                agenda_item_id=plenary.summit.agenda_now_id,
+            )
+        poll.options.all().delete()
+        PollOption.objects.bulk_create(
+            PollOption(poll=poll, order=n, text=outcome.proposal, outcome=outcome)
+            for n, outcome in enumerate(outcomes, start=1)
+        )
+        audit.log(by, "Prepared the consensus check")
+        transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
+    return poll
