@@ -11,16 +11,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from summit.record.contents import (
+from summit.record.breakout_contents import (
+    BreakoutEntry,
     Check,
-    Level,
     OutcomeEntry,
-    PollEntry,
-    Record,
-    Remark,
     SectorSplit,
     VoiceEntry,
 )
+from summit.record.contents import AgendaEntry, Level, PollEntry, Record, Remark
 from summit.record.rows import (
     RULE_KEYS,
     comment_rows,
@@ -146,6 +144,41 @@ def _poll(poll: PollEntry) -> dict:
     }
 
 
+def _breakout(b: BreakoutEntry) -> dict:
+    return {
+        "id": b.id,
+        "name": b.name,
+        "subtheme": b.subtheme,
+        "phase": b.phase,
+        "facilitators": b.facilitators,
+        "members": b.members,
+        "questions": [p.number for p in b.prompts],
+        "idea_count": b.idea_count,
+        "comment_count": b.comment_count,
+        "dots": b.dots,
+        "clusters": [{"id": c.id, "name": c.name, "ideas": c.ideas} for c in b.clusters],
+        "hidden": [
+            {"idea": i.id, "text": i.text, "by": i.by, "reason": i.hidden_reason} for i in b.hidden
+        ],
+        "merges": [{"idea": m.idea, "into": m.into} for m in b.merges],
+        "outcomes": [_outcome(o) for o in b.outcomes],
+        "by_dots": b.by_dots,
+        "by_support": b.by_support,
+        "voice_balance": _voice(b.voice) if b.voice else None,
+    }
+
+
+def _agenda_item(i: AgendaEntry) -> dict:
+    return {
+        "order": i.order,
+        "kind": i.kind,
+        "title": i.title,
+        "starts_at": i.starts_at or None,
+        "ends_at": i.ends_at or None,
+        "description": i.description,
+    }
+
+
 def head(record: Record) -> dict:
     """Everything but the long arrays, in the document's order."""
     return {
@@ -161,17 +194,7 @@ def head(record: Record) -> dict:
             "date": record.date.isoformat() if record.date else None,
             "status": record.status,
         },
-        "agenda": [
-            {
-                "order": i.order,
-                "kind": i.kind,
-                "title": i.title,
-                "starts_at": i.starts_at or None,
-                "ends_at": i.ends_at or None,
-                "description": i.description,
-            }
-            for i in record.agenda
-        ],
+        "agenda": [_agenda_item(i) for i in record.agenda],
         "attendance": [
             {
                 "sector": row.sector,
@@ -210,31 +233,7 @@ def head(record: Record) -> dict:
         "subthemes": [
             {"order": s.order, "title": s.title, "question": s.question} for s in record.subthemes
         ],
-        "breakouts": [
-            {
-                "id": b.id,
-                "name": b.name,
-                "subtheme": b.subtheme,
-                "phase": b.phase,
-                "facilitators": b.facilitators,
-                "members": b.members,
-                "questions": [p.number for p in b.prompts],
-                "idea_count": b.idea_count,
-                "comment_count": b.comment_count,
-                "dots": b.dots,
-                "clusters": [{"id": c.id, "name": c.name, "ideas": c.ideas} for c in b.clusters],
-                "hidden": [
-                    {"idea": i.id, "text": i.text, "by": i.by, "reason": i.hidden_reason}
-                    for i in b.hidden
-                ],
-                "merges": [{"idea": m.idea, "into": m.into} for m in b.merges],
-                "outcomes": [_outcome(o) for o in b.outcomes],
-                "by_dots": b.by_dots,
-                "by_support": b.by_support,
-                "voice_balance": _voice(b.voice) if b.voice else None,
-            }
-            for b in record.breakouts
-        ],
+        "breakouts": [_breakout(b) for b in record.breakouts],
     }
 
 

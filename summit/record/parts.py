@@ -1,6 +1,6 @@
-"""What the documents (the page, the Word document and Markdown) say of cross-sector
-support, voice balance and the moderation and facilitation log, in the same words: the notes
-that explain each figure, and each table's head and rows."""
+"""The words the record's walk gives cross-sector support, voice balance, the dissent
+register and the moderation and facilitation log: the notes that explain each figure, each
+table's head, and how figures and times are written."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from summit.record.contents import AuditLine, BreakoutEntry, VoiceEntry
+from summit.record.breakout_contents import VoiceEntry
 
 # What every format says about its figures, in the same words.
 IDEAS_NOTE = (
@@ -42,17 +42,6 @@ DISSENT_NOTE = (
     "groups take no reason; the plenary’s consensus check asks for one with every block."
 )
 
-# The same notes, for the page.
-NOTES = {
-    "ideas": IDEAS_NOTE,
-    "support": SUPPORT_NOTE,
-    "voice": VOICE_NOTE,
-    "summit_voice": SUMMIT_VOICE_NOTE,
-    "audit": AUDIT_NOTE,
-    "scoped_audit": SCOPED_AUDIT_NOTE,
-    "dissent": DISSENT_NOTE,
-}
-
 SUPPORT_HEAD = [
     "Place",
     "Idea",
@@ -78,26 +67,6 @@ def when(at: dt.datetime) -> str:
     return f"{at.day} {at:%b %Y, %H:%M:%S}"
 
 
-def support_detail(idea) -> str:
-    """An idea's cross-sector support, after its dots: "cross-sector support 2.00 (Faith 2)"."""
-    sectors = f" ({idea.support.breakdown()})" if idea.support.sectors else ""
-    return f"cross-sector support {score(idea.support.score)}{sectors}"
-
-
-def support_rows(breakout: BreakoutEntry) -> list[list]:
-    return [
-        [
-            i.place_by_support,
-            f"#{i.id} {i.text}",
-            score(i.support.score),
-            i.support.breakdown() or "None",
-            f"{i.dots} ({i.voters})",
-            i.place_by_dots,
-        ]
-        for i in breakout.ideas_by_support
-    ]
-
-
 def voice_facts(voice: VoiceEntry) -> list[tuple[str, str]]:
     return [
         ("Members", str(voice.members)),
@@ -109,60 +78,5 @@ def voice_facts(voice: VoiceEntry) -> list[tuple[str, str]]:
     ]
 
 
-def voice_rows(voice: VoiceEntry) -> list[list]:
-    return [
-        [
-            s.sector,
-            s.members,
-            percent(s.member_share),
-            s.contributions,
-            percent(s.contribution_share),
-        ]
-        for s in voice.sectors
-    ]
-
-
-def audit_rows(audit: list[AuditLine]) -> list[list]:
-    return [[when(a.at), a.who, a.action, a.place, a.details] for a in audit]
-
-
 CONSENSUS_HEAD = ["Outcome", "Rated", "Consensus", "Supermajority", "Simple majority"]
-
-
-def consensus_rows(poll) -> list[list]:
-    """Each outcome of a consensus check under each decision rule."""
-    return [
-        [
-            f"Outcome {s.outcome}" if s.outcome else s.text,
-            s.rated,
-            *(
-                ["Not rated"] * 3
-                if not s.rated
-                else ["Passes" if p else "Does not pass" for _, _, p in s.decision.rules()]
-            ),
-        ]
-        for s in poll.statements
-    ]
-
-
-def bars_table(poll) -> tuple[list[str], list[list]]:
-    """A choice or ranking poll's results as a table's head and rows."""
-    ranking = poll.kind == "ranking"
-    head = ["Item" if ranking else "Answer", "Points" if ranking else "Chosen by", "Note"]
-    return head, [[b.label, b.count, b.note] for b in poll.bars]
-
-
 DISSENT_HEAD = ["Outcome", "Where", "Position", "Who", "Reason"]
-
-
-def dissent_rows(record) -> list[list]:
-    return [
-        [
-            f"Outcome {d.outcome} ({d.breakout})",
-            d.where,
-            d.position,
-            d.by,
-            d.reason or "No reason given",
-        ]
-        for d in record.dissent
-    ]

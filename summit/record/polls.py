@@ -16,16 +16,15 @@ from plenary.models import Answer, Poll
 from plenary.results import Results, tally
 from summit.event.agreement import Agreement
 from summit.event.models import Summit
+from summit.record.breakout_contents import Check, SectorSplit
 from summit.record.contents import (
     ASSUMPTIONS,
     CONSENSUS,
     OBSTACLES,
     Bar,
-    Check,
     Level,
     PollEntry,
     Remark,
-    SectorSplit,
     StatementEntry,
 )
 

@@ -15,14 +15,15 @@ from breakouts.models import Comment, Idea, Vote
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll
 from summit.event.agreement import RULES
-from summit.record.build import (
+from summit.record.breakout_contents import NO_SUPPORT
+from summit.record.contents import Record
+from summit.record.ideas import (
     IDEA_FIELDS,
     SECTORS,
     contributor_sector,
     person_fields,
     with_totals,
 )
-from summit.record.contents import NO_SUPPORT, Record
 
 # Rows fetched from the database at a time. Large enough that a summit's tables take few
 # round trips, small enough that a chunk of model instances stays a few megabytes.

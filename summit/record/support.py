@@ -12,7 +12,7 @@ from django.db.models import Count, Sum
 from breakouts.board import named_supporters
 from breakouts.models import Idea, Vote
 from summit.event.measures import cross_sector_support, support_order
-from summit.record.contents import NO_SUPPORT, IdeaEntry, IdeaSupport
+from summit.record.breakout_contents import NO_SUPPORT, IdeaEntry, IdeaSupport
 
 
 def _support(by_sector: dict[str, int], dots: int) -> IdeaSupport:

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from summit.event.agreement import Agreement
-from summit.record.contents import NO_SUPPORT, Record, VoiceEntry
+from summit.record.breakout_contents import NO_SUPPORT, VoiceEntry
+from summit.record.contents import Record
 from summit.record.rows import (
     RULE_KEYS,
     comment_rows,
@@ -217,33 +218,77 @@ def audit_rows(record: Record) -> Iterator[dict]:
         }
 
 
+# The columns of the longer tables, in their order.
+IDEA_COLUMNS = [
+    "id",
+    "breakout",
+    "question",
+    "text",
+    "by",
+    "sector",
+    "status",
+    "hidden_reason",
+    "merged_into",
+    "cluster",
+    "dots",
+    "voters",
+    "support_score",
+    "supporters_by_sector",
+    "created_at",
+    "edited_at",
+]
+
+OUTCOME_COLUMNS = [
+    "number",
+    "id",
+    "breakout",
+    "proposal",
+    "who_should_act",
+    "when",
+    "drafted_by",
+    "draws_on",
+    "draws_on_text",
+    "group_rated",
+    *(f"group_{key}" for key in RULE_KEYS),
+]
+
+CONSENSUS_COLUMNS = [
+    "outcome",
+    "where",
+    "sector",
+    "rated",
+    "support",
+    "stand_aside",
+    "disagree",
+    "block",
+    *RULE_KEYS,
+]
+
+VOICE_COLUMNS = [
+    "breakout",
+    "members",
+    "contributors",
+    "did_not_contribute",
+    "contributions",
+    "evenness",
+    "unheard_sectors",
+]
+
+VOICE_SECTOR_COLUMNS = [
+    "breakout",
+    "sector",
+    "members",
+    "member_share",
+    "contributions",
+    "contribution_share",
+]
+
+
 def tables(record: Record) -> list[Table]:
     return [
         Table("summit", "Summit", ["field", "value"], summit_rows),
         Table("participants", "Participants", ["name", "sector", "role"], participant_rows),
-        Table(
-            "ideas",
-            "Ideas",
-            [
-                "id",
-                "breakout",
-                "question",
-                "text",
-                "by",
-                "sector",
-                "status",
-                "hidden_reason",
-                "merged_into",
-                "cluster",
-                "dots",
-                "voters",
-                "support_score",
-                "supporters_by_sector",
-                "created_at",
-                "edited_at",
-            ],
-            idea_rows,
-        ),
+        Table("ideas", "Ideas", IDEA_COLUMNS, idea_rows),
         Table(
             "comments",
             "Comments",
@@ -258,40 +303,8 @@ def tables(record: Record) -> list[Table]:
             ["breakout", "place", "by_dots", "dots", "by_support", "support_score"],
             ranking_rows,
         ),
-        Table(
-            "outcomes",
-            "Outcomes",
-            [
-                "number",
-                "id",
-                "breakout",
-                "proposal",
-                "who_should_act",
-                "when",
-                "drafted_by",
-                "draws_on",
-                "draws_on_text",
-                "group_rated",
-                *(f"group_{key}" for key in RULE_KEYS),
-            ],
-            outcome_rows,
-        ),
-        Table(
-            "consensus",
-            "Consensus check",
-            [
-                "outcome",
-                "where",
-                "sector",
-                "rated",
-                "support",
-                "stand_aside",
-                "disagree",
-                "block",
-                *RULE_KEYS,
-            ],
-            consensus_rows,
-        ),
+        Table("outcomes", "Outcomes", OUTCOME_COLUMNS, outcome_rows),
+        Table("consensus", "Consensus check", CONSENSUS_COLUMNS, consensus_rows),
         Table(
             "dissent",
             "Dissent register",
@@ -310,32 +323,9 @@ def tables(record: Record) -> list[Table]:
             ["poll", "question", "by", "sector", "item", "value", "position", "text"],
             response_rows,
         ),
+        Table("voice_balance", "Voice balance", VOICE_COLUMNS, voice_rows),
         Table(
-            "voice_balance",
-            "Voice balance",
-            [
-                "breakout",
-                "members",
-                "contributors",
-                "did_not_contribute",
-                "contributions",
-                "evenness",
-                "unheard_sectors",
-            ],
-            voice_rows,
-        ),
-        Table(
-            "voice_by_sector",
-            "Voice balance by sector",
-            [
-                "breakout",
-                "sector",
-                "members",
-                "member_share",
-                "contributions",
-                "contribution_share",
-            ],
-            voice_sector_rows,
+            "voice_by_sector", "Voice balance by sector", VOICE_SECTOR_COLUMNS, voice_sector_rows
         ),
         Table(
             "audit_log",

@@ -26,7 +26,7 @@ from summit.record.as_markdown import markdown
 from summit.record.as_xlsx import xlsx
 from summit.record.build import build_record
 from summit.record.contents import Record
-from summit.record.parts import NOTES
+from summit.record.walk import outline
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -103,7 +103,7 @@ def record_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "summit/record/record.html",
-        {"participant": participant, "record": record, "downloads": downloads, "notes": NOTES},
+        {"participant": participant, "outline": outline(record), "downloads": downloads},
     )
 
 

@@ -9,7 +9,7 @@ only, never for the person.
 from __future__ import annotations
 
 from breakouts.balance import VoiceBalance, summit_balance, voice_balances
-from summit.record.contents import SectorShare, VoiceEntry
+from summit.record.breakout_contents import SectorShare, VoiceEntry
 
 
 def voice_entry(balance: VoiceBalance) -> VoiceEntry:

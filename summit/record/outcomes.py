@@ -1,0 +1,171 @@
+"""The outcomes of the record's breakouts: the ideas each draws on, how its group rated it,
+and every block and disagreement, numbered through the record in the summit's order of
+breakouts. Four queries, however many outcomes and ratings there are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+
+from breakouts.models import Breakout, Idea, Outcome, Rating
+from summit.event.agreement import SUPPORT, Agreement, decide
+from summit.record.breakout_contents import Check, OutcomeEntry, SectorSplit, Source
+from summit.record.contents import Dissent, Level
+from summit.record.ideas import IDEA_FIELDS, SECTORS, person_fields, with_totals
+from summit.record.polls import PlenaryPart
+
+DISSENT = (Agreement.BLOCK, Agreement.DISAGREE)
+LEVEL_LABELS = dict(Agreement.choices)
+OWN_RATINGS = "The group’s own ratings"
+
+
+@dataclass
+class Outcomes:
+    """The outcomes as loaded, with their ratings in the groups."""
+
+    outcomes: list[Outcome]  # oldest first
+    ratings: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    by_sector: dict[int, dict[str, Counter]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
+    )
+    dissent: dict[int, list[Rating]] = field(default_factory=lambda: defaultdict(list))
+
+    @property
+    def ids(self) -> set[int]:
+        return {o.pk for o in self.outcomes}
+
+
+def load_outcomes(breakout_ids: list[int]) -> Outcomes:
+    """The breakouts' outcomes, the ideas each draws on with their dots, and the groups'
+    ratings of them: counted by level and sector, and each block or disagreement."""
+    loaded = Outcomes(
+        list(
+            Outcome.objects.filter(breakout_id__in=breakout_ids)
+            .select_related("drafted_by")
+            .prefetch_related(
+                Prefetch(
+                    "ideas",
+                    queryset=with_totals(
+                        Idea.objects.select_related("author").only(*IDEA_FIELDS)
+                    ).order_by("pk"),
+                )
+            )
+            .order_by("created_at", "pk")
+        )
+    )
+    for outcome_id, level, sector, n in (
+        Rating.objects.filter(outcome_id__in=loaded.ids)
+        .values_list("outcome_id", "level", "rater__sector")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        loaded.ratings[outcome_id][level] += n
+        loaded.by_sector[outcome_id][sector][level] += n
+    for rating in (
+        Rating.objects.filter(outcome_id__in=loaded.ids, level__in=DISSENT)
+        .select_related("rater")
+        .only("outcome", "level", *person_fields("rater"))
+        .order_by("level", "pk")
+    ):
+        loaded.dissent[rating.outcome_id].append(rating)
+    return loaded
+
+
+def _split(sector: str, counts: Counter) -> SectorSplit:
+    return SectorSplit(
+        SECTORS.get(sector, sector),
+        support=sum(n for level, n in counts.items() if level in SUPPORT),
+        stand_aside=counts.get(Agreement.STAND_ASIDE, 0),
+        disagree=counts.get(Agreement.DISAGREE, 0),
+        block=counts.get(Agreement.BLOCK, 0),
+    )
+
+
+def _check(where: str, counts: Counter, by_sector: dict[str, Counter]) -> Check:
+    return Check(
+        where=where,
+        poll=None,
+        rated=sum(counts.values()),
+        levels=[Level(v, label, counts.get(v, 0)) for v, label in Agreement.choices],
+        decision=decide(counts),
+        sectors=[
+            _split(sector, split)
+            for sector, split in sorted(by_sector.items(), key=lambda i: SECTORS.get(i[0], ""))
+        ],
+    )
+
+
+def _sources(outcome: Outcome) -> list[Source]:
+    return [
+        Source(i.pk, i.text, i.attribution, i.dot_total, i.voter_count, i.get_status_display())
+        for i in outcome.ideas.all()
+    ]
+
+
+def _dissent(number: int, outcome: Outcome, breakout: Breakout, loaded, plenary) -> list[Dissent]:
+    """Every block and disagreement with an outcome: in its group, then in the plenary."""
+    in_group = [
+        Dissent(
+            number,
+            outcome.proposal,
+            breakout.name,
+            OWN_RATINGS,
+            r.get_level_display(),
+            r.rater.attribution,
+            SECTORS[r.rater.sector],
+            "",
+        )
+        for r in loaded.dissent[outcome.pk]
+    ]
+    return in_group + [
+        Dissent(
+            number,
+            outcome.proposal,
+            breakout.name,
+            where,
+            remark.position,
+            remark.by,
+            remark.sector,
+            remark.text,
+        )
+        for where, remark in plenary.against[outcome.pk]
+    ]
+
+
+def number_outcomes(
+    breakouts: list[Breakout], loaded: Outcomes, plenary: PlenaryPart
+) -> tuple[dict[int, list[OutcomeEntry]], list[Dissent]]:
+    """Each breakout's outcomes, numbered through the record in the order of ``breakouts``,
+    each with how it was rated (in its group, then each round of the plenary's consensus
+    check); and the dissent register, by outcome, blocks first."""
+    by_breakout: dict[int, list[Outcome]] = defaultdict(list)
+    for outcome in loaded.outcomes:
+        by_breakout[outcome.breakout_id].append(outcome)
+    number = 0
+    entries: dict[int, list[OutcomeEntry]] = defaultdict(list)
+    dissent: list[Dissent] = []
+    for breakout in breakouts:
+        for outcome in by_breakout[breakout.pk]:
+            number += 1
+            own = _check(OWN_RATINGS, loaded.ratings[outcome.pk], loaded.by_sector[outcome.pk])
+            entries[breakout.pk].append(
+                OutcomeEntry(
+                    number=number,
+                    id=outcome.pk,
+                    breakout=breakout.name,
+                    proposal=outcome.proposal,
+                    who_should_act=outcome.who_should_act,
+                    horizon=outcome.get_horizon_display(),
+                    drafted_by=outcome.drafted_by.attribution if outcome.drafted_by else "",
+                    sources=_sources(outcome),
+                    checks=[own, *plenary.checks[outcome.pk]],
+                )
+            )
+            dissent += _dissent(number, outcome, breakout, loaded, plenary)
+            for statement in plenary.statements[outcome.pk]:
+                statement.outcome = number
+    dissent.sort(key=lambda d: (d.outcome, d.position != LEVEL_LABELS[Agreement.BLOCK]))
+    return entries, dissent

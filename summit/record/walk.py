@@ -1,0 +1,242 @@
+"""The record walked once, in its order, as the blocks every document is drawn from: the
+page, the Word document and Markdown give the same sections, headings and words because
+they draw the same walk.
+
+The sections come from one list, so the contents name exactly the sections that follow.
+This module walks the summit's own sections (about the record, the agenda, attendance, the
+working assumptions, the obstacles, the subthemes and who took part); ``walk_breakout`` walks
+each breakout, and ``walk_findings`` what the summit found (the dissent register, the
+plenary's polls, participation and the log).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from summit.record.blocks import (
+    Block,
+    Cell,
+    Close,
+    Contents,
+    Fact,
+    Facts,
+    Heading,
+    Items,
+    Open,
+    Paragraph,
+    Rows,
+    Span,
+    Table,
+    Title,
+    head,
+    paragraph,
+    people,
+)
+from summit.record.contents import Record, SectorCount
+from summit.record.walk_breakout import breakout_blocks, prompt_items, remark_items
+from summit.record.walk_findings import (
+    dissent_blocks,
+    log_blocks,
+    participation_blocks,
+    poll_blocks,
+)
+
+NAMING_NOTE = (
+    "People are named as they chose: by name and organisation, or as “Anonymous” with their "
+    "sector. Every outcome lists the ideas it draws on, with their dots; ideas are numbered "
+    "as they were on the day (#12)."
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section of the record: its heading, what it holds, and how it starts."""
+
+    anchor: str
+    title: str
+    body: Iterator[Block]
+    part: str = "section"
+    new_page: bool = False
+    chapter: bool = False
+
+    def blocks(self) -> Iterator[Block]:
+        """The section's blocks, walked as they are drawn: once."""
+        yield Open(self.part, self.anchor, new_page=self.new_page, chapter=self.chapter)
+        yield Heading(2, self.title, self.anchor)
+        yield from self.body
+        yield Close(self.part)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The record as it opens (its title and contents), then its sections in three parts:
+    the summit's own, the breakouts, and what the summit found. Each section is walked only
+    when it is drawn, so a document holds one section's blocks at a time."""
+
+    title: Title
+    contents: Contents
+    summit: list[Section]
+    breakouts: list[Section]
+    findings: list[Section]
+
+    @property
+    def sections(self) -> list[Section]:
+        return [*self.summit, *self.breakouts, *self.findings]
+
+
+def _about(record: Record) -> Iterator[Block]:
+    made = timezone.localtime(record.generated_at)
+    facts = [Fact("Summit", record.title)]
+    if record.convener:
+        facts.append(Fact("Convened by", record.convener))
+    facts += [
+        Fact("Date", f"{record.date.day} {record.date:%B %Y}" if record.date else "Not set"),
+        Fact("Status", record.status),
+        Fact("Record made", f"{made.day} {made:%B %Y, %H:%M}", at=record.generated_at),
+        Fact("Covers", record.covers),
+    ]
+    yield Facts(facts, compact=False)
+    if record.summary:
+        yield paragraph(record.summary, "reading")
+    yield paragraph(NAMING_NOTE, "reading")
+
+
+def _agenda(record: Record) -> Iterator[Block]:
+    yield Table(
+        head("Time", "Item", "Kind"),
+        [
+            [
+                Cell(f"{i.starts_at}–{i.ends_at}" if i.ends_at else i.starts_at, look="nowrap"),
+                Cell(i.title, header=True, note=i.description),
+                Cell(i.kind),
+            ]
+            for i in record.agenda
+        ],
+        caption="Agenda",
+        empty="No agenda was set.",
+    )
+
+
+def _attendance(record: Record) -> Iterator[Block]:
+    def row(r: SectorCount) -> list[Cell]:
+        numbers = (r.attendees, r.facilitators, r.organisers, r.total)
+        return [Cell(r.sector, header=True), *(Cell(n) for n in numbers)]
+
+    yield Table(
+        head("Sector", "Attendees", "Facilitators", "Organisers", "All"),
+        [row(r) for r in record.attendance],
+        caption="People in the summit by sector and role",
+        foot=row(record.attendance_total),
+        look=("numbers",),
+    )
+
+
+def _assumptions(record: Record) -> Iterator[Block]:
+    yield paragraph(
+        f"{people(record.assumptions_responses)} said how far they agree with each working "
+        "assumption, and some challenged it in their own words."
+    )
+    for a in record.assumptions:
+        yield Open("block")
+        yield Heading(3, f"Assumption {a.number}")
+        yield paragraph(a.text, "statement")
+        if a.rated:
+            yield Table(
+                head(*(level.label for level in a.levels), "Answered"),
+                [[*(Cell(level.count) for level in a.levels), Cell(a.rated)]],
+                caption=f"Positions on assumption {a.number}",
+                look=("compact", "numbers"),
+            )
+        else:
+            yield paragraph("Nobody answered on this assumption.", "hint")
+        if a.challenges:
+            yield Heading(4, f"Challenges people wrote ({len(a.challenges)})")
+            yield remark_items(a.challenges)
+        yield Close("block")
+
+
+def _obstacles(record: Record) -> Iterator[Block]:
+    yield paragraph(
+        f"{people(record.obstacles_responses)} ranked the obstacles. First place earns as "
+        "many points as there are obstacles, last place one."
+    )
+    yield Table(
+        head("Place", "Obstacle", "Points", "Average place"),
+        [
+            [Cell(o.place), Cell(o.text, header=True), Cell(o.points), Cell(o.note)]
+            for o in record.obstacles
+        ],
+        caption="Obstacles by points",
+        look=("numbers",),
+    )
+
+
+def _subthemes(record: Record) -> Iterator[Block]:
+    for s in record.subthemes:
+        yield Heading(3, f"Subtheme {s.order}: {s.title}")
+        yield paragraph(s.question, "statement")
+        if s.prompts:
+            yield Items(prompt_items(s.prompts), "prompts")
+        spans = [Span("Breakouts: ")]
+        for b in s.breakouts:
+            if len(spans) > 1:
+                spans.append(Span(", "))
+            spans.append(Span(b.name, f"breakout-{b.id}"))
+        if not s.breakouts:
+            spans.append(Span("none in this record"))
+        yield Paragraph((*spans, Span(".")))
+
+
+def _people(record: Record) -> Iterator[Block]:
+    yield Table(
+        head("Name", "Sector", "Role"),
+        Rows(record.people, lambda p: [Cell(p.name), Cell(p.sector), Cell(p.role)]),
+        caption="Everyone in the summit, as the record names them",
+    )
+
+
+def outline(record: Record) -> Outline:
+    breakouts = [
+        Section(
+            f"breakout-{b.id}",
+            f"Breakout: {b.name}",
+            breakout_blocks(b),
+            part="breakout",
+            new_page=True,
+            chapter=True,
+        )
+        for b in record.breakouts
+    ]
+    summit = [
+        Section("about", "About this record", _about(record)),
+        Section("agenda", "Agenda", _agenda(record)),
+        Section("attendance", "Attendance by sector", _attendance(record)),
+        Section("assumptions", "Working assumptions", _assumptions(record), new_page=True),
+        Section("obstacles", "Obstacles ranked", _obstacles(record)),
+        Section("subthemes", "Subthemes and questions", _subthemes(record), new_page=True),
+    ]
+    findings = [
+        Section("dissent", "Dissent register", dissent_blocks(record), new_page=True, chapter=True),
+        Section("polls", "Plenary polls", poll_blocks(record), new_page=True),
+        Section("participation", "Participation", participation_blocks(record), new_page=True),
+        Section("log", "Moderation and facilitation log", log_blocks(record), new_page=True),
+        Section("people", "Who took part", _people(record)),
+    ]
+    title = Title(
+        f"The record of {record.title}", record.title, record.convener, record.central_question
+    )
+    every = [*summit, *breakouts, *findings]
+    contents = Contents([Span(s.title, s.anchor) for s in every])
+    return Outline(title, contents, summit, breakouts, findings)
+
+
+def walk(record: Record) -> Iterator[Block]:
+    """The record as blocks, in its order: the title, the contents, then each section."""
+    opening = outline(record)
+    yield opening.title
+    yield opening.contents
+    for section in opening.sections:
+        yield from section.blocks()
