@@ -60,21 +60,48 @@ def make_summit(ideas: int, participants: int, breakouts: int):
     return summit, group, plenary, people, made
 
 
-def pages(summit, group, plenary) -> list[tuple[str, str, str, bool]]:
+def miss_three_posts(group, people) -> dict[str, int]:
+    """Post three ideas, as screens that had lost their connection would miss them; the
+    number of each audience's last push before them, as such a screen asks with."""
+    import uuid
+
+    from breakouts import live, services
+    from breakouts.board import AUDIENCES
+    from breakouts.models import Breakout
+
+    seen = {audience: live.latest_push(group.pk, audience)["seq"] for audience in AUDIENCES}
+    # Ideas are posted while gathering them; the board measured is the vote's, the heaviest.
+    Breakout.objects.filter(pk=group.pk).update(phase=Breakout.Phase.GATHER)
+    group.refresh_from_db()
+    for n in range(3):
+        text = f"Missed while reconnecting {n}"
+        services.post_idea(
+            breakout=group, author=people["attendee"], text=text, client_token=uuid.uuid4()
+        )
+    Breakout.objects.filter(pk=group.pk).update(phase=Breakout.Phase.VOTE)
+    group.refresh_from_db()
+    return seen
+
+
+def pages(summit, group, plenary, seen) -> list[tuple[str, str, str, bool]]:
     """(label, who asks, path, fetched by htmx) for every page measured."""
     from django.urls import reverse
 
     slug = summit.slug
     board = reverse("breakouts:board", args=[group.pk])
+    screen_board = reverse("breakouts:screen_board", args=[group.screen_key])
     panel = reverse("plenary:panel", args=[slug])
     return [
         ("breakout: facilitator console", "facilitator", reverse("breakouts:console", args=[group.pk]), False),  # noqa: E501
         ("breakout: console's board on reconnect", "facilitator", f"{board}?view=facilitators", True),  # noqa: E501
+        ("breakout: console's board on reconnect, three posts missed", "facilitator", f"{board}?view=facilitators&since={seen['facilitators']}", True),  # noqa: E501
         ("breakout: console's voice balance on reconnect", "facilitator", reverse("breakouts:voice", args=[group.pk]), True),  # noqa: E501
         ("breakout: attendee page", "attendee", reverse("breakouts:breakout", args=[group.pk]), False),  # noqa: E501
         ("breakout: attendee's board on reconnect", "attendee", f"{board}?view=members", True),
+        ("breakout: attendee's board on reconnect, three posts missed", "attendee", f"{board}?view=members&since={seen['members']}", True),  # noqa: E501
         ("breakout: big screen", None, reverse("breakouts:screen", args=[group.screen_key]), False),
-        ("breakout: big screen's board on reconnect", None, reverse("breakouts:screen_board", args=[group.screen_key]), True),  # noqa: E501
+        ("breakout: big screen's board on reconnect", None, screen_board, True),
+        ("breakout: big screen's board on reconnect, three posts missed", None, f"{screen_board}?since={seen['screen']}", True),  # noqa: E501
         ("plenary: attendee room", "attendee", reverse("plenary:room", args=[slug]), False),
         ("plenary: attendee's room on reconnect", "attendee", f"{panel}?view=attendees", True),
         ("plenary: facilitator console", "facilitator", reverse("plenary:console", args=[slug]), False),  # noqa: E501
@@ -112,7 +139,8 @@ def measure(summit, group, plenary, people, repeat: int, record_repeat: int) -> 
         clients[role] = Client()
         clients[role].force_login(person.user)
     rows = []
-    for label, who, path, htmx in pages(summit, group, plenary):
+    seen = miss_three_posts(group, people)
+    for label, who, path, htmx in pages(summit, group, plenary, seen):
         client = clients[who]
         # First the queries, on a run that also warms up (templates compiled, modules
         # imported); then the time, on runs of their own.

@@ -26,7 +26,7 @@ from breakouts.board import (
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
 from summit.live import later, push
-from summit.web import counts
+from summit.web import counts, replay
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout:
 # the first change at once, with its card; changes within the window once more at its end,
@@ -35,6 +35,9 @@ from summit.web import counts
 # behind the cards tells the facilitator the same. With Redis the window is shared by every
 # worker, so each panel is worked out by one of them.
 VOICE_SECONDS = 5.0
+
+# What a push that asks every screen to fetch its board again carries (board_changed).
+REFRESH = "data-refresh-board"
 
 
 class ClusterChoice(NamedTuple):
@@ -48,6 +51,39 @@ def cluster_choices(breakout: Breakout) -> list[ClusterChoice]:
     """The breakout's clusters in their order, as each new card on a console offers them."""
     rows = Cluster.objects.filter(breakout_id=breakout.pk).values_list("pk", "name")
     return [ClusterChoice(*row) for row in rows]
+
+
+def _push(
+    fragments: list[tuple[str, str]], *, coalesce: str | None = None, voice_html: str = ""
+) -> None:
+    """Push to the breakout's screens, each push numbered and kept for a while, so that a
+    screen that reconnects is sent what it missed rather than its whole board. The consoles'
+    voice balance goes with their push but is not kept: a console fetches it anew when it
+    reconnects, and only the latest counts."""
+    fragments = replay.record(fragments)
+    if voice_html:
+        fragments = [
+            (group, html + voice_html if group.endswith(FACILITATORS) else html)
+            for group, html in fragments
+        ]
+    push(fragments, coalesce=coalesce)
+
+
+def missed(breakout_id: int, audience: str, seen: int) -> list[str] | None:
+    """What an audience's screens were pushed after push number ``seen``, as they were sent;
+    ``None`` when the screen must fetch its whole board: some of it is no longer kept, or it
+    changed shape (each screen then fetches its own)."""
+    pushes = replay.since(breakout_group(breakout_id, audience), seen)
+    if pushes is None or any(REFRESH in html for html in pushes):
+        return None
+    return pushes
+
+
+def latest_push(breakout_id: int, audience: str) -> dict:
+    """The audience's group and the number of its latest push, for a board about to be
+    drawn (as ``seq_group`` and ``seq``, which it carries)."""
+    group = breakout_group(breakout_id, audience)
+    return {"seq_group": group, "seq": replay.latest(group)}
 
 
 def _board(breakout: Breakout, audience: str) -> Board:
@@ -71,10 +107,8 @@ def _each_audience(
             template,
             {**context, "board": board, "breakout": breakout, "token": uuid.uuid4()},
         )
-        if audience == FACILITATORS:
-            html += voice_html
         fragments.append((breakout_group(breakout.pk, audience), html))
-    push(fragments)
+    _push(fragments, voice_html=voice_html)
 
 
 def _voice(breakout: Breakout) -> str:
@@ -130,6 +164,7 @@ class _VoiceThrottle:
         # No ordering: first() would otherwise sort by the breakout's subtheme, a join.
         breakout = Breakout.objects.filter(pk=breakout_id).order_by().first()
         if breakout is not None:
+            # Not numbered: a console fetches its voice balance anew when it reconnects.
             push([(breakout_group(breakout_id, FACILITATORS), _voice(breakout))])
 
 
@@ -178,17 +213,11 @@ def totals_changed(idea: Idea) -> None:
     idea.voter_count = sum(sectors.values())
     attach_support(idea, sectors)
     html = render_to_string("breakouts/board.html#totals_changed", {"idea": idea})
-    voice_html = _voice_if_due(breakout)
     audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
-    push(
-        [
-            (
-                breakout_group(breakout.pk, audience),
-                html + voice_html if audience == FACILITATORS else html,
-            )
-            for audience in audiences
-        ],
+    _push(
+        [(breakout_group(breakout.pk, audience), html) for audience in audiences],
         coalesce=f"totals-{idea.pk}",
+        voice_html=_voice_if_due(breakout),
     )
 
 
@@ -198,4 +227,4 @@ def board_changed(breakout: Breakout, announcement: str) -> None:
         "breakouts/board.html#board_changed",
         {"breakout": breakout, "announcement": announcement},
     )
-    push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
+    _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])

@@ -16,7 +16,7 @@ from django_htmx.http import reswap, retarget
 
 from accounts.access import get_participant_for, signed_in
 from accounts.models import Sector
-from breakouts import services, voting
+from breakouts import live, services, voting
 from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_breakout_for
 from breakouts.board import FACILITATORS, MEMBERS, SCREEN, Board, load_board
 from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
@@ -35,7 +35,9 @@ def audience_for(request: HttpRequest, access: BreakoutAccess) -> str:
 def board_context(request: HttpRequest, access: BreakoutAccess, audience: str) -> dict:
     breakout = access.breakout
     viewer = access.participant if audience == MEMBERS else None
-    return {
+    # Read before the board: whatever is pushed from here on is asked for again.
+    seq = live.latest_push(breakout.pk, audience)
+    return seq | {
         "breakout": breakout,
         "summit": breakout.summit,
         "participant": access.participant,
@@ -112,9 +114,25 @@ def breakout_page(request: HttpRequest, breakout_id: int) -> HttpResponse:
 @require_GET
 @signed_in
 def board(request: HttpRequest, breakout_id: int) -> HttpResponse:
-    """The board, fetched by a screen whenever its socket (re)opens or the board changes."""
+    """The board, fetched by a screen whenever its socket (re)opens or the board changes;
+    or, for a screen that says which push it saw last, what it missed since, if all kept."""
     access = get_breakout_for(request.user, breakout_id)
+    missed = missed_pushes(request, breakout_id, audience_for(request, access))
+    if missed is not None:
+        return missed
     return board_response(request, access)
+
+
+def missed_pushes(request: HttpRequest, breakout_id: int, audience: str) -> HttpResponse | None:
+    """The pushes a reconnecting screen missed, applied as they would have been live, or
+    ``None`` if it has to fetch its whole board (it names no push, or too much has gone)."""
+    seen = request.GET.get("since", "")
+    if not seen.isdigit() or len(seen) > 20:
+        return None
+    pushes = live.missed(breakout_id, audience, int(seen))
+    if pushes is None:
+        return None
+    return reswap(HttpResponse("".join(pushes)), "none")
 
 
 @require_POST
@@ -291,7 +309,8 @@ def _screen_breakout(key: str) -> Breakout:
 
 
 def _screen_context(request: HttpRequest, breakout: Breakout) -> dict:
-    return {
+    seq = live.latest_push(breakout.pk, SCREEN)  # before the board, as for the other screens
+    return seq | {
         "breakout": breakout,
         "summit": breakout.summit,
         "board": load_board(breakout, SCREEN),
@@ -313,4 +332,7 @@ def screen(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def screen_board(request: HttpRequest, key: str) -> HttpResponse:
     breakout = _screen_breakout(key)
+    missed = missed_pushes(request, breakout.pk, SCREEN)
+    if missed is not None:
+        return missed
     return render(request, "breakouts/board.html#board", _screen_context(request, breakout))

@@ -12,7 +12,7 @@ from accounts.models import Participant, Sector, User
 from breakouts.services import ensure_breakouts
 from summit.event.models import Subtheme, Summit
 from summit.event.services import load_place_summit
-from summit.web import counts
+from summit.web import counts, replay
 
 _serial = itertools.count(1)
 
@@ -70,8 +70,10 @@ def _fresh_counts():
     """The rate limits' counts and the voice balance's marks are kept per process (or in
     Redis), and ids come round again from test to test: each test starts with none."""
     counts.clear()
+    replay.clear()
     yield
     counts.clear()
+    replay.clear()
 
 
 # Some tests run what only happens on Redis against the Redis on this machine (as in CI),

@@ -670,7 +670,7 @@ def test_voice_put_off_send_on_redis_pushes_the_panel_to_the_console_alone(
     redis_counts, breakout, attendee, put_off, monkeypatch
 ):
     pushed = []
-    monkeypatch.setattr(breakouts_live, "push", pushed.extend)
+    monkeypatch.setattr(breakouts_live, "push", lambda fragments, **_: pushed.extend(fragments))
     throttle = breakouts_live._VoiceThrottle()
     throttle.now(breakout.pk)
     throttle.now(breakout.pk)

@@ -42,6 +42,8 @@
   document.addEventListener("htmx:wsClose", function (event) {
     var detail = event.detail || {};
     if (detail.event && detail.event.code === 4012 && detail.socketWrapper) {
+      // Pushes may have gone unsent, or unnumbered (Redis away): fetch the whole board.
+      wholeBoard = true;
       setTimeout(detail.socketWrapper.reconnect, 500 + Math.random() * 2500);
     }
   });
@@ -62,9 +64,10 @@
   // busy room, after which it is swapped in and fetched once more.
   var fetching = {};
   var MAX_DROPPED = 3;
-  function refresh(id, url, dropped) {
+  function refresh(id, urlFor, dropped) {
     var element = document.getElementById(id);
-    if (!element || !url) return;
+    var url = element && urlFor();
+    if (!url) return;
     if (fetching[id]) {
       fetching[id].again = true;
       return;
@@ -72,10 +75,56 @@
     var state = (fetching[id] = { again: false, stale: false, swapped: false, dropped: dropped || 0 });
     htmx.ajax("GET", url, { source: element, target: element, swap: "outerHTML" }).finally(function () {
       delete fetching[id];
-      if (state.again || state.stale) refresh(id, url, state.stale && !state.swapped ? state.dropped + 1 : 0);
+      if (state.again || state.stale) refresh(id, urlFor, state.stale && !state.swapped ? state.dropped + 1 : 0);
     });
   }
+
+  // Each push to a room comes numbered ("<!--seq group N-->" in front: a comment, which htmx
+  // passes over), and a board is drawn with its group and the number of the group's last push
+  // before it (a facilitator's socket also hears the console's group: only the board's counts).
+  // A screen that reconnects asks for the pushes after the highest number it has seen, and
+  // gets them as they were sent, to apply as it would have live: a few pushes rather than a
+  // board of a thousand ideas. When too much was missed, or the board changed shape, the
+  // answer is the whole board, as before.
+  var lastPush = 0;
+  var wholeBoard = false;
+  var replaying = false;
+  function noteSeen(text) {
+    var numbered = /<!--seq (\S+) (\d+)-->/g;
+    var board = document.getElementById("board");
+    var group = board && board.dataset.seqGroup;
+    var match;
+    if (typeof text !== "string" || !group) return;
+    while ((match = numbered.exec(text))) {
+      if (match[1] === group) lastPush = Math.max(lastPush, Number(match[2]));
+    }
+  }
+  function boardSeen() {
+    var board = document.getElementById("board");
+    if (!board || !board.dataset.seq) return;
+    lastPush = Math.max(lastPush, Number(board.dataset.seq));
+    wholeBoard = false;
+  }
+  function boardUrl() {
+    var board = document.getElementById("board");
+    var url = board && board.dataset.boardUrl;
+    if (!url || !lastPush || wholeBoard) return url;
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "since=" + lastPush;
+  }
+  document.addEventListener("DOMContentLoaded", boardSeen);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    // A whole board drawn anew, not pushes applied to it.
+    var xhr = event.detail.xhr;
+    var target = event.detail.target;
+    if (target && target.id === "board" && !(xhr && xhr.getResponseHeader("HX-Reswap") === "none")) boardSeen();
+  });
+  document.addEventListener("htmx:wsAfterMessage", function (event) {
+    noteSeen(event.detail && event.detail.message);
+  });
+
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    // A catch-up's own pushes do not make it stale.
+    if (replaying) return;
     Object.keys(fetching).forEach(function (id) {
       var element = document.getElementById(id);
       if (element && event.detail.target && element.contains(event.detail.target)) fetching[id].stale = true;
@@ -88,12 +137,16 @@
     if (!state || !config || config.verb !== "get") return;
     if (state.stale && state.dropped < MAX_DROPPED) event.detail.shouldSwap = false;
     else state.swapped = true;
+    if (!event.detail.shouldSwap || event.detail.xhr.getResponseHeader("HX-Reswap") !== "none") return;
+    // The pushes a reconnecting screen missed: swapped in out of band, now.
+    noteSeen(event.detail.serverResponse);
+    replaying = true;
+    setTimeout(function () { replaying = false; }, 0);
   });
   function catchUp() {
-    var board = document.getElementById("board");
-    if (board) refresh("board", board.dataset.boardUrl);
+    refresh("board", boardUrl);
     document.querySelectorAll("[data-catch-up]").forEach(function (panel) {
-      refresh(panel.id, panel.dataset.catchUp);
+      refresh(panel.id, function () { return panel.dataset.catchUp; });
     });
   }
   document.addEventListener("htmx:wsOpen", catchUp);
@@ -123,6 +176,7 @@
     var target = event.detail.target;
     if (!event.detail.shouldSwap) return;
     if (!target || !target.hasAttribute || !target.hasAttribute("data-keep-typing")) return;
+    if (event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Reswap") === "none") return;
     var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
     var sentForm = sent && sent.closest ? sent.closest("form") : null;
     kept = { fields: {}, focus: document.activeElement && document.activeElement.id };

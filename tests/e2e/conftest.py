@@ -175,3 +175,20 @@ def page_for(browser, live_url, transactional_db):
     yield open_page
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def room(transactional_db):
+    """A breakout of the Place Summit with one attendee and its facilitator."""
+    from accounts.models import Participant, Sector
+    from breakouts.services import ensure_breakouts
+    from summit.event.services import load_place_summit
+    from tests.conftest import make_participant
+
+    summit = load_place_summit()[0]
+    breakout = ensure_breakouts(summit)[0]
+    attendee = make_participant(summit, name="Aisha Rahman", sector=Sector.LOCAL_GOVERNMENT)
+    facilitator = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
+    breakout.members.add(attendee)
+    breakout.facilitators.add(facilitator)
+    return breakout, attendee, facilitator
