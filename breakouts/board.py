@@ -7,9 +7,19 @@ from functools import cached_property
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import Participant, Sector
-from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
+from breakouts.models import (
+    COMMENT_MAX_LENGTH,
+    Breakout,
+    Cluster,
+    Comment,
+    Idea,
+    Outcome,
+    Rating,
+    Vote,
+)
 from summit.event.agreement import Agreement, decide
 from summit.event.measures import cross_sector_support, support_order
 
@@ -47,6 +57,27 @@ class BoardPaths:
     spotlight: str
 
 
+def statuses_for(audience: str) -> tuple[str, ...]:
+    """The ideas an audience's wall shows: facilitators also see hidden ones."""
+    if audience == FACILITATORS:
+        return (Idea.Status.VISIBLE, Idea.Status.HIDDEN)
+    return (Idea.Status.VISIBLE,)
+
+
+def wall_counts(breakout: Breakout) -> dict[str, int]:
+    """How many ideas each audience's wall shows, as its heading counts them. One query."""
+    by_status = dict(
+        Idea.objects.filter(breakout_id=breakout.pk)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {
+        audience: sum(by_status.get(status, 0) for status in statuses_for(audience))
+        for audience in AUDIENCES
+    }
+
+
 def ideas_for(breakout: Breakout, audience: str):
     """The ideas an audience sees: facilitators also see hidden ones, marked as hidden; each
     with its comments as ``card_comments``, but for the big screen, which shows none.
@@ -54,11 +85,8 @@ def ideas_for(breakout: Breakout, audience: str):
     An idea's card lists ``card_comments`` alone, set by whoever reads the idea for a card:
     the board here, a new idea (none yet) and a changed idea's push. Read once for all the
     audiences a card is drawn for, rather than once per audience."""
-    statuses = [Idea.Status.VISIBLE]
-    if audience == FACILITATORS:
-        statuses.append(Idea.Status.HIDDEN)
     ideas = (
-        Idea.objects.filter(breakout=breakout, status__in=statuses)
+        Idea.objects.filter(breakout=breakout, status__in=statuses_for(audience))
         .select_related("author")
         .annotate(
             dot_total=Sum("votes__dots", default=0),
@@ -90,6 +118,19 @@ class Board:
     viewer: Participant | None = None
     my_dots: dict[int, int] = field(default_factory=dict)
     my_ratings: dict[int, int] = field(default_factory=dict)
+    # How many ideas the wall shows, where ``ideas`` are not all loaded (a pushed card).
+    idea_count: int | None = None
+
+    comment_max_length = COMMENT_MAX_LENGTH
+
+    @property
+    def wall_count(self) -> int:
+        return len(self.ideas) if self.idea_count is None else self.idea_count
+
+    @cached_property
+    def comment_hint(self) -> str:
+        """The limit beside every comment box, worded once for the whole board."""
+        return gettext("(up to %(limit)d characters)") % {"limit": COMMENT_MAX_LENGTH}
 
     @property
     def console(self) -> bool:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from accounts.models import Sector
 from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome
@@ -44,9 +46,31 @@ class EditIdeaForm(forms.Form):
 
 
 class CommentForm(forms.Form):
+    """A comment on ``idea``: its refusals name the idea, since they are shown by that idea's
+    own box, one of many on the wall."""
+
     text = _text("Your comment", COMMENT_MAX_LENGTH, "comment")
     anonymous = forms.BooleanField(required=False)
     client_token = _token()
+
+    def __init__(self, *args, idea, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.idea_name = Truncator(idea.text).chars(60)
+        # Only a message with values (the length's) is %-formatted: a % in the idea is doubled.
+        named = self.idea_name.replace("%", "%%")
+        self.fields["text"].error_messages = {
+            "required": gettext("Enter your comment on “%(idea)s”") % {"idea": self.idea_name},
+            "max_length": gettext(
+                "Your comment on “%(idea)s” must be %%(limit_value)d characters or fewer "
+                "(it has %%(show_value)d)"
+            )
+            % {"idea": named},
+            "null_characters_not_allowed": gettext(
+                "Your comment on “%(idea)s” held a character that cannot be stored, now taken "
+                "out: check it and send it again"
+            )
+            % {"idea": named},
+        }
 
 
 class DotsForm(forms.Form):

@@ -23,6 +23,7 @@ from breakouts.board import (
     Board,
     attach_support,
     breakout_group,
+    wall_counts,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
 from summit.live import later, push
@@ -86,21 +87,29 @@ def latest_push(breakout_id: int, audience: str) -> dict:
     return {"seq_group": group, "seq": replay.latest(group)}
 
 
-def _board(breakout: Breakout, audience: str) -> Board:
+def _board(breakout: Breakout, audience: str, wall: dict[str, int] | None) -> Board:
     clusters = cluster_choices(breakout) if audience == FACILITATORS else []
-    return Board(breakout, audience, [], clusters, [])
+    idea_count = wall[audience] if wall is not None else None
+    return Board(breakout, audience, [], clusters, [], idea_count=idea_count)
 
 
 def _each_audience(
-    breakout: Breakout, template: str, audiences=AUDIENCES, *, voice: bool = False, **context
+    breakout: Breakout,
+    template: str,
+    audiences=AUDIENCES,
+    *,
+    voice: bool = False,
+    wall: dict[str, int] | None = None,
+    **context,
 ) -> None:
     """Render ``template`` once per audience and push it; with ``voice``, the consoles'
     message also carries the voice balance, since a contribution has changed it (unless it
-    was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end)."""
+    was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end). With
+    ``wall``, each audience's count of the ideas on its wall goes too."""
     voice_html = _voice_if_due(breakout) if voice else ""
     fragments = []
     for audience in audiences:
-        board = _board(breakout, audience)
+        board = _board(breakout, audience, wall)
         # A fresh token for the comment form on a pushed card; each person's own submissions
         # are told apart by author, so sharing one among the audience is harmless.
         html = render_to_string(
@@ -177,14 +186,19 @@ _voice_throttle = _VoiceThrottle()
 
 
 def idea_added(idea: Idea) -> None:
+    """The new card, and each wall's count of ideas, read after the commit."""
     idea.dot_total = idea.voter_count = 0
-    _each_audience(idea.breakout, "breakouts/board.html#idea_added", voice=True, idea=idea)
+    breakout = idea.breakout
+    wall = wall_counts(breakout)
+    _each_audience(breakout, "breakouts/board.html#idea_added", voice=True, wall=wall, idea=idea)
 
 
 def idea_changed(idea: Idea) -> None:
-    """An edit replaces the card; a withdrawal takes it off every screen."""
+    """An edit replaces the card; a withdrawal takes it off every screen, with the count."""
     idea.dot_total = idea.voter_count = 0
-    _each_audience(idea.breakout, "breakouts/board.html#idea_changed", idea=idea)
+    breakout = idea.breakout
+    wall = wall_counts(breakout) if idea.status != Idea.Status.VISIBLE else None
+    _each_audience(breakout, "breakouts/board.html#idea_changed", wall=wall, idea=idea)
 
 
 def comment_added(comment: Comment) -> None:

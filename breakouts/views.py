@@ -135,25 +135,34 @@ def missed_pushes(request: HttpRequest, breakout_id: int, audience: str) -> Http
     return reswap(HttpResponse("".join(pushes)), "none")
 
 
+def contribute(request: HttpRequest, access: BreakoutAccess, form, service, **where):
+    """An idea or a comment: ``form`` checked, then the person's rate of posting, then
+    ``service`` (``where`` saying where it goes) with what they typed, once per token. What it
+    made, or ``None`` with the refusal on the form's text, nothing changed."""
+    if form.is_valid() and (too_fast := post_rate.refusal(request, access.participant.pk)):
+        form.add_error("text", too_fast)
+    if not form.is_valid():
+        return None
+    try:
+        made, _ = service(
+            **where,
+            author=access.participant,
+            text=form.cleaned_data["text"],
+            client_token=form.cleaned_data["client_token"],
+            anonymous=form.cleaned_data["anonymous"] or access.participant.anonymous,
+        )
+    except Refused as refused:
+        form.add_error("text", str(refused))
+        return None
+    return made
+
+
 @require_POST
 @signed_in
 def post_idea(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = get_breakout_for(request.user, breakout_id)
     form = IdeaForm(request.POST)
-    idea = None
-    if form.is_valid() and (too_fast := post_rate.refusal(request, access.participant.pk)):
-        form.add_error("text", too_fast)
-    if form.is_valid():
-        try:
-            idea, _ = services.post_idea(
-                breakout=access.breakout,
-                author=access.participant,
-                text=form.cleaned_data["text"],
-                client_token=form.cleaned_data["client_token"],
-                anonymous=form.cleaned_data["anonymous"] or access.participant.anonymous,
-            )
-        except Refused as refused:
-            form.add_error("text", str(refused))
+    idea = contribute(request, access, form, services.post_idea, breakout=access.breakout)
     if idea is None:
         # Keep what was typed, and the token, so fixing and resending stays one idea.
         token = form.cleaned_data.get("client_token") or uuid.uuid4()
@@ -236,21 +245,37 @@ def withdraw_idea(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpR
 @require_POST
 @signed_in
 def comment(request: HttpRequest, breakout_id: int, idea_id: int) -> HttpResponse:
+    """A comment on an idea: the asker's board after it; refused, the idea's comment box
+    again, with the message by it and the text as typed."""
     access = get_breakout_for(request.user, breakout_id)
     idea = _idea(access, idea_id)
-    return act(
-        request,
-        access,
-        CommentForm(request.POST),
-        lambda d: services.comment(
-            idea=idea,
-            author=access.participant,
-            text=d["text"],
-            client_token=d["client_token"],
-            anonymous=d["anonymous"] or access.participant.anonymous,
-        ),
-        rate=post_rate,
-    )
+    form = CommentForm(request.POST, idea=idea)
+    if contribute(request, access, form, services.comment, idea=idea) is None:
+        return comment_refusal(request, access, idea, form)
+    return board_response(request, access)
+
+
+def comment_refusal(
+    request: HttpRequest, access: BreakoutAccess, idea: Idea, form: CommentForm
+) -> HttpResponse:
+    """The idea's comment box in place of the one sent: the first message by it, the text
+    and the token as sent, so that sending it again stays one comment."""
+    message = next(iter(form.errors.values()))[0]
+    if not request.htmx:
+        return refusal(request, access, message)
+    token = form.cleaned_data.get("client_token") or uuid.uuid4()
+    board = Board(access.breakout, audience_for(request, access), [], [], [])
+    context = {
+        "board": board,
+        "breakout": access.breakout,
+        "idea": idea,
+        "token": token,
+        "comment_error": message,
+        # As typed, but for a NUL, which no page should carry (the message says so).
+        "comment_text": request.POST.get("text", "").replace("\x00", ""),
+    }
+    response = render(request, "breakouts/board.html#comment_form", context, status=422)
+    return reswap(retarget(response, f"#comment-form-{idea.pk}"), "outerHTML")
 
 
 @require_POST

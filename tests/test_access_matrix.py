@@ -150,6 +150,8 @@ CASES = {
     "record_xlsx": ("get", None, _s, FACILITATORS),
     "record_csv": ("get", None, _s, FACILITATORS),
     "record_json": ("get", None, _s, FACILITATORS),
+    # The JSON document's schema describes a shape and holds no one's data: anyone may read it.
+    "record_schema": ("get", None, lambda c: {}, PUBLIC),
     "breakouts:breakout": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:board": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:console": (

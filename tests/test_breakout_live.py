@@ -847,6 +847,7 @@ def _votes_of(w: dict) -> dict[int, int]:
     return dict(Vote.objects.filter(voter=w["attendee"]).values_list("idea_id", "dots"))
 
 
+# A comment's refusals come back by its own box instead: tests/test_comment_form.py.
 REFUSALS = {
     "a 4th dot on one idea": Refusal(
         Phase.VOTE,
@@ -887,14 +888,6 @@ REFUSALS = {
         lambda w: {"text": "Pool nothing"},
         "You can only change ideas you posted yourself",
         lambda w: Idea.objects.get(pk=w["first"].pk).text == "Pool the data",
-    ),
-    "a comment in the vote": Refusal(
-        Phase.VOTE,
-        "breakouts:comment",
-        lambda w: [w["breakout"].pk, w["first"].pk],
-        lambda w: {"text": "Too late", "client_token": str(uuid.uuid4())},
-        "The group is not taking comments in the “Vote” phase",
-        lambda w: not Comment.objects.exists(),
     ),
     "hiding without a reason": Refusal(
         Phase.BUILD,
@@ -1045,7 +1038,8 @@ def test_query_count_flat_however_many_ideas(
     if page != "breakouts:console":
         shown = shown.filter(status=Idea.Status.VISIBLE)
     assert response.status_code == 200
-    assert f'Ideas from the group <span class="count">({shown.count()})</span>' in html
+    count = f'<span class="count" id="wall-count">({shown.count()})</span>'
+    assert f"Ideas from the group {count}" in html
     assert len(re.findall(r'<li class="idea[ "]', html)) == shown.count()
     if page == "breakouts:breakout":
         assert html.count(">Add a dot<") == shown.count()

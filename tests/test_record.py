@@ -545,6 +545,43 @@ def test_json_is_valid_against_its_schema(day):
     }
 
 
+def test_json_names_its_schema_which_anyone_fetches_from_that_address(day):
+    document = json_of(day.organiser)
+    url = document["$schema"]
+
+    response = Client().get(url)
+
+    assert url == "http://testserver/record/schema/record-v1.schema.json"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/schema+json"
+    assert "public" in response["Cache-Control"]
+    assert "max-age=3600" in response["Cache-Control"]
+    fetched = json.loads(response.content)
+    assert fetched["$id"] == url
+    assert {**fetched, "$id": None} == {**schema(), "$id": None}
+    jsonschema.Draft202012Validator.check_schema(fetched)
+    jsonschema.Draft202012Validator(fetched).validate(document)
+
+
+def test_json_schema_answers_an_unchanged_copy_with_not_modified(db):
+    url = reverse("record_schema")
+    first = Client().get(url)
+
+    again = Client().get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert first["ETag"]
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_record_page_links_the_json_schema_by_the_downloads(day):
+    html, _ = page_of(day.organiser)
+
+    downloads = html[html.index('id="downloads-heading"') : html.index('id="contents-heading"')]
+    assert f'<a href="{reverse("record_schema")}">' in downloads
+    assert "$schema" in downloads
+
+
 def test_json_schema_rejects_a_document_of_another_shape(day):
     document = json_of(day.organiser)
     document["ideas"][0]["author_id"] = day.attendee.pk

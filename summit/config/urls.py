@@ -75,6 +75,8 @@ urlpatterns = [
     path("s/<slug:slug>/record/xlsx/", record_views.record_xlsx, name="record_xlsx"),
     path("s/<slug:slug>/record/csv/", record_views.record_csv, name="record_csv"),
     path("s/<slug:slug>/record/json/", record_views.record_json, name="record_json"),
+    # The JSON document's schema, at one address for every summit and every version's file.
+    path("record/schema/record-v1.schema.json", record_views.record_schema, name="record_schema"),
     path("breakouts/", include("breakouts.urls")),
     path("", include("plenary.urls")),
 ]

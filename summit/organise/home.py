@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
 from accounts.forms import JoinCodeForm
+from accounts.models import Participant
 from breakouts.models import Breakout
 from summit.event.models import AgendaItem, Summit
 
@@ -73,6 +76,14 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
         breakouts = (
             breakouts.filter(members=participant) | breakouts.filter(facilitators=participant)
         ).distinct()
+    if settings.DEMO_LOGIN and not participant.is_organiser and not participant.is_facilitator:
+        breakouts = breakouts.prefetch_related(
+            Prefetch(
+                "facilitators",
+                queryset=Participant.objects.filter(user__is_demo=True),
+                to_attr="demo_facilitators",
+            )
+        )
     other_breakouts = []
     if summit.attendees_choose_breakout:
         mine = {b.pk for b in breakouts}

@@ -1,8 +1,9 @@
 """The record as one JSON document, version 1, emitted piece by piece.
 
-The document is described by ``schema/record-v1.schema.json``. The long arrays (ideas,
-comments, votes, responses) are written a row at a time from ``rows``, so the whole document
-is never held in memory.
+The document is described by ``schema/record-v1.schema.json``, served at the address its
+``$schema`` gives (``views.record_schema``). The long arrays (ideas, comments, votes,
+responses) are written a row at a time from ``rows``, so the whole document is never held in
+memory.
 """
 
 from __future__ import annotations
@@ -295,9 +296,10 @@ STREAMED = (
 )
 
 
-def _pieces(record: Record) -> Iterator[str]:
+def _pieces(record: Record, schema_url: str) -> Iterator[str]:
     yield "{"
-    for n, (key, value) in enumerate(head(record).items()):
+    named = {"$schema": schema_url} if schema_url else {}
+    for n, (key, value) in enumerate({**named, **head(record)}.items()):
         yield f"{',' if n else ''}\n{_dump(key)}:{_dump(value)}"
     for key, rows in STREAMED:
         yield f",\n{_dump(key)}:["
@@ -309,11 +311,12 @@ def _pieces(record: Record) -> Iterator[str]:
     yield "}\n"
 
 
-def json_document(record: Record) -> Iterator[bytes]:
-    """The document's UTF-8 bytes, in pieces of about 64 KB."""
+def json_document(record: Record, schema_url: str = "") -> Iterator[bytes]:
+    """The document's UTF-8 bytes, in pieces of about 64 KB; with ``schema_url``, naming as
+    its ``$schema`` where this installation serves the schema."""
     buffer: list[str] = []
     size = 0
-    for piece in _pieces(record):
+    for piece in _pieces(record, schema_url):
         buffer.append(piece)
         size += len(piece)
         if size >= FLUSH_CHARS:

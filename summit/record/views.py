@@ -3,16 +3,18 @@ own breakouts, with the plenary)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterator
-from functools import partial
+from functools import cache, partial
 
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.text import slugify
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import get_participant_for, signed_in
@@ -21,7 +23,7 @@ from accounts.models import Participant
 from breakouts.models import Breakout
 from summit.record.as_csv import csv_zip
 from summit.record.as_docx import docx
-from summit.record.as_json import json_document
+from summit.record.as_json import SCHEMA_PATH, json_document
 from summit.record.as_markdown import markdown
 from summit.record.as_xlsx import xlsx
 from summit.record.build import build_record
@@ -30,6 +32,10 @@ from summit.record.walk import outline
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SCHEMA = "application/schema+json"
+# Fields may be added to the schema within its version: readers ask again after an hour, and
+# its ETag makes asking cheap.
+SCHEMA_MAX_AGE = 3600
 
 DOWNLOADS = (
     ("record_docx", "Word document (.docx)", "headings, tables and numbered outcomes"),
@@ -93,6 +99,29 @@ def _stream(request: HttpRequest, chunks: Iterator[bytes], content_type: str):
     return StreamingHttpResponse(chunks, content_type=content_type)
 
 
+def schema_url(request: HttpRequest) -> str:
+    """Where this installation serves the JSON document's schema, in full: its ``$id``, and
+    the ``$schema`` of every document it makes."""
+    return request.build_absolute_uri(reverse("record_schema"))
+
+
+@cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@require_GET
+@cache_control(public=True, max_age=SCHEMA_MAX_AGE)
+def record_schema(request: HttpRequest) -> HttpResponse:
+    """The JSON document's schema, for anyone (it describes a shape, and holds no one's
+    data), its ``$id`` the address it is served at."""
+    schema = {**_schema(), "$id": schema_url(request)}
+    body = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+    response = HttpResponse(body, content_type=SCHEMA)
+    set_response_etag(response)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
 @require_GET
 @signed_in
 @never_cache
@@ -100,11 +129,13 @@ def record_page(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug)
     _logged(participant, record, "page")
     downloads = [(label, reverse(name, args=[slug]), note) for name, label, note in DOWNLOADS]
-    return render(
-        request,
-        "summit/record/record.html",
-        {"participant": participant, "outline": outline(record), "downloads": downloads},
-    )
+    context = {
+        "participant": participant,
+        "outline": outline(record),
+        "downloads": downloads,
+        "schema_url": reverse("record_schema"),
+    }
+    return render(request, "summit/record/record.html", context)
 
 
 @require_GET
@@ -152,4 +183,5 @@ def record_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def record_json(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug, contributions=False)
     _logged(participant, record, "json")
-    return _download(_stream(request, json_document(record), "application/json"), record, "json")
+    document = json_document(record, schema_url(request))
+    return _download(_stream(request, document, "application/json"), record, "json")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import Participant, Sector
-from breakouts.models import Cluster, Idea, Outcome, Rating, Vote
+from breakouts.models import Cluster, Comment, Idea, Outcome, Rating, Vote
 from breakouts.services import ensure_breakouts
 from summit.event.agreement import Agreement
 from summit.event.services import load_place_summit
@@ -67,6 +67,11 @@ def _card(page, idea: Idea):
     return page.locator(f"#board #idea-{idea.pk}")
 
 
+def _wall_count(page):
+    """The count in the wall's heading, "Ideas from the group (N)"."""
+    return page.locator("#board #wall-heading #wall-count")
+
+
 def _move_group(console, phase: str, minutes: str = "") -> None:
     console.get_by_label("Phase", exact=True).select_option(label=phase)
     console.get_by_label("With a timer of (minutes, optional)").fill(minutes)
@@ -101,8 +106,12 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         expect(page.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
         page.evaluate("window.loadedOnce = true")
 
-    # Gather: each attendee posts an idea; every screen shows both.
+    # Gather: each attendee posts an idea; every screen shows both, and counts them.
+    for name, page in screens.items():
+        expect(_wall_count(page), f"count on the {name}").to_have_text("(0)")
     _post_idea(page_a, IDEA_A)
+    for name, page in screens.items():
+        expect(_wall_count(page), f"count on the {name}").to_have_text("(1)", timeout=LIVE)
     _post_idea(page_b, IDEA_B)
     idea_a = Idea.objects.get(text=IDEA_A, author=aisha)
     idea_b = Idea.objects.get(text=IDEA_B, author=ben)
@@ -110,6 +119,7 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         expect(_card(page, idea_a), f"A's idea on the {name}").to_contain_text(IDEA_A, timeout=LIVE)
         expect(_card(page, idea_b), f"B's idea on the {name}").to_contain_text(IDEA_B, timeout=LIVE)
         expect(page.locator("#board .idea"), f"ideas on the {name}").to_have_count(2)
+        expect(_wall_count(page), f"count on the {name}").to_have_text("(2)", timeout=LIVE)
         expect(_current_phase(page), f"phase on the {name}").to_have_text("Gather ideas")
     expect(_card(screen, idea_b)).to_contain_text("Ben Carter")
     assert serious_violations(page_a) == []
@@ -126,10 +136,28 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         )
     expect(page_a.get_by_label("Your idea")).to_be_visible()
 
-    # B builds on A's idea; A's page shows the comment as it arrives.
+    # B builds on A's idea, on a phone: a comment over the limit is refused by its own box,
+    # which keeps the text and takes the focus; once shortened it goes. A's page shows the
+    # comment as it arrives.
     card_on_b = _card(page_b, idea_a)
     card_on_b.locator("summary", has_text="Comments").click()
-    card_on_b.get_by_label("Build on this idea").fill(COMMENT)
+    too_long = COMMENT + " " + "x" * (300 - len(COMMENT))
+    card_on_b.get_by_label("Build on this idea").fill(too_long)
+    card_on_b.get_by_role("button", name="Comment").click()
+    error = card_on_b.locator(".comment-form .error-message")
+    expect(error).to_have_text(
+        f"Error: Your comment on “{IDEA_A}” must be 300 characters or fewer (it has 301)",
+        timeout=LIVE,
+    )
+    expect(error).to_be_in_viewport()
+    box = card_on_b.get_by_label("Build on this idea")
+    expect(box).to_have_value(too_long)
+    expect(box).to_be_focused()
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_have_accessible_description(re.compile("must be 300 characters or fewer"))
+    expect(page_b.locator("#board-message")).to_be_empty()
+    assert not Comment.objects.exists()
+    box.fill(COMMENT)
     card_on_b.get_by_role("button", name="Comment").click()
     expect(_card(page_b, idea_a).locator(".comment")).to_contain_text(COMMENT, timeout=LIVE)
     comment_on_a = _card(page_a, idea_a).locator(".comment").filter(has_text=COMMENT)
