@@ -11,6 +11,26 @@
     };
   }
 
+  // A poll's tally is pushed to everyone who may see it, but a screen may not show that poll:
+  // the big screen shows one poll at a time, and any screen fetching its view again after a
+  // change lacks it for a moment. Fragments marked data-if-shown update what a screen shows
+  // and are dropped, silently, where it has nothing of that id; a later fetch brings the
+  // tally if the poll comes on. (Unmarked fragments always have their target, and htmx still
+  // reports any that does not.)
+  if (window.htmx) {
+    htmx.defineExtension("if-shown", {
+      transformResponse: function (text) {
+        if (text.indexOf("data-if-shown") === -1) return text;
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        Array.from(template.content.children).forEach(function (fragment) {
+          if (fragment.hasAttribute("data-if-shown") && !document.getElementById(fragment.id)) fragment.remove();
+        });
+        return template.innerHTML;
+      }
+    });
+  }
+
   // A list can receive the same item twice: once from the catch-up fetch when a socket opens and
   // once from a push that raced it. Keep the first copy of each id.
   function removeDuplicates() {
