@@ -145,7 +145,14 @@
     if (!target || !target.hasAttribute || !target.hasAttribute("data-keep-typing")) return;
     var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
     var sentForm = sent && sent.closest ? sent.closest("form") : null;
-    kept = { fields: {}, focus: document.activeElement && document.activeElement.id };
+    var active = document.activeElement;
+    kept = { fields: {}, focus: active && active.id, focusForm: null, focusText: "" };
+    // A button has no id: note the form it is in and its words, to find its successor.
+    var activeForm = active && !active.id && active.closest ? active.closest("form") : null;
+    if (activeForm && target.contains(activeForm)) {
+      kept.focusForm = activeForm.getAttribute("hx-post");
+      kept.focusText = active.textContent.trim();
+    }
     target.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
       if (!field.name || (sentForm && sentForm.contains(field)) || !changed(field)) return;
       kept.fields[fieldKey(field)] = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
@@ -179,11 +186,27 @@
       });
     });
     var focus = kept.focus && document.getElementById(kept.focus);
+    if (!focus && kept.focusForm) focus = successor(kept.focusForm, kept.focusText);
     if (focus && focus !== document.body) focus.focus();
     kept = null;
     showForPhase();
     tick();
   });
+
+  // The control a keyboard user just pressed, on the new board: the same button of a form
+  // posting to the same place, or, if that is gone or disabled (the last dot spent), the first
+  // usable one of any form posting there (taking the dot back).
+  function successor(action, text) {
+    var controls = [];
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.getAttribute("hx-post") !== action) return;
+      form.querySelectorAll("button, textarea, select, input:not([type=hidden])").forEach(function (control) {
+        if (!control.disabled) controls.push(control);
+      });
+    });
+    var same = controls.filter(function (control) { return control.textContent.trim() === text; });
+    return same[0] || controls[0] || null;
+  }
 
   // Parts of a page that belong to some phases only (the idea form): shown or hidden as the
   // board's phase changes, without reloading what is typed in them.
