@@ -383,7 +383,7 @@ def _results_id(poll: Poll) -> str:
 
 
 def _count(poll: Poll, n: str = "1 response") -> str:
-    return f'<span id="poll-{poll.pk}-count" hx-swap-oob="outerHTML">{n}</span>'
+    return f'<span id="poll-{poll.pk}-count" hx-swap-oob="outerHTML" data-if-shown>{n}</span>'
 
 
 @live

@@ -507,7 +507,7 @@ def test_answer_pushes_the_tally_to_everyone_once_results_are_shown(
 
     assert len(callbacks) == 1
     for _, fragment in pushed:
-        assert f'id="poll-{poll.pk}-results" hx-swap-oob="outerHTML"' in fragment
+        assert f'id="poll-{poll.pk}-results" hx-swap-oob="outerHTML" data-if-shown' in fragment
         assert "1 (100%)" in fragment
 
 

@@ -11,6 +11,26 @@
     };
   }
 
+  // A poll's tally is pushed to everyone who may see it, but a screen may not show that poll:
+  // the big screen shows one poll at a time, and any screen fetching its view again after a
+  // change lacks it for a moment. Fragments marked data-if-shown update what a screen shows
+  // and are dropped, silently, where it has nothing of that id; a later fetch brings the
+  // tally if the poll comes on. (Unmarked fragments always have their target, and htmx still
+  // reports any that does not.)
+  if (window.htmx) {
+    htmx.defineExtension("if-shown", {
+      transformResponse: function (text) {
+        if (text.indexOf("data-if-shown") === -1) return text;
+        var template = document.createElement("template");
+        template.innerHTML = text;
+        Array.from(template.content.children).forEach(function (fragment) {
+          if (fragment.hasAttribute("data-if-shown") && !document.getElementById(fragment.id)) fragment.remove();
+        });
+        return template.innerHTML;
+      }
+    });
+  }
+
   // A list can receive the same item twice: once from the catch-up fetch when a socket opens and
   // once from a push that raced it. Keep the first copy of each id.
   function removeDuplicates() {
@@ -179,7 +199,14 @@
     if (event.detail.xhr && event.detail.xhr.getResponseHeader("HX-Reswap") === "none") return;
     var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
     var sentForm = sent && sent.closest ? sent.closest("form") : null;
-    kept = { fields: {}, focus: document.activeElement && document.activeElement.id };
+    var active = document.activeElement;
+    kept = { fields: {}, focus: active && active.id, focusForm: null, focusText: "" };
+    // A button has no id: note the form it is in and its words, to find its successor.
+    var activeForm = active && !active.id && active.closest ? active.closest("form") : null;
+    if (activeForm && target.contains(activeForm)) {
+      kept.focusForm = activeForm.getAttribute("hx-post");
+      kept.focusText = active.textContent.trim();
+    }
     target.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
       if (!field.name || (sentForm && sentForm.contains(field)) || !changed(field)) return;
       kept.fields[fieldKey(field)] = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
@@ -213,11 +240,27 @@
       });
     });
     var focus = kept.focus && document.getElementById(kept.focus);
+    if (!focus && kept.focusForm) focus = successor(kept.focusForm, kept.focusText);
     if (focus && focus !== document.body) focus.focus();
     kept = null;
     showForPhase();
     tick();
   });
+
+  // The control a keyboard user just pressed, on the new board: the same button of a form
+  // posting to the same place, or, if that is gone or disabled (the last dot spent), the first
+  // usable one of any form posting there (taking the dot back).
+  function successor(action, text) {
+    var controls = [];
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.getAttribute("hx-post") !== action) return;
+      form.querySelectorAll("button, textarea, select, input:not([type=hidden])").forEach(function (control) {
+        if (!control.disabled) controls.push(control);
+      });
+    });
+    var same = controls.filter(function (control) { return control.textContent.trim() === text; });
+    return same[0] || controls[0] || null;
+  }
 
   // Parts of a page that belong to some phases only (the idea form): shown or hidden as the
   // board's phase changes, without reloading what is typed in them.

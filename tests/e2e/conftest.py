@@ -7,6 +7,7 @@ the channel layer and static files all take their real paths.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -122,16 +124,88 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def serious_violations(page) -> list[str]:
-    """What axe-core finds on the page that is serious or critical for WCAG."""
+# Every rule axe-core holds for WCAG 2.0, 2.1 and 2.2 at A and AA, and its best practices.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+_AXE_RUN = """options => axe.run(document, options).then(results => results.violations.map(
+    v => `${v.id} (${v.impact}): ${v.help}: `
+        + v.nodes.slice(0, 5).map(n => n.target.join(" ")).join(", ")
+))"""
+
+
+def axe_violations(page) -> list[str]:
+    """Everything axe-core finds on the page against WCAG 2.2 AA and its best practices, of
+    any impact (minor and moderate included), each with the first few elements it names."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(Axe().axe_script)
+    return page.evaluate(_AXE_RUN, AXE_OPTIONS)
+
+
+class BrowserProblems:
+    """What the browser reports going wrong on the pages a test opens: every console message
+    of type error or warning (a style or script the CSP refused, an htmx error, a failed
+    load) and every response of 400 or more to a page's own requests.
+
+    A test that provokes one on purpose says so first (``expect_status``, ``expect_console``);
+    everything else fails the test, when it calls ``check`` and again at its end."""
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.statuses: list[tuple[int, str]] = []
+        self.messages: list[re.Pattern] = []
+
+    def watch(self, context) -> None:
+        context.on("console", self._console)
+        context.on("response", self._response)
+
+    def expect_status(self, status: int, url: str) -> None:
+        """A response of ``status`` to ``url`` (a path, or an address ending in it) is wanted,
+        as is the browser's console line saying it failed to load."""
+        self.statuses.append((status, url))
+
+    def expect_console(self, pattern: str) -> None:
+        """Console errors and warnings matching ``pattern`` are wanted (a lost connection the
+        test brings about, say)."""
+        self.messages.append(re.compile(pattern))
+
+    def _wanted_status(self, status: int, url: str) -> bool:
+        return any(status == s and urlsplit(url).path == urlsplit(u).path for s, u in self.statuses)
+
+    def _console(self, message) -> None:
+        if message.type not in {"error", "warning"}:
+            return
+        text = message.text
+        failed = re.match(r"Failed to load resource: .* status of (\d+)", text)
+        if failed and self._wanted_status(int(failed[1]), message.location.get("url", "")):
+            return
+        if any(pattern.search(text) for pattern in self.messages):
+            return
+        page = message.page.url if message.page else "?"
+        self.found.append(f"console {message.type} on {page}: {text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400 and not self._wanted_status(response.status, response.url):
+            self.found.append(f"{response.status} for {response.request.method} {response.url}")
+
+    def check(self) -> None:
+        found, self.found = self.found, []
+        assert found == [], "the browser reported problems:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def browser_problems():
+    """Console errors and warnings and failed requests of the test's pages: none allowed
+    unless the test expects them."""
+    problems = BrowserProblems()
+    yield problems
+    problems.check()
 
 
 @pytest.fixture(scope="session")
@@ -150,31 +224,43 @@ def browser():
 
 
 @pytest.fixture
-def page_for(browser, live_url, transactional_db):
-    """A new browser context signed in as the given participant, on a given path."""
+def context_for(browser, live_url, transactional_db, browser_problems):
+    """A new browser context, watched for problems, signed in as the given participant if
+    one is given (else nobody's, as on a projector)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     contexts = []
 
-    def open_page(participant, path: str, base_url: str = live_url):
-        session = SessionStore()
-        session[SESSION_KEY] = str(participant.user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
-        session.create()
-        context = browser.new_context(base_url=base_url)
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}]
-        )
+    def open_context(participant=None, base_url: str = live_url, **options):
+        context = browser.new_context(base_url=base_url, **options)
         contexts.append(context)
-        page = context.new_page()
+        browser_problems.watch(context)
+        if participant is not None:
+            session = SessionStore()
+            session[SESSION_KEY] = str(participant.user.pk)
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+            session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
+            session.create()
+            cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
+            context.add_cookies([{**cookie, "url": base_url}])
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page_for(context_for, live_url):
+    """A new browser context signed in as the given participant, on a given path."""
+
+    def open_page(participant, path: str, base_url: str = live_url):
+        page = context_for(participant, base_url).new_page()
         page.goto(path)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from breakouts.services import ensure_breakouts
 from summit.event.agreement import Agreement
 from summit.event.services import load_place_summit
 from tests.conftest import make_participant
-from tests.e2e.conftest import serious_violations
+from tests.e2e.conftest import axe_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -43,20 +43,15 @@ def group(transactional_db):
 
 
 @pytest.fixture
-def open_screen(browser, live_url):
+def open_screen(context_for):
     """The big screen in a context of its own, signed in as nobody, as on the projector."""
-    contexts = []
 
     def open_page(path: str):
-        context = browser.new_context(base_url=live_url)
-        contexts.append(context)
-        page = context.new_page()
+        page = context_for().new_page()
         page.goto(path)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def _current_phase(page):
@@ -122,8 +117,8 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         expect(_wall_count(page), f"count on the {name}").to_have_text("(2)", timeout=LIVE)
         expect(_current_phase(page), f"phase on the {name}").to_have_text("Gather ideas")
     expect(_card(screen, idea_b)).to_contain_text("Ben Carter")
-    assert serious_violations(page_a) == []
-    assert serious_violations(console) == []
+    assert axe_violations(page_a) == []
+    assert axe_violations(console) == []
 
     # Build, with a five-minute timer on every screen.
     _move_group(console, "Build on ideas", "5")
@@ -212,8 +207,8 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
         expect(page.locator("#board .idea__total")).to_have_count(0)
         expect(page.locator("#board")).not_to_contain_text("dots from")
     assert dict(Vote.objects.filter(voter=aisha).values_list("idea_id", "dots")) == {idea_b.pk: 2}
-    assert serious_violations(page_a) == []
-    assert serious_violations(console) == []
+    assert axe_violations(page_a) == []
+    assert axe_violations(console) == []
 
     # Agree: totals are out; the facilitator drafts an outcome and both attendees rate it.
     _move_group(console, "Agree outcomes")

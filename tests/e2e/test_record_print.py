@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import serious_violations
+from tests.e2e.conftest import axe_violations
 from tests.test_record import day  # noqa: F401  (the fixture summit's day)
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +78,7 @@ def squeezed(text: str) -> str:
 def test_record_prints_to_a_pdf_of_several_pages_with_every_outcome(day, page_for):  # noqa: F811
     page = page_for(day.organiser, reverse("record", args=[day.summit.slug]))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"The record of {day.summit.title}")
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
 
     pdf = page.pdf(format="A4")
 
@@ -114,4 +114,4 @@ def test_a_facilitator_prints_their_own_breakouts(day, page_for):  # noqa: F811
 
     assert squeezed(day.budgets.proposal) in text
     assert squeezed(day.other_outcome.proposal) not in text
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []

@@ -1,0 +1,105 @@
+"""Every page a person can reach, full of a summit's day, checked by axe-core against WCAG 2.2
+AA and its best practices at a phone's, a laptop's and a projector's size: no finding of any
+impact, no console error or warning, and no failed request, with demonstration mode on."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.e2e.summit_day import day, findings_at_every_size, live_day, people_of, settled  # noqa: F401
+
+pytestmark = pytest.mark.e2e
+
+
+def pages_by_person(live) -> dict[str, list[tuple[str, str]]]:
+    """Each person's pages, as (name, path), in the order they visit them."""
+    today = live.day
+    slug = today.summit.slug
+    summit = [slug]
+    return {
+        "visitor": [
+            ("home", reverse("home")),
+            ("join", reverse("join")),
+            ("join this summit", reverse("join_summit", args=[today.summit.join_code])),
+            ("sign-in", reverse("login")),
+            ("password reset", reverse("password_reset")),
+            ("demo sign-in", reverse("demo_login")),
+            ("privacy", reverse("privacy")),
+        ],
+        "attendee": [
+            ("home, signed in", reverse("home")),
+            ("summit home", reverse("summit_home", args=summit)),
+            ("pre-reading", reverse("pre_reading", args=summit)),
+            ("breakout, closed", reverse("breakouts:breakout", args=[today.breakout.pk])),
+            ("plenary room", reverse("plenary:room", args=summit)),
+            ("my data", reverse("my_data", args=summit)),
+            ("summit privacy", reverse("summit_privacy", args=summit)),
+        ],
+        "facilitator": [
+            ("summit home, facilitator", reverse("summit_home", args=summit)),
+            ("console, closed", reverse("breakouts:console", args=[today.breakout.pk])),
+            ("record, facilitator", reverse("record", args=summit)),
+            ("join screen", reverse("join_screen", args=summit)),
+        ],
+        "organiser": [
+            ("summit home, organiser", reverse("summit_home", args=summit)),
+            ("people", reverse("people", args=summit)),
+            ("invites", reverse("invites", args=summit)),
+            ("joining", reverse("joining", args=summit)),
+            ("breakouts set-up", reverse("breakouts_setup", args=summit)),
+            ("voice", reverse("voice", args=summit)),
+            ("audit", reverse("audit_log", args=summit)),
+            ("record", reverse("record", args=summit)),
+            ("new summit", reverse("new_summit")),
+            ("plenary console", reverse("plenary:console", args=summit)),
+        ],
+        "other facilitator": [
+            ("console, gathering", reverse("breakouts:console", args=[today.other.pk])),
+        ],
+        "other member": [
+            ("breakout, gathering", reverse("breakouts:breakout", args=[today.other.pk])),
+        ],
+        "projector": [
+            ("breakout big screen", reverse("breakouts:screen", args=[today.other.screen_key])),
+            ("plenary big screen", reverse("plenary:screen", args=[live.plenary.screen_key])),
+        ],
+    }
+
+
+def error_pages(live) -> list[tuple[str, str, int]]:
+    """Pages that answer with an error, on purpose: (person, path, status)."""
+    today = live.day
+    return [
+        ("visitor", "/no-such-page/", 404),
+        ("attendee", reverse("breakouts:console", args=[today.breakout.pk]), 403),
+        ("attendee", reverse("breakouts:breakout", args=[today.other.pk]), 403),
+    ]
+
+
+def test_every_page_is_clean_at_every_size(live_day, context_for, browser_problems):  # noqa: F811
+    assert settings.DEMO_LOGIN, "demonstration mode is on, with its banner on every page"
+    people = people_of(live_day)
+    pages = {name: context_for(person).new_page() for name, person in people.items()}
+    found = []
+
+    for name, visits in pages_by_person(live_day).items():
+        page = pages[name]
+        for label, path in visits:
+            response = page.goto(path)
+            assert response.status == 200, f"{label}: {response.status}"
+            settled(page)
+            expect(page.locator(".demo-banner")).to_be_visible()
+            found += findings_at_every_size(page, label)
+
+    for name, path, status in error_pages(live_day):
+        browser_problems.expect_status(status, path)
+        response = pages[name].goto(path)
+        assert response.status == status
+        found += findings_at_every_size(pages[name], f"{status} at {path}")
+
+    found += browser_problems.found
+    assert found == [], "\n".join(found)
+    browser_problems.found.clear()
