@@ -70,11 +70,12 @@ def _push(
     push(fragments, coalesce=coalesce)
 
 
-def missed(breakout_id: int, audience: str, seen: int) -> list[str] | None:
-    """What an audience's screens were pushed after push number ``seen``, as they were sent;
-    ``None`` when the screen must fetch its whole board: some of it is no longer kept, or it
-    changed shape (each screen then fetches its own)."""
-    pushes = replay.since(breakout_group(breakout_id, audience), seen)
+def missed(breakout_id: int, audience: str, seen: int, drawn: int = 0) -> list[str] | None:
+    """What an audience's screens were pushed after push number ``seen`` (and not before
+    ``drawn``, the number their board was drawn with), as they were sent; ``None`` when the
+    screen must fetch its whole board: some of it is no longer kept, or it changed shape
+    (each screen then fetches its own)."""
+    pushes = replay.since(breakout_group(breakout_id, audience), seen, drawn)
     if pushes is None or any(REFRESH in html for html in pushes):
         return None
     return pushes

@@ -126,10 +126,10 @@ def board(request: HttpRequest, breakout_id: int) -> HttpResponse:
 def missed_pushes(request: HttpRequest, breakout_id: int, audience: str) -> HttpResponse | None:
     """The pushes a reconnecting screen missed, applied as they would have been live, or
     ``None`` if it has to fetch its whole board (it names no push, or too much has gone)."""
-    seen = request.GET.get("since", "")
-    if not seen.isdigit() or len(seen) > 20:
+    seen, drawn = request.GET.get("since", ""), request.GET.get("drawn", "0")
+    if not (seen.isdigit() and drawn.isdigit()) or max(len(seen), len(drawn)) > 20:
         return None
-    pushes = live.missed(breakout_id, audience, int(seen))
+    pushes = live.missed(breakout_id, audience, int(seen), int(drawn))
     if pushes is None:
         return None
     return reswap(HttpResponse("".join(pushes)), "none")

@@ -60,6 +60,9 @@ def test_replay_since_gives_what_came_after_with_a_few_before(store):
     assert replay.since("room", numbers[7]) == sent[8 - replay.OVERLAP :]
     assert replay.since("room", numbers[-1]) == sent[-replay.OVERLAP :]
     assert replay.since("room", numbers[1]) == sent
+    # None from before the screen's board was drawn: the board holds them.
+    assert replay.since("room", numbers[7], drawn=numbers[7]) == sent[8:]
+    assert replay.since("room", numbers[7], drawn=numbers[5]) == sent[6:]
 
 
 def test_replay_since_is_none_when_what_was_missed_is_gone_or_unknown(store):
@@ -220,3 +223,22 @@ def test_board_since_leaves_the_voice_balance_to_its_own_fetch(
 
     assert "Heard at last" in html
     assert 'id="voice-balance"' not in html
+
+
+@pytest.mark.django_db
+def test_board_since_its_own_drawing_gives_nothing_from_before_it(
+    store, breakout, attendee, django_capture_on_commit_callbacks
+):
+    client = client_for(attendee)
+    url = reverse("breakouts:board", args=[breakout.pk])
+    _post(breakout, attendee, "Before the board was drawn", django_capture_on_commit_callbacks)
+    seq = _board_seq(client, url)
+
+    unchanged = client.get(f"{url}?since={seq}&drawn={seq}")
+    _post(breakout, attendee, "After it", django_capture_on_commit_callbacks)
+    missed = client.get(f"{url}?since={seq}&drawn={seq}").content.decode()
+
+    assert unchanged["HX-Reswap"] == "none"
+    assert unchanged.content == b""
+    assert "After it" in missed
+    assert "Before the board was drawn" not in missed

@@ -104,9 +104,10 @@
   // before it (a facilitator's socket also hears the console's group: only the board's counts).
   // A screen that reconnects asks for the pushes after the highest number it has seen, and
   // gets them as they were sent, to apply as it would have live: a few pushes rather than a
-  // board of a thousand ideas. When too much was missed, or the board changed shape, the
+  // board of a thousand ideas (and none from before its board was drawn, which holds them). When too much was missed, or the board changed shape, the
   // answer is the whole board, as before.
   var lastPush = 0;
+  var drawnAt = 0;
   var wholeBoard = false;
   var replaying = false;
   function noteSeen(text) {
@@ -122,14 +123,15 @@
   function boardSeen() {
     var board = document.getElementById("board");
     if (!board || !board.dataset.seq) return;
-    lastPush = Math.max(lastPush, Number(board.dataset.seq));
+    drawnAt = Number(board.dataset.seq);
+    lastPush = Math.max(lastPush, drawnAt);
     wholeBoard = false;
   }
   function boardUrl() {
     var board = document.getElementById("board");
     var url = board && board.dataset.boardUrl;
     if (!url || !lastPush || wholeBoard) return url;
-    return url + (url.indexOf("?") === -1 ? "?" : "&") + "since=" + lastPush;
+    return url + (url.indexOf("?") === -1 ? "?" : "&") + "since=" + lastPush + "&drawn=" + drawnAt;
   }
   document.addEventListener("DOMContentLoaded", boardSeen);
   document.addEventListener("htmx:afterSwap", function (event) {

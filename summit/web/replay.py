@@ -12,8 +12,10 @@ The last ``KEPT`` pushes of each group are kept for ``KEPT_SECONDS``.
 A screen remembers the highest number it has seen and, when it reconnects, asks for the
 pushes after it. It gets them, with the ``OVERLAP`` pushes before (pushes committed by
 several workers can arrive out of their order, and every push is made to be applied twice
-without harm), or ``None`` when some of them are no longer kept, or the number is not one of
-this count: then the screen fetches everything, as before.
+without harm) but none from before its board was drawn (the board holds them, and may show
+more than they do: what is the person's own, a later phase), or ``None`` when some of them
+are no longer kept, or the number is not one of this count: then the screen fetches
+everything, as before.
 """
 
 from __future__ import annotations
@@ -107,12 +109,14 @@ def latest(group: str) -> int | None:
         return None
 
 
-def since(group: str, seen: int) -> list[str] | None:
-    """The group's pushes after number ``seen``, with the ``OVERLAP`` before it, as they were
-    sent; ``None`` when they are not all kept, or ``seen`` is not a number of this count."""
+def since(group: str, seen: int, drawn: int = 0) -> list[str] | None:
+    """The group's pushes after number ``seen``, with the ``OVERLAP`` before it but none up
+    to ``drawn`` (the number a screen's board was drawn with: what it shows already holds
+    them), as they were sent; ``None`` when they are not all kept, or ``seen`` is not a
+    number of this count."""
     client = counts.redis_client()
     if client is None:
-        return _here.since(group, seen)
+        return _here.since(group, seen, drawn)
     number_key, kept_key = _keys(group)
     try:
         current, rows = (
@@ -124,16 +128,21 @@ def since(group: str, seen: int) -> list[str] | None:
     for row in rows:
         number, _, html = row.decode().partition(":")
         kept.append((int(number), html))
-    return _after(group, int(current or 0), kept, seen)
+    return _after(group, int(current or 0), kept, seen, drawn)
 
 
-def _after(group: str, current: int, kept: list[tuple[int, str]], seen: int) -> list[str] | None:
+def _after(
+    group: str, current: int, kept: list[tuple[int, str]], seen: int, drawn: int
+) -> list[str] | None:
     if seen > current or seen < 0:
         return None
     if seen < current and (not kept or kept[0][0] > seen + 1):
         return None  # some of what was missed is no longer kept
     position = next((i for i, (number, _) in enumerate(kept) if number > seen), len(kept))
-    return [marked(group, number, html) for number, html in kept[max(0, position - OVERLAP) :]]
+    start = max(0, position - OVERLAP)
+    while start < position and kept[start][0] <= drawn:
+        start += 1
+    return [marked(group, number, html) for number, html in kept[start:]]
 
 
 class _InThisProcess:
@@ -169,11 +178,11 @@ class _InThisProcess:
                 entry = self.groups[group] = (_start(), deque(maxlen=KEPT), now)
             return entry[0]
 
-    def since(self, group: str, seen: int) -> list[str] | None:
+    def since(self, group: str, seen: int, drawn: int) -> list[str] | None:
         with self.lock:
             entry = self._group(group, time.monotonic())
             current, kept = (0, []) if entry is None else (entry[0], list(entry[1]))
-        return _after(group, current, kept, seen)
+        return _after(group, current, kept, seen, drawn)
 
     def clear(self) -> None:
         with self.lock:

@@ -86,7 +86,7 @@ def _add_dot(page, idea: Idea, now_mine: int) -> None:
 
 
 def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
-    group, page_for, open_screen
+    group, page_for, open_screen, browser_problems
 ):
     breakout, aisha, ben, farah = group
     page_path = reverse("breakouts:breakout", args=[breakout.pk])
@@ -134,6 +134,7 @@ def test_facilitator_takes_group_from_gather_to_closed_with_every_screen_live(
     # B builds on A's idea, on a phone: a comment over the limit is refused by its own box,
     # which keeps the text and takes the focus; once shortened it goes. A's page shows the
     # comment as it arrives.
+    browser_problems.expect_status(422, reverse("breakouts:comment", args=[breakout.pk, idea_a.pk]))
     card_on_b = _card(page_b, idea_a)
     card_on_b.locator("summary", has_text="Comments").click()
     too_long = COMMENT + " " + "x" * (300 - len(COMMENT))
