@@ -149,24 +149,27 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page_for(browser, live_url, transactional_db):
-    """A new browser context signed in as the given participant, on a given path."""
+def session_cookie_for(participant, base_url: str) -> dict:
+    """A browser cookie signing the participant in, in a session of its own."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    session = SessionStore()
+    session[SESSION_KEY] = str(participant.user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
+    session.create()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}
+
+
+@pytest.fixture
+def page_for(browser, live_url, transactional_db):
+    """A new browser context signed in as the given participant, on a given path."""
     contexts = []
 
     def open_page(participant, path: str, base_url: str = live_url):
-        session = SessionStore()
-        session[SESSION_KEY] = str(participant.user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
-        session.create()
         context = browser.new_context(base_url=base_url)
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}]
-        )
+        context.add_cookies([session_cookie_for(participant, base_url)])
         contexts.append(context)
         page = context.new_page()
         page.goto(path)
