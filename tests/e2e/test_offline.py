@@ -279,3 +279,18 @@ def test_page_that_cannot_load_offline_shows_the_offline_page(group, phone):
         re.compile(re.escape(reverse("summit_home", args=[breakout.summit.slug])))
     )
     assert refused == []
+
+
+def test_form_that_cannot_wait_still_says_not_sent(group, phone):
+    breakout, _, _, farah = group
+    page = phone(farah, reverse("plenary:console", args=[breakout.summit.slug]))
+    form = page.locator("#new-poll")
+
+    page.context.set_offline(True)
+    form.get_by_label("Question", exact=True).fill("Which day suits?")
+    form.get_by_role("button", name="Make the poll").click()
+
+    expect(form.locator("[data-send-error]")).to_contain_text("Not sent: there is no connection")
+    expect(form.locator("[data-send-waiting]")).to_have_count(0)
+    expect(form.get_by_label("Question", exact=True)).to_have_value("Which day suits?")
+    assert _stored(page) is None
