@@ -75,6 +75,10 @@ def _invite_id(ctx) -> int:
 CASES = {
     "home": ("get", None, lambda c: {}, PUBLIC),
     "privacy": ("get", None, lambda c: {}, PUBLIC),
+    # Installing the app and the offline page: the same for everyone, holding nothing personal.
+    "manifest": ("get", None, lambda c: {}, PUBLIC),
+    "service_worker": ("get", None, lambda c: {}, PUBLIC),
+    "offline": ("get", None, lambda c: {}, PUBLIC),
     "join": ("get", None, lambda c: {}, PUBLIC),
     "login": ("get", None, lambda c: {}, PUBLIC),
     "demo_login": ("get", None, lambda c: {}, PUBLIC),

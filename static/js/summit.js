@@ -306,6 +306,8 @@
     slot.hidden = false;
   }
   document.addEventListener("htmx:sendError", function (event) {
+    // Kept to send when the connection returns, and the form says so (static/js/offline.js).
+    if (event.detail.waiting) return;
     showSendError(event, "Not sent: there is no connection to the summit. Your text is still here; try again in a moment.");
   });
   document.addEventListener("htmx:responseError", function (event) {

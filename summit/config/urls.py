@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit.organise import home, my_data
+from summit.organise import home, my_data, offline
 from summit.organise import views as organise_views
 from summit.record import views as record_views
 
@@ -18,6 +18,10 @@ reset = {
 urlpatterns = [
     path("", home.home, name="home"),
     path("privacy/", home.privacy, name="privacy"),
+    # Installing the app, and keeping a phone going while its network is away
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline_page, name="offline"),
     # Joining and signing in
     path("join/", account_views.join, name="join"),
     path("j/<str:code>/", account_views.join_summit, name="join_summit"),

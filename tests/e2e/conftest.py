@@ -223,13 +223,23 @@ def browser():
         browser.close()
 
 
+def session_cookie_for(participant, base_url: str) -> dict:
+    """A browser cookie signing the participant in, in a session of its own."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(participant.user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
+    session.create()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}
+
+
 @pytest.fixture
 def context_for(browser, live_url, transactional_db, browser_problems):
     """A new browser context, watched for problems, signed in as the given participant if
     one is given (else nobody's, as on a projector)."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
     contexts = []
 
     def open_context(participant=None, base_url: str = live_url, **options):
@@ -237,13 +247,7 @@ def context_for(browser, live_url, transactional_db, browser_problems):
         contexts.append(context)
         browser_problems.watch(context)
         if participant is not None:
-            session = SessionStore()
-            session[SESSION_KEY] = str(participant.user.pk)
-            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-            session[HASH_SESSION_KEY] = participant.user.get_session_auth_hash()
-            session.create()
-            cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key}
-            context.add_cookies([{**cookie, "url": base_url}])
+            context.add_cookies([session_cookie_for(participant, base_url)])
         return context
 
     yield open_context

@@ -51,7 +51,7 @@ def test_refused_post_keeps_the_text_and_explains(room, page_for, browser_proble
     assert not Idea.objects.exists()
 
 
-def test_post_without_a_connection_keeps_the_text_and_a_retry_posts_once(
+def test_post_without_a_connection_waits_and_a_second_press_still_posts_once(
     room, page_for, browser_problems
 ):
     breakout, attendee, _ = room
@@ -65,13 +65,19 @@ def test_post_without_a_connection_keeps_the_text_and_a_retry_posts_once(
 
     phone.context.set_offline(True)
     phone.get_by_role("button", name="Post idea").click()
-    expect(phone.locator("[data-send-error]")).to_contain_text("Not sent: there is no connection")
+    waiting = phone.locator("#idea-form [data-send-waiting]")
+    expect(waiting).to_contain_text("Waiting to send")
     expect(phone.get_by_label("Your idea")).to_have_value("Sent from the back of the hall")
-    phone.context.set_offline(False)
+    # Pressed again while still offline: the same post waits, once.
     phone.get_by_role("button", name="Post idea").click()
-
-    expect(phone.locator("#idea-list .idea")).to_have_count(1)
+    expect(waiting).to_have_count(1)
     expect(phone.locator("[data-send-error]")).to_be_hidden()
+    assert phone.evaluate("JSON.parse(localStorage.getItem('summit-waiting')).items.length") == 1
+    phone.context.set_offline(False)
+
+    expect(phone.locator("#idea-list .idea")).to_have_count(1, timeout=15000)
+    expect(phone.locator("[data-send-waiting]")).to_have_count(0)
+    phone.wait_for_timeout(2000)
     assert Idea.objects.filter(text="Sent from the back of the hall").count() == 1
 
 
