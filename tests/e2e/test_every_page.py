@@ -103,3 +103,48 @@ def test_every_page_is_clean_at_every_size(live_day, context_for, browser_proble
     found += browser_problems.found
     assert found == [], "\n".join(found)
     browser_problems.found.clear()
+
+
+def _answer(status: int, body: str):
+    """A route's handler that answers with this page, as the server would."""
+
+    def fulfil(route) -> None:
+        route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8")
+
+    return fulfil
+
+
+def test_pages_for_when_things_go_wrong_are_clean_at_every_size(
+    live_url, context_for, browser_problems
+):
+    """The offline page a phone keeps, the page the server answers when it fails (500) and
+    the one it answers while the database is away (503), each as the app renders it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.shortcuts import render
+    from django.template import loader
+    from django.test import RequestFactory
+
+    server_error = loader.get_template("500.html").render()  # as Django's own handler does
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    unavailable = render(request, "503.html", status=503).content.decode()  # as outages does
+    page = context_for().new_page()
+    for path, status, body in (("/failed/", 500, server_error), ("/away/", 503, unavailable)):
+        browser_problems.expect_status(status, path)
+        page.route(f"{live_url}{path}", _answer(status, body))
+    found = []
+
+    for label, path, status in (
+        ("offline page", reverse("offline"), 200),
+        ("server error", "/failed/", 500),
+        ("database away", "/away/", 503),
+    ):
+        response = page.goto(path)
+        assert response.status == status
+        settled(page)
+        expect(page.locator("main h1")).to_be_visible()
+        found += findings_at_every_size(page, label)
+
+    found += browser_problems.found
+    assert found == [], "\n".join(found)
+    browser_problems.found.clear()
