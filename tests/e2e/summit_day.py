@@ -67,6 +67,23 @@ def settled(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def findings_on(page, label: str, path: str, status: int = 200, problems=None) -> list[str]:
+    """Open a page as its person would and wait for it to settle: what axe finds on it at
+    each size. A page that answers with an error on purpose says so to ``problems``."""
+    if status != 200:
+        problems.expect_status(status, path)
+    response = page.goto(path)
+    assert response.status == status, f"{label}: {response.status}"
+    return findings_once_settled(page, label)
+
+
+def findings_once_settled(page, label: str) -> list[str]:
+    """What axe finds at each size on the page a person has just been taken to."""
+    settled(page)
+    expect(page.locator(".demo-banner")).to_be_visible()
+    return findings_at_every_size(page, label)
+
+
 def findings_at_every_size(page, label: str) -> list[str]:
     """What axe finds on the page as it is now, at each size, named by page and size."""
     found = []

@@ -9,7 +9,14 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.summit_day import day, findings_at_every_size, live_day, people_of, settled  # noqa: F401
+from tests.e2e.summit_day import (  # noqa: F401
+    day,
+    findings_at_every_size,
+    findings_on,
+    live_day,
+    people_of,
+    settled,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +52,7 @@ def pages_by_person(live) -> dict[str, list[tuple[str, str]]]:
             ("join screen", reverse("join_screen", args=summit)),
         ],
         "organiser": [
+            ("home, organiser", reverse("home")),
             ("summit home, organiser", reverse("summit_home", args=summit)),
             ("people", reverse("people", args=summit)),
             ("invites", reverse("invites", args=summit)),
@@ -88,17 +96,10 @@ def test_every_page_is_clean_at_every_size(live_day, context_for, browser_proble
     for name, visits in pages_by_person(live_day).items():
         page = pages[name]
         for label, path in visits:
-            response = page.goto(path)
-            assert response.status == 200, f"{label}: {response.status}"
-            settled(page)
-            expect(page.locator(".demo-banner")).to_be_visible()
-            found += findings_at_every_size(page, label)
+            found += findings_on(page, label, path)
 
     for name, path, status in error_pages(live_day):
-        browser_problems.expect_status(status, path)
-        response = pages[name].goto(path)
-        assert response.status == status
-        found += findings_at_every_size(pages[name], f"{status} at {path}")
+        found += findings_on(pages[name], f"{status} at {path}", path, status, browser_problems)
 
     found += browser_problems.found
     assert found == [], "\n".join(found)

@@ -1,0 +1,187 @@
+"""The rest of the pages a person can reach, checked as in test_every_page: the ways in (an
+invitation, a return link, a password reset, and what each shows when the link does not work,
+or when joining is closed), and the pages a person is taken to when they act (the
+confirmations before removing a person or erasing one's details, the notices after changing a
+role, sharing the groups out or making a new join code, a return link just made)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import expect
+
+from accounts import services
+from accounts.models import Invite, Participant, User
+from summit.event.models import Summit
+from tests.e2e.summit_day import (  # noqa: F401
+    day,
+    findings_on,
+    findings_once_settled,
+    live_day,
+    people_of,
+)
+
+pytestmark = pytest.mark.e2e
+
+NEWCOMER_EMAIL = "nia.okafor@example.org"
+KNOWN_EMAIL = "obi.other@example.org"
+
+
+def _invite(live, email: str, role: str = Participant.Role.FACILITATOR) -> tuple[Invite, str]:
+    """An invitation made as the organisers' page makes it, and its token, for the link."""
+    today = live.day
+    return services.invite(
+        summit=today.summit,
+        by=today.organiser,
+        email=email,
+        role=role,
+        accept_url_for=lambda token: reverse("accept_invite", args=[token]),
+    )
+
+
+def ways_in(live) -> list[tuple[str, str, str, int]]:
+    """The pages on the way in, as (person, name, path, status): an invitation to someone new,
+    to someone with an account and to someone signed in; a return link; a password reset."""
+    today = live.day
+    User.objects.filter(pk=today.other_facilitator.user.pk).update(email=KNOWN_EMAIL)
+    invitation = reverse("accept_invite", args=[_invite(live, NEWCOMER_EMAIL)[1]])
+    known = _invite(live, KNOWN_EMAIL, Participant.Role.ORGANISER)[1]
+    replaced = services.make_return_link_key(today.attendee)
+    key = services.make_return_link_key(today.attendee)
+    user = today.facilitator.user
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return [
+        ("visitor", "invitation, new account", invitation, 200),
+        ("visitor", "invitation, known account", reverse("accept_invite", args=[known]), 200),
+        ("facilitator", "invitation, signed in", invitation, 200),
+        ("visitor", "invitation, not working", reverse("accept_invite", args=["used"]), 404),
+        ("visitor", "return link", reverse("return_link", args=[key]), 200),
+        ("visitor", "return link, replaced", reverse("return_link", args=[replaced]), 404),
+        ("visitor", "password reset, sent", reverse("password_reset_done"), 200),
+        (
+            "visitor",
+            "password reset, new password",
+            reverse("password_reset_confirm", args=[uid, token]),
+            200,
+        ),
+        (
+            "visitor",
+            "password reset, link not working",
+            reverse("password_reset_confirm", args=[uid, "no-such-token"]),
+            200,
+        ),
+        ("visitor", "password reset, done", reverse("password_reset_complete"), 200),
+        ("visitor", "join, wrong code", reverse("join_summit", args=["NOSUCHCODE"]), 404),
+    ]
+
+
+def test_ways_in_are_clean_at_every_size(live_day, context_for, browser_problems):  # noqa: F811
+    people = people_of(live_day)
+    pages = {name: context_for(people[name]).new_page() for name in ("visitor", "facilitator")}
+    found = []
+
+    for name, label, path, status in ways_in(live_day):
+        found += findings_on(pages[name], label, path, status, browser_problems)
+    expect(pages["visitor"].locator("main")).to_contain_text("There is no summit with that code")
+
+    summit = live_day.day.summit
+    closed = timezone.now() - datetime.timedelta(minutes=1)
+    Summit.objects.filter(pk=summit.pk).update(joining_closes_at=closed)
+    refused = reverse("join_summit", args=[summit.join_code])
+    found += findings_on(pages["visitor"], "joining closed", refused, 403, browser_problems)
+    expect(pages["visitor"].locator("main")).to_contain_text("has expired")
+
+    found += browser_problems.found
+    assert found == [], "\n".join(found)
+    browser_problems.found.clear()
+
+
+def _organiser_acts(live, context_for) -> list[str]:
+    """The organiser changes a person's role, asks to remove them, lets attendees choose
+    their group, shares everyone out again and makes a new join code; the invitations list
+    one waiting and one withdrawn."""
+    today = live.day
+    slug = today.summit.slug
+    _invite(live, NEWCOMER_EMAIL)
+    services.withdraw_invite(_invite(live, KNOWN_EMAIL)[0], by=today.organiser)
+    page = context_for(today.organiser).new_page()
+    found = findings_on(page, "invites, one waiting", reverse("invites", args=[slug]))
+    expect(page.locator("tbody tr")).to_have_count(2)
+
+    page.goto(reverse("people", args=[slug]))
+    row = page.locator(f"#person-{today.open_person.pk}")
+    row.locator("select[name=role]").select_option(Participant.Role.FACILITATOR)
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Tomasz Open")
+    found += findings_once_settled(page, "people, a role changed")
+
+    page.locator(f"#person-{today.open_person.pk}").get_by_role("link", name="Remove").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Remove Tomasz Open")
+    found += findings_once_settled(page, "remove a person, asked")
+
+    page.goto(reverse("breakouts_setup", args=[slug]))
+    page.get_by_label("Let attendees choose their own group").check()
+    page.locator("form.panel").get_by_role("button", name="Save").click()
+    expect(page.locator(".messages")).to_contain_text("Attendees can now choose")
+    found += findings_once_settled(page, "breakouts set-up, attendees choose")
+    page.get_by_role("button", name="Share everyone out again").click()
+    expect(page.locator(".messages")).to_be_visible()
+    found += findings_once_settled(page, "breakouts set-up, shared out again")
+
+    page.goto(reverse("joining", args=[slug]))
+    page.get_by_role("button", name="Make a new join code").click()
+    expect(page.locator(".messages")).to_contain_text("The new join code is")
+    found += findings_once_settled(page, "joining, a new code")
+    return found
+
+
+def _attendee_acts(live, context_for) -> list[str]:
+    """An attendee sees the groups they may move to, and asks to have their details erased."""
+    today = live.day
+    slug = today.summit.slug
+    page = context_for(today.attendee).new_page()
+    found = findings_on(page, "summit home, choosing a group", reverse("summit_home", args=[slug]))
+    expect(page.get_by_role("heading", name="Choose another group")).to_be_visible()
+
+    page.goto(reverse("my_data", args=[slug]))
+    page.get_by_role("link", name="Erase my details").click()
+    expect(page.get_by_role("button", name="Erase my details")).to_be_visible()
+    return found + findings_once_settled(page, "erase my details, asked")
+
+
+def _newcomer_makes_a_return_link(live, context_for) -> list[str]:
+    """Someone who joined with the code, so has no password, makes a link for another device:
+    in place on the summit's home page, and as a page of its own where scripts do not run."""
+    user = live.newcomer.user
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    home = reverse("summit_home", args=[live.day.summit.slug])
+    page = context_for(live.newcomer).new_page()
+    page.goto(home)
+    page.get_by_role("button", name="Make my return link").click()
+    expect(page.locator("#return-link")).to_contain_text("/r/")
+    found = findings_once_settled(page, "summit home, return link made")
+
+    page.goto(home)
+    form = page.locator("form", has=page.get_by_role("button", name="Make my return link"))
+    with page.expect_navigation():
+        form.evaluate("form => form.submit()")  # as a browser without scripts sends it
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your return link")
+    return found + findings_once_settled(page, "return link made")
+
+
+def test_pages_after_acting_are_clean_at_every_size(live_day, context_for, browser_problems):  # noqa: F811
+    found = _organiser_acts(live_day, context_for)
+    found += _attendee_acts(live_day, context_for)
+    found += _newcomer_makes_a_return_link(live_day, context_for)
+
+    found += browser_problems.found
+    assert found == [], "\n".join(found)
+    browser_problems.found.clear()
