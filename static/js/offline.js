@@ -175,7 +175,7 @@
 
   // Any answer from the server (saved, or refused with its message by the form) ends the wait,
   // before the answer is drawn, so that a form it draws afresh is not filled again.
-  document.addEventListener("htmx:beforeOnLoad", function (event) {
+  function endWait(event) {
     var detail = event.detail || {};
     if (!detail.xhr || !detail.xhr.status || !detail.requestConfig) return;
     var key = requestKey(detail.requestConfig);
@@ -183,8 +183,12 @@
     if (!items.some(function (item) { return item.key === key; })) return;
     writeAll(items.filter(function (item) { return item.key !== key; }));
     clearWaiting(formOf(detail.elt));
+    // The form in the page now, if the board was drawn again while it was being sent.
+    var drawn = formFor(detail.requestConfig.path);
+    if (drawn && drawn.dataset.waiting === key) clearWaiting(drawn);
     if (detail.xhr.status < 300) announce(settings.sent);
-  });
+  }
+  document.addEventListener("htmx:beforeOnLoad", endWait);
 
   // ---- Sending again ------------------------------------------------------------------------
 
@@ -214,6 +218,11 @@
     }
     sending = true;
     var form = formFor(item.path);
+    var source = form || document.getElementById("board") || document.body;
+    // Heard where it is sent from as well as by the page: a board drawn again meanwhile (a push
+    // from someone else) takes that form out of the page, and its answer's events, still fired
+    // on it, would never reach the page; the wait would not end, and it would be sent twice.
+    source.addEventListener("htmx:beforeOnLoad", endWait);
     var request;
     if (form) {
       fill(form, item.values);
@@ -222,7 +231,7 @@
     } else {
       var values = {};
       item.values.forEach(function (pair) { (values[pair[0]] = values[pair[0]] || []).push(pair[1]); });
-      request = htmx.ajax("POST", item.path, { source: document.getElementById("board") || document.body, values: values, swap: "none" });
+      request = htmx.ajax("POST", item.path, { source: source, values: values, swap: "none" });
     }
     request.then(function () {
       sending = false;

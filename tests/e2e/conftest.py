@@ -267,6 +267,44 @@ def page_for(context_for, live_url):
     return open_page
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def phone(browser, live_url):
+    """A phone-sized browser of its own, signed in as the participant, for a phone that loses
+    its network (``context.set_offline``).
+
+    Without the service worker unless asked for: Chromium's offline emulation does not reach
+    requests a worker passes on to the network, so a post "sent offline" could still arrive.
+    Posts never go through the worker in the app; only the emulation needs this."""
+    from playwright.sync_api import expect
+
+    contexts = []
+
+    def open_phone(participant, path: str, service_workers: str = "block", **options):
+        context = browser.new_context(
+            base_url=live_url, viewport=PHONE, service_workers=service_workers, **options
+        )
+        context.add_cookies([session_cookie_for(participant, live_url)])
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(path)
+        expect(page.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+        # The board fetched as the socket opened has arrived, and will not redraw it later.
+        page.wait_for_load_state("networkidle")
+        return page
+
+    yield open_phone
+    for context in contexts:
+        context.close()
+
+
+def waiting_on_device(page) -> str | None:
+    """What the page keeps waiting to send on the device, as stored (None when nothing)."""
+    return page.evaluate("window.localStorage.getItem('summit-waiting')")
+
+
 @pytest.fixture
 def room(transactional_db):
     """A breakout of the Place Summit with one attendee and its facilitator."""

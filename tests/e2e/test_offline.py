@@ -17,7 +17,7 @@ from breakouts.models import Breakout, Comment, Idea, Vote
 from breakouts.services import ensure_breakouts, post_idea
 from summit.event.services import load_place_summit
 from tests.conftest import make_participant
-from tests.e2e.conftest import session_cookie_for
+from tests.e2e.conftest import session_cookie_for, waiting_on_device
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,6 @@ IDEA = "A shared minibus for the three villages"
 # network's return, the socket's reopening or the retry timer.
 LIVE = 15000
 WAITING = "Waiting to send"
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -41,41 +40,10 @@ def group(transactional_db):
     return breakout, aisha, ben, farah
 
 
-@pytest.fixture
-def phone(browser, live_url):
-    """A phone-sized browser of its own, signed in as the participant.
-
-    Without the service worker unless asked for: Chromium's offline emulation does not reach
-    requests a worker passes on to the network, so a post "sent offline" could still arrive.
-    Posts never go through the worker in the app; only the emulation needs this."""
-    contexts = []
-
-    def open_phone(participant, path: str, service_workers: str = "block", **options):
-        context = browser.new_context(
-            base_url=live_url, viewport=PHONE, service_workers=service_workers, **options
-        )
-        context.add_cookies([session_cookie_for(participant, live_url)])
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(path)
-        expect(page.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
-        # The board fetched as the socket opened has arrived, and will not redraw it later.
-        page.wait_for_load_state("networkidle")
-        return page
-
-    yield open_phone
-    for context in contexts:
-        context.close()
-
-
 def _console(page_for, breakout, farah):
     console = page_for(farah, reverse("breakouts:console", args=[breakout.pk]))
     expect(console.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
     return console
-
-
-def _stored(page):
-    return page.evaluate("window.localStorage.getItem('summit-waiting')")
 
 
 def _post_idea_offline(page, text: str = IDEA) -> None:
@@ -112,7 +80,7 @@ def test_idea_posted_offline_is_sent_once_when_the_network_returns(group, phone,
     page = phone(aisha, reverse("breakouts:breakout", args=[breakout.pk]))
 
     _post_idea_offline(page)
-    assert IDEA in _stored(page)
+    assert IDEA in waiting_on_device(page)
     assert not Idea.objects.filter(text=IDEA).exists()
     page.context.set_offline(False)
 
@@ -121,7 +89,7 @@ def test_idea_posted_offline_is_sent_once_when_the_network_returns(group, phone,
     expect(page.get_by_label("Your idea")).to_have_value("")
     expect(console.locator("#board .idea").filter(has_text=IDEA)).to_have_count(1, timeout=LIVE)
     expect(page.locator("#board .idea").filter(has_text=IDEA)).to_have_count(1, timeout=LIVE)
-    assert _stored(page) is None
+    assert waiting_on_device(page) is None
     # Later retries (timer, socket) find nothing left to send.
     page.wait_for_timeout(3000)
     assert Idea.objects.filter(text=IDEA).count() == 1
@@ -188,7 +156,7 @@ def test_idea_waiting_when_the_page_closed_is_sent_by_the_next_page(group, phone
     expect(console.locator("#board .idea").filter(has_text=IDEA)).to_have_count(1, timeout=LIVE)
     again.wait_for_timeout(3000)
     assert Idea.objects.filter(text=IDEA, author=aisha).count() == 1
-    assert _stored(again) is None
+    assert waiting_on_device(again) is None
 
 
 def test_idea_waiting_is_never_sent_as_someone_else_on_the_same_phone(group, phone, live_url):
@@ -206,7 +174,7 @@ def test_idea_waiting_is_never_sent_as_someone_else_on_the_same_phone(group, pho
 
     ben_page.wait_for_timeout(3000)
     assert list(Idea.objects.filter(text=IDEA).values_list("author__display_name", flat=True)) == []
-    assert _stored(ben_page) is None
+    assert waiting_on_device(ben_page) is None
     expect(ben_page.get_by_label("Your idea")).to_have_value("")
 
 
@@ -223,7 +191,7 @@ def test_refusal_of_a_waiting_idea_is_shown_by_the_form_with_the_text_kept(group
     expect(page.get_by_label("Your idea")).to_have_value(too_long)
     expect(page.locator("[data-send-waiting]")).to_have_count(0)
     assert not Idea.objects.exists()
-    assert _stored(page) is None
+    assert waiting_on_device(page) is None
 
 
 def test_retry_after_a_lost_answer_makes_no_second_idea(group, phone, page_for):
@@ -293,4 +261,4 @@ def test_form_that_cannot_wait_still_says_not_sent(group, phone):
     expect(form.locator("[data-send-error]")).to_contain_text("Not sent: there is no connection")
     expect(form.locator("[data-send-waiting]")).to_have_count(0)
     expect(form.get_by_label("Question", exact=True)).to_have_value("Which day suits?")
-    assert _stored(page) is None
+    assert waiting_on_device(page) is None
