@@ -193,6 +193,34 @@
     }
     return field.value !== field.defaultValue;
   }
+  // Panels on the board a person opened or closed (an idea's comments, say) stay so when the
+  // board is drawn again or a card is replaced. A panel is known by its own id or the first id
+  // inside it.
+  var toggled = {};
+  function panelKey(details) {
+    var named = details.id ? details : details.querySelector("[id]");
+    return named ? named.id : "";
+  }
+  // By the person's own click (or Enter or Space) on its summary: a panel drawn open also
+  // fires "toggle", which says nothing of what the person wants.
+  document.addEventListener("click", function (event) {
+    var summary = event.target.closest && event.target.closest("summary");
+    var details = summary && summary.parentElement;
+    if (!details || details.tagName !== "DETAILS" || !details.closest("#board")) return;
+    var key = panelKey(details);
+    if (key) toggled[key] = !details.open;
+  });
+  function keepPanels() {
+    var board = document.getElementById("board");
+    if (!board) return;
+    board.querySelectorAll("details").forEach(function (details) {
+      var key = panelKey(details);
+      if (key in toggled && details.open !== toggled[key]) details.open = toggled[key];
+    });
+  }
+  document.addEventListener("htmx:afterSettle", keepPanels);
+  document.addEventListener("htmx:wsAfterMessage", keepPanels);
+
   var kept = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
