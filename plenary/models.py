@@ -59,6 +59,14 @@ class Poll(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
+    class Source(models.TextChoices):
+        """Where a prepared poll's options come from when it opens: written by hand, or the
+        summit's working assumptions or obstacles as they stand on the day."""
+
+        OWN = "", "Its own options"
+        ASSUMPTIONS = "assumptions", "The working assumptions"
+        OBSTACLES = "obstacles", "The obstacles"
+
     plenary = models.ForeignKey(Plenary, on_delete=models.CASCADE, related_name="polls")
     agenda_item = models.ForeignKey(
         AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="polls"
@@ -70,6 +78,9 @@ class Poll(models.Model):
     # Agreement scale: whether a person may add a challenge in their own words.
     allow_comment = models.BooleanField(default=False)
     state = models.CharField(max_length=6, choices=State, default=State.DRAFT)
+    source = models.CharField(max_length=12, choices=Source, default=Source.OWN, blank=True)
+    # Its place in the run sheet, the order the plenary's polls are prepared to run in.
+    position = models.PositiveIntegerField(default=0)
     results_shown = models.BooleanField(
         default=False, help_text="Whether attendees and the big screen see the results."
     )
@@ -78,7 +89,7 @@ class Poll(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["plenary_id", "created_at", "id"]
+        ordering = ["plenary_id", "position", "created_at", "id"]
 
     def __str__(self) -> str:
         return self.question

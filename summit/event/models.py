@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -15,11 +16,30 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
+DEFAULT_TIME_ZONE = "Europe/London"
+DEFAULT_SUPERMAJORITY = 75
+
+# The nine sectors every summit starts with; an organiser renames, adds and retires its own.
+DEFAULT_SECTORS: tuple[tuple[str, str], ...] = (
+    ("local_government", _("Local government")),
+    ("health", _("Health and care (NHS)")),
+    ("voluntary", _("Voluntary and community")),
+    ("faith", _("Faith")),
+    ("business", _("Business")),
+    ("resident", _("Resident or citizen")),
+    ("academia", _("Academia and research")),
+    ("national_government", _("National government")),
+    ("other", _("Other")),
+)
+
+
 class Summit(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for joining")
+        LIVE = "live", _("Live")
+        CLOSED = "closed", _("Closed")
+        ARCHIVED = "archived", _("Archived")
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
@@ -27,7 +47,19 @@ class Summit(models.Model):
     central_question = models.TextField()
     summary = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
+    welcome = models.TextField(
+        blank=True, help_text="What attendees read on the summit's home page, in Markdown."
+    )
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    dot_budget = models.PositiveSmallIntegerField(
+        default=5, help_text="How many dots each person has in a new breakout."
+    )
+    supermajority = models.PositiveSmallIntegerField(
+        default=DEFAULT_SUPERMAJORITY,
+        help_text="The share of support, in per cent, the supermajority rule asks for.",
+    )
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     joining_closes_at = models.DateTimeField(
         null=True, blank=True, help_text="After this, the join code and link stop working."
@@ -64,7 +96,7 @@ class Summit(models.Model):
         """Why nobody may join now, in words for the person trying; ``None`` when they may."""
         if self.status == self.Status.DRAFT:
             return f"{self.title} is not open for joining yet. Try again closer to the day."
-        if self.status == self.Status.CLOSED:
+        if self.status in {self.Status.CLOSED, self.Status.ARCHIVED}:
             return f"{self.title} has closed, so it can no longer be joined."
         if self.joining_closes_at is not None and self.joining_closes_at <= now:
             return f"The join code for {self.title} has expired. Ask an organiser for help."
@@ -76,12 +108,11 @@ class Subtheme(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=80)
     question = models.TextField()
+    # Retired rather than removed once a breakout has worked on it: its history stays.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["summit_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "order"], name="subtheme_order_unique")
-        ]
+        ordering = ["summit_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.title
@@ -96,12 +127,11 @@ class Prompt(models.Model):
     )
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
+    # Retired rather than removed once an idea answers it: its history stays.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["summit_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "order"], name="prompt_order_unique")
-        ]
+        ordering = ["summit_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -115,10 +145,7 @@ class Assumption(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["summit_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "order"], name="assumption_order_unique")
-        ]
+        ordering = ["summit_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -132,10 +159,7 @@ class Obstacle(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["summit_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "order"], name="obstacle_order_unique")
-        ]
+        ordering = ["summit_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text
@@ -156,10 +180,7 @@ class AgendaItem(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["summit_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "order"], name="agenda_order_unique")
-        ]
+        ordering = ["summit_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.title
@@ -180,10 +201,7 @@ class Material(models.Model):
     url = models.URLField(blank=True)
 
     class Meta:
-        ordering = ["summit_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["summit", "order"], name="material_order_unique")
-        ]
+        ordering = ["summit_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.title
@@ -200,3 +218,24 @@ class Material(models.Model):
             else:
                 blocks.append({"kind": "paragraph", "text": " ".join(lines)})
         return blocks
+
+
+class Sector(models.Model):
+    """One of the sectors people at a summit come from. ``key`` is what a person's part in
+    the summit stores, so renaming a sector renames it everywhere, and a retired sector keeps
+    the people and contributions it has while nobody new may choose it."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="sectors")
+    key = models.SlugField(max_length=24)
+    name = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["summit_id", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "key"], name="sector_key_once_per_summit")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
