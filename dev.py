@@ -114,9 +114,14 @@ def test(pytest_args: list[str]) -> None:
         cwd=ROOT,
         check=False,
     )
-    say("Browser tests (Chromium)")
+    # Two browsers at a time at most: each test also runs its own server, and more would
+    # starve the pages being measured for timing-sensitive live updates.
+    browsers = str(min(2, os.cpu_count() or 1))
+    say(f"Browser tests (Chromium), {browsers} at a time")
     browser = subprocess.run(  # noqa: S603
-        [str(a) for a in (*pytest, "-m", "e2e and not faults")], cwd=ROOT, check=False
+        [str(a) for a in (*pytest, "-m", "e2e and not faults", "-n", browsers)],
+        cwd=ROOT,
+        check=False,
     )
     if fast.returncode or browser.returncode:
         print("\nSome tests failed (see above).", flush=True)
