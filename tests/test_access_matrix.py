@@ -126,6 +126,10 @@ CASES = {
         lambda c: {"slug": c["summit"].slug, "invite_id": _invite_id(c)},
         (302, 404, 403, 403, 302),
     ),
+    # The summit's settings: its facilitators read them, its organisers change them; an empty
+    # post is refused with the form's errors (or the move's), to organisers only.
+    "summit_settings": ("get", None, _s, FACILITATORS),
+    "summit_status": ("post", {}, _s, (302, 404, 403, 403, 422)),
     "joining": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
     "breakouts_setup": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
     "mix_breakouts": (

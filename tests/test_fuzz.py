@@ -877,12 +877,10 @@ def _stamp(moment) -> str:
 @given(
     form=st.fixed_dictionaries(
         {
-            "status": valid(*Summit.Status.values),
             "joining_closes_at": st.one_of(
                 valid("", "2026-12-03 17:00", "0001-01-01 00:00", "9999-12-31 23:59"),
                 st.datetimes().map(_stamp),
             ),
-            "allow_anonymous": valid("", "on"),
             "privacy_contact": st.one_of(valid("", "dpo@example.org"), st.emails()),
             "retain_personal_data_until": st.one_of(
                 valid("", "2027-06-30", "0001-01-01", "9999-12-31"),
@@ -893,9 +891,7 @@ def _stamp(moment) -> str:
 )
 @example(
     form={
-        "status": "open",
         "joining_closes_at": "2026-03-29 01:30",  # does not exist in London
-        "allow_anonymous": "on",
         "privacy_contact": _QUOTED_MARKUP_EMAIL,
         "retain_personal_data_until": "9999-12-31",
     }
@@ -910,6 +906,74 @@ def test_joining_settings_survive_anything(ctx, form):
             summit = Summit.objects.get(pk=ctx.summit.pk)
             notice = get(Client(), reverse("summit_privacy", args=[summit.slug]))
             shown_escaped(summit.privacy_contact, notice)
+
+
+_NUMBER = st.one_of(st.integers(-1000, 1000).map(str), TEXT)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "title": st.one_of(WRITING, st.just("Summit of places")),
+            "central_question": st.one_of(WRITING, st.just("Why?")),
+            "date": st.one_of(valid("", "2026-12-03", "31/12/9999"), st.dates().map(str)),
+            "venue": st.one_of(WRITING, valid("", "Guildhall")),
+            "time_zone": st.one_of(
+                valid("Europe/London", "europe/paris", "UTC", "Mars/Olympus_Mons"), WRITING
+            ),
+            "welcome": st.one_of(WRITING, valid("", "**Welcome** [in](javascript:alert(1))")),
+            "dot_budget": st.one_of(valid("1", "5", "20", "0", "21"), _NUMBER),
+            "allow_anonymous": valid("", "on"),
+            "supermajority": st.one_of(valid("51", "75", "100", "50", "101"), _NUMBER),
+        }
+    )
+)
+@example(
+    form={
+        "title": "<script>alert(1)</script>",
+        "central_question": "{{ x }}",
+        "date": "",
+        "venue": "\"'><img src=x onerror=alert(1)>",
+        "time_zone": "Europe/London",
+        "welcome": "<b>bold</b>",
+        "dot_budget": "5",
+        "allow_anonymous": "on",
+        "supermajority": "75",
+    }
+)
+def test_summit_settings_survive_anything(ctx, form):
+    with fresh(ctx.organising, ctx.steerer):
+        url = reverse("summit_settings", args=[ctx.summit.slug])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            summit = Summit.objects.get(pk=ctx.summit.pk)
+            assert 1 <= summit.dot_budget <= 20
+            assert 51 <= summit.supermajority <= 100
+            mine, theirs = get(ctx.organising, url), get(ctx.steerer, url)
+            shown_escaped(summit.title, mine, theirs)
+            shown_escaped(summit.venue, mine, theirs)
+            home = get(ctx.member, reverse("summit_home", args=[summit.slug]))
+            shown_escaped(summit.central_question, home)
+
+
+@FUZZ
+@given(to=st.one_of(valid(*Summit.Status.values), ANYTHING))
+@example(to="<script>alert(1)</script>")
+@example(to="live")
+def test_summit_status_moves_survive_anything(ctx, to):
+    with fresh(ctx.organising):
+        url = reverse("summit_status", args=[ctx.summit.slug])
+        response = post(ctx.organising, url, {"to": to}, ctx.refs, htmx=False)
+
+        checked(response)
+        status = Summit.objects.get(pk=ctx.summit.pk).status
+        if response.status_code == 302:
+            assert status in Summit.STATUS_MOVES[Summit.Status.OPEN]
+        else:
+            assert status == Summit.Status.OPEN
 
 
 @FUZZ

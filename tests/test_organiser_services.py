@@ -141,20 +141,14 @@ def test_change_joining_writes_every_setting_and_logs_them(summit, organiser):
 
     setup.change_joining(
         summit,
-        status=Summit.Status.OPEN,
         joining_closes_at=closes,
-        allow_anonymous=False,
         privacy_contact="dpo@example.org",
         retain_personal_data_until=erase_after,
         by=organiser,
     )
 
     stored = Summit.objects.get(pk=summit.pk)
-    assert (stored.status, stored.joining_closes_at, stored.allow_anonymous) == (
-        Summit.Status.OPEN,
-        closes,
-        False,
-    )
+    assert stored.joining_closes_at == closes
     assert (stored.privacy_contact, stored.retain_personal_data_until) == (
         "dpo@example.org",
         erase_after,
@@ -163,9 +157,7 @@ def test_change_joining_writes_every_setting_and_logs_them(summit, organiser):
         _logged(
             organiser,
             "Changed how people join",
-            status="open",
             joining_closes_at=str(closes),
-            allow_anonymous=False,
             privacy_contact="dpo@example.org",
             retain_personal_data_until="2027-06-30",
         )

@@ -446,42 +446,45 @@ def test_joining_page_refused_to_everyone_but_organisers(request, summit, who, s
 
 
 def test_joining_post_saves_settings(summit, organiser):
-    summit.status = Summit.Status.DRAFT
-    summit.save()
-    assert summit.allow_anonymous
-
     response = client_for(organiser).post(
         reverse("joining", args=[summit.slug]),
-        {"status": Summit.Status.OPEN, "joining_closes_at": "2026-12-03 17:00"},
+        {"joining_closes_at": "2026-12-03 17:00", "privacy_contact": "dpo@example.org"},
         follow=True,
     )
 
     summit.refresh_from_db()
     assert "Saved how people join." in response.content.decode()
-    assert summit.status == Summit.Status.OPEN
     assert summit.joining_closes_at == dt.datetime(
         2026, 12, 3, 17, 0, tzinfo=timezone.get_current_timezone()
     )
-    assert summit.allow_anonymous is False
+    assert summit.privacy_contact == "dpo@example.org"
+
+
+def test_joining_post_leaves_the_status_and_anonymity_to_the_settings_page(summit, organiser):
+    summit.status = Summit.Status.DRAFT
+    summit.save()
+
+    client_for(organiser).post(
+        reverse("joining", args=[summit.slug]),
+        {"status": Summit.Status.OPEN, "joining_closes_at": "", "allow_anonymous": ""},
+    )
+
+    summit.refresh_from_db()
+    assert summit.status == Summit.Status.DRAFT
+    assert summit.allow_anonymous is True
 
 
 def test_joining_post_bad_date_is_422_and_saves_nothing(summit, organiser):
-    status_before = summit.status
-
     response = client_for(organiser).post(
         reverse("joining", args=[summit.slug]),
-        {
-            "status": Summit.Status.CLOSED,
-            "joining_closes_at": "next Tuesday",
-            "allow_anonymous": "",
-        },
+        {"joining_closes_at": "next Tuesday", "privacy_contact": "dpo@example.org"},
     )
 
     summit.refresh_from_db()
     assert response.status_code == 422
     assert "Enter a date and time" in response.content.decode()
-    assert summit.status == status_before
     assert summit.joining_closes_at is None
+    assert summit.privacy_contact == ""
 
 
 def test_new_join_code_replaces_the_old_one(summit, organiser):
@@ -558,7 +561,7 @@ def test_new_summit_blank_is_draft_with_its_creator_as_organiser(summit, organis
     )
 
     created = Summit.objects.get(title="Blank slate")
-    assert response.redirect_chain[-1][0] == reverse("joining", args=[created.slug])
+    assert response.redirect_chain[-1][0] == reverse("summit_settings", args=[created.slug])
     assert created.central_question == "How do we share data?"
     assert created.status == Summit.Status.DRAFT
     assert created.subthemes.count() == 0
@@ -583,7 +586,7 @@ def test_new_summit_copy_takes_structure_not_people_or_pre_reading(
 
     copy = Summit.objects.get(title="Place Summit North")
     assert response.status_code == 200
-    assert response.redirect_chain[-1][0] == reverse("joining", args=[copy.slug])
+    assert response.redirect_chain[-1][0] == reverse("summit_settings", args=[copy.slug])
     assert copy.pk != summit.pk
     assert copy.slug != summit.slug
     assert copy.join_code != summit.join_code

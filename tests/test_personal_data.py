@@ -180,8 +180,6 @@ def test_privacy_notice_is_filled_from_the_summits_settings(summit, organiser):
     response = client_for(organiser).post(
         reverse("joining", args=[summit.slug]),
         {
-            "status": "open",
-            "allow_anonymous": "on",
             "privacy_contact": "dpo@commission.example.org",
             "retain_personal_data_until": "2027-06-30",
         },
@@ -199,7 +197,7 @@ def test_privacy_notice_is_filled_from_the_summits_settings(summit, organiser):
 def test_privacy_notice_refuses_a_bad_retention_date_and_keeps_the_input(summit, organiser):
     response = client_for(organiser).post(
         reverse("joining", args=[summit.slug]),
-        {"status": "open", "retain_personal_data_until": "next summer"},
+        {"retain_personal_data_until": "next summer"},
     )
 
     assert response.status_code == 422

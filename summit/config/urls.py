@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit.organise import home, my_data, offline
+from summit.organise import home, my_data, offline, settings_views
 from summit.organise import views as organise_views
 from summit.record import views as record_views
 
@@ -69,6 +69,8 @@ urlpatterns = [
     path("s/<slug:slug>/audit/", organise_views.audit_log, name="audit_log"),
     path("s/<slug:slug>/breakouts/mix/", organise_views.mix_breakouts, name="mix_breakouts"),
     path("s/<slug:slug>/breakouts/choice/", organise_views.breakout_choice, name="breakout_choice"),
+    path("s/<slug:slug>/settings/", settings_views.summit_settings_page, name="summit_settings"),
+    path("s/<slug:slug>/settings/status/", settings_views.summit_status, name="summit_status"),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),

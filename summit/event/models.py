@@ -41,6 +41,17 @@ class Summit(models.Model):
         CLOSED = "closed", _("Closed")
         ARCHIVED = "archived", _("Archived")
 
+    # Where a summit may go from each status: on through the day, and back wherever nothing
+    # is lost. Going back to draft also needs nobody to have joined: the organisers' part
+    # checks that, since it knows who has.
+    STATUS_MOVES: dict[str, tuple[str, ...]] = {
+        Status.DRAFT: (Status.OPEN,),
+        Status.OPEN: (Status.LIVE, Status.DRAFT),
+        Status.LIVE: (Status.CLOSED, Status.OPEN),
+        Status.CLOSED: (Status.ARCHIVED, Status.LIVE),
+        Status.ARCHIVED: (Status.CLOSED,),
+    }
+
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=200)
     convener = models.CharField(max_length=200, blank=True)
@@ -91,6 +102,10 @@ class Summit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def status_moves(self) -> tuple[str, ...]:
+        """The statuses the summit may move to from where it is, forward first."""
+        return self.STATUS_MOVES.get(self.status, ())
 
     def joining_refusal(self, now) -> str | None:
         """Why nobody may join now, in words for the person trying; ``None`` when they may."""

@@ -29,19 +29,9 @@ class PersonForm(forms.Form):
 
 
 class JoiningForm(forms.Form):
-    status = forms.ChoiceField(
-        label="Joining",
-        choices=[
-            (Summit.Status.DRAFT, "Not open yet: the code does not work"),
-            (Summit.Status.OPEN, "Open: anyone with the code or link can join"),
-            (Summit.Status.CLOSED, "Closed: the summit is over"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Select whether the summit is open for joining",
-            "invalid_choice": "Select one of the options listed",
-        },
-    )
+    """How people join: until when, who they write to about their data and when it is
+    erased. (Whether the summit takes people follows its status, on the settings page.)"""
+
     joining_closes_at = forms.DateTimeField(
         label="Stop taking new people at (optional)",
         required=False,
@@ -49,10 +39,6 @@ class JoiningForm(forms.Form):
         input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": "Enter a date and time, like 2026-12-03 17:00"},
-    )
-    allow_anonymous = forms.BooleanField(
-        label="Let attendees take part anonymously (the record shows only their sector)",
-        required=False,
     )
     privacy_contact = forms.EmailField(
         label="Who attendees write to about their data (optional)",

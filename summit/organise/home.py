@@ -22,12 +22,15 @@ from summit.event.models import AgendaItem, Summit
 def home(request: HttpRequest) -> HttpResponse:
     participations = []
     if request.user.is_authenticated:
-        participations = request.user.participations.active().select_related("summit")
+        participations = list(request.user.participations.active().select_related("summit"))
+    # An archived summit leaves everyone's list; its organisers keep it, set apart.
+    archived = [p for p in participations if p.summit.status == Summit.Status.ARCHIVED]
     return render(
         request,
         "summit/home.html",
         {
-            "participations": participations,
+            "participations": [p for p in participations if p not in archived],
+            "archived": [p for p in archived if p.is_organiser],
             "form": JoinCodeForm(),
             "may_create": may_create_summits(request.user),
         },

@@ -21,22 +21,18 @@ from summit.event.services import create_summit, new_join_code_for
 def change_joining(
     summit: Summit,
     *,
-    status: str,
     joining_closes_at: dt.datetime | None,
-    allow_anonymous: bool,
     privacy_contact: str,
     retain_personal_data_until: dt.date | None,
     by: Participant,
 ) -> Summit:
-    """Whether the summit takes people now and until when, whether they may take part
-    anonymously, and who they write to about their data and when it is erased.
+    """Until when the summit takes people, who they write to about their data and when it is
+    erased. (Whether it takes people at all follows its status: ``summit_settings``.)
 
     Side effects: the summit written, "Changed how people join" logged with every setting.
     """
     chosen = {
-        "status": status,
         "joining_closes_at": joining_closes_at,
-        "allow_anonymous": allow_anonymous,
         "privacy_contact": privacy_contact,
         "retain_personal_data_until": retain_personal_data_until,
     }

@@ -136,9 +136,7 @@ def joining(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     summit = organiser.summit
     initial = {
-        "status": summit.status,
         "joining_closes_at": summit.joining_closes_at,
-        "allow_anonymous": summit.allow_anonymous,
         "privacy_contact": summit.privacy_contact,
         "retain_personal_data_until": summit.retain_personal_data_until,
     }
@@ -204,7 +202,7 @@ def new_summit(request: HttpRequest) -> HttpResponse:
             request,
             f"{summit.title} is set up and not yet open for joining. Open it when you are ready.",
         )
-        return redirect("joining", slug=summit.slug)
+        return redirect("summit_settings", slug=summit.slug)
     return render(
         request,
         "summit/new_summit.html",

@@ -185,3 +185,31 @@ def test_pages_after_acting_are_clean_at_every_size(live_day, context_for, brows
     found += browser_problems.found
     assert found == [], "\n".join(found)
     browser_problems.found.clear()
+
+
+def test_summit_settings_are_clean_at_every_size(live_day, context_for, browser_problems):  # noqa: F811
+    """The summit's settings as its organiser changes them (a refused number, a move to live)
+    and as a facilitator reads them."""
+    today = live_day.day
+    url = reverse("summit_settings", args=[today.summit.slug])
+    Summit.objects.filter(pk=today.summit.pk).update(status=Summit.Status.OPEN)
+    page = context_for(today.organiser).new_page()
+    found = findings_on(page, "settings", url)
+
+    browser_problems.expect_status(422, url)
+    page.get_by_label("Dots each person has in a new breakout").fill("99")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator(".error-summary")).to_contain_text("Enter a number of dots from 1 to 20")
+    found += findings_once_settled(page, "settings, a refused number")
+
+    page.get_by_role("button", name="Start the day (live)").click()
+    expect(page.locator(".messages")).to_contain_text("is now Live")
+    found += findings_once_settled(page, "settings, moved to live")
+
+    reader = context_for(today.facilitator).new_page()
+    found += findings_on(reader, "settings, facilitator", url)
+    expect(reader.get_by_role("button", name="Save the settings")).to_have_count(0)
+
+    found += browser_problems.found
+    assert found == [], "\n".join(found)
+    browser_problems.found.clear()

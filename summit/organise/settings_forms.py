@@ -1,0 +1,137 @@
+"""The form of the summit's own settings, after the GOV.UK pattern: every problem said in
+words by its field, and what was typed kept."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from summit.organise.summit_settings import (
+    DOT_BUDGET_MAX,
+    DOT_BUDGET_MIN,
+    SUPERMAJORITY_MAX,
+    SUPERMAJORITY_MIN,
+    known_time_zone,
+)
+
+WELCOME_MAX_LENGTH = 20_000
+
+
+def _whole_number(label: str, low: int, high: int, words: str, **kwargs) -> forms.IntegerField:
+    """A number typed into a text box (GOV.UK's advice: a number input rounds and scrolls),
+    refused in words outside ``low`` to ``high``."""
+    between = _("Enter %(words)s from %(low)d to %(high)d") % {
+        "words": words,
+        "low": low,
+        "high": high,
+    }
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": between,
+            "invalid": between,
+            "min_value": between,
+            "max_value": between,
+        },
+        **kwargs,
+    )
+
+
+class SettingsForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        strip=True,
+        error_messages={
+            "required": _("Enter a title for the summit"),
+            "max_length": _("The title must be 200 characters or fewer"),
+        },
+    )
+    central_question = forms.CharField(
+        label=_("Central question"),
+        max_length=1000,
+        strip=True,
+        help_text=_("The question the whole day works on. The big screen shows it."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Enter the summit’s central question"),
+            "max_length": _("The question must be 1000 characters or fewer"),
+        },
+    )
+    date = forms.DateField(
+        label=_("Date (optional)"),
+        required=False,
+        help_text=_("For example, 2026-12-03."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Enter a real date, like 2026-12-03")},
+    )
+    venue = forms.CharField(
+        label=_("Venue (optional)"),
+        max_length=200,
+        required=False,
+        strip=True,
+        error_messages={"max_length": _("The venue must be 200 characters or fewer")},
+    )
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        strip=True,
+        help_text=_(
+            "The agenda’s times are in this zone. Type a place, like Europe/London or "
+            "America/New_York, and choose from the suggestions."
+        ),
+        widget=forms.TextInput(
+            attrs={"list": "time-zones", "autocomplete": "off", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": _("Enter a time zone, like Europe/London"),
+            "max_length": _("Enter a time zone from the suggestions, like Europe/London"),
+        },
+    )
+    welcome = forms.CharField(
+        label=_("Welcome (optional)"),
+        max_length=WELCOME_MAX_LENGTH,
+        required=False,
+        strip=True,
+        help_text=_(
+            "What attendees read first on the summit’s home page. You can use Markdown: "
+            "**bold**, a line starting “- ” for a list, [words](https://example.org) for a link."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={
+            "max_length": _("The welcome must be %(limit_value)d characters or fewer"),
+        },
+    )
+    dot_budget = _whole_number(
+        _("Dots each person has in a new breakout"),
+        DOT_BUDGET_MIN,
+        DOT_BUDGET_MAX,
+        _("a number of dots"),
+        help_text=_("Facilitators can change it for their own breakout."),
+    )
+    allow_anonymous = forms.BooleanField(
+        label=_("Let attendees take part anonymously (the record shows only their sector)"),
+        required=False,
+    )
+    supermajority = _whole_number(
+        _("Supermajority, in per cent"),
+        SUPERMAJORITY_MIN,
+        SUPERMAJORITY_MAX,
+        _("a share in per cent"),
+        help_text=_(
+            "The share of support a proposal needs to pass under the supermajority rule. "
+            "75 means three in every four."
+        ),
+    )
+
+    def clean_time_zone(self) -> str:
+        name = known_time_zone(self.cleaned_data["time_zone"])
+        if name is None:
+            raise forms.ValidationError(
+                _("Enter a time zone from the suggestions, like Europe/London")
+            )
+        return name

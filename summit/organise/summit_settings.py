@@ -1,0 +1,160 @@
+"""The summit's own settings and its status, as organisers change them: each change one
+function that writes in a transaction and logs the organiser's action (``by``) with it.
+(With the services: views call these; these import no view.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from functools import cache
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.audit import log_action
+from accounts.models import Participant
+from plenary import live as plenary_live
+from plenary.models import Plenary
+from summit.event.models import Summit
+from summit.event.refusals import Refused
+
+# The same bounds a facilitator has when they set a breakout's dots (breakouts.steering).
+DOT_BUDGET_MIN, DOT_BUDGET_MAX = 1, 20
+# A supermajority is more than half, and at most everyone.
+SUPERMAJORITY_MIN, SUPERMAJORITY_MAX = 51, 100
+
+# What the plenary's screens show of the summit: a change to these redraws them.
+SHOWN_ON_SCREENS = frozenset({"title", "central_question"})
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every time zone this machine knows, in order. Read once: listing them reads the disk."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@cache
+def _by_lower_name() -> dict[str, str]:
+    return {name.lower(): name for name in time_zone_names()}
+
+
+def known_time_zone(name: str) -> str | None:
+    """The time zone's name as the database spells it ("europe/london" is Europe/London), or
+    ``None`` for a name it does not know."""
+    return _by_lower_name().get(name.strip().lower())
+
+
+def _refuse_out_of_bounds(settings: dict) -> None:
+    if not DOT_BUDGET_MIN <= settings["dot_budget"] <= DOT_BUDGET_MAX:
+        raise Refused(
+            _("Each person’s dots must be from %(low)d to %(high)d.")
+            % {"low": DOT_BUDGET_MIN, "high": DOT_BUDGET_MAX}
+        )
+    if not SUPERMAJORITY_MIN <= settings["supermajority"] <= SUPERMAJORITY_MAX:
+        raise Refused(
+            _("The supermajority must be from %(low)d to %(high)d per cent.")
+            % {"low": SUPERMAJORITY_MIN, "high": SUPERMAJORITY_MAX}
+        )
+    if known_time_zone(settings["time_zone"]) != settings["time_zone"]:
+        raise Refused(_("Choose a time zone from the list, like Europe/London."))
+    if not settings["title"].strip() or not settings["central_question"].strip():
+        raise Refused(_("A summit needs a title and a central question."))
+
+
+def change_settings(
+    summit: Summit,
+    *,
+    title: str,
+    central_question: str,
+    date: dt.date | None,
+    venue: str,
+    time_zone: str,
+    welcome: str,
+    dot_budget: int,
+    allow_anonymous: bool,
+    supermajority: int,
+    by: Participant,
+) -> dict[str, object]:
+    """The summit's own settings: what it is called and asks, when and where it is, what
+    attendees read first, the dots in a new breakout, whether attendees may stay anonymous
+    and the share the supermajority rule asks for. Refused when a value is out of bounds.
+
+    Side effects: the summit written and "Changed the summit's settings" logged with what
+    changed (nothing when nothing did); after commit, when the title or the question changed,
+    the plenary's screens redraw. Returns what changed.
+    """
+    chosen = {
+        "title": title,
+        "central_question": central_question,
+        "date": date,
+        "venue": venue,
+        "time_zone": time_zone,
+        "welcome": welcome,
+        "dot_budget": dot_budget,
+        "allow_anonymous": allow_anonymous,
+        "supermajority": supermajority,
+    }
+    _refuse_out_of_bounds(chosen)
+    changed = {name: value for name, value in chosen.items() if getattr(summit, name) != value}
+    if not changed:
+        return changed
+    with transaction.atomic():
+        for name, value in changed.items():
+            setattr(summit, name, value)
+        summit.save(update_fields=list(changed))
+        log_action(by, "Changed the summit's settings", detail=changed)
+        plenary = Plenary.objects.filter(summit=summit).first()
+        if plenary is not None and SHOWN_ON_SCREENS & set(changed):
+            transaction.on_commit(lambda: plenary_live.room_changed(plenary, ""), robust=True)
+    return changed
+
+
+def _label(status: str) -> str:
+    return str(Summit.Status(status).label)
+
+
+def _refuse_move(summit: Summit, to: str) -> None:
+    allowed = summit.status_moves()
+    if to not in allowed:
+        raise Refused(
+            _("%(title)s is %(now)s, so it can move only to %(allowed)s.")
+            % {
+                "title": summit.title,
+                "now": _label(summit.status),
+                "allowed": _(" or ").join(_label(s) for s in allowed),
+            }
+        )
+    joined = Participant.objects.filter(summit=summit, role=Participant.Role.ATTENDEE)
+    if to == Summit.Status.DRAFT and joined.exists():
+        raise Refused(
+            _(
+                "People have joined %(title)s already, so it cannot go back to draft: their "
+                "join code would stop working. To stop taking new people, set a time on the "
+                "joining page instead."
+            )
+            % {"title": summit.title}
+        )
+
+
+def move_summit(summit: Summit, to: str, *, by: Participant) -> Summit:
+    """Move the summit to another status, if the table of moves allows it from where it is
+    (``Summit.STATUS_MOVES``); back to draft only while no attendee has joined. What people
+    may do follows the status: joining works while open and live only, and an archived summit
+    leaves everyone's list of summits.
+
+    Side effects: the summit written, "Moved the summit from X to Y" logged with both.
+    """
+    with transaction.atomic():
+        # Locked, so two organisers pressing at once make one move, not two from one place.
+        current = Summit.objects.select_for_update().get(pk=summit.pk)
+        _refuse_move(current, to)
+        was = current.status
+        current.status = to
+        current.save(update_fields=["status"])
+        log_action(
+            by,
+            f"Moved the summit from {Summit.Status(was).label} to {Summit.Status(to).label}",
+            detail={"from": was, "to": to},
+        )
+    summit.status = to
+    return summit
