@@ -272,5 +272,7 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
             (level, label, getattr(outcome, f"level_{level}")) for level, label in Agreement.choices
         ]
         outcome.rated = sum(count for _, _, count in outcome.levels)
-        outcome.decision = decide({level: count for level, _, count in outcome.levels})
+        outcome.decision = decide(
+            {level: count for level, _, count in outcome.levels}, breakout.summit.supermajority
+        )
     return board

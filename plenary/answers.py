@@ -37,7 +37,9 @@ def answer_poll(poll: Poll, participant: Participant, parts: list[Part]) -> Resp
         raise Refused("This poll belongs to another summit")
     with transaction.atomic():
         # Locked so that a poll closing meanwhile takes no answer after it has closed.
+        plenary = poll.plenary
         poll = locked(poll)
+        poll.plenary = plenary  # with its summit, for the tally pushed after commit
         if poll.state != Poll.State.OPEN:
             raise Refused(
                 "This poll is closed, so answers can no longer be changed"

@@ -40,6 +40,8 @@ def results_changed(poll: Poll) -> None:
     """A poll's new tally: to the consoles always (with the reasons people wrote), and to
     attendees and the big screen once results are shown; until then, only how many answered."""
     view = PollView(poll, list(poll.options.all()))
+    # A consensus check reads the summit's supermajority from the poll's plenary, which
+    # answer_poll leaves on it with its summit.
     view.results = tally(poll, view.options)
     view.count = view.results.responses
     template = "plenary/room.html#results_changed"

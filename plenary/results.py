@@ -128,8 +128,13 @@ def _sector_names() -> dict[str, str]:
     return dict(Sector.choices)
 
 
-def tally(poll: Poll, options: list[PollOption] | None = None) -> Results:
-    """The poll's results. At most four queries (three with ``options`` given)."""
+def tally(
+    poll: Poll, options: list[PollOption] | None = None, *, supermajority: int | None = None
+) -> Results:
+    """The poll's results. At most four queries (three with ``options`` given).
+
+    A consensus check is read by the summit's own supermajority, in per cent: give it as
+    ``supermajority`` where the summit is at hand, or it is read from the poll's plenary."""
     if options is None and poll.has_options:
         options = list(poll.options.all())
     results = Results(poll=poll, responses=Response.objects.filter(poll=poll).count())
@@ -144,7 +149,7 @@ def tally(poll: Poll, options: list[PollOption] | None = None) -> Results:
     elif poll.kind == Poll.Kind.RANKING:
         _ranking(results, options, answers)
     elif poll.rated:
-        _rated(results, options, answers)
+        _rated(results, options, answers, supermajority)
     elif poll.kind == Poll.Kind.WORDS:
         _words(results, answers)
     else:
@@ -183,10 +188,12 @@ def _ranking(results: Results, options: list[PollOption], answers) -> None:
     _bars(results, scored, sort=True)
 
 
-def _rated(results: Results, options: list[PollOption], answers) -> None:
+def _rated(results: Results, options: list[PollOption], answers, supermajority: int | None) -> None:
     levels = levels_for(results.poll)
     results.levels = levels
     consensus = results.poll.kind == Poll.Kind.CONSENSUS
+    if consensus and supermajority is None:
+        supermajority = results.poll.plenary.summit.supermajority
     counts: dict[int, Counter] = defaultdict(Counter)
     by_sector: dict[int, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     rows = answers.values_list("option_id", "value", "response__participant__sector").annotate(
@@ -219,7 +226,7 @@ def _rated(results: Results, options: list[PollOption], answers) -> None:
             for level, sector, text in statement.remarks
         ]
         if consensus:
-            statement.decision = decide(tally_)
+            statement.decision = decide(tally_, supermajority)
             statement.sectors = [
                 SectorSplit(
                     sectors[sector],

@@ -213,7 +213,7 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
         view.count = counts.get(view.poll.pk, 0)
         poll = view.poll
         if poll.state != Poll.State.DRAFT and may_see_results(poll, audience):
-            view.results = tally(poll, view.options)
+            view.results = tally(poll, view.options, supermajority=summit.supermajority)
     if audience == ATTENDEES:
         views = [v for v in views if v.poll.is_open or v.results is not None]
         _attach_answers(views, viewer)

@@ -86,7 +86,7 @@ def answer(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     view = PollView(poll, options, form=form, count=poll.responses.count())
     context = {"view": view, "summit": access.plenary.summit}
     if poll.results_shown:
-        view.results = tally(poll, options)
+        view.results = tally(poll, options, supermajority=access.plenary.summit.supermajority)
     if form.errors:
         mine = Answer.objects.filter(response__poll=poll, response__participant=access.participant)
         view.answered = mine.exists()

@@ -19,6 +19,7 @@ from accounts.models import Participant, Sector
 from breakouts import steering
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
 from summit.event.agreement import Agreement
+from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN
 from summit.web import replay
 from tests.conftest import client_for, make_participant, socket_for
@@ -740,6 +741,31 @@ def test_board_agree_offers_ratings_to_members_and_counts_to_the_console(
         assert 'class="rate-form"' not in html
         assert "How far do you agree?" not in html
     assert "rating-count" not in screen_sees
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("threshold", "verdict"), [(60, "passes"), (75, "does not pass")])
+def test_board_reads_outcomes_by_the_summits_supermajority(
+    breakout, attendee, facilitator, threshold, verdict
+):
+    outcome = Outcome.objects.create(
+        breakout=breakout, proposal="Pilot a pooled budget", who_should_act="The council"
+    )
+    levels = [Agreement.FULL, Agreement.RESERVATIONS, Agreement.DISAGREE]  # two in three
+    raters = [attendee, _member(breakout, "Ben Okoro"), _member(breakout, "Cy Ng")]
+    Rating.objects.bulk_create(
+        Rating(outcome=outcome, rater=rater, level=level)
+        for rater, level in zip(raters, levels, strict=True)
+    )
+    Summit.objects.filter(pk=breakout.summit_id).update(supermajority=threshold)
+    _move(breakout, Phase.AGREE)
+
+    console_sees = _board_as(facilitator, breakout, console=True)
+
+    assert (
+        f"<strong>Supermajority</strong> (at least {threshold}% of those who rated it support "
+        f"it): {verdict}"
+    ) in console_sees
 
 
 @pytest.mark.django_db

@@ -86,9 +86,14 @@ def test_loader_pre_reading_holds_the_document_sections_in_order(db, document):
     ]
     assert summit.materials.filter(kind=Material.Kind.LINK).count() == 6
     for material in summit.materials.filter(kind=Material.Kind.SECTION):
-        for block in material.blocks():
-            for line in block.get("items", [block.get("text")]):
-                assert _normalise(line) in document, line
+        for chunk in material.body.split("\n\n"):
+            lines = [line.strip() for line in chunk.splitlines() if line.strip()]
+            if all(line.startswith("- ") for line in lines):
+                pieces = [line[2:] for line in lines]
+            else:
+                pieces = [" ".join(lines)]
+            for piece in pieces:
+                assert _normalise(piece) in document, piece
 
 
 def test_loader_twice_changes_nothing(db):

@@ -153,7 +153,7 @@ def test_pre_reading_shows_the_document(summit, attendee):
     html = client_for(attendee).get(reverse("pre_reading", args=[summit.slug])).content.decode()
 
     assert "Obstacles to place" in html
-    assert "the Treasury&#x27;s control over finances" in html
+    assert "the Treasury's control over finances" in html
     assert "Does decision making at place require consensus?" in html
     assert "Partnering for success" in html
 

@@ -11,9 +11,11 @@ import uuid
 from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,6 +185,37 @@ def test_decide_support_is_full_support_and_support_with_reservations():
         ("Supermajority", "at least 75% of those who rated it support it", False),
         ("Simple majority", "more than half of those who rated it support it", True),
     ]
+
+
+def test_decide_a_summit_at_60_and_one_at_75_read_the_same_ratings_differently():
+    counts = {Agreement.FULL: 2, Agreement.DISAGREE: 1}  # two in three support it
+
+    at_60, at_75 = decide(counts, 60), decide(counts, 75)
+
+    assert (at_60.threshold, at_75.threshold) == (60, 75)
+    assert at_60.supermajority is True
+    assert at_75.supermajority is False
+    assert decide(counts).supermajority is False  # 75 unless the summit sets another
+    assert (at_60.consensus, at_60.majority) == (at_75.consensus, at_75.majority) == (True, True)
+
+
+def test_decide_exactly_at_the_summits_threshold_passes():
+    three_of_five = {Agreement.FULL: 3, Agreement.DISAGREE: 2}
+
+    assert decide(three_of_five, 60).supermajority is True
+    assert decide(three_of_five, 61).supermajority is False
+    assert decide({Agreement.FULL: 2, Agreement.DISAGREE: 1}, 67).supermajority is False
+
+
+def test_decide_rules_say_the_summits_own_figure():
+    decision = decide({Agreement.FULL: 2, Agreement.DISAGREE: 1}, 60)
+
+    assert decision.rules()[1] == (
+        "Supermajority",
+        "at least 60% of those who rated it support it",
+        True,
+    )
+    assert decide({}, 90).rules()[1][1] == "at least 90% of those who rated it support it"
 
 
 # Tallies
@@ -1290,3 +1323,67 @@ def test_query_count_flat_however_many_responses(
             assert f'id="poll-{poll.pk}-results"' in page_html
     if page == "room":
         assert ">My own thought</textarea>" in page_html
+
+
+# The summit's own supermajority
+
+
+def _two_in_three_support(plenary, summit, breakouts) -> Poll:
+    """Arrange: a consensus check on one outcome that two of its three raters support."""
+    _outcomes(breakouts)
+    poll = _opened(services.prepare_consensus_check(plenary))
+    first = _options(poll)[0]
+    for n, level in enumerate([Agreement.FULL, Agreement.RESERVATIONS, Agreement.DISAGREE]):
+        _answer(poll, _attendee(summit, f"Rater {n}"), {f"level-{first.pk}": level.value})
+    return poll
+
+
+@pytest.mark.parametrize(("threshold", "passes"), [(60, True), (75, False)])
+def test_tally_consensus_reads_the_summits_supermajority(
+    plenary, summit, breakouts, threshold, passes
+):
+    poll = _two_in_three_support(plenary, summit, breakouts)
+    Summit.objects.filter(pk=summit.pk).update(supermajority=threshold)
+    poll = Poll.objects.get(pk=poll.pk)  # the summit read afresh through its plenary
+
+    told = tally(poll).statements[0]
+    given = tally(poll, supermajority=threshold).statements[0]
+
+    assert told.decision == given.decision == Decision(3, 2, 0, threshold)
+    assert told.decision.supermajority is passes
+
+
+def test_plenary_console_says_the_summits_supermajority(plenary, summit, breakouts, organiser):
+    _two_in_three_support(plenary, summit, breakouts)
+    Summit.objects.filter(pk=summit.pk).update(supermajority=60)
+
+    response = client_for(organiser).get(reverse("plenary:console", args=[summit.slug]))
+    page = html.unescape(response.content.decode())
+
+    assert "<strong>Supermajority</strong> (at least 60% of those who rated it support it)" in page
+    assert "by a 60% supermajority" in page
+    assert "75%" not in page
+
+
+def test_pushed_results_say_the_summits_supermajority_without_reading_the_summit_again(
+    summit, breakouts, pushed, django_capture_on_commit_callbacks
+):
+    Summit.objects.filter(pk=summit.pk).update(supermajority=60)
+    summit.refresh_from_db()
+    plenary = services.plenary_for(summit)
+    _outcomes(breakouts)
+    poll = _opened(services.prepare_consensus_check(plenary))
+    poll.plenary = plenary  # as get_poll_for gives it, with its summit
+    first = _options(poll)[0]
+    with django_capture_on_commit_callbacks() as callbacks:
+        _answer(poll, _attendee(summit, "Rater"), {f"level-{first.pk}": Agreement.FULL.value})
+
+    with CaptureQueriesContext(connection) as queries:
+        for callback in callbacks:
+            callback()
+
+    consoles = [h for g, h in pushed if g == plenary_group(plenary.pk, "facilitators")]
+    assert "at least 60% of those who rated it support it" in html.unescape(consoles[-1])
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert Summit._meta.db_table not in read
+    assert Plenary._meta.db_table not in read

@@ -33,6 +33,7 @@ from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, 
 from plenary.models import Answer, Poll, PollOption, Response
 from plenary.services import plenary_for
 from summit.event.agreement import Agreement
+from summit.event.models import Summit
 from summit.record.as_json import SCHEMA_PATH
 from summit.record.build import build_record
 from summit.record.rows import CHUNK_SIZE
@@ -1353,3 +1354,30 @@ async def test_downloads_stream_over_asgi(day):
         # The views ran in the sync thread; its connection must close for the test database
         # to be dropped at the end of the run.
         await sync_to_async(connections.close_all)()
+
+
+# The summit's own supermajority
+
+
+@pytest.mark.parametrize(("threshold", "passes"), [(60, True), (75, False)])
+def test_record_reads_and_states_the_summits_supermajority_in_every_format(day, threshold, passes):
+    Summit.objects.filter(pk=day.summit.pk).update(supermajority=threshold)
+    rule = f"supermajority (at least {threshold}% of those who rated it support it)"
+
+    formats = every_format(day.organiser)
+    document = json_of(day.organiser)
+
+    for name in ("page", "markdown", "docx", "xlsx", "csv"):
+        assert rule in formats[name], name
+    assert f"Supermajority ({threshold}% support)" in formats["page"]  # the tables' heads
+    assert document["summit"]["supermajority"] == threshold
+    jsonschema.Draft202012Validator(schema()).validate(document)
+    # Two of the three in the plenary support the pooled budgets: 67%.
+    plenary_check = document["breakouts"][0]["outcomes"][0]["checks"][1]
+    assert plenary_check["passes"]["supermajority"] is passes
+    consensus = bundle_of(day.organiser)["consensus"]
+    in_plenary = [r for r in consensus if r["outcome"] == "1" and r["sector"] == "All sectors"]
+    assert in_plenary[1]["supermajority"] == ("yes" if passes else "no")
+    for rows in (bundle_of(day.organiser)["summit"], workbook_of(day.organiser)["Summit"]):
+        given = {row["field"]: row["value"] for row in rows}
+        assert str(given["Supermajority (per cent)"]) == str(threshold)

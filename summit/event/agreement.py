@@ -11,6 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy
+
+from summit.event.models import DEFAULT_SUPERMAJORITY
 
 
 class Agreement(models.IntegerChoices):
@@ -22,22 +25,40 @@ class Agreement(models.IntegerChoices):
 
 
 SUPPORT = frozenset({Agreement.FULL, Agreement.RESERVATIONS})
-SUPERMAJORITY = 0.75
 
+# Each rule: its key, its name, and what it asks. What the supermajority asks names the
+# summit's own threshold, filled in by ``Decision.rules`` (``asks``).
 RULES = (
-    ("consensus", "Consensus", "nobody blocks"),
-    ("supermajority", "Supermajority", "at least 75% of those who rated it support it"),
-    ("majority", "Simple majority", "more than half of those who rated it support it"),
+    ("consensus", gettext_lazy("Consensus"), gettext_lazy("nobody blocks")),
+    (
+        "supermajority",
+        gettext_lazy("Supermajority"),
+        gettext_lazy("at least %(threshold)s%% of those who rated it support it"),
+    ),
+    (
+        "majority",
+        gettext_lazy("Simple majority"),
+        gettext_lazy("more than half of those who rated it support it"),
+    ),
 )
+
+
+def asks(key: str, threshold: int = DEFAULT_SUPERMAJORITY) -> str:
+    """What the rule ``key`` asks, in words, at a summit whose supermajority is ``threshold``
+    per cent."""
+    wording = next(str(asked) for name, _, asked in RULES if name == key)
+    return wording % {"threshold": threshold} if key == "supermajority" else wording
 
 
 @dataclass(frozen=True)
 class Decision:
-    """Whether an outcome passes under each rule, from how many chose each level."""
+    """Whether an outcome passes under each rule, from how many chose each level, at a
+    summit whose supermajority asks for ``threshold`` per cent of those who rated it."""
 
     rated: int
     support: int
     blocks: int
+    threshold: int = DEFAULT_SUPERMAJORITY
 
     @property
     def support_share(self) -> float:
@@ -50,7 +71,7 @@ class Decision:
     @property
     def supermajority(self) -> bool:
         # Whole numbers, so 3 of 4 is exactly 75% with no rounding on the way.
-        return self.rated > 0 and self.support * 4 >= self.rated * 3
+        return self.rated > 0 and self.support * 100 >= self.rated * self.threshold
 
     @property
     def majority(self) -> bool:
@@ -58,15 +79,23 @@ class Decision:
 
     def rules(self) -> list[tuple[str, str, bool]]:
         """(label, what it asks, passes) for each rule, in the order the summit shows them."""
-        return [(label, asks, getattr(self, key)) for key, label, asks in RULES]
+        return [
+            (str(label), asks(key, self.threshold), getattr(self, key)) for key, label, _ in RULES
+        ]
 
 
-def decide(counts: Mapping[int, int]) -> Decision:
-    """The decision for ``counts``: how many people chose each level of ``Agreement``.
+def decide(counts: Mapping[int, int], threshold: int = DEFAULT_SUPERMAJORITY) -> Decision:
+    """The decision for ``counts``: how many people chose each level of ``Agreement``, at a
+    summit whose supermajority asks for ``threshold`` per cent (``Summit.supermajority``).
 
     Everyone who rated counts towards the whole, those who stand aside included: standing
     aside lets a proposal through consensus but is not support for it.
     """
     rated = sum(counts.values())
     support = sum(n for level, n in counts.items() if level in SUPPORT)
-    return Decision(rated=rated, support=support, blocks=counts.get(Agreement.BLOCK, 0))
+    return Decision(
+        rated=rated,
+        support=support,
+        blocks=counts.get(Agreement.BLOCK, 0),
+        threshold=threshold,
+    )

@@ -221,19 +221,6 @@ class Material(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def blocks(self) -> list[dict]:
-        """The body as paragraphs and bullet lists, for rendering without markup in the data."""
-        blocks: list[dict] = []
-        for chunk in self.body.split("\n\n"):
-            lines = [line.strip() for line in chunk.strip().splitlines() if line.strip()]
-            if not lines:
-                continue
-            if all(line.startswith("- ") for line in lines):
-                blocks.append({"kind": "list", "items": [line[2:] for line in lines]})
-            else:
-                blocks.append({"kind": "paragraph", "text": " ".join(lines)})
-        return blocks
-
 
 class Sector(models.Model):
     """One of the sectors people at a summit come from. ``key`` is what a person's part in

@@ -194,6 +194,7 @@ def head(record: Record) -> dict:
             "summary": record.summary,
             "date": record.date.isoformat() if record.date else None,
             "status": record.status,
+            "supermajority": record.supermajority,
         },
         "agenda": [_agenda_item(i) for i in record.agenda],
         "attendance": [

@@ -225,7 +225,7 @@ def build_record(
     plenary, assumptions, obstacles = _plenary(summit, loaded.ids)
     counts = count_contributions(breakout_ids)
     voices, voice = load_voice(breakout_ids)
-    outcomes, dissent = number_outcomes(chosen, loaded, plenary)
+    outcomes, dissent = number_outcomes(chosen, loaded, plenary, summit.supermajority)
     in_subtheme: dict[int, list[BreakoutEntry]] = {}
     for b in chosen:
         in_subtheme.setdefault(b.subtheme_id, []).append(
@@ -268,4 +268,5 @@ def build_record(
         voice=voice,
         audit=load_audit(summit, [b.name for b in chosen] if scoped else None),
         support=walls.support,
+        supermajority=summit.supermajority,
     )

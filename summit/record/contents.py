@@ -203,6 +203,7 @@ class Record:
     voice: VoiceEntry  # across the record's breakouts
     audit: list[AuditLine]  # oldest first
     support: dict[int, IdeaSupport]  # by idea number, for the ideas anyone placed a dot on
+    supermajority: int  # the share of support, in per cent, the supermajority rule asked for
     version: str = VERSION
 
     @property

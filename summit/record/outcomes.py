@@ -84,13 +84,13 @@ def _split(sector: str, counts: Counter) -> SectorSplit:
     )
 
 
-def _check(where: str, counts: Counter, by_sector: dict[str, Counter]) -> Check:
+def _check(where: str, counts: Counter, by_sector: dict[str, Counter], supermajority: int) -> Check:
     return Check(
         where=where,
         poll=None,
         rated=sum(counts.values()),
         levels=[Level(v, label, counts.get(v, 0)) for v, label in Agreement.choices],
-        decision=decide(counts),
+        decision=decide(counts, supermajority),
         sectors=[
             _split(sector, split)
             for sector, split in sorted(by_sector.items(), key=lambda i: SECTORS.get(i[0], ""))
@@ -136,11 +136,12 @@ def _dissent(number: int, outcome: Outcome, breakout: Breakout, loaded, plenary)
 
 
 def number_outcomes(
-    breakouts: list[Breakout], loaded: Outcomes, plenary: PlenaryPart
+    breakouts: list[Breakout], loaded: Outcomes, plenary: PlenaryPart, supermajority: int
 ) -> tuple[dict[int, list[OutcomeEntry]], list[Dissent]]:
     """Each breakout's outcomes, numbered through the record in the order of ``breakouts``,
     each with how it was rated (in its group, then each round of the plenary's consensus
-    check); and the dissent register, by outcome, blocks first."""
+    check, each read by the summit's ``supermajority``); and the dissent register, by
+    outcome, blocks first."""
     by_breakout: dict[int, list[Outcome]] = defaultdict(list)
     for outcome in loaded.outcomes:
         by_breakout[outcome.breakout_id].append(outcome)
@@ -150,7 +151,12 @@ def number_outcomes(
     for breakout in breakouts:
         for outcome in by_breakout[breakout.pk]:
             number += 1
-            own = _check(OWN_RATINGS, loaded.ratings[outcome.pk], loaded.by_sector[outcome.pk])
+            own = _check(
+                OWN_RATINGS,
+                loaded.ratings[outcome.pk],
+                loaded.by_sector[outcome.pk],
+                supermajority,
+            )
             entries[breakout.pk].append(
                 OutcomeEntry(
                     number=number,

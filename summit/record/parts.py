@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from summit.event.agreement import RULES, asks
 from summit.record.breakout_contents import VoiceEntry
 
 # What every format says about its figures, in the same words.
@@ -78,5 +79,22 @@ def voice_facts(voice: VoiceEntry) -> list[tuple[str, str]]:
     ]
 
 
-CONSENSUS_HEAD = ["Outcome", "Rated", "Consensus", "Supermajority", "Simple majority"]
+CONSENSUS_HEAD = ["Outcome", "Rated"]
+
+
+def rule_notes(supermajority: int) -> tuple[str, str, str]:
+    """What a table's head says of each decision rule, after the rule's name."""
+    return ("nobody blocks", f"{supermajority}% support", "")
+
+
+def rules_note(supermajority: int) -> str:
+    """How the record reads every rating of an outcome: each decision rule, in words, with
+    the summit's own supermajority."""
+    *others, last = [f"{label.lower()} ({asks(key, supermajority)})" for key, label, _ in RULES]
+    return (
+        "Each outcome is rated on the gradient of agreement and read by three decision rules: "
+        f"{', '.join(others)} and {last}."
+    )
+
+
 DISSENT_HEAD = ["Outcome", "Where", "Position", "Who", "Reason"]

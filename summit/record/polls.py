@@ -165,7 +165,10 @@ def load_plenary(
             and not plenary.obstacles
         ):
             part = OBSTACLES
-        entry = _entry(poll, tally(poll, options if poll.has_options else None), part, remarks)
+        results = tally(
+            poll, options if poll.has_options else None, supermajority=summit.supermajority
+        )
+        entry = _entry(poll, results, part, remarks)
         entry.round = rounds.get(poll.pk)
         if part == ASSUMPTIONS:
             plenary.assumptions = entry

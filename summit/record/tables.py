@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from summit.event.agreement import Agreement
 from summit.record.breakout_contents import NO_SUPPORT, VoiceEntry
 from summit.record.contents import Record
+from summit.record.parts import rules_note
 from summit.record.rows import (
     RULE_KEYS,
     comment_rows,
@@ -36,6 +37,8 @@ def summit_rows(record: Record) -> Iterator[dict]:
         ("The question for the day", record.central_question),
         ("Date", record.date.isoformat() if record.date else ""),
         ("Status", record.status),
+        ("Decision rules", rules_note(record.supermajority)),
+        ("Supermajority (per cent)", record.supermajority),
         ("Covers", record.covers),
         ("Record made", record.generated_at.isoformat()),
         ("Record version", record.version),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from summit.record import parts
 from summit.record.blocks import (
     Block,
     Cell,
@@ -102,6 +103,7 @@ def _about(record: Record) -> Iterator[Block]:
     if record.summary:
         yield paragraph(record.summary, "reading")
     yield paragraph(NAMING_NOTE, "reading")
+    yield paragraph(parts.rules_note(record.supermajority), "reading")
 
 
 def _agenda(record: Record) -> Iterator[Block]:

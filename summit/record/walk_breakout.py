@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from summit.event.agreement import Decision
+from summit.event.agreement import RULES, Decision
 from summit.record import parts
 from summit.record.blocks import (
     Block,
@@ -35,9 +35,6 @@ from summit.record.breakout_contents import (
 )
 from summit.record.contents import PromptEntry, Remark
 
-# What the page's table head says of each decision rule, after the rule's name.
-RULE_NOTES = ("nobody blocks", "75% support", "")
-
 
 def prompt_items(prompts: Iterable[PromptEntry]) -> list[Item]:
     return [Item(p.text, lead=f"Q{p.number}") for p in prompts]
@@ -45,6 +42,12 @@ def prompt_items(prompts: Iterable[PromptEntry]) -> list[Item]:
 
 def remark_items(remarks: Iterable[Remark]) -> Items:
     return Items([Item(r.text, by=r.by, detail=r.position) for r in remarks], "remarks")
+
+
+def rule_heads(supermajority: int) -> list[Cell]:
+    """The decision rules as a table's head gives them: each name, and what it asks."""
+    notes = parts.rule_notes(supermajority)
+    return [Cell(str(label), note=note) for (_, label, _), note in zip(RULES, notes, strict=True)]
 
 
 def verdicts(rated: int, decision: Decision) -> list[Cell]:
@@ -125,10 +128,7 @@ def _off_the_wall(b: BreakoutEntry) -> Iterator[Block]:
 def _checks(outcome: OutcomeEntry, anchor: str) -> Iterator[Block]:
     """How an outcome was rated: each reading under each decision rule, then each reading
     by sector, with what people wrote."""
-    rules = [
-        Cell(label, note=note)
-        for (label, _, _), note in zip(outcome.checks[0].rules, RULE_NOTES, strict=True)
-    ]
+    rules = rule_heads(outcome.checks[0].decision.threshold)
     yield Table(
         [
             Cell("Reading"),

@@ -33,7 +33,7 @@ from summit.record.contents import (
     PollEntry,
     Record,
 )
-from summit.record.walk_breakout import remark_items, verdicts, voice_blocks
+from summit.record.walk_breakout import remark_items, rule_heads, verdicts, voice_blocks
 
 # Where a poll's results are given instead, when they belong to another section.
 ELSEWHERE = {ASSUMPTIONS: "Working assumptions", OBSTACLES: "Obstacles ranked"}
@@ -61,7 +61,7 @@ def dissent_blocks(record: Record) -> Iterator[Block]:
     )
 
 
-def _consensus(poll: PollEntry) -> Iterator[Block]:
+def _consensus(poll: PollEntry, supermajority: int) -> Iterator[Block]:
     """A consensus check: each outcome's result, which the outcome gives in full."""
     yield Paragraph(
         (
@@ -82,7 +82,7 @@ def _consensus(poll: PollEntry) -> Iterator[Block]:
             )
         rows.append([first, Cell(s.rated), *verdicts(s.rated, s.decision)])
     yield Table(
-        head(*parts.CONSENSUS_HEAD),
+        [*head(*parts.CONSENSUS_HEAD), *rule_heads(supermajority)],
         rows,
         caption=f"{poll.question}: what each decision rule makes of each outcome",
         look=("compact", "numbers"),
@@ -118,7 +118,7 @@ def _results(poll: PollEntry) -> Iterator[Block]:
         yield paragraph("Nobody answered.")
 
 
-def _poll(poll: PollEntry) -> Iterator[Block]:
+def _poll(poll: PollEntry, supermajority: int) -> Iterator[Block]:
     yield Open("block")
     yield Heading(3, poll.question)
     round_ = f", round {poll.round}" if poll.round else ""
@@ -133,7 +133,7 @@ def _poll(poll: PollEntry) -> Iterator[Block]:
             (Span("The results are in "), Span(ELSEWHERE[poll.part], poll.part), Span("."))
         )
     elif poll.part == CONSENSUS:
-        yield from _consensus(poll)
+        yield from _consensus(poll, supermajority)
     else:
         yield from _results(poll)
     yield Close("block")
@@ -141,7 +141,7 @@ def _poll(poll: PollEntry) -> Iterator[Block]:
 
 def poll_blocks(record: Record) -> Iterator[Block]:
     for poll in record.polls:
-        yield from _poll(poll)
+        yield from _poll(poll, record.supermajority)
     if not record.polls:
         yield paragraph("No plenary polls were run.")
 
