@@ -243,3 +243,12 @@ def board_changed(breakout: Breakout, announcement: str) -> None:
         {"breakout": breakout, "announcement": announcement},
     )
     _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
+
+
+def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, str]]:
+    """What tells every screen of every breakout in the summit to fetch its board again (the
+    summit's own design has changed), numbered like every push, for the caller to send with
+    the other rooms' in one push."""
+    html = render_to_string("breakouts/board.html#board_changed", {"announcement": announcement})
+    breakouts = Breakout.objects.filter(summit_id=summit_id).order_by().values_list("pk", flat=True)
+    return replay.record([(breakout_group(pk, who), html) for pk in breakouts for who in AUDIENCES])

@@ -11,44 +11,55 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Participant
 from breakouts import audit, live
 from breakouts.models import Breakout, Comment, Idea
-from summit.event.models import Subtheme, Summit
+from summit.event.models import Prompt, Subtheme, Summit
 from summit.event.refusals import Refused
 
 # Forming groups
 
 
 def ensure_breakouts(summit: Summit) -> list[Breakout]:
-    """One breakout per subtheme, named after it; existing breakouts are left as they are.
+    """One breakout per subtheme, named after it; existing breakouts are left as they are,
+    and a retired subtheme gets none.
 
     Side effects: database writes only.
     """
     breakouts = []
     for subtheme in summit.subthemes.all():
         breakout = Breakout.objects.filter(summit=summit, subtheme=subtheme).first()
-        if breakout is None:
+        if breakout is None and subtheme.retired_at is None:
             breakout = Breakout.objects.create(
                 summit=summit,
                 subtheme=subtheme,
                 name=subtheme.title,
-                current_prompt=subtheme.prompts.first(),
+                current_prompt=_first_open_prompt(subtheme),
             )
-        breakouts.append(breakout)
+        if breakout is not None:
+            breakouts.append(breakout)
     return breakouts
 
 
+def _first_open_prompt(subtheme: Subtheme) -> Prompt | None:
+    return subtheme.prompts.filter(retired_at__isnull=True).first()
+
+
 def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
-    """Another group on a subtheme (any number may work on one). Side effects: a write."""
+    """Another group on a subtheme (any number may work on one), refused for a retired
+    subtheme. Side effects: a write."""
+    if subtheme.retired_at is not None:
+        said = gettext("“%(title)s” is retired: bring it back before adding a group to it")
+        raise Refused(said % {"title": subtheme.title})
     if Breakout.objects.filter(summit_id=subtheme.summit_id, name__iexact=name).exists():
         raise Refused(f"There is already a breakout called “{name}”")
     return Breakout.objects.create(
         summit_id=subtheme.summit_id,
         subtheme=subtheme,
         name=name,
-        current_prompt=subtheme.prompts.first(),
+        current_prompt=_first_open_prompt(subtheme),
     )
 
 

@@ -14,6 +14,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Participant
 from breakouts import audit, live
@@ -82,7 +83,8 @@ def set_prompt(
     breakout: Breakout, prompt_id: int | None, *, by: Participant | None = None
 ) -> Breakout:
     """Choose which of the summit's questions the group works on (none, without an id); new
-    ideas record it. Refused for a question of another summit, or none at all.
+    ideas record it. Refused for a question of another summit, or none at all, and for one
+    the organisers have retired (unless it is the group's question already).
 
     Side effects: the breakout written; "Set the question the group works on" logged with
     the question's id; after commit, every screen refreshes.
@@ -92,6 +94,8 @@ def set_prompt(
         prompt = Prompt.objects.filter(pk=prompt_id, summit_id=breakout.summit_id).first()
         if prompt is None:
             raise Refused("Choose one of this summit’s questions")
+        if prompt.retired_at is not None and prompt.pk != breakout.current_prompt_id:
+            raise Refused(gettext("The organisers have retired that question: choose another"))
     with transaction.atomic():
         breakout = _locked(breakout)
         breakout.current_prompt = prompt

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,7 +97,12 @@ def console_forms(access: BreakoutAccess) -> dict:
     """What the console's controls list: the summit's questions and the group's members."""
     breakout = access.breakout
     return {
-        "prompts": list(breakout.summit.prompts.all()),
+        # A retired question is offered no more, but stays chosen where it is chosen now.
+        "prompts": list(
+            breakout.summit.prompts.filter(
+                Q(retired_at__isnull=True) | Q(pk=breakout.current_prompt_id)
+            )
+        ),
         "members": list(breakout.members.filter(removed_at__isnull=True)),
         "sectors": Sector.choices,
     }

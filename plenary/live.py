@@ -63,3 +63,11 @@ def results_changed(poll: Poll) -> None:
 
 def screens_closed(old_key: str) -> None:
     close_group(screen_key_group(old_key))
+
+
+def summit_room_changed(summit_id: int, announcement: str) -> list[tuple[str, str]]:
+    """What tells every screen of the summit's plenary to fetch its view again (the summit's
+    own design has changed), for the caller to send with the other rooms' in one push."""
+    html = render_to_string("plenary/room.html#room_changed", {"announcement": announcement})
+    rooms = Plenary.objects.filter(summit_id=summit_id).values_list("pk", flat=True)
+    return [(plenary_group(pk, who), html) for pk in rooms for who in AUDIENCES]

@@ -55,6 +55,17 @@ def _steer(name: str, statuses=STEER_REFUSED, kwargs=_b) -> tuple:
     return ("htmx", {}, kwargs, statuses)
 
 
+ORGANISERS_ACT = (302, 404, 403, 403, 302)
+
+
+def _assumption(c) -> dict:
+    return {**_s(c), "part": "assumptions", "item_id": c["summit"].assumptions.first().pk}
+
+
+def _subtheme(c) -> dict:
+    return {**_s(c), "part": "subthemes", "item_id": c["summit"].subthemes.first().pk}
+
+
 def _invite_token(ctx) -> str:
     _, token = account_services.invite(
         summit=ctx["summit"],
@@ -151,6 +162,14 @@ CASES = {
         (302, 404, 403, 403, 302),
     ),
     "join_screen": ("get", None, lambda c: {"slug": c["summit"].slug}, FACILITATORS),
+    # The summit's design: organisers change it, its facilitators read it.
+    "design": ("get", None, _s, FACILITATORS),
+    "design_part": ("get", None, lambda c: {**_s(c), "part": "assumptions"}, FACILITATORS),
+    "design_item": ("get", None, _assumption, FACILITATORS),
+    "design_move": ("post", {"direction": "down"}, _assumption, ORGANISERS_ACT),
+    "design_remove": ("post", {}, _assumption, ORGANISERS_ACT),
+    "design_retire": ("post", {}, _subtheme, ORGANISERS_ACT),
+    "design_restore": ("post", {}, _subtheme, ORGANISERS_ACT),  # not retired: said on the page
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),

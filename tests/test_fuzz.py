@@ -38,8 +38,9 @@ from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
 from plenary import services as plenary_services
 from plenary.models import Answer, Plenary, Poll
 from summit.event.agreement import Agreement
-from summit.event.models import Summit
+from summit.event.models import AgendaItem, Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
+from summit.organise.design import PARTS
 from summit.web import counts
 from tests.conftest import client_for, make_participant, socket_for
 
@@ -992,6 +993,57 @@ def test_breakouts_setup_survives_anything(ctx, form):
         if response.status_code == 302:
             made = Breakout.objects.filter(summit=ctx.summit).latest("pk")
             shown_escaped(made.name, get(ctx.organising, url))
+
+
+# The content editor: every part's form, adding an item and changing one.
+
+DESIGN_FORMS = {
+    "pre-reading": {"title": WRITING, "body": WRITING},
+    "assumptions": {"text": WRITING},
+    "obstacles": {"text": WRITING},
+    "subthemes": {"title": WRITING, "question": WRITING},
+    "areas": {"text": WRITING, "subtheme": valid("", Ref("subtheme"), HUGE, "-1")},
+    "agenda": {
+        "kind": valid(*AgendaItem.Kind.values),
+        "title": WRITING,
+        "starts_at": valid("09:30", "9.30", "23:59", "24:00", ""),
+        "ends_at": valid("10:00", "09:00", "23:59:59", ""),
+        "description": WRITING,
+    },
+    "materials": {
+        "title": WRITING,
+        "url": valid(
+            "https://example.org/",
+            "http://example.org/a?b=<c>",
+            "example.org/report",
+            "javascript:alert(1)",
+            "ftp://example.org/",
+        ),
+        "body": WRITING,
+    },
+    "sectors": {"name": WRITING},
+}
+
+
+@pytest.mark.parametrize("change", [False, True], ids=["add", "change"])
+@pytest.mark.parametrize("slug", sorted(DESIGN_FORMS))
+@settings(FUZZ, max_examples=10)
+@given(data=st.data())
+def test_design_form_survives_anything(ctx, slug, change, data):
+    form = data.draw(st.fixed_dictionaries(DESIGN_FORMS[slug]), label="form")
+    part = PARTS[slug]
+    with fresh(ctx.organising):
+        part.prepare(ctx.summit)
+        listed = reverse("design_part", args=[ctx.summit.slug, slug])
+        item = part.items(ctx.summit).first() if change else None
+        url = reverse("design_item", args=[ctx.summit.slug, slug, item.pk]) if change else listed
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            items = part.items(ctx.summit)
+            stored = items.get(pk=item.pk) if change else items.order_by("-pk").first()
+            shown_escaped(part.name_of(stored), get(ctx.organising, listed))
 
 
 @FUZZ

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from accounts import views as account_views
-from summit.organise import home, my_data, offline, settings_views
+from summit.organise import design_views, home, my_data, offline, settings_views
 from summit.organise import views as organise_views
+from summit.organise.design import PartConverter
 from summit.record import views as record_views
+
+register_converter(PartConverter, "design_part")
 
 reset = {
     "password_reset": auth_views.PasswordResetView.as_view(),
@@ -71,6 +74,34 @@ urlpatterns = [
     path("s/<slug:slug>/breakouts/choice/", organise_views.breakout_choice, name="breakout_choice"),
     path("s/<slug:slug>/settings/", settings_views.summit_settings_page, name="summit_settings"),
     path("s/<slug:slug>/settings/status/", settings_views.summit_status, name="summit_status"),
+    # The summit's design, part by part: organisers change it, facilitators read it.
+    path("s/<slug:slug>/design/", design_views.design, name="design"),
+    path("s/<slug:slug>/design/<design_part:part>/", design_views.design_part, name="design_part"),
+    path(
+        "s/<slug:slug>/design/<design_part:part>/<int:item_id>/",
+        design_views.design_item,
+        name="design_item",
+    ),
+    path(
+        "s/<slug:slug>/design/<design_part:part>/<int:item_id>/move/",
+        design_views.design_move,
+        name="design_move",
+    ),
+    path(
+        "s/<slug:slug>/design/<design_part:part>/<int:item_id>/remove/",
+        design_views.design_remove,
+        name="design_remove",
+    ),
+    path(
+        "s/<slug:slug>/design/<design_part:part>/<int:item_id>/retire/",
+        design_views.design_retire,
+        name="design_retire",
+    ),
+    path(
+        "s/<slug:slug>/design/<design_part:part>/<int:item_id>/restore/",
+        design_views.design_restore,
+        name="design_restore",
+    ),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
