@@ -147,6 +147,11 @@ CASES = {
         (302, 404, 403, 403, 302),
     ),
     "join_screen": ("get", None, lambda c: {"slug": c["summit"].slug}, FACILITATORS),
+    # The run sheet: facilitators read it, organisers change it.
+    "run_sheet": ("get", None, _s, FACILITATORS),
+    "run_sheet_poll": ("get", None, _p, ORGANISERS),
+    "run_sheet_move": ("post", {"direction": "down"}, _p, (302, 404, 403, 403, 302)),
+    "run_sheet_remove": ("post", {}, _p, (302, 404, 403, 403, 302)),
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),
