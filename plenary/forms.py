@@ -214,27 +214,30 @@ class NewPollForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        kind = data.get("kind")
-        lines = [" ".join(line.split()) for line in data.get("options", "").splitlines()]
-        lines = list(dict.fromkeys(line for line in lines if line))
-        data["option_lines"] = []
-        if kind in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}:
-            least = 1 if kind == Poll.Kind.SCALE else 2
-            if len(lines) < least:
-                self.add_error(
-                    "options",
-                    "Give at least one statement, one per line"
-                    if kind == Poll.Kind.SCALE
-                    else "Give at least two answers or items, one per line",
-                )
-            elif len(lines) > MAX_OPTIONS:
-                self.add_error("options", f"Give at most {MAX_OPTIONS}, one per line")
-            elif any(len(line) > OPTION_MAX_LENGTH for line in lines):
-                self.add_error(
-                    "options", f"Keep each line to {OPTION_MAX_LENGTH} characters or fewer"
-                )
-            data["option_lines"] = lines
+        data["option_lines"] = option_lines(self, data.get("kind"), data.get("options", ""))
         return data
+
+
+def option_lines(form: forms.Form, kind: str | None, text: str) -> list[str]:
+    """The options written one per line in ``form``'s field "options": spaces tidied, blank
+    lines and repeats dropped, and an error on the field when the kind needs more or fewer."""
+    if kind not in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}:
+        return []
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = list(dict.fromkeys(line for line in lines if line))
+    least = 1 if kind == Poll.Kind.SCALE else 2
+    if len(lines) < least:
+        form.add_error(
+            "options",
+            "Give at least one statement, one per line"
+            if kind == Poll.Kind.SCALE
+            else "Give at least two answers or items, one per line",
+        )
+    elif len(lines) > MAX_OPTIONS:
+        form.add_error("options", f"Give at most {MAX_OPTIONS}, one per line")
+    elif any(len(line) > OPTION_MAX_LENGTH for line in lines):
+        form.add_error("options", f"Keep each line to {OPTION_MAX_LENGTH} characters or fewer")
+    return lines
 
 
 class ShowForm(forms.Form):

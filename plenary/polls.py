@@ -11,24 +11,67 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Participant
 from breakouts.models import Outcome
 from plenary import audit, live
-from plenary.models import Plenary, Poll, PollOption
+from plenary.models import OPTION_MAX_LENGTH, Plenary, Poll, PollOption
+from summit.event.models import Assumption, Obstacle
 from summit.event.refusals import Refused
 
+ASSUMPTIONS_QUESTION = "How far do you agree with each of the working assumptions?"
+OBSTACLES_QUESTION = "Rank the obstacles to place: the one that holds it back most, first"
+WORDS_QUESTION = "In a word or two: what does good governance at place need most?"
 CONSENSUS_QUESTION = "Consensus check: where do you stand on each group’s proposals?"
+
+SOURCES = {Poll.Source.ASSUMPTIONS: Assumption, Poll.Source.OBSTACLES: Obstacle}
+
+
+def next_position(plenary: Plenary) -> int:
+    """The place at the end of the run sheet."""
+    last = Poll.objects.filter(plenary=plenary).aggregate(last=Max("position"))["last"]
+    return (last or 0) + 1
 
 
 def make_poll(plenary: Plenary, kind: str, question: str, options: list[str], **fields) -> Poll:
-    """The poll and its options, written as they are: no checks, no push."""
+    """The poll and its options, written as they are (at the end of the run sheet unless a
+    ``position`` is given): no checks, no push."""
+    fields.setdefault("position", next_position(plenary))
     poll = Poll.objects.create(plenary=plenary, kind=kind, question=question, **fields)
     PollOption.objects.bulk_create(
         PollOption(poll=poll, order=n, text=text) for n, text in enumerate(options, start=1)
     )
     return poll
+
+
+def source_options(summit_id: int, source: str) -> list[str]:
+    """The statements a poll with ``source`` asks about, as the summit has them now."""
+    model = SOURCES.get(source)
+    if model is None:
+        return []
+    rows = model.objects.filter(summit_id=summit_id)
+    # A statement retired once people have answered it is no longer asked about.
+    if any(field.name == "retired_at" for field in model._meta.get_fields()):
+        rows = rows.filter(retired_at__isnull=True)
+    return [text[:OPTION_MAX_LENGTH] for text in rows.values_list("text", flat=True)]
+
+
+def refresh_from_source(poll: Poll, summit_id: int) -> None:
+    """Take in the summit's statements as they stand, for a poll nobody has answered: what
+    organisers changed before the day is what the room is asked. Options that already match
+    are kept as they are."""
+    if not poll.source or poll.responses.exists():
+        return
+    texts = source_options(summit_id, poll.source)
+    if list(poll.options.values_list("text", flat=True)) == texts:
+        return
+    poll.options.all().delete()
+    PollOption.objects.bulk_create(
+        PollOption(poll=poll, order=n, text=text) for n, text in enumerate(texts, start=1)
+    )
 
 
 def locked(poll: Poll) -> Poll:
@@ -46,7 +89,8 @@ def create_poll(
     allow_comment: bool = False,
     by: Participant | None = None,
 ) -> Poll:
-    """A new poll, not yet open, filed under what is on the agenda now.
+    """A new poll, not yet open, filed under what is on the agenda now, at the end of the
+    run sheet.
 
     Side effects: the poll and its options written, "Made a poll" logged with the question;
     after commit, every console lists it.
@@ -86,16 +130,19 @@ def delete_poll(poll: Poll, *, by: Participant | None = None) -> None:
 
 def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
     """Open (or reopen) a poll for answers, and put it on the big screen. Opening an open
-    poll changes nothing, though the facilitator's asking is still logged.
+    poll changes nothing, though the facilitator's asking is still logged. A poll that takes
+    its options from the working assumptions or obstacles takes them in as they stand now,
+    unless someone has answered it already.
 
-    Side effects: the poll and the plenary written, "Opened a poll" logged; after commit, it
-    appears on every attendee's phone and the big screen.
+    Side effects: the poll, its options (from its source) and the plenary written, "Opened a
+    poll" logged; after commit, it appears on every attendee's phone and the big screen.
     """
     with transaction.atomic():
         poll = locked(poll)
         if not poll.is_open:
+            refresh_from_source(poll, poll.plenary.summit_id)
             if poll.has_options and not poll.options.exists():
-                raise Refused("This poll has nothing to choose from yet")
+                raise Refused(_nothing_to_choose(poll))
             poll.state = Poll.State.OPEN
             poll.opened_at = timezone.now()
             poll.closed_at = None
@@ -109,6 +156,16 @@ def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
             )
         audit.log(by, "Opened a poll", poll_id=poll.pk)
     return poll
+
+
+def _nothing_to_choose(poll: Poll) -> str:
+    if poll.kind == Poll.Kind.CONSENSUS:
+        return gettext("Prepare the consensus check from the breakouts’ outcomes before opening it")
+    if poll.source == Poll.Source.ASSUMPTIONS:
+        return gettext("The summit has no working assumptions to ask about yet")
+    if poll.source == Poll.Source.OBSTACLES:
+        return gettext("The summit has no obstacles to ask about yet")
+    return "This poll has nothing to choose from yet"
 
 
 def close_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
@@ -154,8 +211,10 @@ def show_results(poll: Poll, shown: bool, *, by: Participant | None = None) -> P
 
 def prepare_consensus_check(plenary: Plenary, *, by: Participant | None = None) -> Poll:
     """The consensus check: every breakout's outcomes, as statements each attendee places on
-    the gradient of agreement. Prepared again, it takes in outcomes drafted since; once opened
-    its statements are fixed, and preparing after it has closed starts a second round.
+    the gradient of agreement. It fills the next consensus check of the run sheet not yet
+    run (one prepared before the day included); prepared again, it takes in outcomes drafted
+    since; once opened its statements are fixed, and preparing after it has closed starts a
+    second round at the end of the run sheet.
 
     Side effects: the poll and its statements written, "Prepared the consensus check" logged;
     after commit, consoles list it.
@@ -168,21 +227,22 @@ def prepare_consensus_check(plenary: Plenary, *, by: Participant | None = None) 
     if not outcomes:
         raise Refused("No breakout has drafted an outcome yet")
     with transaction.atomic():
-        poll = (
+        waiting = list(
             Poll.objects.select_for_update()
             .filter(plenary=plenary, kind=Poll.Kind.CONSENSUS)
             .exclude(state=Poll.State.CLOSED)
-            .order_by("-created_at", "-id")
-            .first()
+            .order_by("position", "created_at", "id")
         )
-        if poll is not None and poll.state == Poll.State.OPEN:
+        if any(poll.is_open for poll in waiting):
             raise Refused("The consensus check is open: close it before preparing another")
+        poll = waiting[0] if waiting else None
         if poll is None:
             poll = Poll.objects.create(
                 plenary=plenary,
                 kind=Poll.Kind.CONSENSUS,
                 question=CONSENSUS_QUESTION,
                 agenda_item_id=plenary.summit.agenda_now_id,
+                position=next_position(plenary),
             )
         poll.options.all().delete()
         PollOption.objects.bulk_create(

@@ -167,7 +167,16 @@ class Room:
 
     @property
     def consensus_polls(self) -> list[PollView]:
-        return [view for view in self.polls if view.poll.kind == Poll.Kind.CONSENSUS]
+        """Consensus checks already filled with outcomes (one prepared before the day waits
+        empty until then)."""
+        return [
+            view for view in self.polls if view.poll.kind == Poll.Kind.CONSENSUS and view.options
+        ]
+
+    @property
+    def next_prepared(self) -> PollView | None:
+        """The first poll of the run sheet not yet opened: the polls come in running order."""
+        return next((view for view in self.polls if view.poll.state == Poll.State.DRAFT), None)
 
 
 def _options_prefetch():
@@ -197,7 +206,11 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
     """Everything one screen of the plenary shows, for one audience (and attendee)."""
     summit = plenary.summit
     room = Room(plenary, audience, list(summit.agenda.all()), viewer=viewer)
-    polls = Poll.objects.filter(plenary=plenary).prefetch_related(_options_prefetch())
+    polls = (
+        Poll.objects.filter(plenary=plenary)
+        .select_related("agenda_item")
+        .prefetch_related(_options_prefetch())
+    )
     if audience == ATTENDEES:
         polls = polls.filter(state__in=[Poll.State.OPEN, Poll.State.CLOSED])
     elif audience == SCREEN:

@@ -10,7 +10,10 @@ from django.db import IntegrityError, transaction
 from plenary.answers import answer_poll, check_parts
 from plenary.models import Plenary, Poll
 from plenary.polls import (
+    ASSUMPTIONS_QUESTION,
     CONSENSUS_QUESTION,
+    OBSTACLES_QUESTION,
+    WORDS_QUESTION,
     close_poll,
     create_poll,
     delete_poll,
@@ -18,7 +21,9 @@ from plenary.polls import (
     open_poll,
     prepare_consensus_check,
     show_results,
+    source_options,
 )
+from plenary.run_sheet import change_prepared_poll, move_poll, prepare_poll
 from plenary.steering import move_agenda, new_screen_link, next_report, show
 from summit.event.models import AgendaItem, Summit
 
@@ -28,28 +33,28 @@ __all__ = [
     "OBSTACLES_QUESTION",
     "WORDS_QUESTION",
     "answer_poll",
+    "change_prepared_poll",
     "check_parts",
     "close_poll",
     "create_poll",
     "delete_poll",
     "move_agenda",
+    "move_poll",
     "new_screen_link",
     "next_report",
     "open_poll",
     "plenary_for",
     "prepare_consensus_check",
+    "prepare_poll",
     "show",
     "show_results",
 ]
 
-ASSUMPTIONS_QUESTION = "How far do you agree with each of the working assumptions?"
-OBSTACLES_QUESTION = "Rank the obstacles to place: the one that holds it back most, first"
-WORDS_QUESTION = "In a word or two: what does good governance at place need most?"
-
 
 def plenary_for(summit: Summit) -> Plenary:
-    """The summit's plenary, made on first use with the polls its own material suggests: a
-    check of the working assumptions, a ranking of the obstacles, and a word cloud.
+    """The summit's plenary, made on first use with the polls its own material suggests, the
+    start of its run sheet: a check of the working assumptions, a ranking of the obstacles
+    (each taking in the summit's list as it stands when it opens), and a word cloud.
 
     Side effects: database writes the first time only.
     """
@@ -70,17 +75,24 @@ def _standard_polls(plenary: Plenary) -> None:
     summit = plenary.summit
     plenaries = list(summit.agenda.filter(kind=AgendaItem.Kind.PLENARY))
     opening = plenaries[0] if plenaries else None
-    assumptions = [a.text for a in summit.assumptions.all()]
+    polls = []
+    assumptions = source_options(summit.pk, Poll.Source.ASSUMPTIONS)
     if assumptions:
-        make_poll(
-            plenary,
-            Poll.Kind.SCALE,
-            ASSUMPTIONS_QUESTION,
-            assumptions,
-            allow_comment=True,
-            agenda_item=opening,
+        polls.append(
+            (
+                Poll.Kind.SCALE,
+                ASSUMPTIONS_QUESTION,
+                assumptions,
+                {"allow_comment": True, "source": Poll.Source.ASSUMPTIONS},
+            )
         )
-    obstacles = [o.text for o in summit.obstacles.all()]
+    obstacles = source_options(summit.pk, Poll.Source.OBSTACLES)
     if len(obstacles) > 1:
-        make_poll(plenary, Poll.Kind.RANKING, OBSTACLES_QUESTION, obstacles, agenda_item=opening)
-    make_poll(plenary, Poll.Kind.WORDS, WORDS_QUESTION, [], agenda_item=opening)
+        polls.append(
+            (Poll.Kind.RANKING, OBSTACLES_QUESTION, obstacles, {"source": Poll.Source.OBSTACLES})
+        )
+    polls.append((Poll.Kind.WORDS, WORDS_QUESTION, [], {}))
+    for position, (kind, question, options, fields) in enumerate(polls, start=1):
+        make_poll(
+            plenary, kind, question, options, agenda_item=opening, position=position, **fields
+        )

@@ -170,6 +170,11 @@ CASES = {
     "design_remove": ("post", {}, _assumption, ORGANISERS_ACT),
     "design_retire": ("post", {}, _subtheme, ORGANISERS_ACT),
     "design_restore": ("post", {}, _subtheme, ORGANISERS_ACT),  # not retired: said on the page
+    # The run sheet: facilitators read it, organisers change it.
+    "run_sheet": ("get", None, _s, FACILITATORS),
+    "run_sheet_poll": ("get", None, _p, ORGANISERS),
+    "run_sheet_move": ("post", {"direction": "down"}, _p, (302, 404, 403, 403, 302)),
+    "run_sheet_remove": ("post", {}, _p, (302, 404, 403, 403, 302)),
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),

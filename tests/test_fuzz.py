@@ -35,6 +35,7 @@ from accounts import services as account_services
 from accounts.models import Invite, Participant, Sector, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
+from plenary import run_sheet as plenary_run_sheet
 from plenary import services as plenary_services
 from plenary.models import Answer, Plenary, Poll
 from summit.event.agreement import Agreement
@@ -1270,6 +1271,108 @@ def test_plenary_agenda_survives_anything(ctx, form):
         response = post(ctx.steerer, url, form, ctx.refs)
 
         checked(response)
+
+
+# The run sheet: polls prepared before the day
+
+RUN_SHEET_KINDS = [*Poll.Kind.values, "assumptions", "obstacles"]
+_OPTION_LINES = st.one_of(
+    WRITING, st.lists(WRITING, max_size=14).map("\n".join), st.just("Yes\nNo")
+)
+
+
+def _run_sheet(ctx) -> str:
+    return get(ctx.organising, reverse("run_sheet", args=[ctx.summit.slug]))
+
+
+def _shown_on_the_run_sheet(ctx, poll: Poll) -> None:
+    page = _run_sheet(ctx)
+    shown_escaped(poll.question, page)
+    if not poll.source:
+        for option in poll.options.all():
+            shown_escaped(option.text, page)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "kind": valid(*RUN_SHEET_KINDS),
+            "question": st.one_of(WRITING, valid("", "Which?")),
+            "options": _OPTION_LINES,
+            "multiple": valid("", "on"),
+            "allow_comment": valid("", "on"),
+            "agenda_item": valid("", Ref("agenda"), HUGE, "0"),
+        }
+    )
+)
+@example(
+    form={
+        "kind": "choice",
+        "question": "<script>alert(1)</script>",
+        "options": "<b>bold</b>\r\n{{ x }}\x0b{% now 'Y' %}",
+        "multiple": "on",
+        "allow_comment": "",
+        "agenda_item": Ref("agenda"),
+    }
+)
+def test_run_sheet_add_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        before = set(Poll.objects.values_list("pk", flat=True))
+        url = reverse("run_sheet", args=[ctx.summit.slug])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        made = Poll.objects.exclude(pk__in=before).first()
+        assert (made is not None) is (response.status_code == 302)
+        if made is not None:
+            _shown_on_the_run_sheet(ctx, made)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "question": st.one_of(WRITING, valid("", "Which?")),
+            "options": _OPTION_LINES,
+            "multiple": valid("", "on"),
+            "agenda_item": valid("", Ref("agenda"), HUGE, "-1"),
+        }
+    )
+)
+@example(
+    form={
+        "question": "{{ x }}",
+        "options": "<script>alert(1)</script>\n\"'><img src=x onerror=alert(1)>",
+        "multiple": "",
+        "agenda_item": "",
+    }
+)
+def test_run_sheet_change_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        poll = plenary_run_sheet.prepare_poll(
+            ctx.plenary, kind=Poll.Kind.CHOICE, question="Which?", options=["Yes", "No"]
+        )
+        url = reverse("run_sheet_poll", args=[ctx.summit.slug, poll.pk])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            _shown_on_the_run_sheet(ctx, Poll.objects.get(pk=poll.pk))
+
+
+@FUZZ
+@given(direction=valid("up", "down"), htmx=st.booleans())
+@example(direction=["up", "down"], htmx=True)
+def test_run_sheet_move_survives_anything(ctx, direction, htmx):
+    with fresh(ctx.organising):
+        poll = ctx.plenary.polls.order_by("position").all()[1]
+        url = reverse("run_sheet_move", args=[ctx.summit.slug, poll.pk])
+        response = post(ctx.organising, url, {"direction": direction}, ctx.refs, htmx=htmx)
+
+        checked(response)
+        moved = Poll.objects.get(pk=poll.pk).position != poll.position
+        assert moved is (_as_read(direction) in {"up", "down"})
 
 
 def _as_read(value):

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as account_views
-from summit.organise import design_views, home, my_data, offline, settings_views
+from summit.organise import design_views, home, my_data, offline, run_sheet, settings_views
 from summit.organise import views as organise_views
 from summit.organise.design import PartConverter
 from summit.record import views as record_views
@@ -105,6 +105,15 @@ urlpatterns = [
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
+    # The run sheet: the plenary's polls prepared before the day
+    path("s/<slug:slug>/run-sheet/", run_sheet.run_sheet_page, name="run_sheet"),
+    path("s/<slug:slug>/run-sheet/<int:poll_id>/", run_sheet.change_poll, name="run_sheet_poll"),
+    path("s/<slug:slug>/run-sheet/<int:poll_id>/move/", run_sheet.move_poll, name="run_sheet_move"),
+    path(
+        "s/<slug:slug>/run-sheet/<int:poll_id>/remove/",
+        run_sheet.remove_poll,
+        name="run_sheet_remove",
+    ),
     # The record: the page to read and print, and each download
     path("s/<slug:slug>/record/", record_views.record_page, name="record"),
     path("s/<slug:slug>/record/docx/", record_views.record_docx, name="record_docx"),

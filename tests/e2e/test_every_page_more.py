@@ -1,8 +1,9 @@
 """The rest of the pages a person can reach, checked as in test_every_page: the ways in (an
 invitation, a return link, a password reset, and what each shows when the link does not work,
-or when joining is closed), and the pages a person is taken to when they act (the
-confirmations before removing a person or erasing one's details, the notices after changing a
-role, sharing the groups out or making a new join code, a return link just made)."""
+or when joining is closed), the pages a person is taken to when they act (the confirmations
+before removing a person or erasing one's details, the notices after changing a role, sharing
+the groups out or making a new join code, a return link just made), and the run sheet as an
+organiser changes it and a facilitator reads it."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from playwright.sync_api import expect
 
 from accounts import services
 from accounts.models import Invite, Participant, User
+from plenary.models import Poll
+from plenary.polls import make_poll
 from summit.event.models import Summit
 from tests.e2e.summit_day import (  # noqa: F401
     day,
@@ -209,6 +212,44 @@ def test_summit_settings_are_clean_at_every_size(live_day, context_for, browser_
     reader = context_for(today.facilitator).new_page()
     found += findings_on(reader, "settings, facilitator", url)
     expect(reader.get_by_role("button", name="Save the settings")).to_have_count(0)
+
+
+def test_run_sheet_is_clean_at_every_size_and_moves_by_keyboard(
+    live_day,  # noqa: F811
+    context_for,
+    browser_problems,
+):
+    today = live_day.day
+    slug = today.summit.slug
+    url = reverse("run_sheet", args=[slug])
+    plenary = live_day.plenary
+    # Arranged without the services' pushes: this thread runs the browser's event loop.
+    make_poll(plenary, Poll.Kind.CHOICE, "Which first?", ["A", "B"], position=90)
+    last = make_poll(plenary, Poll.Kind.CONSENSUS, "Where do we stand?", [], position=91)
+    page = context_for(today.organiser).new_page()
+    found = findings_on(page, "run sheet", url)
+
+    page.locator(f"#move-up-{last.pk}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#live-status")).to_contain_text("to place")
+    expect(page.locator(f"#move-up-{last.pk}")).to_be_focused()
+    items = page.locator(".run-sheet > li")
+    expect(items.nth(items.count() - 2)).to_have_id(f"poll-{last.pk}")
+    found += findings_once_settled(page, "run sheet, a poll moved")
+
+    browser_problems.expect_status(422, url)
+    page.get_by_role("radio", name="Multiple choice", exact=True).check()
+    page.get_by_role("button", name="Add the poll").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    found += findings_once_settled(page, "run sheet, a poll refused")
+
+    page.goto(reverse("run_sheet_poll", args=[slug, last.pk]))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change a prepared poll")
+    found += findings_once_settled(page, "run sheet, changing a poll")
+
+    reader = context_for(today.facilitator).new_page()
+    found += findings_on(reader, "run sheet, facilitator", url)
+    expect(reader.get_by_role("button", name="Add the poll")).to_have_count(0)
 
     found += browser_problems.found
     assert found == [], "\n".join(found)

@@ -1,0 +1,167 @@
+"""The run sheet: the plenary's polls prepared before the day, in the order they are to run,
+and opened from the console on the day. Organisers prepare a poll, change one nobody has
+seen yet and move it up or down; removing one is ``plenary.polls.delete_poll``. Each writes in
+a transaction, logs the organiser's action and, once committed, tells the consoles.
+
+``by`` is the organiser acting: their action goes in the audit log. A script or an import
+passes none, and nothing is logged.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import Participant
+from plenary import audit, live
+from plenary.models import Plenary, Poll, PollOption
+from plenary.polls import locked, make_poll, source_options
+from summit.event.models import AgendaItem
+from summit.event.refusals import Refused
+
+UP = "up"
+DOWN = "down"
+# The kinds whose options are written out, by hand or from the summit's lists.
+LISTED = {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}
+
+
+def in_running_order(plenary: Plenary):
+    return Poll.objects.filter(plenary=plenary).order_by("position", "created_at", "id")
+
+
+def _check_agenda_item(plenary: Plenary, agenda_item: AgendaItem | None) -> None:
+    if agenda_item is not None and agenda_item.summit_id != plenary.summit_id:
+        raise Refused(_("Choose an item of this summit’s agenda"))
+
+
+def _options_for(plenary: Plenary, kind: str, source: str, options: list[str]) -> list[str]:
+    if kind not in LISTED:
+        return []
+    if source:
+        return source_options(plenary.summit_id, source)
+    return list(options)
+
+
+def prepare_poll(
+    plenary: Plenary,
+    *,
+    kind: str,
+    question: str,
+    options: list[str] = (),
+    multiple: bool = False,
+    allow_comment: bool = False,
+    source: str = "",
+    agenda_item: AgendaItem | None = None,
+    by: Participant | None = None,
+) -> Poll:
+    """A poll prepared for the day, at the end of the run sheet and not yet open. A poll
+    with a ``source`` lists the working assumptions or obstacles as they are now and takes
+    them in again when it opens; a consensus check is filled with the breakouts' outcomes on
+    the day (``prepare_consensus_check``).
+
+    Side effects: the poll and its options written, "Prepared a poll" logged with its kind
+    and question; after commit, every console lists it.
+    """
+    if kind not in Poll.Kind.values:
+        raise Refused(_("Choose one of the kinds of poll listed"))
+    if source not in Poll.Source.values or (source and kind not in LISTED):
+        raise Refused(
+            _(
+                "Only a multiple choice, a ranking or an agreement scale can ask about the "
+                "summit’s lists"
+            )
+        )
+    _check_agenda_item(plenary, agenda_item)
+    with transaction.atomic():
+        Plenary.objects.select_for_update().filter(pk=plenary.pk).first()
+        poll = make_poll(
+            plenary,
+            kind,
+            question,
+            _options_for(plenary, kind, source, options),
+            multiple=multiple and kind == Poll.Kind.CHOICE,
+            allow_comment=allow_comment and kind == Poll.Kind.SCALE,
+            source=source,
+            agenda_item=agenda_item,
+        )
+        audit.log(by, "Prepared a poll", kind=kind, question=question)
+        transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
+    return poll
+
+
+def change_prepared_poll(
+    poll: Poll,
+    *,
+    question: str,
+    options: list[str] = (),
+    multiple: bool = False,
+    allow_comment: bool = False,
+    agenda_item: AgendaItem | None = None,
+    by: Participant | None = None,
+) -> Poll:
+    """New wording, options or agenda item for a poll that has never been opened. Its kind
+    and where its options come from stay as they are: a poll with a source, or a consensus
+    check, keeps the options it is given on the day.
+
+    Side effects: the poll written and its options replaced if they changed, "Changed a
+    prepared poll" logged; after commit, every console shows it.
+    """
+    plenary = poll.plenary
+    _check_agenda_item(plenary, agenda_item)
+    with transaction.atomic():
+        poll = locked(poll)
+        if poll.state != Poll.State.DRAFT:
+            raise Refused(_("This poll has been opened, so it can no longer be changed"))
+        poll.question = question
+        poll.multiple = multiple and poll.kind == Poll.Kind.CHOICE
+        poll.allow_comment = allow_comment and poll.kind == Poll.Kind.SCALE
+        poll.agenda_item = agenda_item
+        poll.save(update_fields=["question", "multiple", "allow_comment", "agenda_item"])
+        if poll.kind in LISTED and not poll.source:
+            texts = list(options)
+            if list(poll.options.values_list("text", flat=True)) != texts:
+                poll.options.all().delete()
+                PollOption.objects.bulk_create(
+                    PollOption(poll=poll, order=n, text=text)
+                    for n, text in enumerate(texts, start=1)
+                )
+        audit.log(by, "Changed a prepared poll", poll_id=poll.pk, question=question)
+        transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
+    return poll
+
+
+def move_poll(poll: Poll, direction: str, *, by: Participant | None = None) -> int:
+    """Move a prepared poll one place up or down the run sheet; its new place (1 is first).
+
+    Side effects: every poll of the plenary numbered again in running order, "Moved a poll
+    in the run sheet" logged; after commit, every console lists the new order.
+    """
+    if direction not in {UP, DOWN}:
+        raise Refused(_("Choose whether to move the poll up or down"))
+    plenary = poll.plenary
+    with transaction.atomic():
+        # One reordering at a time, so that two organisers moving polls take turns.
+        Plenary.objects.select_for_update().filter(pk=plenary.pk).first()
+        polls = list(in_running_order(plenary))
+        at = next((n for n, p in enumerate(polls) if p.pk == poll.pk), None)
+        if at is None or polls[at].state != Poll.State.DRAFT:
+            raise Refused(_("Only a poll that has never been opened can be moved"))
+        to = at - 1 if direction == UP else at + 1
+        if not 0 <= to < len(polls):
+            raise Refused(
+                _("This poll is already first in the running order")
+                if direction == UP
+                else _("This poll is already last in the running order")
+            )
+        polls[at], polls[to] = polls[to], polls[at]
+        renumbered = []
+        for position, each in enumerate(polls, start=1):
+            if each.position != position:
+                each.position = position
+                renumbered.append(each)
+        Poll.objects.bulk_update(renumbered, ["position"])
+        audit.log(by, "Moved a poll in the run sheet", poll_id=poll.pk, position=to + 1)
+        transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
+    return to + 1

@@ -1,0 +1,194 @@
+"""The run sheet's forms: a poll prepared before the day, and changes to one not yet opened.
+They keep the console's rules for a poll (``plenary.forms``): the question's length, and how
+many options each kind takes, written one per line."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from plenary.forms import MAX_OPTIONS, option_lines
+from plenary.models import OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH, Poll
+from plenary.polls import ASSUMPTIONS_QUESTION, CONSENSUS_QUESTION, OBSTACLES_QUESTION
+from summit.event.models import AgendaItem
+
+ASSUMPTIONS = "assumptions"
+OBSTACLES = "obstacles"
+CONSENSUS = "consensus"
+
+# The three polls the summit's own material makes: (kind, source, allow_comment, question).
+SPECIAL = {
+    ASSUMPTIONS: (Poll.Kind.SCALE, Poll.Source.ASSUMPTIONS, True, ASSUMPTIONS_QUESTION),
+    OBSTACLES: (Poll.Kind.RANKING, Poll.Source.OBSTACLES, False, OBSTACLES_QUESTION),
+    CONSENSUS: (Poll.Kind.CONSENSUS, Poll.Source.OWN, False, CONSENSUS_QUESTION),
+}
+
+KINDS = [
+    (Poll.Kind.CHOICE, _("Multiple choice")),
+    (Poll.Kind.SCALE, _("Agreement scale: statements each person agrees or disagrees with")),
+    (Poll.Kind.RANKING, _("Ranking: items each person puts in order")),
+    (Poll.Kind.WORDS, _("Word cloud")),
+    (Poll.Kind.TEXT, _("Open text")),
+    (ASSUMPTIONS, _("Assumptions check: the working assumptions on the agreement scale")),
+    (OBSTACLES, _("Obstacles ranking: the obstacles, ranked")),
+    (CONSENSUS, _("Consensus check: the breakouts’ outcomes, filled in on the day")),
+]
+
+
+def _question(*, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=_("Question"),
+        max_length=QUESTION_MAX_LENGTH,
+        required=required,
+        strip=True,
+        error_messages={
+            "required": _("Enter the question"),
+            "max_length": _("Keep the question to %(limit_value)d characters or fewer"),
+        },
+    )
+
+
+def _options() -> forms.CharField:
+    return forms.CharField(
+        label=_("Answers, items or statements, one per line"),
+        help_text=format_lazy(
+            _("For multiple choice, ranking and agreement scales. Up to {most}."),
+            most=MAX_OPTIONS,
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
+        error_messages={
+            "max_length": format_lazy(
+                _("Keep to {most} lines of up to {longest} characters each"),
+                most=MAX_OPTIONS,
+                longest=OPTION_MAX_LENGTH,
+            )
+        },
+    )
+
+
+def agenda_label(item: AgendaItem) -> str:
+    return f"{item.starts_at:%H:%M} {item.title}" if item.starts_at else item.title
+
+
+def _agenda_item(agenda: list[AgendaItem]) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=_("Agenda item (optional)"),
+        choices=[("", _("None")), *((str(item.pk), agenda_label(item)) for item in agenda)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the agenda items listed")},
+    )
+
+
+class RunSheetForm(forms.Form):
+    """The fields every poll of the run sheet has; ``agenda`` is the summit's agenda."""
+
+    def __init__(self, *args, agenda: list[AgendaItem], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agenda = {item.pk: item for item in agenda}
+        self.fields["agenda_item"] = _agenda_item(agenda)
+
+    def chosen_agenda_item(self) -> AgendaItem | None:
+        return self.agenda.get(self.cleaned_data.get("agenda_item"))
+
+
+class PreparePollForm(RunSheetForm):
+    """A new poll for the run sheet: one of the five kinds, or one of the three the summit's
+    own material makes (its question may be left for the one they usually ask)."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind of poll"),
+        help_text=_(
+            "The assumptions check and the obstacles ranking ask about the summit’s lists as "
+            "they stand when the poll opens. Leave their question empty to ask the usual one."
+        ),
+        choices=KINDS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a kind of poll"),
+            "invalid_choice": _("Choose one of the kinds listed"),
+        },
+    )
+    question = _question(required=False)
+    options = _options()
+    multiple = forms.BooleanField(
+        label=_("People may choose several answers (multiple choice)"), required=False
+    )
+    allow_comment = forms.BooleanField(
+        label=_("People may add a challenge in their own words (agreement scale)"),
+        required=False,
+    )
+
+    field_order = ["kind", "question", "options", "multiple", "allow_comment", "agenda_item"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("kind")
+        kind, source, comment, question = SPECIAL.get(chosen, (chosen, Poll.Source.OWN, None, ""))
+        if chosen in SPECIAL:
+            data["question"] = data.get("question") or question
+            data["allow_comment"] = comment
+        elif chosen and not data.get("question") and "question" not in self.errors:
+            self.add_error("question", _("Enter the question"))
+        lines = option_lines(self, kind, data.get("options", "")) if not source else []
+        data["prepared"] = {
+            "kind": kind,
+            "source": source,
+            "question": data.get("question", ""),
+            "options": lines,
+            "multiple": data.get("multiple", False),
+            "allow_comment": data.get("allow_comment", False),
+        }
+        return data
+
+
+class ChangePollForm(RunSheetForm):
+    """A prepared poll's question, options (written by hand only), choices and agenda item;
+    only the fields its kind has."""
+
+    question = _question()
+    options = _options()
+    multiple = forms.BooleanField(label=_("People may choose several answers"), required=False)
+    allow_comment = forms.BooleanField(
+        label=_("People may add a challenge in their own words"), required=False
+    )
+
+    field_order = ["question", "options", "multiple", "allow_comment", "agenda_item"]
+
+    def __init__(self, *args, poll: Poll, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.poll = poll
+        if poll.kind not in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE} or poll.source:
+            del self.fields["options"]
+        if poll.kind != Poll.Kind.CHOICE:
+            del self.fields["multiple"]
+        if poll.kind != Poll.Kind.SCALE:
+            del self.fields["allow_comment"]
+
+    def clean(self):
+        data = super().clean()
+        lines = []
+        if "options" in self.fields:
+            lines = option_lines(self, self.poll.kind, data.get("options", ""))
+        data["changed"] = {
+            "question": data.get("question", ""),
+            "options": lines,
+            "multiple": data.get("multiple", False),
+            "allow_comment": data.get("allow_comment", False),
+        }
+        return data
+
+
+def initial_for(poll: Poll, options: list[str]) -> dict:
+    """The change form's fields as the poll has them now."""
+    return {
+        "question": poll.question,
+        "options": "\n".join(options),
+        "multiple": poll.multiple,
+        "allow_comment": poll.allow_comment,
+        "agenda_item": str(poll.agenda_item_id) if poll.agenda_item_id else "",
+    }
