@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit.organise import home, my_data, offline
+from summit.organise import group_views, home, my_data, offline
 from summit.organise import views as organise_views
 from summit.record import views as record_views
 
@@ -64,11 +64,36 @@ urlpatterns = [
         account_views.withdraw_invite,
         name="withdraw_invite",
     ),
-    path("s/<slug:slug>/breakouts/", organise_views.breakouts_page, name="breakouts_setup"),
+    path("s/<slug:slug>/breakouts/", group_views.breakouts_page, name="breakouts_setup"),
     path("s/<slug:slug>/voice/", organise_views.voice_page, name="voice"),
     path("s/<slug:slug>/audit/", organise_views.audit_log, name="audit_log"),
     path("s/<slug:slug>/breakouts/mix/", organise_views.mix_breakouts, name="mix_breakouts"),
     path("s/<slug:slug>/breakouts/choice/", organise_views.breakout_choice, name="breakout_choice"),
+    path(
+        "s/<slug:slug>/breakouts/subthemes/<int:subtheme_id>/groups/",
+        group_views.set_group_count,
+        name="set_group_count",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/name/",
+        group_views.rename_breakout,
+        name="rename_breakout",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/remove/",
+        group_views.remove_breakout,
+        name="remove_breakout",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/facilitators/",
+        group_views.add_facilitator,
+        name="add_facilitator",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/facilitators/<int:person_id>/remove/",
+        group_views.remove_facilitator,
+        name="remove_facilitator",
+    ),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),

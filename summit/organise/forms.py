@@ -146,4 +146,4 @@ class NewBreakoutForm(forms.Form):
 
     def __init__(self, *args, summit: Summit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["subtheme"].queryset = summit.subthemes.all()
+        self.fields["subtheme"].queryset = summit.subthemes.filter(retired_at__isnull=True)
