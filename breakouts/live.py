@@ -26,7 +26,7 @@ from breakouts.board import (
     wall_counts,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
-from summit.live import later, push
+from summit.live import close_group, later, push
 from summit.web import counts, replay
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout:
@@ -252,3 +252,19 @@ def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, 
     html = render_to_string("breakouts/board.html#board_changed", {"announcement": announcement})
     breakouts = Breakout.objects.filter(summit_id=summit_id).order_by().values_list("pk", flat=True)
     return replay.record([(breakout_group(pk, who), html) for pk in breakouts for who in AUDIENCES])
+
+
+def breakout_renamed(breakout: Breakout, announcement: str) -> None:
+    """Every screen of the breakout shows its new name in its heading, fetches its board
+    again and hears what changed."""
+    html = render_to_string(
+        "breakouts/board.html#board_changed",
+        {"breakout": breakout, "announcement": announcement, "renamed": True},
+    )
+    _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
+
+
+def breakout_removed(breakout_id: int) -> None:
+    """Every screen of a breakout that no longer exists is closed; reopened, it is refused."""
+    for audience in AUDIENCES:
+        close_group(breakout_group(breakout_id, audience))

@@ -16,35 +16,41 @@ from django.utils.translation import gettext
 from accounts.models import Participant
 from breakouts import audit, live
 from breakouts.models import Breakout, Comment, Idea
-from summit.event.models import Prompt, Subtheme, Summit
+from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 
 # Forming groups
 
 
+def new_breakout(subtheme: Subtheme, name: str, *, summit: Summit | None = None) -> Breakout:
+    """A group on ``subtheme``, not yet saved, with the summit's dot budget (and at most three
+    dots on one idea, never more than the budget) and the subtheme's first open question.
+    ``summit`` is the subtheme's, when the caller has it already."""
+    summit = summit or subtheme.summit
+    return Breakout(
+        summit=summit,
+        subtheme=subtheme,
+        name=name,
+        current_prompt=subtheme.prompts.filter(retired_at__isnull=True).first(),
+        dot_budget=summit.dot_budget,
+        max_dots_per_idea=min(3, summit.dot_budget),
+    )
+
+
 def ensure_breakouts(summit: Summit) -> list[Breakout]:
-    """One breakout per subtheme, named after it; existing breakouts are left as they are,
-    and a retired subtheme gets none.
+    """One breakout per subtheme still in use, named after it; existing breakouts are left as
+    they are.
 
     Side effects: database writes only.
     """
     breakouts = []
-    for subtheme in summit.subthemes.all():
+    for subtheme in summit.subthemes.filter(retired_at__isnull=True):
         breakout = Breakout.objects.filter(summit=summit, subtheme=subtheme).first()
-        if breakout is None and subtheme.retired_at is None:
-            breakout = Breakout.objects.create(
-                summit=summit,
-                subtheme=subtheme,
-                name=subtheme.title,
-                current_prompt=_first_open_prompt(subtheme),
-            )
-        if breakout is not None:
-            breakouts.append(breakout)
+        if breakout is None:
+            breakout = new_breakout(subtheme, subtheme.title, summit=summit)
+            breakout.save()
+        breakouts.append(breakout)
     return breakouts
-
-
-def _first_open_prompt(subtheme: Subtheme) -> Prompt | None:
-    return subtheme.prompts.filter(retired_at__isnull=True).first()
 
 
 def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
@@ -55,12 +61,9 @@ def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
         raise Refused(said % {"title": subtheme.title})
     if Breakout.objects.filter(summit_id=subtheme.summit_id, name__iexact=name).exists():
         raise Refused(f"There is already a breakout called “{name}”")
-    return Breakout.objects.create(
-        summit_id=subtheme.summit_id,
-        subtheme=subtheme,
-        name=name,
-        current_prompt=_first_open_prompt(subtheme),
-    )
+    breakout = new_breakout(subtheme, name)
+    breakout.save()
+    return breakout
 
 
 def place_new_member(participant: Participant) -> Breakout | None:

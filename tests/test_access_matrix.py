@@ -155,6 +155,28 @@ CASES = {
         lambda c: {"slug": c["summit"].slug},
         (302, 404, 403, 403, 302),
     ),
+    # Setting up the groups: organisers only. The group holds members and an idea, so
+    # removing it is refused; an empty facilitator form is refused with its error.
+    "set_group_count": (
+        "post",
+        {"groups": "1"},
+        lambda c: {**_s(c), "subtheme_id": c["breakout"].subtheme_id},
+        (302, 404, 403, 403, 302),
+    ),
+    "rename_breakout": (
+        "post",
+        {"name": "Stories of place"},
+        lambda c: {**_s(c), **_b(c)},
+        (302, 404, 403, 403, 302),
+    ),
+    "remove_breakout": ("post", {}, lambda c: {**_s(c), **_b(c)}, (302, 404, 403, 403, 422)),
+    "add_facilitator": ("post", {}, lambda c: {**_s(c), **_b(c)}, (302, 404, 403, 403, 422)),
+    "remove_facilitator": (
+        "post",
+        {},
+        lambda c: {**_s(c), **_b(c), "person_id": c["facilitator"].pk},
+        (302, 404, 403, 403, 302),
+    ),
     "new_join_code": (
         "post",
         {},

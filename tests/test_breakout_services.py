@@ -14,6 +14,7 @@ from django.db import connection, models
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import AuditEntry, Participant, Sector
 from breakouts import services, steering, voting
@@ -614,3 +615,25 @@ def test_console_table_names_each_action_once():
 
     assert sorted(names) == sorted(CONSOLE_PATHS)
     assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize(("budget", "most_on_one"), [(2, 2), (8, 3)])
+def test_new_breakouts_take_the_summits_dot_budget(summit, budget, most_on_one):
+    Summit.objects.filter(pk=summit.pk).update(dot_budget=budget)
+    summit.refresh_from_db()
+
+    made = [*services.ensure_breakouts(summit)]
+    made.append(services.add_breakout(summit.subthemes.first(), "Narratives, second room"))
+
+    assert len(made) == 4
+    for breakout in made:
+        breakout.refresh_from_db()
+        assert (breakout.dot_budget, breakout.max_dots_per_idea) == (budget, most_on_one)
+
+
+def test_ensure_breakouts_makes_none_for_a_retired_subtheme(summit):
+    summit.subthemes.filter(order=1).update(retired_at=timezone.now())
+
+    made = services.ensure_breakouts(summit)
+
+    assert [b.subtheme.order for b in made] == [2, 3]

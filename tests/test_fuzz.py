@@ -319,6 +319,8 @@ def ctx(breakout, other_breakout, attendee, facilitator, organiser):
         "cluster": cluster.pk,
         "outcome": outcome.pk,
         "attendee": attendee.pk,
+        "facilitator": facilitator.pk,
+        "organiser": organiser.pk,
         "someone": someone.pk,
         "prompt": summit.prompts.first().pk,
         "subtheme": summit.subthemes.first().pk,
@@ -1045,6 +1047,70 @@ def test_design_form_survives_anything(ctx, slug, change, data):
             items = part.items(ctx.summit)
             stored = items.get(pk=item.pk) if change else items.order_by("-pk").first()
             shown_escaped(part.name_of(stored), get(ctx.organising, listed))
+
+
+def _setup_page(ctx) -> str:
+    return get(ctx.organising, reverse("breakouts_setup", args=[ctx.summit.slug]))
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {"groups": st.one_of(valid("1", "2", "30", "0", "31", HUGE), st.integers().map(str))}
+    )
+)
+@example(form={"groups": "\x00"})
+@example(form={"groups": "3"})
+def test_breakout_group_count_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        subtheme = ctx.summit.subthemes.get(pk=ctx.refs["subtheme"])
+        url = reverse("set_group_count", args=[ctx.summit.slug, subtheme.pk])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        assert response.status_code in (302, 422)
+        if response.status_code == 302:
+            assert 1 <= subtheme.breakouts.count() <= 30
+            page = _setup_page(ctx)
+            assert 'class="notice"' in page, "no word on the change"
+
+
+@FUZZ
+@given(form=st.fixed_dictionaries({"name": st.one_of(WRITING, st.just("Citizen agency"))}))
+@example(form={"name": "<script>alert(1)</script>"})
+@example(form={"name": "a\x00b"})
+def test_breakout_rename_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        url = reverse("rename_breakout", args=[ctx.summit.slug, ctx.breakout.pk])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        assert response.status_code in (302, 422)
+        if response.status_code == 302:
+            name = Breakout.objects.get(pk=ctx.breakout.pk).name
+            breakout_page = get(ctx.member, reverse("breakouts:breakout", args=[ctx.breakout.pk]))
+            shown_escaped(name, _setup_page(ctx), breakout_page, _audit(ctx))
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "person": valid(
+                Ref("organiser"), Ref("facilitator"), Ref("attendee"), Ref("someone"), "", HUGE
+            )
+        }
+    )
+)
+def test_breakout_facilitator_form_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        url = reverse("add_facilitator", args=[ctx.summit.slug, ctx.refs["other_breakout"]])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        assert response.status_code in (302, 422)
+        facilitators = Breakout.objects.get(pk=ctx.refs["other_breakout"]).facilitators
+        assert not facilitators.filter(role=Participant.Role.ATTENDEE).exists()
 
 
 @FUZZ

@@ -4,7 +4,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts import views as account_views
-from summit.organise import design_views, home, my_data, offline, run_sheet, settings_views
+from summit.organise import (
+    design_views,
+    group_views,
+    home,
+    my_data,
+    offline,
+    run_sheet,
+    settings_views,
+)
 from summit.organise import views as organise_views
 from summit.organise.design import PartConverter
 from summit.record import views as record_views
@@ -67,7 +75,7 @@ urlpatterns = [
         account_views.withdraw_invite,
         name="withdraw_invite",
     ),
-    path("s/<slug:slug>/breakouts/", organise_views.breakouts_page, name="breakouts_setup"),
+    path("s/<slug:slug>/breakouts/", group_views.breakouts_page, name="breakouts_setup"),
     path("s/<slug:slug>/voice/", organise_views.voice_page, name="voice"),
     path("s/<slug:slug>/audit/", organise_views.audit_log, name="audit_log"),
     path("s/<slug:slug>/breakouts/mix/", organise_views.mix_breakouts, name="mix_breakouts"),
@@ -101,6 +109,30 @@ urlpatterns = [
         "s/<slug:slug>/design/<design_part:part>/<int:item_id>/restore/",
         design_views.design_restore,
         name="design_restore",
+    path(
+        "s/<slug:slug>/breakouts/subthemes/<int:subtheme_id>/groups/",
+        group_views.set_group_count,
+        name="set_group_count",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/name/",
+        group_views.rename_breakout,
+        name="rename_breakout",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/remove/",
+        group_views.remove_breakout,
+        name="remove_breakout",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/facilitators/",
+        group_views.add_facilitator,
+        name="add_facilitator",
+    ),
+    path(
+        "s/<slug:slug>/breakouts/<int:breakout_id>/facilitators/<int:person_id>/remove/",
+        group_views.remove_facilitator,
+        name="remove_facilitator",
     ),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),

@@ -4,12 +4,10 @@ breakout groups. Each change is one call to ``summit.organise.people`` or
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +21,7 @@ from breakouts.models import Breakout
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.organise import people, setup
-from summit.organise.forms import JoiningForm, NewBreakoutForm, NewSummitForm, PersonForm
+from summit.organise.forms import JoiningForm, NewSummitForm, PersonForm
 from summit.web.qr import qr_svg
 
 
@@ -207,41 +205,6 @@ def new_summit(request: HttpRequest) -> HttpResponse:
         request,
         "summit/new_summit.html",
         {"form": form},
-        status=422 if form.errors else 200,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@signed_in
-def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Organisers set up the groups: any number per subtheme, mixed by sector."""
-    organiser = get_participant_for(request.user, slug, organise=True)
-    summit = organiser.summit
-    form = NewBreakoutForm(request.POST or None, summit=summit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            made = setup.add_breakout(
-                form.cleaned_data["subtheme"], form.cleaned_data["name"], by=organiser
-            )
-        except Refused as refused:
-            form.add_error("name", str(refused))
-        else:
-            messages.success(request, f"Added the breakout {made.name}.")
-            return redirect("breakouts_setup", slug=slug)
-    groups = list(
-        Breakout.objects.filter(summit=summit)
-        .select_related("subtheme")
-        .prefetch_related(
-            Prefetch("facilitators", queryset=Participant.objects.active()),
-            Prefetch("members", queryset=Participant.objects.active()),
-        )
-    )
-    for group in groups:
-        group.spread = sorted(Counter(m.get_sector_display() for m in group.members.all()).items())
-    return render(
-        request,
-        "summit/breakouts_setup.html",
-        {"summit": summit, "participant": organiser, "groups": groups, "form": form},
         status=422 if form.errors else 200,
     )
 

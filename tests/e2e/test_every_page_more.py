@@ -4,6 +4,10 @@ or when joining is closed), the pages a person is taken to when they act (the co
 before removing a person or erasing one's details, the notices after changing a role, sharing
 the groups out or making a new join code, a return link just made), and the run sheet as an
 organiser changes it and a facilitator reads it."""
+or when joining is closed), and the pages a person is taken to when they act (the
+confirmations before removing a person or erasing one's details, the notices after changing a
+role, sharing the groups out, adding a group or its facilitator or making a new join code, a
+name refused for a group, a return link just made)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from accounts import services
 from accounts.models import Invite, Participant, User
 from plenary.models import Poll
 from plenary.polls import make_poll
+from breakouts.models import Breakout
 from summit.event.models import Summit
 from tests.e2e.summit_day import (  # noqa: F401
     day,
@@ -145,6 +150,36 @@ def _organiser_acts(live, context_for) -> list[str]:
     return found
 
 
+def _organiser_sets_up_groups(live, context_for, problems) -> list[str]:
+    """The organiser puts a second group on a subtheme, asks for a name the summit has
+    already (refused: the problem at the top and by the field) and gives the group a
+    facilitator."""
+    today = live.day
+    slug = today.summit.slug
+    page = context_for(today.organiser).new_page()
+    page.goto(reverse("breakouts_setup", args=[slug]))
+    section = page.locator(f"#subtheme-{today.breakout.subtheme_id}")
+    section.get_by_label("Groups on this subtheme").fill("2")
+    section.get_by_role("button", name="Save the number of groups").click()
+    expect(page.locator(".messages")).to_contain_text("Added 1 group on")
+    found = findings_once_settled(page, "breakouts set-up, a group added")
+
+    made = Breakout.objects.filter(subtheme_id=today.breakout.subtheme_id).latest("pk")
+    row = page.locator(f"#group-{made.pk}")
+    row.locator("summary").click()
+    row.get_by_label("New name").fill(today.other.name)
+    problems.expect_status(422, reverse("rename_breakout", args=[slug, made.pk]))
+    row.get_by_role("button", name="Rename").click()
+    expect(page.locator(".error-summary")).to_contain_text("There is already a breakout called")
+    found += findings_once_settled(page, "breakouts set-up, a name refused")
+
+    row = page.locator(f"#group-{made.pk}")
+    row.get_by_label("Add a facilitator").select_option(index=1)
+    row.get_by_role("button", name="Add the facilitator").click()
+    expect(page.locator(".messages")).to_contain_text("now facilitates")
+    return found + findings_once_settled(page, "breakouts set-up, a facilitator added")
+
+
 def _attendee_acts(live, context_for) -> list[str]:
     """An attendee sees the groups they may move to, and asks to have their details erased."""
     today = live.day
@@ -182,6 +217,7 @@ def _newcomer_makes_a_return_link(live, context_for) -> list[str]:
 
 def test_pages_after_acting_are_clean_at_every_size(live_day, context_for, browser_problems):  # noqa: F811
     found = _organiser_acts(live_day, context_for)
+    found += _organiser_sets_up_groups(live_day, context_for, browser_problems)
     found += _attendee_acts(live_day, context_for)
     found += _newcomer_makes_a_return_link(live_day, context_for)
 

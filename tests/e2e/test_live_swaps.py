@@ -1,6 +1,7 @@
 """Swaps that must not trouble the browser: a tally pushed to a big screen that is still fetching
-its view is dropped silently, and a form swapped after a person resized its text box copies
-no inline style (which the CSP would refuse)."""
+its view is dropped silently, a form swapped after a person resized its text box copies no
+inline style (which the CSP would refuse), and a group's new name reaches the heading of every
+screen open on it."""
 
 from __future__ import annotations
 
@@ -97,4 +98,29 @@ def test_posting_from_a_resized_text_box_copies_no_inline_style(room, page_for, 
 
     expect(page.locator("#idea-list")).to_contain_text("Start with the estates that wait longest")
     assert Idea.objects.filter(breakout=breakout).count() == 1
+    browser_problems.check()
+
+
+def test_a_renamed_group_shows_its_new_name_on_every_open_screen(
+    room, page_for, context_for, browser_problems
+):
+    summit, breakout, _, _, attendee, organiser = room
+    member = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    console = page_for(organiser, reverse("breakouts:console", args=[breakout.pk]))
+    screen = context_for().new_page()
+    screen.goto(reverse("breakouts:screen", args=[breakout.screen_key]))
+    expect(screen.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
+    setup = page_for(organiser, reverse("breakouts_setup", args=[summit.slug]))
+
+    row = setup.locator(f"#group-{breakout.pk}")
+    row.locator("summary").click()
+    row.get_by_label("New name").fill("Stories of place")
+    row.get_by_role("button", name="Rename").click()
+
+    expect(setup.locator(".messages")).to_contain_text("is now called Stories of place")
+    for page in (member, console, screen):
+        expect(page.locator("#breakout-name")).to_have_text("Stories of place", timeout=LIVE)
+        expect(page.locator("#live-status")).to_have_text(
+            "This group is now called Stories of place"
+        )
     browser_problems.check()
