@@ -109,6 +109,7 @@ urlpatterns = [
         "s/<slug:slug>/design/<design_part:part>/<int:item_id>/restore/",
         design_views.design_restore,
         name="design_restore",
+    ),
     path(
         "s/<slug:slug>/breakouts/subthemes/<int:subtheme_id>/groups/",
         group_views.set_group_count,

@@ -2,12 +2,9 @@
 invitation, a return link, a password reset, and what each shows when the link does not work,
 or when joining is closed), the pages a person is taken to when they act (the confirmations
 before removing a person or erasing one's details, the notices after changing a role, sharing
-the groups out or making a new join code, a return link just made), and the run sheet as an
-organiser changes it and a facilitator reads it."""
-or when joining is closed), and the pages a person is taken to when they act (the
-confirmations before removing a person or erasing one's details, the notices after changing a
-role, sharing the groups out, adding a group or its facilitator or making a new join code, a
-name refused for a group, a return link just made)."""
+the groups out, adding a group or its facilitator or making a new join code, a name refused for
+a group, a return link just made), and the run sheet as an organiser changes it and a
+facilitator reads it."""
 
 from __future__ import annotations
 
@@ -23,9 +20,9 @@ from playwright.sync_api import expect
 
 from accounts import services
 from accounts.models import Invite, Participant, User
+from breakouts.models import Breakout
 from plenary.models import Poll
 from plenary.polls import make_poll
-from breakouts.models import Breakout
 from summit.event.models import Summit
 from tests.e2e.summit_day import (  # noqa: F401
     day,
