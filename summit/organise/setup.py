@@ -12,8 +12,10 @@ from accounts.audit import log_action
 from accounts.models import Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
+from summit.event.design_reading import FORMAT, VERSION
 from summit.event.models import Subtheme, Summit
-from summit.event.services import create_summit, new_join_code_for
+from summit.event.services import new_join_code_for
+from summit.organise.design_file import import_summit_design, summit_design
 
 # Joining
 
@@ -70,17 +72,38 @@ def set_up_summit(
     date: dt.date | None,
     copy_from: Summit | None,
 ) -> Summit:
-    """A new summit in draft, blank or copying ``copy_from``'s structure, with a breakout for
-    each subtheme and ``user`` as its first organiser.
+    """A new summit in draft, blank or a copy of ``copy_from``'s design (everything but its
+    people and what they contributed), with a breakout for each subtheme and ``user`` as its
+    first organiser. An empty ``central_question`` keeps the copied summit's.
 
     Side effects: database writes only (nobody is in the summit yet to see it, and no
     organiser of it yet to log the action).
     """
+    if copy_from is None:
+        design = {"format": FORMAT, "version": VERSION, "summit": {}}
+    else:
+        design = summit_design(copy_from)
+    head = design["summit"]
+    head.update(title=title, slug="", date=date.isoformat() if date else None)
+    if central_question or copy_from is None:
+        head["central_question"] = central_question
+    return set_up_summit_from_design(user, design)
+
+
+def set_up_summit_from_design(user: User, design: dict) -> Summit:
+    """A new summit in draft made from ``design``, the content of a design file (``format``
+    and ``version`` may be left out), with ``user`` as its first organiser. Each subtheme in
+    use that the design names no breakout for gets one; when the design has a run sheet its
+    plenary is made with those polls, and when it has none the plenary makes its usual polls
+    on first use. Refused (``Refused``, naming the place) when the design is not right.
+
+    Side effects: database writes only (nobody is in the summit yet to see it, and no
+    organiser of it yet to log the action).
+    """
+    if isinstance(design, dict):
+        design = {"format": FORMAT, "version": VERSION, **design}
     with transaction.atomic():
-        summit = create_summit(
-            title=title, central_question=central_question, date=date, copy_from=copy_from
-        )
-        breakout_services.ensure_breakouts(summit)
+        summit = import_summit_design(design, breakout_per_subtheme=True)
         Participant.objects.create(
             user=user,
             summit=summit,
