@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit.organise import home, my_data, offline
+from summit.organise import design_views, home, my_data, offline
 from summit.organise import views as organise_views
 from summit.record import views as record_views
 
@@ -39,7 +39,7 @@ urlpatterns = [
     path("accounts/reset/done/", reset["password_reset_complete"], name="password_reset_complete"),
     path("demo/", account_views.demo_login, name="demo_login"),
     # A summit
-    path("summits/new/", organise_views.new_summit, name="new_summit"),
+    path("summits/new/", design_views.new_summit, name="new_summit"),
     path("s/<slug:slug>/", home.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
     path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),
@@ -79,6 +79,9 @@ urlpatterns = [
     path("s/<slug:slug>/record/xlsx/", record_views.record_xlsx, name="record_xlsx"),
     path("s/<slug:slug>/record/csv/", record_views.record_csv, name="record_csv"),
     path("s/<slug:slug>/record/json/", record_views.record_json, name="record_json"),
+    # The summit's design file, and its schema at one address for every summit.
+    path("s/<slug:slug>/design.json", design_views.design_download, name="design_download"),
+    path("design/schema/design-v1.schema.json", design_views.design_schema, name="design_schema"),
     # The JSON document's schema, at one address for every summit and every version's file.
     path("record/schema/record-v1.schema.json", record_views.record_schema, name="record_schema"),
     path("breakouts/", include("breakouts.urls")),

@@ -39,8 +39,8 @@ from summit.event.design_reading import (
     TOP_KEYS,
     VERSION,
     Part,
+    known_time_zone,
     limit,
-    time_zones,
 )
 from summit.event.models import AgendaItem, Material, Sector, Subtheme, Summit
 from summit.event.refusals import Refused
@@ -108,7 +108,7 @@ def _summit(value) -> dict:
     }
     if not SLUG.fullmatch(summit["slug"]):
         raise part.refused(_("may hold only letters, digits, hyphens and underscores"), "slug")
-    if not isinstance(summit["time_zone"], str) or summit["time_zone"] not in time_zones():
+    if not known_time_zone(summit["time_zone"]):
         raise part.refused(_("must be a time zone like “Europe/London”"), "time_zone")
     if summit["privacy_contact"]:
         try:

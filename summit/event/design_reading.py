@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ PROSE_LENGTH = 20000
 MARKDOWN_LENGTH = 100000
 DOT_BUDGET = (1, 20)
 SUPERMAJORITY = (50, 100)
+TIME_ZONE_LENGTH = 64
 
 # The run sheet's own words. The plenary's models hold the same (a test compares them): the
 # file format is fixed within its version whatever the models grow.
@@ -71,7 +72,20 @@ def time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def noun(key: str) -> str:
+def known_time_zone(value) -> bool:
+    """Whether ``value`` names a time zone this installation knows, listed or loadable."""
+    if not isinstance(value, str) or not 0 < len(value) <= TIME_ZONE_LENGTH:
+        return False
+    if value in time_zones():
+        return True
+    try:
+        ZoneInfo(value)
+    except (ValueError, ZoneInfoNotFoundError):
+        return False
+    return True
+
+
+def field_name(key: str) -> str:
     nouns = {
         "title": _("title"),
         "central_question": _("central question"),
@@ -97,6 +111,16 @@ def noun(key: str) -> str:
         "source": _("source"),
         "options": _("options"),
         "breakouts": _("breakouts"),
+        "summit": _("summit"),
+        "sectors": _("sectors"),
+        "subthemes": _("subthemes"),
+        "areas": _("areas"),
+        "assumptions": _("working assumptions"),
+        "obstacles": _("obstacles"),
+        "agenda": _("agenda"),
+        "pre_reading": _("pre-reading"),
+        "materials": _("materials"),
+        "run_sheet": _("run sheet"),
     }
     return nouns.get(key) or f"“{key}”"
 
@@ -111,14 +135,15 @@ class Part:
             raise self.refused(_("must be an object of named fields, in braces"), noun=False)
         for key in value:
             if key not in keys:
+                shown = key if len(key) <= 40 else f"{key[:40]}…"
                 raise self.refused(
-                    _("“%(key)s” is not part of a design file") % {"key": key}, noun=False
+                    _("“%(key)s” is not part of a design file") % {"key": shown}, noun=False
                 )
         self.value = value
 
     def refused(self, problem: str, key: str = "", *, noun: bool = True) -> Refused:
         if noun:
-            problem = _("the %(what)s %(problem)s") % {"what": noun(key), "problem": problem}
+            problem = _("the %(what)s %(problem)s") % {"what": field_name(key), "problem": problem}
         return Refused(f"{self.where}: {problem}")
 
     def text(self, key: str, limit: int, *, required: bool = False, line: bool = False) -> str:

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
@@ -24,7 +25,12 @@ from summit.event.design import (
     export_design,
     import_design,
 )
+from summit.event.design_check import check_design
 from summit.event.models import Summit
+from summit.event.refusals import Refused
+
+# A design file is text: a summit's whole design fits in a fraction of this.
+MAX_FILE_BYTES = 1024 * 1024
 
 
 def summit_design(summit: Summit, *, schema_url: str = SCHEMA_URL_PATH) -> dict:
@@ -124,6 +130,30 @@ def _run_sheet(made: Imported) -> None:
             position=position,
             agenda_item=made.agenda[row["agenda_item"] - 1] if row["agenda_item"] else None,
         )
+
+
+def read_design_file(content: bytes) -> dict:
+    """The design in a file's bytes, checked: refused (``Refused``, in words for the person
+    who chose the file) when it is too big, not UTF-8 JSON, or not a right design file."""
+    if not content.strip():
+        raise Refused(_("The selected file is empty"))
+    if len(content) > MAX_FILE_BYTES:
+        raise Refused(_("The selected file must be smaller than 1 MB"))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused(_("The selected file must be text in UTF-8, as a design file is")) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Refused(
+            _("The selected file is not JSON: %(problem)s at line %(line)d, column %(column)d")
+            % {"problem": error.msg, "line": error.lineno, "column": error.colno}
+        ) from None
+    except RecursionError:
+        raise Refused(_("The selected file is not a design file: it nests too deeply")) from None
+    check_design(data)
+    return data
 
 
 def load_place_summit(path: Path = PLACE_SUMMIT_DATA) -> tuple[Summit, int]:

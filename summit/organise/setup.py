@@ -4,6 +4,7 @@ organiser's action (``by``) in the audit log with it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from accounts.audit import log_action
 from accounts.models import Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
+from summit.event.design_check import check_design
 from summit.event.design_reading import FORMAT, VERSION
 from summit.event.models import Subtheme, Summit
 from summit.event.services import new_join_code_for
@@ -70,23 +72,33 @@ def set_up_summit(
     title: str,
     central_question: str,
     date: dt.date | None,
-    copy_from: Summit | None,
+    copy_from: Summit | None = None,
+    design: dict | None = None,
 ) -> Summit:
-    """A new summit in draft, blank or a copy of ``copy_from``'s design (everything but its
-    people and what they contributed), with a breakout for each subtheme and ``user`` as its
-    first organiser. An empty ``central_question`` keeps the copied summit's.
+    """A new summit in draft, with ``user`` as its first organiser: blank, a copy of
+    ``copy_from``'s design (everything but its people and what they contributed), or made from
+    ``design``, a design file's content. What is given here is the new summit's own: an empty
+    ``title`` or ``central_question`` keeps the design's or the copied summit's, and so does
+    an empty ``date`` a design file's. Refused (``Refused``) when the design is not right.
 
     Side effects: database writes only (nobody is in the summit yet to see it, and no
     organiser of it yet to log the action).
     """
-    if copy_from is None:
-        design = {"format": FORMAT, "version": VERSION, "summit": {}}
-    else:
+    from_file = design is not None
+    if from_file:
+        check_design(design)
+        design = copy.deepcopy(design)
+    elif copy_from is not None:
         design = summit_design(copy_from)
+    else:
+        design = {"format": FORMAT, "version": VERSION, "summit": {"central_question": ""}}
     head = design["summit"]
-    head.update(title=title, slug="", date=date.isoformat() if date else None)
-    if central_question or copy_from is None:
+    if title:
+        head.update(title=title, slug="")
+    if central_question:
         head["central_question"] = central_question
+    if date or not from_file:
+        head["date"] = date.isoformat() if date else None
     return set_up_summit_from_design(user, design)
 
 
