@@ -66,6 +66,9 @@ def without_slug(design: dict) -> dict:
 
 # A summit with every part of a design filled in, and people and contributions besides
 
+# Still to come whenever the tests run: a date passed is not carried into a new summit.
+RETAIN_UNTIL = dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=300)
+
 
 def every_part_summit() -> Summit:
     summit = Summit.objects.create(
@@ -84,7 +87,7 @@ def every_part_summit() -> Summit:
         allow_anonymous=False,
         attendees_choose_breakout=True,
         privacy_contact="dpo@example.org",
-        retain_personal_data_until=dt.date(2027, 9, 1),
+        retain_personal_data_until=RETAIN_UNTIL,
     )
     ensure_sectors(summit)
     Sector.objects.filter(summit=summit, key="faith").update(name="Faith and belief")
@@ -212,7 +215,7 @@ def test_export_of_every_part_holds_each_in_the_files_shape(db):
         "allow_anonymous": False,
         "attendees_choose_breakout": True,
         "privacy_contact": "dpo@example.org",
-        "retain_personal_data_until": "2027-09-01",
+        "retain_personal_data_until": RETAIN_UNTIL.isoformat(),
     }
     assert design["sectors"][3] == {"key": "faith", "name": "Faith and belief", "retired": False}
     assert design["sectors"][-2:] == [
@@ -394,6 +397,16 @@ def test_load_place_summit_command_reports_nothing_loaded_the_second_time(db):
     assert Summit.objects.count() == 1
 
 
+def test_load_place_summit_command_refuses_a_bad_file_clearly(db, tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"format": "summit-record"}', encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"was not loaded\. This is not a design file"):
+        call_command("load_place_summit", "--file", str(path))
+
+    assert not Summit.objects.exists()
+
+
 # Checking a file
 
 
@@ -541,6 +554,17 @@ def test_import_design_makes_a_unique_slug_from_the_title_when_the_file_has_none
 
     assert made.slug == "place-summit-2"
     assert made.status == Summit.Status.DRAFT
+
+
+def test_import_leaves_out_a_date_for_erasing_details_that_has_passed(db):
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+    stale = import_design(_with(_set("summit.retain_personal_data_until", past))).summit
+    kept = import_design(_with(_set("summit.retain_personal_data_until", future))).summit
+
+    assert stale.retain_personal_data_until is None
+    assert kept.retain_personal_data_until.isoformat() == future
 
 
 def test_import_writes_sector_rows_only_when_they_differ_from_the_defaults(db):

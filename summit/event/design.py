@@ -177,7 +177,9 @@ class Imported:
 def import_design(data, *, slug: str | None = None, status: str = Summit.Status.DRAFT) -> Imported:
     """A new summit made from the design ``data``, checked first (``Refused`` naming the place
     of the first problem). Its slug is ``slug``, or the file's, or made from its title, made
-    unique; it has a join code of its own; its status is ``status``, a draft unless asked.
+    unique; it has a join code of its own; its status is ``status``, a draft unless asked. A
+    date for erasing people's details that has already passed is left out: it was another
+    summit's, and the people of this one have yet to join.
 
     Side effects: the summit and every part of it written, in one transaction (no screen shows
     a summit nobody is in yet).
@@ -185,10 +187,16 @@ def import_design(data, *, slug: str | None = None, status: str = Summit.Status.
     design = check_design(data)
     head = design["summit"]
     now = timezone.now()
+    dates = {key: _read_date(head[key]) for key in DATES}
+    if (
+        dates["retain_personal_data_until"]
+        and dates["retain_personal_data_until"] < timezone.localdate()
+    ):
+        dates["retain_personal_data_until"] = None
     with transaction.atomic():
         summit = Summit.objects.create(
             **{key: value for key, value in head.items() if key not in {"slug", *DATES}},
-            **{key: _read_date(head[key]) for key in DATES},
+            **dates,
             slug=unique_slug(slug or head["slug"] or head["title"]),
             status=status,
         )

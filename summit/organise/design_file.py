@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from breakouts import services as breakout_services
@@ -157,16 +158,17 @@ def read_design_file(content: bytes) -> dict:
 
 
 def load_place_summit(path: Path = PLACE_SUMMIT_DATA) -> tuple[Summit, int]:
-    """The Place Summit from its design file, open for joining; the summit as it is when it is
-    there already (an organiser's edits since are theirs to keep). Returns the summit and
-    how many of its parts were written: none the second time.
+    """The Place Summit from its design file (or the summit of another file at ``path``), open
+    for joining; the summit as it is when it is there already (an organiser's edits since are
+    theirs to keep). Returns the summit and how many of its parts were loaded: none the
+    second time. Refused (``Refused``) when the file is not a right design file.
 
     Side effects: the summit and its parts written, the first time only.
     """
-    data = json.loads(path.read_text(encoding="utf-8"))
-    slug = data["summit"]["slug"]
+    data = read_design_file(path.read_bytes())
+    slug = slugify(data["summit"].get("slug") or data["summit"]["title"]) or "summit"
     with transaction.atomic():
-        existing = Summit.objects.select_for_update().filter(slug=slug).first()
+        existing = Summit.objects.filter(slug=slug).first()
         if existing is not None:
             return existing, 0
         summit = import_summit_design(data, slug=slug, status=Summit.Status.OPEN)

@@ -108,7 +108,7 @@ class NewSummitForm(forms.Form):
             "A summit’s design file, downloaded from its settings or written to the published "
             "schema. Up to 1 MB."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
         error_messages={
             "invalid": _("The selected file could not be read: choose it again"),
             "empty": _("The selected file is empty"),
@@ -119,7 +119,9 @@ class NewSummitForm(forms.Form):
         max_length=1000,
         required=False,
         strip=True,
-        help_text=("Leave empty when copying or starting from a design file to keep its question."),
+        help_text=_(
+            "Leave empty when copying or starting from a design file to keep its question."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "The question must be 1000 characters or fewer"},
     )
@@ -131,7 +133,10 @@ class NewSummitForm(forms.Form):
         self.fields["start_from"].choices = [
             (self.BLANK, "A blank summit"),
             (self.DESIGN, _("A design file you upload")),
-            *((pk, f"A copy of {s.title}’s design") for pk, s in self.sources.items()),
+            *(
+                (pk, _("A copy of %(title)s’s design") % {"title": s.title})
+                for pk, s in self.sources.items()
+            ),
         ]
 
     def clean(self):

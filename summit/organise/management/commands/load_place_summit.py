@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from summit.event.design import PLACE_SUMMIT_DATA
+from summit.event.refusals import Refused
 from summit.organise.design_file import load_place_summit
 
 
@@ -18,5 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--file", type=Path, default=PLACE_SUMMIT_DATA)
 
     def handle(self, *args, file: Path, **options):
-        summit, writes = load_place_summit(file)
+        try:
+            summit, writes = load_place_summit(file)
+        except OSError as error:
+            raise CommandError(f"Could not read {file}: {error.strerror}.") from None
+        except Refused as refusal:
+            raise CommandError(f"{file} was not loaded. {refusal}.") from None
         self.stdout.write(f"{summit.title}: {writes} parts loaded (join code {summit.join_code}).")
