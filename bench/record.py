@@ -49,7 +49,7 @@ def make_summit(people: int, ideas: int, breakouts: int, seed: int = 1):
     from plenary.models import Answer, Poll, PollOption, Response
     from plenary.services import plenary_for
     from summit.event.agreement import Agreement
-    from summit.event.services import load_place_summit
+    from summit.organise.design_file import load_place_summit
 
     rng = random.Random(seed)  # noqa: S311 (made-up data, the same on every run)
     summit = load_place_summit()[0]

@@ -264,7 +264,7 @@ def setup(breakouts: int, polls: int) -> dict:
     from breakouts.steering import set_phase
     from plenary.models import Poll
     from plenary.services import create_poll, open_poll, plenary_for
-    from summit.event.services import load_place_summit
+    from summit.organise.design_file import load_place_summit
 
     call_command("migrate", verbosity=0, interactive=False)
     summit, _ = load_place_summit()

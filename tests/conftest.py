@@ -11,7 +11,7 @@ from django.test import Client
 from accounts.models import Participant, Sector, User
 from breakouts.services import ensure_breakouts
 from summit.event.models import Subtheme, Summit
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from summit.web import counts, replay
 
 _serial = itertools.count(1)

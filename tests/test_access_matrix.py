@@ -206,6 +206,9 @@ CASES = {
     "record_json": ("get", None, _s, FACILITATORS),
     # The JSON document's schema describes a shape and holds no one's data: anyone may read it.
     "record_schema": ("get", None, lambda c: {}, PUBLIC),
+    # The design file: organisers and facilitators download it; its schema is for anyone.
+    "design_download": ("get", None, _s, FACILITATORS),
+    "design_schema": ("get", None, lambda c: {}, PUBLIC),
     "breakouts:breakout": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:board": ("get", None, lambda c: {"breakout_id": c["breakout"].pk}, MEMBERS),
     "breakouts:console": (

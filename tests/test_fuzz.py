@@ -12,6 +12,8 @@ The test database here may be SQLite, which stores a NUL character that PostgreS
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,6 +24,7 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError, transaction
 from django.db.backends.utils import CursorWrapper
 from django.test import Client
@@ -39,6 +42,7 @@ from plenary import run_sheet as plenary_run_sheet
 from plenary import services as plenary_services
 from plenary.models import Answer, Plenary, Poll
 from summit.event.agreement import Agreement
+from summit.event.design import PLACE_SUMMIT_DATA
 from summit.event.models import AgendaItem, Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
 from summit.organise.design import PARTS
@@ -1135,6 +1139,80 @@ def test_breakout_facilitator_form_survives_anything(ctx, form):
 def test_new_summit_form_survives_anything(ctx, form):
     with fresh(ctx.organising):
         response = post(ctx.organising, reverse("new_summit"), form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            made = Summit.objects.latest("pk")
+            page = get(ctx.organising, response.url)
+            shown_escaped(made.title, page)
+
+
+def _leaf_paths(value, path=()) -> list[tuple]:
+    """Every place in a design where a value sits, as keys and list positions."""
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _leaf_paths(item, (*path, key))]
+    if isinstance(value, list) and value:
+        return [p for n, item in enumerate(value) for p in _leaf_paths(item, (*path, n))]
+    return [path]
+
+
+PLACE_DESIGN = json.loads(PLACE_SUMMIT_DATA.read_text(encoding="utf-8"))
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _changed_design(path: tuple, value) -> bytes:
+    """The Place Summit's design file with the value at ``path`` replaced."""
+    design = copy.deepcopy(PLACE_DESIGN)
+    target = design
+    for key in path[:-1]:
+        target = target[key]
+    if path:
+        target[path[-1]] = value
+    return json.dumps(design, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+DESIGN_FILES = either(
+    (1, st.binary(max_size=3000)),
+    (1, JSON_VALUES.map(lambda v: json.dumps(v).encode("utf-8", "surrogatepass"))),
+    (4, st.builds(_changed_design, st.sampled_from(_leaf_paths(PLACE_DESIGN)), JSON_VALUES)),
+    (1, st.just(json.dumps(PLACE_DESIGN).encode())),
+)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "title": st.one_of(WRITING, st.just("")),
+            "date": valid("", "2026-12-03"),
+            "start_from": valid("design"),
+            "central_question": st.one_of(WRITING, st.just("")),
+        }
+    ),
+    content=DESIGN_FILES,
+)
+@example(
+    form={"title": "", "date": "", "start_from": "design", "central_question": ""},
+    content=_changed_design(("summit", "title"), "<script>alert(1)</script>"),
+)
+@example(
+    form={"title": "", "date": "", "start_from": "design", "central_question": ""},
+    content=_changed_design(("agenda", 0, "title"), "a\x00b"),
+)
+def test_new_summit_from_a_design_file_survives_anything(ctx, form, content):
+    with fresh(ctx.organising):
+        upload = SimpleUploadedFile("design.json", content, content_type="application/json")
+        response = post(
+            ctx.organising,
+            reverse("new_summit"),
+            {**form, "design_file": upload},
+            ctx.refs,
+            htmx=False,
+        )
 
         checked(response)
         if response.status_code == 302:

@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from plenary.models import Plenary, Poll, PollOption
+from summit.event.design import PLACE_SUMMIT_DATA
 from summit.event.models import AgendaItem, Assumption, Material, Obstacle, Prompt, Subtheme, Summit
-from summit.event.services import PLACE_SUMMIT_DATA, load_place_summit
+from summit.organise.design_file import load_place_summit
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_467fcae4b20b970f.txt"
 
@@ -23,7 +25,7 @@ def document() -> str:
     if SEED.exists():
         return _normalise(SEED.read_text(encoding="utf-8"))
     data = json.loads(PLACE_SUMMIT_DATA.read_text(encoding="utf-8"))
-    return _normalise(" ".join(m["body"] for m in data["materials"]))
+    return _normalise(" ".join(m["body"] for m in data["pre_reading"]))
 
 
 def test_loader_creates_the_place_summit_with_the_documents_counts(db):
@@ -96,33 +98,42 @@ def test_loader_pre_reading_holds_the_document_sections_in_order(db, document):
                 assert _normalise(piece) in document, piece
 
 
+LOADED = (
+    Summit,
+    Subtheme,
+    Prompt,
+    Assumption,
+    Obstacle,
+    AgendaItem,
+    Material,
+    Plenary,
+    Poll,
+    PollOption,
+)
+
+
 def test_loader_twice_changes_nothing(db):
     summit, _ = load_place_summit()
-    before = {
-        model.__name__: sorted(model.objects.values_list(flat=False))
-        for model in (Summit, Subtheme, Prompt, Assumption, Obstacle, AgendaItem, Material)
-    }
+    before = {model.__name__: sorted(model.objects.values_list(flat=False)) for model in LOADED}
 
     again, writes = load_place_summit()
 
-    after = {
-        model.__name__: sorted(model.objects.values_list(flat=False))
-        for model in (Summit, Subtheme, Prompt, Assumption, Obstacle, AgendaItem, Material)
-    }
+    after = {model.__name__: sorted(model.objects.values_list(flat=False)) for model in LOADED}
     assert writes == 0
     assert again.pk == summit.pk
     assert again.join_code == summit.join_code
     assert after == before
 
 
-def test_loader_restores_an_edited_text(db):
+def test_loader_again_keeps_what_an_organiser_edited(db):
     summit, _ = load_place_summit()
     Obstacle.objects.filter(summit=summit, order=1).update(text="changed by hand")
 
     _, writes = load_place_summit()
 
-    assert writes == 1
-    assert Obstacle.objects.get(summit=summit, order=1).text.startswith("the historical context")
+    assert writes == 0
+    assert Obstacle.objects.get(summit=summit, order=1).text == "changed by hand"
+    assert Summit.objects.count() == 1
 
 
 def test_setup_demo_command_is_idempotent(db, capsys):

@@ -15,7 +15,7 @@ from django.utils import dateformat, timezone
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Idea
 from breakouts.services import post_idea
-from summit.event.models import Material, Summit
+from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN
 from summit.organise import people
 from tests.conftest import client_for, make_participant, socket_for
@@ -574,7 +574,7 @@ def _texts(summit: Summit, related: str, *fields: str) -> list[tuple]:
     return list(getattr(summit, related).order_by("order").values_list("order", *fields))
 
 
-def test_new_summit_copy_takes_structure_not_people_or_pre_reading(
+def test_new_summit_copy_takes_the_whole_design_not_people(
     summit, breakouts, attendee, facilitator, organiser
 ):
     response = _new_summit(
@@ -613,8 +613,14 @@ def test_new_summit_copy_takes_structure_not_people_or_pre_reading(
     assert [(b.name, b.subtheme.summit_id) for b in copied_breakouts] == [
         (title, copy.pk) for _, title, _ in subthemes
     ]
-    assert Material.objects.filter(summit=summit).exists()
-    assert not Material.objects.filter(summit=copy).exists()
+    material_fields = ("kind", "title", "body", "url")
+    assert len(_texts(copy, "materials", *material_fields)) == 13
+    assert _texts(copy, "materials", *material_fields) == _texts(
+        summit, "materials", *material_fields
+    )
+    assert list(copy.plenary.polls.values_list("question", "source")) == list(
+        summit.plenary.polls.values_list("question", "source")
+    )
     assert list(copy.participants.values_list("user_id", "role")) == [
         (organiser.user_id, Participant.Role.ORGANISER)
     ]

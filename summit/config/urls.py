@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 
 from accounts import views as account_views
 from summit.organise import (
+    design_file_views,
     design_views,
     group_views,
     home,
@@ -50,7 +51,7 @@ urlpatterns = [
     path("accounts/reset/done/", reset["password_reset_complete"], name="password_reset_complete"),
     path("demo/", account_views.demo_login, name="demo_login"),
     # A summit
-    path("summits/new/", organise_views.new_summit, name="new_summit"),
+    path("summits/new/", design_file_views.new_summit, name="new_summit"),
     path("s/<slug:slug>/", home.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
     path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),
@@ -154,6 +155,11 @@ urlpatterns = [
     path("s/<slug:slug>/record/xlsx/", record_views.record_xlsx, name="record_xlsx"),
     path("s/<slug:slug>/record/csv/", record_views.record_csv, name="record_csv"),
     path("s/<slug:slug>/record/json/", record_views.record_json, name="record_json"),
+    # The summit's design file, and its schema at one address for every summit.
+    path("s/<slug:slug>/design.json", design_file_views.design_download, name="design_download"),
+    path(
+        "design/schema/design-v1.schema.json", design_file_views.design_schema, name="design_schema"
+    ),
     # The JSON document's schema, at one address for every summit and every version's file.
     path("record/schema/record-v1.schema.json", record_views.record_schema, name="record_schema"),
     path("breakouts/", include("breakouts.urls")),

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Participant
 from breakouts.models import Breakout
 from summit.event.models import Summit
+from summit.event.refusals import Refused
+from summit.organise.design_file import MAX_FILE_BYTES, read_design_file
 
 
 class PersonForm(forms.Form):
@@ -59,15 +62,15 @@ class JoiningForm(forms.Form):
 
 class NewSummitForm(forms.Form):
     BLANK = "blank"
+    DESIGN = "design"
 
     title = forms.CharField(
-        label="Title",
+        label=_("Title"),
         max_length=200,
+        required=False,
         strip=True,
-        error_messages={
-            "required": "Enter a title for the summit",
-            "max_length": "The title must be 200 characters or fewer",
-        },
+        help_text=_("Leave empty when starting from a design file to keep the file’s title."),
+        error_messages={"max_length": _("The title must be 200 characters or fewer")},
     )
     date = forms.DateField(
         label="Date (optional)",
@@ -84,12 +87,27 @@ class NewSummitForm(forms.Form):
             "invalid_choice": "Select one of the options listed",
         },
     )
+    design_file = forms.FileField(
+        label=_("Design file (.json)"),
+        required=False,
+        help_text=_(
+            "A summit’s design file, downloaded from its settings or written to the published "
+            "schema. Up to 1 MB."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".json,application/json"}),
+        error_messages={
+            "invalid": _("The selected file could not be read: choose it again"),
+            "empty": _("The selected file is empty"),
+        },
+    )
     central_question = forms.CharField(
         label="Central question",
         max_length=1000,
         required=False,
         strip=True,
-        help_text="Leave empty when copying to keep the copied summit’s question.",
+        help_text=_(
+            "Leave empty when copying or starting from a design file to keep its question."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"max_length": "The question must be 1000 characters or fewer"},
     )
@@ -97,16 +115,38 @@ class NewSummitForm(forms.Form):
     def __init__(self, *args, sources, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.sources = {str(s.pk): s for s in sources}
+        self.design: dict | None = None
         self.fields["start_from"].choices = [
             (self.BLANK, "A blank summit"),
-            *((pk, f"A copy of {s.title}’s structure") for pk, s in self.sources.items()),
+            (self.DESIGN, _("A design file you upload")),
+            *(
+                (pk, _("A copy of %(title)s’s design") % {"title": s.title})
+                for pk, s in self.sources.items()
+            ),
         ]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("start_from") == self.BLANK and not cleaned.get("central_question"):
+        start_from = cleaned.get("start_from")
+        if start_from != self.DESIGN and not cleaned.get("title") and "title" not in self.errors:
+            self.add_error("title", _("Enter a title for the summit"))
+        if start_from == self.BLANK and not cleaned.get("central_question"):
             self.add_error("central_question", "Enter the summit’s central question")
+        if start_from == self.DESIGN and "design_file" not in self.errors:
+            self._read_design(cleaned.get("design_file"))
         return cleaned
+
+    def _read_design(self, upload) -> None:
+        if not upload:
+            self.add_error("design_file", _("Select a design file"))
+            return
+        if upload.size > MAX_FILE_BYTES:
+            self.add_error("design_file", _("The selected file must be smaller than 1 MB"))
+            return
+        try:
+            self.design = read_design_file(upload.read(MAX_FILE_BYTES + 1))
+        except Refused as refusal:
+            self.add_error("design_file", str(refusal))
 
     @property
     def source(self) -> Summit | None:

@@ -4,6 +4,7 @@ organiser's action (``by``) in the audit log with it."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 
 from django.db import transaction
@@ -12,8 +13,11 @@ from accounts.audit import log_action
 from accounts.models import Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
+from summit.event.design_check import check_design
+from summit.event.design_reading import FORMAT, VERSION
 from summit.event.models import Subtheme, Summit
-from summit.event.services import create_summit, new_join_code_for
+from summit.event.services import new_join_code_for
+from summit.organise.design_file import import_summit_design, summit_design
 
 # Joining
 
@@ -64,19 +68,50 @@ def set_up_summit(
     title: str,
     central_question: str,
     date: dt.date | None,
-    copy_from: Summit | None,
+    copy_from: Summit | None = None,
+    design: dict | None = None,
 ) -> Summit:
-    """A new summit in draft, blank or copying ``copy_from``'s structure, with a breakout for
-    each subtheme and ``user`` as its first organiser.
+    """A new summit in draft, with ``user`` as its first organiser: blank, a copy of
+    ``copy_from``'s design (everything but its people and what they contributed), or made from
+    ``design``, a design file's content. What is given here is the new summit's own: an empty
+    ``title`` or ``central_question`` keeps the design's or the copied summit's, and so does
+    an empty ``date`` a design file's. Refused (``Refused``) when the design is not right.
 
     Side effects: database writes only (nobody is in the summit yet to see it, and no
     organiser of it yet to log the action).
     """
+    from_file = design is not None
+    if from_file:
+        check_design(design)
+        design = copy.deepcopy(design)
+    elif copy_from is not None:
+        design = summit_design(copy_from)
+    else:
+        design = {"format": FORMAT, "version": VERSION, "summit": {"central_question": ""}}
+    head = design["summit"]
+    if title:
+        head.update(title=title, slug="")
+    if central_question:
+        head["central_question"] = central_question
+    if date or not from_file:
+        head["date"] = date.isoformat() if date else None
+    return set_up_summit_from_design(user, design)
+
+
+def set_up_summit_from_design(user: User, design: dict) -> Summit:
+    """A new summit in draft made from ``design``, the content of a design file (``format``
+    and ``version`` may be left out), with ``user`` as its first organiser. Each subtheme in
+    use that the design names no breakout for gets one; when the design has a run sheet its
+    plenary is made with those polls, and when it has none the plenary makes its usual polls
+    on first use. Refused (``Refused``, naming the place) when the design is not right.
+
+    Side effects: database writes only (nobody is in the summit yet to see it, and no
+    organiser of it yet to log the action).
+    """
+    if isinstance(design, dict):
+        design = {"format": FORMAT, "version": VERSION, **design}
     with transaction.atomic():
-        summit = create_summit(
-            title=title, central_question=central_question, date=date, copy_from=copy_from
-        )
-        breakout_services.ensure_breakouts(summit)
+        summit = import_summit_design(design, breakout_per_subtheme=True)
         Participant.objects.create(
             user=user,
             summit=summit,

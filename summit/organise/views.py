@@ -1,11 +1,10 @@
-"""Organisers' pages: the people in a summit, how people join it, new summits and their
-breakout groups. Each change is one call to ``summit.organise.people`` or
-``summit.organise.setup``, which writes it and logs it."""
+"""Organisers' pages: the people in a summit, how people join it and its breakout groups
+(new summits are set up in ``summit.organise.design_file_views``). Each change is one call to
+``summit.organise.people`` or ``summit.organise.setup``, which writes it and logs it."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import get_participant_for, may_create_summits, signed_in
+from accounts.access import get_participant_for, signed_in
 from accounts.audit import detail_items
 from accounts.models import Participant, Sector
 from breakouts.balance import summit_balance, voice_balances
@@ -21,7 +20,7 @@ from breakouts.models import Breakout
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.organise import people, setup
-from summit.organise.forms import JoiningForm, NewSummitForm, PersonForm
+from summit.organise.forms import JoiningForm, PersonForm
 from summit.web.qr import qr_svg
 
 
@@ -172,40 +171,6 @@ def join_screen(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "summit/join_screen.html",
         {"summit": summit, "participant": participant, "url": url, "qr": qr_svg(url)},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@signed_in
-def new_summit(request: HttpRequest) -> HttpResponse:
-    """A new summit, blank or copying the structure of one the organiser runs."""
-    if not may_create_summits(request.user):
-        raise PermissionDenied
-    sources = Summit.objects.filter(
-        participants__user=request.user,
-        participants__role=Participant.Role.ORGANISER,
-        participants__removed_at__isnull=True,
-    ).order_by("title")
-    form = NewSummitForm(request.POST or None, sources=sources)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        summit = setup.set_up_summit(
-            request.user,
-            title=data["title"],
-            central_question=data["central_question"],
-            date=data["date"],
-            copy_from=form.source,
-        )
-        messages.success(
-            request,
-            f"{summit.title} is set up and not yet open for joining. Open it when you are ready.",
-        )
-        return redirect("summit_settings", slug=summit.slug)
-    return render(
-        request,
-        "summit/new_summit.html",
-        {"form": form},
-        status=422 if form.errors else 200,
     )
 
 

@@ -310,7 +310,7 @@ def room(transactional_db):
     """A breakout of the Place Summit with one attendee and its facilitator."""
     from accounts.models import Participant, Sector
     from breakouts.services import ensure_breakouts
-    from summit.event.services import load_place_summit
+    from summit.organise.design_file import load_place_summit
     from tests.conftest import make_participant
 
     summit = load_place_summit()[0]

@@ -13,7 +13,7 @@ from accounts.models import Participant, Sector
 from breakouts.models import Cluster, Comment, Idea, Outcome, Rating, Vote
 from breakouts.services import ensure_breakouts
 from summit.event.agreement import Agreement
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import axe_violations
 

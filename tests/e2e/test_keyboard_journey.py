@@ -15,7 +15,7 @@ from breakouts.services import ensure_breakouts
 from plenary.models import Poll
 from plenary.polls import make_poll, open_poll
 from plenary.services import plenary_for
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from breakouts.models import Idea
 from breakouts.services import ensure_breakouts
 from plenary.models import Poll
 from plenary.services import open_poll, plenary_for
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 
 pytestmark = pytest.mark.e2e

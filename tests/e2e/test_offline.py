@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from accounts.models import Participant, Sector
 from breakouts.models import Breakout, Comment, Idea, Vote
 from breakouts.services import ensure_breakouts, post_idea
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import session_cookie_for, waiting_on_device
 

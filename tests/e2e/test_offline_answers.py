@@ -16,7 +16,7 @@ from plenary import polls
 from plenary.models import Answer, Poll, Response
 from plenary.services import plenary_for
 from summit.event.agreement import Agreement
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import waiting_on_device
 

@@ -17,7 +17,7 @@ from plenary import services
 from plenary.forms import Part
 from plenary.models import Poll
 from summit.event.agreement import Agreement
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import axe_violations
 

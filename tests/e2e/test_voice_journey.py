@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Participant, Sector
 from breakouts.services import ensure_breakouts
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import axe_violations
 

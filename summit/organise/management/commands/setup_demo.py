@@ -6,7 +6,7 @@ from django.urls import reverse
 from accounts.models import Participant
 from breakouts.demo import DEMO_PASSWORD, setup_demo
 from plenary.services import plenary_for
-from summit.event.services import load_place_summit
+from summit.organise.design_file import load_place_summit
 
 
 class Command(BaseCommand):

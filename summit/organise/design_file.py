@@ -1,0 +1,182 @@
+"""A whole summit's design file, breakouts and run sheet included: exported from a summit,
+imported as a new one, and the shipped Place Summit loaded from its own.
+
+The event's parts are read and written by ``summit.event.design``; what the apps above it hold
+(each subtheme's breakouts, the plenary's prepared polls) is read and written here, in the same
+transaction, since only this layer may reach them all.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from breakouts import services as breakout_services
+from breakouts.models import Breakout
+from plenary.models import Plenary, Poll
+from plenary.polls import make_poll
+from summit.event.design import (
+    PLACE_SUMMIT_DATA,
+    SCHEMA_URL_PATH,
+    Imported,
+    export_design,
+    import_design,
+)
+from summit.event.design_check import check_design
+from summit.event.models import Summit
+from summit.event.refusals import Refused
+
+# A design file is text: a summit's whole design fits in a fraction of this.
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def summit_design(summit: Summit, *, schema_url: str = SCHEMA_URL_PATH) -> dict:
+    """The summit's whole design: the event's parts, the names of each subtheme's breakouts,
+    and (once the summit has a plenary) its run sheet, every poll in running order.
+    Nobody's data is in it."""
+    breakouts: dict[int, list[str]] = {}
+    for subtheme_id, name in (
+        Breakout.objects.filter(summit=summit)
+        .order_by("subtheme__order", "subtheme_id", "name", "pk")
+        .values_list("subtheme_id", "name")
+    ):
+        breakouts.setdefault(subtheme_id, []).append(name)
+    plenary = Plenary.objects.filter(summit=summit).first()
+    run_sheet = None
+    if plenary is not None:
+        run_sheet = [_poll_row(poll) for poll in plenary.polls.prefetch_related("options")]
+    return export_design(summit, schema_url=schema_url, breakouts=breakouts, run_sheet=run_sheet)
+
+
+def _poll_row(poll: Poll) -> dict:
+    # Options made from outcomes or from the summit's lists are made again when they are
+    # needed; only a poll's own options are part of its design.
+    own = poll.kind != Poll.Kind.CONSENSUS and not poll.source and poll.has_options
+    return {
+        "kind": poll.kind,
+        "question": poll.question,
+        "options": [option.text for option in poll.options.all()] if own else [],
+        "multiple": poll.multiple,
+        "allow_comment": poll.allow_comment,
+        "source": poll.source,
+        "agenda_item_id": poll.agenda_item_id,
+    }
+
+
+def import_summit_design(
+    data,
+    *,
+    slug: str | None = None,
+    status: str = Summit.Status.DRAFT,
+    breakout_per_subtheme: bool = False,
+) -> Summit:
+    """A new summit made from the design file's content ``data`` (checked first: ``Refused``
+    names the place of the first problem), with the breakouts it names and, when it has a run
+    sheet, its plenary with those polls prepared. With ``breakout_per_subtheme``, a subtheme
+    in use that the file names no breakout for gets one named after it, as a new summit has.
+
+    Side effects: the summit and every part of it written in one transaction (nobody is in
+    the summit yet, so no screen shows it and no organiser of it is there to log it).
+    """
+    with transaction.atomic():
+        made = import_design(data, slug=slug, status=status)
+        _breakouts(made, breakout_per_subtheme=breakout_per_subtheme)
+        if made.design["run_sheet"] is not None:
+            _run_sheet(made)
+    return made.summit
+
+
+def _breakouts(made: Imported, *, breakout_per_subtheme: bool) -> None:
+    for subtheme, row in zip(made.subthemes, made.design["subthemes"], strict=True):
+        names = row["breakouts"]
+        if not names and breakout_per_subtheme and not row["retired"]:
+            names = [_free_name(made.summit, subtheme.title)]
+        for name in names:
+            breakout_services.add_breakout(subtheme, name)
+
+
+def _free_name(summit: Summit, name: str) -> str:
+    """``name``, or ``name 2``, ``name 3``... if another breakout of the summit has it."""
+    taken = {
+        n.casefold() for n in Breakout.objects.filter(summit=summit).values_list("name", flat=True)
+    }
+    free, n = name, 2
+    while free.casefold() in taken:
+        free, n = f"{name} {n}", n + 1
+    return free
+
+
+def _run_sheet(made: Imported) -> None:
+    """The plenary, with the run sheet's polls prepared in its order. A poll that takes its
+    options from the working assumptions or obstacles is given them as they stand, so it can
+    be opened as it is."""
+    plenary = Plenary.objects.create(summit=made.summit)
+    lists = {
+        Poll.Source.ASSUMPTIONS: [row["text"] for row in made.design["assumptions"]],
+        Poll.Source.OBSTACLES: [row["text"] for row in made.design["obstacles"]],
+    }
+    for position, row in enumerate(made.design["run_sheet"], start=1):
+        make_poll(
+            plenary,
+            row["kind"],
+            row["question"],
+            lists[row["source"]] if row["source"] else row["options"],
+            multiple=row["multiple"],
+            allow_comment=row["allow_comment"],
+            source=row["source"],
+            position=position,
+            agenda_item=made.agenda[row["agenda_item"] - 1] if row["agenda_item"] else None,
+        )
+
+
+def read_design_file(content: bytes) -> dict:
+    """The design in a file's bytes, checked: refused (``Refused``, in words for the person
+    who chose the file) when it is too big, not UTF-8 JSON, or not a right design file."""
+    if not content.strip():
+        raise Refused(_("The selected file is empty"))
+    if len(content) > MAX_FILE_BYTES:
+        raise Refused(_("The selected file must be smaller than 1 MB"))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Refused(_("The selected file must be text in UTF-8, as a design file is")) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Refused(
+            _("The selected file is not JSON: %(problem)s at line %(line)d, column %(column)d")
+            % {"problem": error.msg, "line": error.lineno, "column": error.colno}
+        ) from None
+    except RecursionError:
+        raise Refused(_("The selected file is not a design file: it nests too deeply")) from None
+    check_design(data)
+    return data
+
+
+def load_place_summit(path: Path = PLACE_SUMMIT_DATA) -> tuple[Summit, int]:
+    """The Place Summit from its design file (or the summit of another file at ``path``), open
+    for joining; the summit as it is when it is there already (an organiser's edits since are
+    theirs to keep). Returns the summit and how many of its parts were loaded: none the
+    second time. Refused (``Refused``) when the file is not a right design file.
+
+    Side effects: the summit and its parts written, the first time only.
+    """
+    data = read_design_file(path.read_bytes())
+    slug = slugify(data["summit"].get("slug") or data["summit"]["title"]) or "summit"
+    with transaction.atomic():
+        existing = Summit.objects.filter(slug=slug).first()
+        if existing is not None:
+            return existing, 0
+        summit = import_summit_design(data, slug=slug, status=Summit.Status.OPEN)
+    return summit, _parts(data)
+
+
+def _parts(data: dict) -> int:
+    """The summit and each thing listed in its design: what was written for it."""
+    lists = ("sectors", "subthemes", "areas", "assumptions", "obstacles", "agenda")
+    lists += ("pre_reading", "materials", "run_sheet")
+    return 1 + sum(len(data.get(key) or []) for key in lists)
