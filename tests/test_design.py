@@ -147,7 +147,7 @@ def every_part_summit() -> Summit:
     Material.objects.create(summit=summit, order=4, title="Context", body="- one\n- two")
     first = breakout_services.add_breakout(narratives, "Narratives B")
     breakout_services.add_breakout(narratives, "Narratives A")
-    breakout_services.add_breakout(citizens, "Citizens")
+    breakout_services.new_breakout(citizens, "Citizens").save()  # retired since
     plenary = Plenary.objects.create(summit=summit)
     polls = [
         (Poll.Kind.CHOICE, "Which first?", ["Money", "People"], {"multiple": True}),
@@ -687,7 +687,7 @@ def test_new_summit_from_a_design_file_makes_it_with_the_files_title(summit, org
 
     made = Summit.objects.exclude(pk=summit.pk).get()
     assert response.status_code == 302
-    assert response.url == reverse("joining", args=[made.slug])
+    assert response.url == reverse("summit_settings", args=[made.slug])
     assert made.title == "Place Summit"
     assert made.slug == "place-summit-2"
     assert made.date == dt.date(2027, 5, 1)

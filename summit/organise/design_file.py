@@ -96,7 +96,12 @@ def _breakouts(made: Imported, *, breakout_per_subtheme: bool) -> None:
         if not names and breakout_per_subtheme and not row["retired"]:
             names = [_free_name(made.summit, subtheme.title)]
         for name in names:
-            breakout_services.add_breakout(subtheme, name)
+            if subtheme.retired_at is None:
+                breakout_services.add_breakout(subtheme, name)
+            else:
+                # A retired subtheme takes no new group on the day, but the groups that worked
+                # on it before it was retired come across with it.
+                breakout_services.new_breakout(subtheme, name, summit=made.summit).save()
 
 
 def _free_name(summit: Summit, name: str) -> str:
