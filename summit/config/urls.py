@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
-from summit.organise import home, my_data, offline
+from summit.organise import home, my_data, offline, stimulus
 from summit.organise import views as organise_views
 from summit.record import views as record_views
 
@@ -40,6 +40,16 @@ urlpatterns = [
     path("demo/", account_views.demo_login, name="demo_login"),
     # A summit
     path("summits/new/", organise_views.new_summit, name="new_summit"),
+    path(
+        "summits/new/stimulus/",
+        stimulus.new_summit_from_stimulus,
+        name="new_summit_from_stimulus",
+    ),
+    path(
+        "summits/new/stimulus/confirm/",
+        stimulus.confirm_summit_from_stimulus,
+        name="confirm_summit_from_stimulus",
+    ),
     path("s/<slug:slug>/", home.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
     path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),

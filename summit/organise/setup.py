@@ -12,7 +12,7 @@ from accounts.audit import log_action
 from accounts.models import Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
-from summit.event.models import Subtheme, Summit
+from summit.event.models import Assumption, Material, Obstacle, Prompt, Subtheme, Summit
 from summit.event.services import create_summit, new_join_code_for
 
 # Joining
@@ -79,6 +79,53 @@ def set_up_summit(
     with transaction.atomic():
         summit = create_summit(
             title=title, central_question=central_question, date=date, copy_from=copy_from
+        )
+        breakout_services.ensure_breakouts(summit)
+        Participant.objects.create(
+            user=user,
+            summit=summit,
+            role=Participant.Role.ORGANISER,
+            display_name=user.get_full_name() or user.email or user.get_username(),
+        )
+    return summit
+
+
+def set_up_summit_from_design(user: User, design: dict) -> Summit:
+    """A new summit in draft from a design (the design file's shape, already checked), with a
+    breakout for each subtheme and ``user`` as its first organiser. Takes the summit's title
+    and central question, its subthemes, areas to be addressed, working assumptions,
+    obstacles and pre-reading sections: what a stimulus document proposes.
+
+    Side effects: database writes only, as ``set_up_summit``.
+    """
+    head = design["summit"]
+    with transaction.atomic():
+        summit = create_summit(
+            title=head["title"], central_question=head.get("central_question", ""), date=None
+        )
+        subthemes = [
+            Subtheme.objects.create(
+                summit=summit, order=n, title=item["title"], question=item["question"]
+            )
+            for n, item in enumerate(design.get("subthemes", []), start=1)
+        ]
+        Prompt.objects.bulk_create(
+            Prompt(
+                summit=summit,
+                order=n,
+                text=item["text"],
+                subtheme=subthemes[item["subtheme"] - 1] if item.get("subtheme") else None,
+            )
+            for n, item in enumerate(design.get("areas", []), start=1)
+        )
+        for model, key in ((Assumption, "assumptions"), (Obstacle, "obstacles")):
+            model.objects.bulk_create(
+                model(summit=summit, order=n, text=item["text"])
+                for n, item in enumerate(design.get(key, []), start=1)
+            )
+        Material.objects.bulk_create(
+            Material(summit=summit, order=n, title=item["title"], body=item["body"])
+            for n, item in enumerate(design.get("pre_reading", []), start=1)
         )
         breakout_services.ensure_breakouts(summit)
         Participant.objects.create(
