@@ -114,6 +114,9 @@ CASES = {
     "return_link": ("get", None, lambda c: {"key": c["return_key"]}, PUBLIC),
     "accept_invite": ("get", None, lambda c: {"token": _invite_token(c)}, PUBLIC),
     "new_summit": ("get", None, lambda c: {}, (302, 403, 403, 403, 200)),
+    "new_summit_from_stimulus": ("get", None, lambda c: {}, (302, 403, 403, 403, 200)),
+    # Confirming without a document's findings is refused with the form and its errors.
+    "confirm_summit_from_stimulus": ("post", {}, lambda c: {}, (302, 403, 403, 403, 422)),
     "summit_home": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "pre_reading": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "new_return_link": ("post", {}, lambda c: {"slug": c["summit"].slug}, MEMBERS),

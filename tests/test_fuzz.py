@@ -20,10 +20,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DataError, transaction
 from django.db.backends.utils import CursorWrapper
@@ -45,6 +47,7 @@ from summit.event.agreement import Agreement
 from summit.event.design import PLACE_SUMMIT_DATA
 from summit.event.models import AgendaItem, Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
+from summit.organise import stimulus_forms
 from summit.organise.design import PARTS
 from summit.web import counts
 from tests.conftest import client_for, make_participant, socket_for
@@ -1219,6 +1222,97 @@ def test_new_summit_from_a_design_file_survives_anything(ctx, form, content):
             made = Summit.objects.latest("pk")
             page = get(ctx.organising, response.url)
             shown_escaped(made.title, page)
+
+
+# Starting a summit from a stimulus document: any file, of any name, and any edit of what was
+# found in it.
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+STIMULUS_FILES = [
+    (FIXTURES / name).read_bytes()
+    for name in ("place_summit_stimulus.docx", "coastal_towns_stimulus.md")
+]
+_FILE_NAME = st.tuples(
+    st.text(st.characters(exclude_categories=["Cc", "Cs"], exclude_characters="/\\"), max_size=40),
+    st.sampled_from([".docx", ".md", ".markdown", ".txt", ".DOCX", ".pdf", ""]),
+).map("".join)
+
+
+def _damaged(data: bytes, changes: list[tuple[int, int]]) -> bytes:
+    damaged = bytearray(data)
+    for at, byte in changes:
+        damaged[at % len(damaged)] = byte
+    return bytes(damaged)
+
+
+_FILE = st.one_of(
+    st.binary(max_size=4096),
+    st.builds(
+        _damaged,
+        st.sampled_from(STIMULUS_FILES),
+        st.lists(st.tuples(st.integers(0, 50_000), st.integers(0, 255)), max_size=20),
+    ),
+    st.sampled_from(STIMULUS_FILES),
+    TEXT.map(lambda text: text.encode("utf-8", "surrogatepass")),
+)
+
+
+@FUZZ
+@given(name=_FILE_NAME, content=_FILE)
+@example(name="notes.md", content=b"# <script>alert(1)</script>\n\n- <b>bold</b>\n")
+def test_stimulus_upload_survives_anything(ctx, name, content):
+    with fresh(ctx.organising):
+        response = ctx.organising.post(
+            reverse("new_summit_from_stimulus"),
+            {"document": SimpleUploadedFile(name or "unnamed", content)},
+        )
+
+        checked(response)
+        assert response.status_code in (200, 422)
+
+
+def _signed_sections() -> str:
+    sections = [{"title": "<b>bold</b>", "body": "{{ x }} <script>alert(1)</script>"}]
+    return signing.dumps(sections, salt=stimulus_forms.SALT, compress=True)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "title": st.one_of(WRITING, st.just("Summit of coasts")),
+            "central_question": st.one_of(WRITING, valid("Why?")),
+            "subthemes": st.one_of(WRITING, valid("", "Homes: Where?\nWork: How?")),
+            "areas": st.one_of(WRITING, valid("", "[1] Who?\nWhat?", "[3] Who?")),
+            "assumptions": WRITING,
+            "obstacles": WRITING,
+            "sections": valid("SIGNED", "", "forged"),
+            "keep": valid("0", ["0", "1"], "-1"),
+        }
+    )
+)
+@example(
+    form={
+        "title": "<script>alert(1)</script>",
+        "central_question": "{{ x }}",
+        "subthemes": "<b>bold</b>: Why?",
+        "areas": "[1] <b>bold</b>",
+        "assumptions": "",
+        "obstacles": "",
+        "sections": "SIGNED",
+        "keep": "0",
+    }
+)
+def test_stimulus_confirm_survives_anything(ctx, form):
+    if form["sections"] == "SIGNED":
+        form = {**form, "sections": _signed_sections()}
+    with fresh(ctx.organising):
+        url = reverse("confirm_summit_from_stimulus")
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            made = Summit.objects.latest("pk")
+            shown_escaped(made.title, get(ctx.organising, response.url))
 
 
 # The plenary

@@ -13,6 +13,7 @@ from summit.organise import (
     offline,
     run_sheet,
     settings_views,
+    stimulus,
 )
 from summit.organise import views as organise_views
 from summit.organise.design import PartConverter
@@ -52,6 +53,16 @@ urlpatterns = [
     path("demo/", account_views.demo_login, name="demo_login"),
     # A summit
     path("summits/new/", design_file_views.new_summit, name="new_summit"),
+    path(
+        "summits/new/stimulus/",
+        stimulus.new_summit_from_stimulus,
+        name="new_summit_from_stimulus",
+    ),
+    path(
+        "summits/new/stimulus/confirm/",
+        stimulus.confirm_summit_from_stimulus,
+        name="confirm_summit_from_stimulus",
+    ),
     path("s/<slug:slug>/", home.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
     path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),

@@ -9,6 +9,7 @@ facilitator reads it."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -34,6 +35,7 @@ from tests.e2e.summit_day import (  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
+STIMULUS = Path(__file__).resolve().parents[1] / "fixtures" / "coastal_towns_stimulus.docx"
 NEWCOMER_EMAIL = "nia.okafor@example.org"
 KNOWN_EMAIL = "obi.other@example.org"
 
@@ -177,6 +179,17 @@ def _organiser_sets_up_groups(live, context_for, problems) -> list[str]:
     return found + findings_once_settled(page, "breakouts set-up, a facilitator added")
 
 
+def _organiser_starts_from_a_document(live, context_for) -> list[str]:
+    """The organiser uploads their stimulus document and sees what was found in it."""
+    page = context_for(live.day.organiser).new_page()
+    found = findings_on(page, "new summit from a document", reverse("new_summit_from_stimulus"))
+    page.get_by_label("Your stimulus document").set_input_files(STIMULUS)
+    page.get_by_role("button", name="Read the document").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Check what was found in your document")
+    return found + findings_once_settled(page, "new summit from a document, what was found")
+
+
 def _attendee_acts(live, context_for) -> list[str]:
     """An attendee sees the groups they may move to, and asks to have their details erased."""
     today = live.day
@@ -215,6 +228,7 @@ def _newcomer_makes_a_return_link(live, context_for) -> list[str]:
 def test_pages_after_acting_are_clean_at_every_size(live_day, context_for, browser_problems):  # noqa: F811
     found = _organiser_acts(live_day, context_for)
     found += _organiser_sets_up_groups(live_day, context_for, browser_problems)
+    found += _organiser_starts_from_a_document(live_day, context_for)
     found += _attendee_acts(live_day, context_for)
     found += _newcomer_makes_a_return_link(live_day, context_for)
 
