@@ -19,8 +19,8 @@ from docx.oxml.ns import nsdecls
 from docx.oxml.parser import parse_xml as docx_parse_xml
 from lxml import etree
 
+from summit.event.design import PLACE_SUMMIT_DATA
 from summit.event.refusals import Refused
-from summit.event.services import PLACE_SUMMIT_DATA
 from summit.event.stimulus import MAX_ITEMS, MAX_UPLOAD, read_stimulus, subtheme_from
 from summit.event.stimulus_files import MAX_BLOCKS, MAX_LINES
 
@@ -76,7 +76,7 @@ def test_place_summit_document_gives_its_parts_exactly(name):
     assert [s["question"] for s in found["subthemes"]] == [
         s["question"] for s in PLACE["subthemes"]
     ]
-    assert _texts(found["areas"]) == _texts(PLACE["prompts"])
+    assert _texts(found["areas"]) == _texts(PLACE["areas"])
     assert {area["subtheme"] for area in found["areas"]} == {None}
 
 
