@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
-from accounts.models import Sector
 from plenary.forms import levels_for
-from plenary.models import Answer, Poll, PollOption, Response
+from plenary.models import Answer, Plenary, Poll, PollOption, Response
 from summit.event.agreement import SUPPORT, Agreement, Decision, decide
 from summit.event.measures import cross_sector_support
+from summit.event.sectors import in_sector_order, sector_names
 
 WORDS_SHOWN = 40
 TEXTS_SHOWN = 100
@@ -124,12 +124,20 @@ class Results:
         return self.responses == 0
 
 
-def _sector_names() -> dict[str, str]:
-    return dict(Sector.choices)
+def _sector_names(poll: Poll, names: dict[str, str] | None) -> dict[str, str]:
+    """The names of the poll's summit's sectors: as given, or read (one query)."""
+    if names is not None:
+        return names
+    return sector_names(Plenary.objects.filter(pk=poll.plenary_id).values("summit_id")[:1])
 
 
-def tally(poll: Poll, options: list[PollOption] | None = None) -> Results:
-    """The poll's results. At most four queries (three with ``options`` given)."""
+def tally(
+    poll: Poll, options: list[PollOption] | None = None, names: dict[str, str] | None = None
+) -> Results:
+    """The poll's results. At most four queries (three with ``options`` given), and one more
+    for a poll whose results name sectors unless ``names``, the summit's sector names
+    (``summit.event.sectors.sector_names``), are given: a page of many polls reads them once.
+    """
     if options is None and poll.has_options:
         options = list(poll.options.all())
     results = Results(poll=poll, responses=Response.objects.filter(poll=poll).count())
@@ -144,11 +152,11 @@ def tally(poll: Poll, options: list[PollOption] | None = None) -> Results:
     elif poll.kind == Poll.Kind.RANKING:
         _ranking(results, options, answers)
     elif poll.rated:
-        _rated(results, options, answers)
+        _rated(results, options, answers, _sector_names(poll, names))
     elif poll.kind == Poll.Kind.WORDS:
         _words(results, answers)
     else:
-        sectors = _sector_names()
+        sectors = _sector_names(poll, names)
         rows = answers.order_by("-response__updated_at", "-id").values_list(
             "response__participant__sector", "text"
         )[:TEXTS_SHOWN]
@@ -183,7 +191,17 @@ def _ranking(results: Results, options: list[PollOption], answers) -> None:
     _bars(results, scored, sort=True)
 
 
-def _rated(results: Results, options: list[PollOption], answers) -> None:
+def _split(name: str, split: Counter) -> SectorSplit:
+    return SectorSplit(
+        name,
+        support=sum(n for v, n in split.items() if v in SUPPORT),
+        stand_aside=split[Agreement.STAND_ASIDE],
+        against=split[Agreement.DISAGREE],
+        blocks=split[Agreement.BLOCK],
+    )
+
+
+def _rated(results: Results, options: list[PollOption], answers, sectors: dict[str, str]) -> None:
     levels = levels_for(results.poll)
     results.levels = levels
     consensus = results.poll.kind == Poll.Kind.CONSENSUS
@@ -195,7 +213,6 @@ def _rated(results: Results, options: list[PollOption], answers) -> None:
     for option_id, value, sector, n in rows:
         counts[option_id][value] += n
         by_sector[option_id][sector][value] += n
-    sectors = _sector_names()
     level_names = {value: str(label).lower() for value, label in levels}
     remarks: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     written = (
@@ -220,17 +237,10 @@ def _rated(results: Results, options: list[PollOption], answers) -> None:
         ]
         if consensus:
             statement.decision = decide(tally_)
+            splits = by_sector[option.pk]
             statement.sectors = [
-                SectorSplit(
-                    sectors[sector],
-                    support=sum(n for v, n in split.items() if v in SUPPORT),
-                    stand_aside=split[Agreement.STAND_ASIDE],
-                    against=split[Agreement.DISAGREE],
-                    blocks=split[Agreement.BLOCK],
-                )
-                for sector, split in sorted(
-                    by_sector[option.pk].items(), key=lambda item: sectors.get(item[0], "")
-                )
+                _split(sectors[sector], splits[sector])
+                for sector in in_sector_order(splits, sectors)
                 if sector in sectors
             ]
         results.statements.append(statement)

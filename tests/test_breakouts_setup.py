@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Breakout
 from tests.conftest import client_for, make_participant
 
@@ -53,7 +53,7 @@ def test_setup_refuses_a_bad_group_and_keeps_the_input(breakouts, organiser, dat
 
 
 def test_mix_shares_everyone_out_by_sector(summit, breakouts, organiser):
-    sectors = [Sector.HEALTH, Sector.FAITH, Sector.BUSINESS]
+    sectors = ["health", "faith", "business"]
     people = [make_participant(summit, sector=s) for s in sectors for _ in range(3)]
     for person in people:
         breakouts[0].members.add(person)

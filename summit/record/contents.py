@@ -203,6 +203,8 @@ class Record:
     voice: VoiceEntry  # across the record's breakouts
     audit: list[AuditLine]  # oldest first
     support: dict[int, IdeaSupport]  # by idea number, for the ideas anyone placed a dot on
+    # The summit's sectors, key to name: how the tables streamed from ``rows`` name them.
+    sector_names: dict[str, str] = field(default_factory=dict)
     version: str = VERSION
 
     @property
