@@ -3,15 +3,28 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 
-from accounts.models import Invite, Sector, User
+from accounts.models import Invite, User
+from summit.event.models import Summit
+from summit.event.sectors import sectors_of
 from summit.web.forms import plain_text_field
 
 
+def sectors_offered(summit: Summit, current: str = "") -> list[tuple[str, str]]:
+    """The sectors a person may choose at the summit, in its order: those not retired, and
+    the person's ``current`` one even if it has been retired since, so that a form about
+    someone already in it shows it as theirs and saving it keeps it. One query."""
+    return [
+        (sector.key, sector.name)
+        for sector in sectors_of(summit)
+        if sector.retired_at is None or (current and sector.key == current)
+    ]
+
+
 def sector_field(label: str, required_message: str) -> forms.ChoiceField:
-    """The sectors of DESIGN.md as radios: nothing outside the list is accepted."""
+    """The summit's sectors as radios, given to the form as ``sectors`` (``sectors_offered``):
+    nothing outside them is accepted."""
     return forms.ChoiceField(
         label=label,
-        choices=Sector.choices,
         widget=forms.RadioSelect,
         error_messages={
             "required": required_message,
@@ -76,8 +89,11 @@ class JoinForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, allow_anonymous: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, sectors: list[tuple[str, str]], allow_anonymous: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = sectors
         if not allow_anonymous:
             del self.fields["attribution"]
 
@@ -169,8 +185,9 @@ class StaffDetailsForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args, email: str = "", **kwargs) -> None:
+    def __init__(self, *args, sectors: list[tuple[str, str]], email: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["sector"].choices = sectors
         self.email = email
 
     def clean_password(self) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 
 from summit.event.models import Summit
+from summit.event.sectors import names_for
 
 
 def new_secret() -> str:
@@ -37,21 +40,18 @@ class User(AbstractUser):
         ]
 
 
-class Sector(models.TextChoices):
-    LOCAL_GOVERNMENT = "local_government", "Local government"
-    HEALTH = "health", "Health and care (NHS)"
-    VOLUNTARY = "voluntary", "Voluntary and community"
-    FAITH = "faith", "Faith"
-    BUSINESS = "business", "Business"
-    RESIDENT = "resident", "Resident or citizen"
-    ACADEMIA = "academia", "Academia and research"
-    NATIONAL_GOVERNMENT = "national_government", "National government"
-    OTHER = "other", "Other"
+# The key of the sector a person is in until they say otherwise: one of the defaults
+# (summit.event.models.DEFAULT_SECTORS), which a summit may rename but keeps.
+OTHER_SECTOR = "other"
 
 
-# Read for every anonymous name on a board of a thousand ideas: a plain lookup, where
-# get_sector_display() rebuilds the choices' mapping on every call.
-SECTOR_LABELS: dict[str, str] = dict(Sector.choices)
+def give_sector_names(people: Iterable[Participant | None], names: dict[str, str]) -> None:
+    """Hand everyone shown together their summit's sector names (``sector_names``), read
+    once: a board of a thousand ideas names each anonymous author's sector without asking
+    the database again."""
+    for person in people:
+        if person is not None:
+            person.sector_names = names
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -73,7 +73,8 @@ class Participant(models.Model):
     role = models.CharField(max_length=12, choices=Role, default=Role.ATTENDEE)
     display_name = models.CharField(max_length=80)
     organisation = models.CharField(max_length=120, blank=True)
-    sector = models.CharField(max_length=24, choices=Sector, default=Sector.OTHER)
+    # The key of one of the summit's sectors (summit.event.sectors); the forms offer only those.
+    sector = models.CharField(max_length=24, default=OTHER_SECTOR)
     anonymous = models.BooleanField(
         default=False, help_text="The record shows “Anonymous (sector)” instead of the name."
     )
@@ -106,10 +107,17 @@ class Participant(models.Model):
     def is_facilitator(self) -> bool:
         return self.role == self.Role.FACILITATOR
 
+    @cached_property
+    def sector_names(self) -> dict[str, str]:
+        """The names of the summit's sectors by key. Whoever shows many people sets this
+        once for all of them (``give_sector_names``); a person shown alone looks it up, in
+        their summit's prefetched sectors if it has them."""
+        return names_for(self)
+
     @property
     def sector_label(self) -> str:
-        """The sector's name, as get_sector_display() gives it."""
-        return SECTOR_LABELS.get(self.sector, self.sector)
+        """The name of the person's sector, as their summit now calls it."""
+        return self.sector_names.get(self.sector, self.sector)
 
     @property
     def attribution(self) -> str:

@@ -14,10 +14,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.audit import log_action
-from accounts.models import Invite, Participant, Sector, User, hash_secret, new_secret
+from accounts.models import (
+    OTHER_SECTOR,
+    Invite,
+    Participant,
+    User,
+    hash_secret,
+    new_secret,
+)
 from accounts.signals import participant_joined
 from summit.event.models import Summit
 from summit.event.refusals import Refused
+from summit.event.sectors import sector_choices
 
 INVITE_LIFETIME = dt.timedelta(days=7)
 
@@ -199,7 +207,7 @@ def accept_invite(
                 or (earlier and earlier.display_name)
                 or user.email.partition("@")[0],
                 organisation=organisation or (earlier.organisation if earlier else ""),
-                sector=sector or (earlier.sector if earlier else Sector.OTHER),
+                sector=sector or _sector_from(earlier, record.summit),
             )
         else:
             if participant.role != Participant.Role.ORGANISER:
@@ -208,6 +216,14 @@ def accept_invite(
             participant.save(update_fields=["role", "removed_at"])
         Invite.objects.filter(pk=record.pk).update(used_by=participant)
     return participant
+
+
+def _sector_from(earlier: Participant | None, summit: Summit) -> str:
+    """The sector someone invited without saying one is put in: the one they gave at another
+    summit, if this summit has a sector of that key anyone may choose now."""
+    if earlier is not None and earlier.sector in dict(sector_choices(summit)):
+        return earlier.sector
+    return OTHER_SECTOR
 
 
 def register_staff(*, email: str, password: str, first_name: str, last_name: str) -> User:

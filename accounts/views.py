@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
 from accounts.access import get_participant_for, signed_in
-from accounts.forms import InviteForm, JoinCodeForm, JoinForm, SignInForm, StaffDetailsForm
+from accounts.forms import (
+    InviteForm,
+    JoinCodeForm,
+    JoinForm,
+    SignInForm,
+    StaffDetailsForm,
+    sectors_offered,
+)
 from accounts.models import Invite, Participant, User
 from summit.event.refusals import Refused
 from summit.web.qr import qr_svg
@@ -118,10 +125,14 @@ def join_summit(request: HttpRequest, code: str) -> HttpResponse:
     context = {"summit": summit}
     if request.method == "GET":
         form = JoinForm(
-            allow_anonymous=summit.allow_anonymous, initial={"join_token": uuid.uuid4()}
+            sectors=sectors_offered(summit),
+            allow_anonymous=summit.allow_anonymous,
+            initial={"join_token": uuid.uuid4()},
         )
         return render(request, "accounts/join.html", {**context, "form": form})
-    form = JoinForm(request.POST, allow_anonymous=summit.allow_anonymous)
+    form = JoinForm(
+        request.POST, sectors=sectors_offered(summit), allow_anonymous=summit.allow_anonymous
+    )
     if form.is_valid():
         try:
             participant, _ = services.join_summit(
@@ -233,7 +244,9 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
     if User.objects.filter(email__iexact=record.email).exists():
         # The invite was sent to this address, so only its owner learns that it has an account.
         return render(request, "accounts/invite.html", {**context, "mode": "sign_in"})
-    form = StaffDetailsForm(request.POST or None, email=record.email)
+    form = StaffDetailsForm(
+        request.POST or None, sectors=sectors_offered(record.summit), email=record.email
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -313,6 +326,7 @@ def demo_login(request: HttpRequest) -> HttpResponse:
         Participant.objects.active()
         .filter(user__is_demo=True)
         .select_related("user", "summit")
+        .prefetch_related("summit__sectors")
         .order_by("summit__title", "role", "display_name")
     )
     error = None

@@ -44,11 +44,12 @@ def make_summit(people: int, ideas: int, breakouts: int, seed: int = 1):
     """A summit of ``people`` attendees in ``breakouts`` groups who posted ``ideas`` ideas."""
     from django.contrib.auth.hashers import make_password
 
-    from accounts.models import Participant, Sector, User
+    from accounts.models import Participant, User
     from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
     from plenary.models import Answer, Poll, PollOption, Response
     from plenary.services import plenary_for
     from summit.event.agreement import Agreement
+    from summit.event.sectors import sector_names
     from summit.organise.design_file import load_place_summit
 
     rng = random.Random(seed)  # noqa: S311 (made-up data, the same on every run)
@@ -58,7 +59,7 @@ def make_summit(people: int, ideas: int, breakouts: int, seed: int = 1):
         Breakout(summit=summit, subtheme=subthemes[n % len(subthemes)], name=f"Group {n + 1}")
         for n in range(breakouts)
     )
-    sectors = Sector.values
+    sectors = list(sector_names(summit))
     no_password = make_password(None)
     users = User.objects.bulk_create(
         User(username=f"bench-{n}", password=no_password) for n in range(people + breakouts + 2)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Breakout, Comment, Idea, Vote
 from summit.event.measures import gini
+from summit.event.sectors import in_sector_order, names_for, sector_names
 
 
 @dataclass
@@ -49,6 +50,7 @@ class VoiceBalance:
     members: list[MemberVoice] = field(default_factory=list)
     sectors: list[SectorVoice] = field(default_factory=list)
     contributions: int = 0
+    names: dict[str, str] = field(default_factory=dict)  # the summit's sectors, by key
 
     @property
     def evenness(self) -> float | None:
@@ -72,8 +74,14 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def voice_balances(breakout_ids: list[int]) -> dict[int, VoiceBalance]:
-    """The voice balance of each breakout, in four queries however many people."""
+def voice_balances(
+    breakout_ids: list[int], names: dict[str, str] | None = None
+) -> dict[int, VoiceBalance]:
+    """The voice balance of each breakout (all of one summit), in four queries however many
+    people; five without ``names``, the summit's sector names, which it then reads."""
+    if names is None:
+        summit_id = Breakout.objects.filter(pk__in=breakout_ids[:1]).values("summit_id")[:1]
+        names = sector_names(summit_id)
     # The people alone, with what the panel shows of them: the panel is worked out often, and
     # whole participants, each with a membership row, took most of its time.
     people = (
@@ -85,6 +93,7 @@ def voice_balances(breakout_ids: list[int]) -> dict[int, VoiceBalance]:
     members: dict[int, dict[int, MemberVoice]] = defaultdict(dict)
     for person in people:
         members[person.member_of][person.pk] = MemberVoice(person)
+        person.sector_names = names
     by_sector: dict[int, Counter] = defaultdict(Counter)
 
     def count(breakout_id: int, person_id: int, n: int, kind: str, anonymous=False) -> None:
@@ -120,29 +129,28 @@ def voice_balances(breakout_ids: list[int]) -> dict[int, VoiceBalance]:
     )
     for breakout_id, voter_id, n in votes:
         count(breakout_id, voter_id, n, "votes")
-    return {pk: _balance(list(members[pk].values()), by_sector[pk]) for pk in breakout_ids}
+    return {pk: _balance(list(members[pk].values()), by_sector[pk], names) for pk in breakout_ids}
 
 
-def _balance(members: list[MemberVoice], by_sector: Counter) -> VoiceBalance:
-    labels = dict(Sector.choices)
+def _balance(members: list[MemberVoice], by_sector: Counter, names: dict[str, str]) -> VoiceBalance:
     room = Counter(m.participant.sector for m in members)
     total = sum(by_sector.values())
     sectors = [
         SectorVoice(
             sector=sector,
-            label=labels.get(sector, sector),
+            label=names.get(sector, sector),
             members=room[sector],
             contributions=by_sector[sector],
             room_share=_percent(room[sector], len(members)),
             voice_share=_percent(by_sector[sector], total),
         )
-        for sector in sorted(set(room) | set(by_sector), key=lambda s: labels.get(s, s))
+        for sector in in_sector_order(set(room) | set(by_sector), names)
     ]
-    return VoiceBalance(members=members, sectors=sectors, contributions=total)
+    return VoiceBalance(members=members, sectors=sectors, contributions=total, names=names)
 
 
 def voice_balance(breakout: Breakout) -> VoiceBalance:
-    return voice_balances([breakout.pk])[breakout.pk]
+    return voice_balances([breakout.pk], names_for(breakout))[breakout.pk]
 
 
 def summit_balance(balances: list[VoiceBalance]) -> VoiceBalance:
@@ -152,4 +160,4 @@ def summit_balance(balances: list[VoiceBalance]) -> VoiceBalance:
     for b in balances:
         for s in b.sectors:
             by_sector[s.sector] += s.contributions
-    return _balance(members, by_sector)
+    return _balance(members, by_sector, balances[0].names if balances else {})

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant, give_sector_names
 from breakouts.models import (
     COMMENT_MAX_LENGTH,
     Breakout,
@@ -22,6 +22,7 @@ from breakouts.models import (
 )
 from summit.event.agreement import Agreement, decide
 from summit.event.measures import cross_sector_support, support_order
+from summit.event.sectors import names_for
 
 MEMBERS = "members"
 FACILITATORS = "facilitators"
@@ -210,21 +211,22 @@ class Board:
         return self.console or self.breakout.phase == Breakout.Phase.CLOSED
 
 
-def named_supporters(supporters_by_sector: dict[str, int]) -> list[tuple[str, int]]:
-    """Supporters by sector as every screen and the record list them: the sector's name and
-    how many, most first, then by name."""
-    labels = dict(Sector.choices)
-    named = ((labels.get(s, s), n) for s, n in supporters_by_sector.items() if n)
+def named_supporters(
+    supporters_by_sector: dict[str, int], names: dict[str, str]
+) -> list[tuple[str, int]]:
+    """Supporters by sector as every screen and the record list them: the sector's name in
+    ``names`` (the summit's) and how many, most first, then by name."""
+    named = ((names.get(s, s), n) for s, n in supporters_by_sector.items() if n)
     return sorted(named, key=lambda pair: (-pair[1], pair[0]))
 
 
-def attach_support(idea: Idea, supporters_by_sector: dict[str, int]) -> None:
+def attach_support(idea: Idea, supporters_by_sector: dict[str, int], names: dict[str, str]) -> None:
     """Set the idea's cross-sector support score and its supporters by sector, as shown."""
     idea.support_score = cross_sector_support(supporters_by_sector)
-    idea.support_sectors = named_supporters(supporters_by_sector)
+    idea.support_sectors = named_supporters(supporters_by_sector, names)
 
 
-def _attach_support(breakout: Breakout, ideas: list[Idea]) -> None:
+def _attach_support(breakout: Breakout, ideas: list[Idea], names: dict[str, str]) -> None:
     """Each idea's supporters (anyone with a dot on it) by sector. One query."""
     by_idea: dict[int, dict[str, int]] = {}
     rows = (
@@ -235,7 +237,7 @@ def _attach_support(breakout: Breakout, ideas: list[Idea]) -> None:
     for idea_id, sector, n in rows:
         by_idea.setdefault(idea_id, {})[sector] = n
     for idea in ideas:
-        attach_support(idea, by_idea.get(idea.pk, {}))
+        attach_support(idea, by_idea.get(idea.pk, {}), names)
 
 
 def load_board(breakout: Breakout, audience: str, viewer: Participant | None = None) -> Board:
@@ -263,9 +265,14 @@ def load_board(breakout: Breakout, audience: str, viewer: Participant | None = N
                 "outcome_id", "level"
             )
         )
-    _attach_support(breakout, ideas)
+    # Read once and handed to every author on the board, so naming a thousand anonymous
+    # ideas' sectors asks nothing more.
+    names = names_for(breakout)
+    _attach_support(breakout, ideas, names)
     for idea in ideas:
         idea.my_dots = board.my_dots.get(idea.pk, 0)
+        give_sector_names([idea.author], names)
+        give_sector_names((c.author for c in getattr(idea, "card_comments", ())), names)
     for outcome in outcomes:
         outcome.my_level = board.my_ratings.get(outcome.pk)
         outcome.levels = [

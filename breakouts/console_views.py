@@ -34,6 +34,7 @@ from breakouts.forms import (
 )
 from breakouts.models import Breakout, Idea
 from breakouts.views import act, board_context, console_forms
+from summit.event.sectors import sector_choices
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,12 @@ class ConsoleAction:
 
 
 def _members(breakout: Breakout) -> dict:
-    """Who an idea said in the room may be put down to: the group's members."""
-    return {"members": breakout.members.filter(removed_at__isnull=True)}
+    """Who an idea said in the room may be put down to: the group's members, or someone
+    from one of the summit's sectors."""
+    return {
+        "members": breakout.members.filter(removed_at__isnull=True),
+        "sectors": sector_choices(breakout.summit),
+    }
 
 
 def _wall(breakout: Breakout) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import Participant, Sector, User
+from accounts.models import Participant, User
 from breakouts.models import Breakout
 from breakouts.services import ensure_breakouts
 from summit.event.models import Summit
@@ -15,27 +15,27 @@ from summit.event.models import Summit
 DEMO_PASSWORD = "place-summit-demo"  # noqa: S105
 DEMO_EMAIL_DOMAIN = "demo.summit.invalid"
 
-ORGANISER = ("demo-organiser", "Olivia Okafor", "National Commission", Sector.NATIONAL_GOVERNMENT)
+ORGANISER = ("demo-organiser", "Olivia Okafor", "National Commission", "national_government")
 FACILITATORS = [
-    ("demo-facilitator-1", "Farah Hussain", "Good Governance Institute", Sector.VOLUNTARY),
-    ("demo-facilitator-2", "Tom Bradley", "University of Leeds", Sector.ACADEMIA),
-    ("demo-facilitator-3", "Grace Lee", "Cumbria County Council", Sector.LOCAL_GOVERNMENT),
+    ("demo-facilitator-1", "Farah Hussain", "Good Governance Institute", "voluntary"),
+    ("demo-facilitator-2", "Tom Bradley", "University of Leeds", "academia"),
+    ("demo-facilitator-3", "Grace Lee", "Cumbria County Council", "local_government"),
 ]
 ATTENDEES = [
-    ("demo-attendee-1", "Aisha Rahman", "Bradford District Council", Sector.LOCAL_GOVERNMENT),
-    ("demo-attendee-2", "Ben Carter", "West Yorkshire Integrated Care Board", Sector.HEALTH),
-    ("demo-attendee-3", "Chloe Evans", "", Sector.RESIDENT),
-    ("demo-attendee-4", "David Okoro", "Church of England, Diocese of Leeds", Sector.FAITH),
-    ("demo-attendee-5", "Emma Walsh", "Citizens Advice Kirklees", Sector.VOLUNTARY),
+    ("demo-attendee-1", "Aisha Rahman", "Bradford District Council", "local_government"),
+    ("demo-attendee-2", "Ben Carter", "West Yorkshire Integrated Care Board", "health"),
+    ("demo-attendee-3", "Chloe Evans", "", "resident"),
+    ("demo-attendee-4", "David Okoro", "Church of England, Diocese of Leeds", "faith"),
+    ("demo-attendee-5", "Emma Walsh", "Citizens Advice Kirklees", "voluntary"),
     (
         "demo-attendee-6",
         "Faisal Ahmed",
         "Huddersfield Business Improvement District",
-        Sector.BUSINESS,
+        "business",
     ),
-    ("demo-attendee-7", "Hannah Price", "NHS Cumbria", Sector.HEALTH),
-    ("demo-attendee-8", "Ian Murray", "", Sector.RESIDENT),
-    ("demo-attendee-9", "Jasmine Patel", "Leeds City Council", Sector.LOCAL_GOVERNMENT),
+    ("demo-attendee-7", "Hannah Price", "NHS Cumbria", "health"),
+    ("demo-attendee-8", "Ian Murray", "", "resident"),
+    ("demo-attendee-9", "Jasmine Patel", "Leeds City Council", "local_government"),
 ]
 
 

@@ -4,7 +4,6 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from accounts.models import Sector
 from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome
 from summit.event.agreement import Agreement
 
@@ -203,16 +202,18 @@ class OnBehalfForm(forms.Form):
     )
     client_token = _token()
 
-    def __init__(self, *args, members=(), **kwargs) -> None:
+    def __init__(self, *args, members=(), sectors=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.members = {str(m.pk): m for m in members}
+        # The summit's sectors anyone may be from now (``sector_choices``): not retired ones.
+        self.sectors = {key for key, _ in sectors}
 
     def clean_speaker(self) -> tuple[str, object]:
         value = self.cleaned_data["speaker"]
         kind, _, key = value.partition(":")
         if kind == "member" and key in self.members:
             return ("member", self.members[key])
-        if kind == "sector" and key in Sector.values:
+        if kind == "sector" and key in self.sectors:
             return ("sector", key)
         raise forms.ValidationError("Choose who said it: a member of the group, or a sector")
 

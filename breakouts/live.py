@@ -26,6 +26,7 @@ from breakouts.board import (
     wall_counts,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
+from summit.event.sectors import names_for
 from summit.live import close_group, later, push
 from summit.web import counts, replay
 
@@ -226,7 +227,7 @@ def totals_changed(idea: Idea) -> None:
     sectors = {sector: voters for sector, voters, _ in rows}
     idea.dot_total = sum(dots for _, _, dots in rows)
     idea.voter_count = sum(sectors.values())
-    attach_support(idea, sectors)
+    attach_support(idea, sectors, names_for(breakout))
     html = render_to_string("breakouts/board.html#totals_changed", {"idea": idea})
     audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
     _push(

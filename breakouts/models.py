@@ -7,7 +7,7 @@ import secrets
 
 from django.db import models
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from summit.event.agreement import Agreement
 from summit.event.models import Prompt, Subtheme, Summit
 
@@ -126,7 +126,7 @@ class Idea(models.Model):
         Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # For a voice in the room known only by sector: the record names the sector alone.
-    spoken_sector = models.CharField(max_length=24, choices=Sector, blank=True)
+    spoken_sector = models.CharField(max_length=24, blank=True)
     # Generated with the form; a retried or double-submitted post carries the same token.
     client_token = models.UUIDField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -145,7 +145,8 @@ class Idea(models.Model):
     @property
     def attribution(self) -> str:
         if self.spoken_sector:
-            return f"Said in the room ({self.get_spoken_sector_display()})"
+            names = self.author.sector_names  # the speaker's summit is the facilitator's
+            return f"Said in the room ({names.get(self.spoken_sector, self.spoken_sector)})"
         if self.anonymous:
             return f"Anonymous ({self.author.sector_label})"
         return self.author.attribution

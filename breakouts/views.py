@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.access import get_participant_for, signed_in
-from accounts.models import Sector
+from accounts.models import give_sector_names
 from breakouts import live, services, voting
 from breakouts.access import BreakoutAccess, get_breakout_by_screen_key, get_breakout_for
 from breakouts.board import FACILITATORS, MEMBERS, SCREEN, Board, load_board
 from breakouts.forms import CommentForm, DotsForm, EditIdeaForm, IdeaForm, RatingForm
 from breakouts.models import Breakout, Idea, Outcome
 from summit.event.refusals import Refused
+from summit.event.sectors import sector_choices, sector_names
 from summit.web.qr import qr_svg
 from summit.web.ratelimit import ActionRate, post_rate, vote_rate
 
@@ -38,6 +39,9 @@ def board_context(request: HttpRequest, access: BreakoutAccess, audience: str) -
     viewer = access.participant if audience == MEMBERS else None
     # Read before the board: whatever is pushed from here on is asked for again.
     seq = live.latest_push(breakout.pk, audience)
+    # The summit's sectors, read once for the board and, on the console, its controls and
+    # voice balance.
+    prefetch_related_objects([breakout.summit], "sectors")
     return seq | {
         "breakout": breakout,
         "summit": breakout.summit,
@@ -96,15 +100,16 @@ def form_refusal(request: HttpRequest, access: BreakoutAccess, form) -> HttpResp
 def console_forms(access: BreakoutAccess) -> dict:
     """What the console's controls list: the summit's questions and the group's members."""
     breakout = access.breakout
+    summit = breakout.summit
+    members = list(breakout.members.filter(removed_at__isnull=True))
+    give_sector_names(members, sector_names(summit))
     return {
         # A retired question is offered no more, but stays chosen where it is chosen now.
         "prompts": list(
-            breakout.summit.prompts.filter(
-                Q(retired_at__isnull=True) | Q(pk=breakout.current_prompt_id)
-            )
+            summit.prompts.filter(Q(retired_at__isnull=True) | Q(pk=breakout.current_prompt_id))
         ),
-        "members": list(breakout.members.filter(removed_at__isnull=True)),
-        "sectors": Sector.choices,
+        "members": members,
+        "sectors": sector_choices(summit),
     }
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
 
-from accounts.models import Sector
 from plenary.forms import levels_for
-from plenary.models import Answer, Poll, PollOption, Response
+from plenary.models import Answer, Plenary, Poll, PollOption, Response
 from summit.event.agreement import SUPPORT, Agreement, Decision, decide
 from summit.event.measures import cross_sector_support
+from summit.event.sectors import in_sector_order, sector_names
 
 WORDS_SHOWN = 40
 TEXTS_SHOWN = 100
@@ -124,14 +124,23 @@ class Results:
         return self.responses == 0
 
 
-def _sector_names() -> dict[str, str]:
-    return dict(Sector.choices)
+def _sector_names(poll: Poll, names: dict[str, str] | None) -> dict[str, str]:
+    """The names of the poll's summit's sectors: as given, or read (one query)."""
+    if names is not None:
+        return names
+    return sector_names(Plenary.objects.filter(pk=poll.plenary_id).values("summit_id")[:1])
 
 
 def tally(
-    poll: Poll, options: list[PollOption] | None = None, *, supermajority: int | None = None
+    poll: Poll,
+    options: list[PollOption] | None = None,
+    names: dict[str, str] | None = None,
+    *,
+    supermajority: int | None = None,
 ) -> Results:
-    """The poll's results. At most four queries (three with ``options`` given).
+    """The poll's results. At most four queries (three with ``options`` given), and one more
+    for a poll whose results name sectors unless ``names``, the summit's sector names
+    (``summit.event.sectors.sector_names``), are given: a page of many polls reads them once.
 
     A consensus check is read by the summit's own supermajority, in per cent: give it as
     ``supermajority`` where the summit is at hand, or it is read from the poll's plenary."""
@@ -149,11 +158,11 @@ def tally(
     elif poll.kind == Poll.Kind.RANKING:
         _ranking(results, options, answers)
     elif poll.rated:
-        _rated(results, options, answers, supermajority)
+        _rated(results, options, answers, _sector_names(poll, names), supermajority)
     elif poll.kind == Poll.Kind.WORDS:
         _words(results, answers)
     else:
-        sectors = _sector_names()
+        sectors = _sector_names(poll, names)
         rows = answers.order_by("-response__updated_at", "-id").values_list(
             "response__participant__sector", "text"
         )[:TEXTS_SHOWN]
@@ -188,7 +197,23 @@ def _ranking(results: Results, options: list[PollOption], answers) -> None:
     _bars(results, scored, sort=True)
 
 
-def _rated(results: Results, options: list[PollOption], answers, supermajority: int | None) -> None:
+def _split(name: str, split: Counter) -> SectorSplit:
+    return SectorSplit(
+        name,
+        support=sum(n for v, n in split.items() if v in SUPPORT),
+        stand_aside=split[Agreement.STAND_ASIDE],
+        against=split[Agreement.DISAGREE],
+        blocks=split[Agreement.BLOCK],
+    )
+
+
+def _rated(
+    results: Results,
+    options: list[PollOption],
+    answers,
+    sectors: dict[str, str],
+    supermajority: int | None,
+) -> None:
     levels = levels_for(results.poll)
     results.levels = levels
     consensus = results.poll.kind == Poll.Kind.CONSENSUS
@@ -202,7 +227,6 @@ def _rated(results: Results, options: list[PollOption], answers, supermajority: 
     for option_id, value, sector, n in rows:
         counts[option_id][value] += n
         by_sector[option_id][sector][value] += n
-    sectors = _sector_names()
     level_names = {value: str(label).lower() for value, label in levels}
     remarks: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     written = (
@@ -227,17 +251,10 @@ def _rated(results: Results, options: list[PollOption], answers, supermajority: 
         ]
         if consensus:
             statement.decision = decide(tally_, supermajority)
+            splits = by_sector[option.pk]
             statement.sectors = [
-                SectorSplit(
-                    sectors[sector],
-                    support=sum(n for v, n in split.items() if v in SUPPORT),
-                    stand_aside=split[Agreement.STAND_ASIDE],
-                    against=split[Agreement.DISAGREE],
-                    blocks=split[Agreement.BLOCK],
-                )
-                for sector, split in sorted(
-                    by_sector[option.pk].items(), key=lambda item: sectors.get(item[0], "")
-                )
+                _split(sectors[sector], splits[sector])
+                for sector in in_sector_order(splits, sectors)
                 if sector in sectors
             ]
         results.statements.append(statement)

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 
-from accounts.models import Participant
+from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout, Idea, Outcome
 from plenary.forms import AnswerForm, levels_for
 from plenary.models import WORDS_PER_ANSWER, Answer, Plenary, Poll, PollOption, Response
 from plenary.results import Results, tally
 from summit.event.models import AgendaItem
+from summit.event.sectors import sector_names
 
 ATTENDEES = "attendees"
 FACILITATORS = "facilitators"
@@ -190,7 +191,8 @@ def may_see_results(poll: Poll, audience: str) -> bool:
     return audience == FACILITATORS or poll.results_shown
 
 
-def report_for(breakout: Breakout) -> Report:
+def report_for(breakout: Breakout, names: dict[str, str]) -> Report:
+    """``names``: the summit's sector names, for the ideas' anonymous authors."""
     outcomes = list(
         Outcome.objects.filter(breakout=breakout).prefetch_related(
             Prefetch(
@@ -199,6 +201,7 @@ def report_for(breakout: Breakout) -> Report:
             )
         )
     )
+    give_sector_names((i.author for o in outcomes for i in o.ideas.all()), names)
     return Report(breakout, outcomes)
 
 
@@ -216,6 +219,7 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
     elif audience == SCREEN:
         polls = polls.filter(pk=plenary.shown_poll_id)
     views = [PollView(poll, list(poll.options.all())) for poll in polls]
+    names = sector_names(summit)  # once, for every poll's results and idea shown
     counts = dict(
         Response.objects.filter(poll__in=[v.poll for v in views])
         .values("poll_id")
@@ -226,7 +230,7 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
         view.count = counts.get(view.poll.pk, 0)
         poll = view.poll
         if poll.state != Poll.State.DRAFT and may_see_results(poll, audience):
-            view.results = tally(poll, view.options, supermajority=summit.supermajority)
+            view.results = tally(poll, view.options, names, supermajority=summit.supermajority)
     if audience == ATTENDEES:
         views = [v for v in views if v.poll.is_open or v.results is not None]
         _attach_answers(views, viewer)
@@ -234,10 +238,12 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
     if plenary.showing == Plenary.Showing.POLL:
         room.shown = next((v for v in views if v.poll.pk == plenary.shown_poll_id), None)
     elif plenary.showing == Plenary.Showing.REPORT and plenary.shown_breakout_id:
-        room.report = report_for(plenary.shown_breakout)
+        room.report = report_for(plenary.shown_breakout, names)
     elif plenary.showing == Plenary.Showing.IDEA and plenary.shown_idea_id:
         idea = plenary.shown_idea
         room.idea = idea if idea.status == Idea.Status.VISIBLE else None
+        if room.idea is not None:
+            give_sector_names([idea.author], names)
     if audience == FACILITATORS:
         room.breakouts = list(
             Breakout.objects.filter(summit=summit)

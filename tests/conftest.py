@@ -8,13 +8,17 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from accounts.models import Participant, Sector, User
+from accounts.models import Participant, User
 from breakouts.services import ensure_breakouts
-from summit.event.models import Subtheme, Summit
+from summit.event.models import DEFAULT_SECTORS, Subtheme, Summit
 from summit.organise.design_file import load_place_summit
 from summit.web import counts, replay
 
 _serial = itertools.count(1)
+
+# The nine sectors a summit has until its organisers change them: key to name, in order.
+SECTOR_NAMES = {key: str(name) for key, name in DEFAULT_SECTORS}
+SECTOR_KEYS = list(SECTOR_NAMES)
 
 
 def make_participant(
@@ -22,7 +26,7 @@ def make_participant(
     role: str = Participant.Role.ATTENDEE,
     *,
     name: str | None = None,
-    sector: str = Sector.LOCAL_GOVERNMENT,
+    sector: str = "local_government",
     organisation: str = "Testshire Council",
     anonymous: bool = False,
 ) -> Participant:
@@ -126,7 +130,7 @@ def attendee(breakout):
 @pytest.fixture
 def facilitator(breakout):
     person = make_participant(
-        breakout.summit, Participant.Role.FACILITATOR, name="Farah Hussain", sector=Sector.VOLUNTARY
+        breakout.summit, Participant.Role.FACILITATOR, name="Farah Hussain", sector="voluntary"
     )
     breakout.facilitators.add(person)
     return person
@@ -140,7 +144,7 @@ def organiser(summit):
 @pytest.fixture
 def other_member(other_breakout):
     """An attendee of the same summit, in a different breakout."""
-    person = make_participant(other_breakout.summit, name="Ben Carter", sector=Sector.HEALTH)
+    person = make_participant(other_breakout.summit, name="Ben Carter", sector="health")
     other_breakout.members.add(person)
     return person
 

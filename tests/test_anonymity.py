@@ -9,7 +9,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.urls import reverse
 
-from accounts.models import Sector
 from tests.conftest import client_for, make_participant, socket_for
 
 SECRETS = ("Zainab", "Quietly", "Hidden Housing Trust")
@@ -26,7 +25,7 @@ def quiet(breakout):
         breakout.summit,
         name="Zainab Quietly",
         organisation="Hidden Housing Trust",
-        sector=Sector.HEALTH,
+        sector="health",
         anonymous=True,
     )
     breakout.members.add(person)

@@ -15,14 +15,14 @@ from asgiref.sync import sync_to_async
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts import steering
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
 from summit.event.agreement import Agreement
 from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN
 from summit.web import replay
-from tests.conftest import client_for, make_participant, socket_for
+from tests.conftest import SECTOR_KEYS, client_for, make_participant, socket_for
 
 Phase = Breakout.Phase
 live = pytest.mark.django_db(transaction=True)
@@ -603,7 +603,7 @@ def _board_as(who: Participant | None, breakout: Breakout, *, console: bool = Fa
     return html
 
 
-def _member(breakout: Breakout, name: str, sector: str = Sector.HEALTH) -> Participant:
+def _member(breakout: Breakout, name: str, sector: str = "health") -> Participant:
     person = make_participant(breakout.summit, name=name, sector=sector)
     breakout.members.add(person)
     return person
@@ -1003,9 +1003,7 @@ def test_refusal_attendee_hiding_an_idea_is_forbidden(breakout, attendee, facili
 
 def _crowd(breakout: Breakout, attendee: Participant, facilitator: Participant, n: int) -> None:
     """A breakout in the vote phase with ``n`` ideas, dots, comments, clusters and an outcome."""
-    others = [
-        _member(breakout, f"Member {i}", sector) for i, sector in enumerate(Sector.values[:4])
-    ]
+    others = [_member(breakout, f"Member {i}", sector) for i, sector in enumerate(SECTOR_KEYS[:4])]
     authors = [attendee, facilitator, *others]
     housing = Cluster.objects.create(breakout=breakout, name="Housing")
     data = Cluster.objects.create(breakout=breakout, name="Data")

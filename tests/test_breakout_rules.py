@@ -15,7 +15,7 @@ from django.db import OperationalError, connection, models, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts import services, steering, voting
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, Vote
 from summit.event.agreement import Agreement
@@ -59,7 +59,7 @@ def _idea(breakout: Breakout, author: Participant, text: str = "Pool the data", 
     )
 
 
-def _member(breakout: Breakout, name: str, sector: str = Sector.HEALTH) -> Participant:
+def _member(breakout: Breakout, name: str, sector: str = "health") -> Participant:
     person = make_participant(breakout.summit, name=name, sector=sector)
     breakout.members.add(person)
     return person
@@ -566,7 +566,7 @@ def test_comment_same_token_twice_makes_one_comment(
 @pytest.fixture
 def wall(breakout, attendee):
     """Four visible ideas in the breakout, by a member other than the voter."""
-    author = _member(breakout, "Priya Shah", Sector.BUSINESS)
+    author = _member(breakout, "Priya Shah", "business")
     return [_idea(breakout, author, f"Idea {n}") for n in range(1, 5)]
 
 
@@ -868,7 +868,7 @@ def test_set_voting_rules_out_of_range_is_refused(breakout, pushes, budget, most
 def test_set_dots_concurrent_requests_never_exceed_the_budget(breakout, attendee, monkeypatch):
     sent: list[tuple] = []
     monkeypatch.setattr("breakouts.live.totals_changed", lambda idea: sent.append(idea.pk))
-    author = _member(breakout, "Priya Shah", Sector.BUSINESS)
+    author = _member(breakout, "Priya Shah", "business")
     ideas = [_idea(breakout, author, f"Idea {n}") for n in range(8)]
     _move(breakout, Phase.VOTE)
     start = threading.Barrier(len(ideas))
@@ -1671,7 +1671,7 @@ def _groups(breakouts: list[Breakout]) -> dict[int, list[Participant]]:
 def test_mix_everyone_nine_people_of_three_sectors_puts_one_of_each_in_every_breakout(
     summit, breakouts, pushes, django_capture_on_commit_callbacks
 ):
-    people = _people(summit, {Sector.LOCAL_GOVERNMENT: 3, Sector.HEALTH: 3, Sector.VOLUNTARY: 3})
+    people = _people(summit, {"local_government": 3, "health": 3, "voluntary": 3})
     for person in people:  # everyone starts in the first group
         breakouts[0].members.add(person)
     facilitator = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
@@ -1687,7 +1687,7 @@ def test_mix_everyone_nine_people_of_three_sectors_puts_one_of_each_in_every_bre
     }
     for members in groups.values():
         assert sorted(p.sector for p in members) == sorted(
-            [Sector.LOCAL_GOVERNMENT, Sector.HEALTH, Sector.VOLUNTARY]
+            ["local_government", "health", "voluntary"]
         )
     assert sorted(p.pk for members in groups.values() for p in members) == sorted(
         p.pk for p in people
@@ -1703,10 +1703,10 @@ def test_mix_everyone_nine_people_of_three_sectors_puts_one_of_each_in_every_bre
 @pytest.mark.parametrize(
     "counts",
     [
-        {Sector.LOCAL_GOVERNMENT: 4, Sector.HEALTH: 3, Sector.VOLUNTARY: 2, Sector.FAITH: 1},
-        {Sector.HEALTH: 5, Sector.BUSINESS: 2},
-        {Sector.LOCAL_GOVERNMENT: 2, Sector.HEALTH: 2, Sector.RESIDENT: 1, Sector.ACADEMIA: 1},
-        {Sector.RESIDENT: 7, Sector.VOLUNTARY: 4, Sector.NATIONAL_GOVERNMENT: 2},
+        {"local_government": 4, "health": 3, "voluntary": 2, "faith": 1},
+        {"health": 5, "business": 2},
+        {"local_government": 2, "health": 2, "resident": 1, "academia": 1},
+        {"resident": 7, "voluntary": 4, "national_government": 2},
     ],
 )
 def test_mix_everyone_uneven_numbers_keeps_sizes_and_sectors_balanced(summit, breakouts, counts):
@@ -1726,7 +1726,7 @@ def test_mix_everyone_uneven_numbers_keeps_sizes_and_sectors_balanced(summit, br
 
 def test_mix_everyone_puts_nobody_in_a_closed_breakout(summit, breakouts):
     closed = _move(breakouts[2], Phase.CLOSED)
-    people = _people(summit, {Sector.HEALTH: 2, Sector.BUSINESS: 2})
+    people = _people(summit, {"health": 2, "business": 2})
     closed.members.add(people[0])
 
     groups = services.mix_everyone(summit)
@@ -1738,7 +1738,7 @@ def test_mix_everyone_puts_nobody_in_a_closed_breakout(summit, breakouts):
 
 
 def test_mix_everyone_with_every_breakout_closed_is_refused(summit, breakouts):
-    person = _people(summit, {Sector.HEALTH: 1})[0]
+    person = _people(summit, {"health": 1})[0]
     breakouts[0].members.add(person)
     for breakout in breakouts:
         _move(breakout, Phase.CLOSED)
@@ -1831,7 +1831,7 @@ def test_merge_ideas_two_facilitators_at_once_leave_consistent_data(
     breakout, attendee, facilitator, monkeypatch
 ):
     monkeypatch.setattr("breakouts.live.board_changed", lambda *args: None)
-    author = _member(breakout, "Priya Shah", Sector.BUSINESS)
+    author = _member(breakout, "Priya Shah", "business")
     first, second = _idea(breakout, author, "Pool budgets"), _idea(breakout, author, "Pool money")
     _move(breakout, Phase.VOTE)
     voting.set_dots(first, attendee, 2)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Participant, Sector, User
+from accounts.models import Participant, User
 from breakouts.demo import DEMO_PASSWORD
 from breakouts.models import Breakout
 
@@ -89,7 +89,7 @@ def test_summit_home_in_demo_names_the_facilitator_watching_the_attendees_own_br
     _setup_demo_output()
     client = Client()
     # Health is placed where there is the least health so far: not the first breakout.
-    priya = _join(client, summit, Sector.HEALTH)
+    priya = _join(client, summit, "health")
     (placed,) = priya.breakouts.all()
     others = Breakout.objects.filter(summit=summit).exclude(pk=placed.pk)
 
@@ -111,7 +111,7 @@ def test_summit_home_in_demo_names_the_facilitator_watching_the_attendees_own_br
 def test_summit_home_without_demo_names_no_facilitator_to_enter_as(summit, settings):
     _setup_demo_output()
     client = Client()
-    priya = _join(client, summit, Sector.HEALTH)
+    priya = _join(client, summit, "health")
     settings.DEMO_LOGIN = False
 
     page = client.get(reverse("summit_home", args=[summit.slug])).content.decode()

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from accounts.models import Sector
 from summit.event.measures import cross_sector_support, gini, support_order
+from tests.conftest import SECTOR_KEYS
 
-SECTORS = list(Sector.values)
+SECTORS = list(SECTOR_KEYS)
 # No example database written into the checkout, and no deadline to trip on a busy machine.
 quick = settings(database=None, deadline=None)
 

@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from accounts import services as account_services
-from accounts.models import AuditEntry, Invite, Participant, Sector, User
+from accounts.models import AuditEntry, Invite, Participant, User
 from breakouts.models import Breakout
 from summit.event.models import Summit
 from summit.event.refusals import Refused
@@ -219,7 +219,7 @@ def test_add_breakout_refused_writes_and_logs_nothing(breakouts, organiser):
 def test_mix_breakouts_by_an_organiser_shares_out_logs_and_refreshes_every_breakout(
     summit, breakouts, organiser, boards_changed, django_capture_on_commit_callbacks
 ):
-    sectors = [Sector.HEALTH, Sector.FAITH, Sector.BUSINESS]
+    sectors = ["health", "faith", "business"]
     for sector in sectors:
         for _ in breakouts:
             breakouts[0].members.add(make_participant(summit, sector=sector))
@@ -304,7 +304,7 @@ def test_register_and_accept_invite_makes_the_user_and_their_part(summit, organi
         first_name="Priya",
         last_name="Shah",
         organisation="Testshire Council",
-        sector=Sector.LOCAL_GOVERNMENT,
+        sector="local_government",
     )
 
     assert user.email == "new.person@example.org"
@@ -328,7 +328,7 @@ def test_register_and_accept_invite_withdrawn_meanwhile_leaves_no_user(summit, o
             first_name="Priya",
             last_name="Shah",
             organisation="",
-            sector=Sector.OTHER,
+            sector="other",
         )
 
     assert not User.objects.filter(email="new.person@example.org").exists()

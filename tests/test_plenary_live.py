@@ -15,7 +15,7 @@ from asgiref.sync import sync_to_async
 from django.http import QueryDict
 from django.utils.html import escape
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Breakout, Idea, Outcome
 from plenary import services
 from plenary.forms import AnswerForm, Part
@@ -103,7 +103,7 @@ def other_plenary(outsider) -> Plenary:
 @pytest.fixture
 def zebedee(summit) -> Participant:
     """The attendee who answers, whose name must never be pushed."""
-    return make_participant(summit, name=NAME, sector=Sector.HEALTH)
+    return make_participant(summit, name=NAME, sector="health")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts import services
-from accounts.models import Invite, Participant, Sector, User, hash_secret
+from accounts.models import Invite, Participant, User, hash_secret
 from summit.event.models import Summit
 from tests.conftest import client_for, make_participant
 
@@ -64,7 +64,7 @@ def _details(**changes) -> dict[str, str]:
         "first_name": "Priya",
         "last_name": "Shah",
         "organisation": "Testshire Council",
-        "sector": Sector.LOCAL_GOVERNMENT,
+        "sector": "local_government",
         "password": NEW_PASSWORD,
         **changes,
     }
@@ -355,7 +355,7 @@ def test_accept_invite_new_person_registers_and_enters(organiser):
     assert participant.role == Participant.Role.FACILITATOR
     assert participant.display_name == "Priya Shah"
     assert participant.organisation == "Testshire Council"
-    assert participant.sector == Sector.LOCAL_GOVERNMENT
+    assert participant.sector == "local_government"
     assert _signed_in_user_id(client) == str(user.pk)
     record.refresh_from_db()
     assert record.used_at is not None

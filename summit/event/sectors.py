@@ -7,6 +7,8 @@ The first change an organiser makes writes the nine rows, and from then on the r
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from summit.event.models import DEFAULT_SECTORS, Sector, Summit
@@ -55,3 +57,31 @@ def ensure_sectors(summit: Summit) -> list[Sector]:
         if not Sector.objects.filter(summit=summit).exists():
             Sector.objects.bulk_create(default_sectors(summit))
     return list(Sector.objects.filter(summit=summit))
+
+
+def sector_names(summit: Summit | int) -> dict[str, str]:
+    """Each sector's name by its key, in the summit's order, retired ones too so that history
+    keeps its names. ``summit`` is the summit, or its id (or a subquery giving it) for a
+    caller that has only that: one query either way, none for a summit whose sectors are
+    prefetched. Read once for a page, a push or a record, and handed to everything in it."""
+    if isinstance(summit, Summit):
+        return sector_labels(summit)
+    names = dict(Sector.objects.filter(summit_id=summit).values_list("key", "name"))
+    return names or {key: str(name) for key, name in DEFAULT_SECTORS}
+
+
+def names_for(owner) -> dict[str, str]:
+    """The sector names of the summit ``owner`` belongs to (a breakout, a person: anything
+    with a ``summit``): from the summit's prefetched sectors where a page loaded them once
+    for all its parts, else one query."""
+    if type(owner).summit.is_cached(owner):
+        return sector_names(owner.summit)
+    return sector_names(owner.summit_id)
+
+
+def in_sector_order(keys: Iterable[str], names: dict[str, str]) -> list[str]:
+    """``keys`` in the summit's order of its sectors (``names``, as ``sector_names`` gives
+    them), so every list by sector follows the order its organisers chose; a key the summit
+    does not know goes last."""
+    place = {key: n for n, key in enumerate(names)}
+    return sorted(keys, key=lambda key: (place.get(key, len(place)), key))

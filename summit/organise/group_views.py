@@ -18,10 +18,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_participant_for, signed_in
-from accounts.models import Participant
+from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout
 from summit.event.models import Subtheme
 from summit.event.refusals import Refused
+from summit.event.sectors import sector_names
 from summit.organise import groups, setup
 from summit.organise.forms import NewBreakoutForm
 from summit.organise.group_forms import FacilitatorForm, GroupCountForm, RenameBreakoutForm
@@ -88,8 +89,10 @@ def _page(
     people = list(groups.may_facilitate(summit.pk))
     for person in people:
         person.facilitator_label = _label(person, facilitating.get(person.pk, []))
+    names = sector_names(summit)
     for group in all_groups:
-        group.spread = sorted(Counter(m.get_sector_display() for m in group.members.all()).items())
+        give_sector_names([*group.facilitators.all(), *group.members.all()], names)
+        group.spread = sorted(Counter(m.sector_label for m in group.members.all()).items())
         group.removable = not groups.holdings(group)
         group.rename_form = _bound(failed, "name", group.pk) or RenameBreakoutForm(
             initial={"name": group.name}, breakout_id=group.pk

@@ -37,7 +37,7 @@ def personal_data(participant: Participant) -> dict:
         "you": {
             "name": participant.display_name,
             "organisation": participant.organisation,
-            "sector": participant.get_sector_display(),
+            "sector": participant.sector_label,
             "role": participant.get_role_display(),
             "named_in_the_record": not participant.anonymous,
             "shown_as": participant.attribution,

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import get_participant_for, signed_in
 from accounts.audit import detail_items
-from accounts.models import Participant, Sector
+from accounts.models import Participant, give_sector_names
 from breakouts.balance import summit_balance, voice_balances
 from breakouts.models import Breakout
 from summit.event.models import Summit
 from summit.event.refusals import Refused
+from summit.event.sectors import sector_names, sectors_of
 from summit.organise import people, setup
 from summit.organise.forms import JoiningForm, PersonForm
 from summit.web.qr import qr_svg
@@ -48,7 +49,14 @@ def people_page(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(n=Count("pk"))
         .values_list("sector", "n")
     )
-    by_sector = [(label, counts.get(value, 0)) for value, label in Sector.choices]
+    sectors = sectors_of(summit)
+    # The sectors people may choose, and a retired one for as long as anyone is in it.
+    by_sector = [
+        (sector.name, counts.get(sector.key, 0))
+        for sector in sectors
+        if sector.retired_at is None or counts.get(sector.key)
+    ]
+    give_sector_names(everyone, {sector.key: sector.name for sector in sectors})
     rows = []
     for person in everyone:
         groups = [*person.facilitated_breakouts.all(), *person.breakouts.all()]
@@ -211,7 +219,7 @@ def voice_page(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     summit = organiser.summit
     groups = list(Breakout.objects.filter(summit=summit).select_related("subtheme"))
-    balances = voice_balances([g.pk for g in groups])
+    balances = voice_balances([g.pk for g in groups], sector_names(summit))
     for group in groups:
         group.voice = balances[group.pk]
     context = {

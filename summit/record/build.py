@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import Participant
+from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout, Idea
 from summit.event.models import Summit
+from summit.event.sectors import in_sector_order, sector_names
 from summit.record.audit import load_audit
 from summit.record.breakout_contents import (
     BreakoutEntry,
@@ -36,7 +37,7 @@ from summit.record.contents import (
     Record,
     SectorCount,
 )
-from summit.record.ideas import SECTORS, Walls, load_walls, person_fields
+from summit.record.ideas import Walls, load_walls, person_fields
 from summit.record.outcomes import load_outcomes, number_outcomes
 from summit.record.participation import Contributions, count_contributions, participation
 from summit.record.polls import PlenaryPart, load_plenary
@@ -72,12 +73,16 @@ def _chosen(summit: Summit, breakouts: Iterable[Breakout] | None) -> list[Breako
     )
 
 
-def _people(summit: Summit) -> tuple[list[Participant], list[Person], list[SectorCount]]:
-    """Everyone in the summit: as the record names them, and counted by sector and role."""
+def _people(
+    summit: Summit, names: dict[str, str]
+) -> tuple[list[Participant], list[Person], list[SectorCount]]:
+    """Everyone in the summit: as the record names them, and counted by sector (in the
+    summit's order, ``names``) and role."""
     people = list(Participant.objects.active().filter(summit=summit).order_by("pk"))
+    give_sector_names(people, names)
     counts: dict[str, SectorCount] = {}
     for person in people:
-        row = counts.setdefault(person.sector, SectorCount(SECTORS[person.sector]))
+        row = counts.setdefault(person.sector, SectorCount(person.sector_label))
         if person.is_organiser:
             row.organisers += 1
         elif person.is_facilitator:
@@ -87,13 +92,13 @@ def _people(summit: Summit) -> tuple[list[Participant], list[Person], list[Secto
     listed = sorted(people, key=lambda p: (ROLE_ORDER[p.role], p.attribution.casefold(), p.pk))
     return (
         people,
-        [Person(p.attribution, SECTORS[p.sector], p.get_role_display()) for p in listed],
-        [counts[s] for s in SECTORS if s in counts],
+        [Person(p.attribution, p.sector_label, p.get_role_display()) for p in listed],
+        [counts[s] for s in in_sector_order(counts, names)],
     )
 
 
 def _plenary(
-    summit: Summit, outcome_ids: set[int]
+    summit: Summit, outcome_ids: set[int], names: dict[str, str]
 ) -> tuple[PlenaryPart, list[AssumptionResult], list[RankedItem]]:
     """The plenary's polls, and the working assumptions and obstacles with their results."""
     assumption_texts = [a.text for a in summit.assumptions.all()]
@@ -104,6 +109,7 @@ def _plenary(
         assumption_texts,
         obstacle_texts,
         person_fields("response__participant"),
+        names,
     )
     assumptions = [AssumptionResult(n, text) for n, text in enumerate(assumption_texts, start=1)]
     if plenary.assumptions is not None:
@@ -211,20 +217,23 @@ def build_record(
     wall in both orders (by dots and by cross-sector support) stay.
     """
     scoped = breakouts is not None
+    # Read once: every sector the record names, it names as the summit now does.
+    names = sector_names(summit)
     chosen = _chosen(summit, breakouts)
+    give_sector_names((f for b in chosen for f in b.facilitators.all()), names)
     breakout_ids = [b.pk for b in chosen]
-    people, named, attendance = _people(summit)
+    people, named, attendance = _people(summit, names)
     prompt_rows = list(summit.prompts.select_related("subtheme"))
     prompts = [
         PromptEntry(p.order, p.text, p.subtheme.order if p.subtheme else None) for p in prompt_rows
     ]
     walls = load_walls(
-        breakout_ids, {p.pk: p.order for p in prompt_rows}, contributions=contributions
+        breakout_ids, {p.pk: p.order for p in prompt_rows}, names, contributions=contributions
     )
-    loaded = load_outcomes(breakout_ids)
-    plenary, assumptions, obstacles = _plenary(summit, loaded.ids)
+    loaded = load_outcomes(breakout_ids, names)
+    plenary, assumptions, obstacles = _plenary(summit, loaded.ids, names)
     counts = count_contributions(breakout_ids)
-    voices, voice = load_voice(breakout_ids)
+    voices, voice = load_voice(breakout_ids, names)
     outcomes, dissent = number_outcomes(chosen, loaded, plenary, summit.supermajority)
     in_subtheme: dict[int, list[BreakoutEntry]] = {}
     for b in chosen:
@@ -240,6 +249,7 @@ def build_record(
         plenary.polls,
         loaded.outcomes,
         loaded.ratings,
+        names,
     )
     return Record(
         generated_at=timezone.now(),
@@ -266,7 +276,8 @@ def build_record(
         figures=figures,
         by_sector=by_sector,
         voice=voice,
-        audit=load_audit(summit, [b.name for b in chosen] if scoped else None),
+        audit=load_audit(summit, names, [b.name for b in chosen] if scoped else None),
         support=walls.support,
         supermajority=summit.supermajority,
+        sector_names=names,
     )

@@ -204,6 +204,8 @@ class Record:
     audit: list[AuditLine]  # oldest first
     support: dict[int, IdeaSupport]  # by idea number, for the ideas anyone placed a dot on
     supermajority: int  # the share of support, in per cent, the supermajority rule asked for
+    # The summit's sectors, key to name: how the tables streamed from ``rows`` name them.
+    sector_names: dict[str, str] = field(default_factory=dict)
     version: str = VERSION
 
     @property

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 
-from accounts.models import Sector
+from accounts.models import give_sector_names
 from breakouts.models import Cluster, Comment, Idea
 from summit.record.breakout_contents import (
     NO_SUPPORT,
@@ -23,8 +23,6 @@ from summit.record.breakout_contents import (
     IdeaSupport,
 )
 from summit.record.support import load_support, on_the_wall
-
-SECTORS = dict(Sector.choices)
 
 
 def person_fields(related: str) -> list[str]:
@@ -57,8 +55,9 @@ def with_totals(ideas):
 
 
 def contributor_sector(idea: Idea) -> str:
-    """The sector an idea came from: the speaker's, for one typed in for a voice in the room."""
-    return SECTORS.get(idea.spoken_sector or idea.author.sector, "")
+    """The sector an idea came from: the speaker's, for one typed in for a voice in the room;
+    named as the summit names it (the author's ``sector_names``)."""
+    return idea.author.sector_names.get(idea.spoken_sector or idea.author.sector, "")
 
 
 def _idea_entry(
@@ -125,7 +124,7 @@ def _answered(breakout_ids: list[int], prompt_number: dict[int, int]) -> dict[in
     return answered
 
 
-def _add_comments(breakout_ids: list[int], ideas: list[IdeaEntry]) -> None:
+def _add_comments(breakout_ids: list[int], ideas: list[IdeaEntry], names: dict[str, str]) -> None:
     """Each comment, oldest first, under the idea it built on. One query."""
     by_id = {i.id: i for i in ideas}
     for c in (
@@ -134,20 +133,26 @@ def _add_comments(breakout_ids: list[int], ideas: list[IdeaEntry]) -> None:
         .only("idea", "text", "anonymous", "created_at", *person_fields("author"))
         .order_by("created_at", "pk")
     ):
+        give_sector_names([c.author], names)
         by_id[c.idea_id].comments.append(
             CommentEntry(
-                c.pk, c.idea_id, c.attribution, SECTORS[c.author.sector], c.text, c.created_at
+                c.pk, c.idea_id, c.attribution, c.author.sector_label, c.text, c.created_at
             )
         )
 
 
 def load_walls(
-    breakout_ids: list[int], prompt_number: dict[int, int], *, contributions: bool
+    breakout_ids: list[int],
+    prompt_number: dict[int, int],
+    names: dict[str, str],
+    *,
+    contributions: bool,
 ) -> Walls:
-    """The breakouts' ideas, clusters and support. With ``contributions=False`` the ideas on
-    the wall and every comment are left out (the formats that stream them from ``rows``
-    read them there), but the numbers of the ideas on each wall stay."""
-    clusters, names = _clusters(breakout_ids)
+    """The breakouts' ideas, clusters and support, sectors named as in ``names`` (the
+    summit's). With ``contributions=False`` the ideas on the wall and every comment are left
+    out (the formats that stream them from ``rows`` read them there), but the numbers of the
+    ideas on each wall stay."""
+    clusters, cluster_names = _clusters(breakout_ids)
     answered = _answered(breakout_ids, prompt_number)
     ideas = (
         Idea.objects.filter(breakout_id__in=breakout_ids)
@@ -156,13 +161,13 @@ def load_walls(
     )
     if not contributions:
         ideas = ideas.exclude(status=Idea.Status.VISIBLE)
-    support = load_support(breakout_ids)
-    entries = [
-        _idea_entry(i, prompt_number, names, support) for i in with_totals(ideas).order_by("pk")
-    ]
+    support = load_support(breakout_ids, names)
+    ideas = list(with_totals(ideas).order_by("pk"))
+    give_sector_names((i.author for i in ideas), names)
+    entries = [_idea_entry(i, prompt_number, cluster_names, support) for i in ideas]
     wall = on_the_wall(breakout_ids, entries if contributions else None)
     if contributions:
-        _add_comments(breakout_ids, entries)
+        _add_comments(breakout_ids, entries, names)
     by_breakout: dict[int, list[IdeaEntry]] = defaultdict(list)
     for entry in entries:
         by_breakout[entry.breakout].append(entry)

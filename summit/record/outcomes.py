@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 
+from accounts.models import give_sector_names
 from breakouts.models import Breakout, Idea, Outcome, Rating
 from summit.event.agreement import SUPPORT, Agreement, decide
+from summit.event.sectors import in_sector_order
 from summit.record.breakout_contents import Check, OutcomeEntry, SectorSplit, Source
 from summit.record.contents import Dissent, Level
-from summit.record.ideas import IDEA_FIELDS, SECTORS, person_fields, with_totals
+from summit.record.ideas import IDEA_FIELDS, person_fields, with_totals
 from summit.record.polls import PlenaryPart
 
 DISSENT = (Agreement.BLOCK, Agreement.DISAGREE)
@@ -27,6 +29,7 @@ class Outcomes:
     """The outcomes as loaded, with their ratings in the groups."""
 
     outcomes: list[Outcome]  # oldest first
+    names: dict[str, str]  # the summit's sectors, key to name
     ratings: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
     by_sector: dict[int, dict[str, Counter]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(Counter))
@@ -38,9 +41,10 @@ class Outcomes:
         return {o.pk for o in self.outcomes}
 
 
-def load_outcomes(breakout_ids: list[int]) -> Outcomes:
+def load_outcomes(breakout_ids: list[int], names: dict[str, str]) -> Outcomes:
     """The breakouts' outcomes, the ideas each draws on with their dots, and the groups'
-    ratings of them: counted by level and sector, and each block or disagreement."""
+    ratings of them: counted by level and sector, and each block or disagreement. Sectors
+    are named as in ``names``, the summit's."""
     loaded = Outcomes(
         list(
             Outcome.objects.filter(breakout_id__in=breakout_ids)
@@ -54,8 +58,11 @@ def load_outcomes(breakout_ids: list[int]) -> Outcomes:
                 )
             )
             .order_by("created_at", "pk")
-        )
+        ),
+        names,
     )
+    give_sector_names((o.drafted_by for o in loaded.outcomes), names)
+    give_sector_names((i.author for o in loaded.outcomes for i in o.ideas.all()), names)
     for outcome_id, level, sector, n in (
         Rating.objects.filter(outcome_id__in=loaded.ids)
         .values_list("outcome_id", "level", "rater__sector")
@@ -71,12 +78,13 @@ def load_outcomes(breakout_ids: list[int]) -> Outcomes:
         .order_by("level", "pk")
     ):
         loaded.dissent[rating.outcome_id].append(rating)
+        give_sector_names([rating.rater], names)
     return loaded
 
 
-def _split(sector: str, counts: Counter) -> SectorSplit:
+def _split(name: str, counts: Counter) -> SectorSplit:
     return SectorSplit(
-        SECTORS.get(sector, sector),
+        name,
         support=sum(n for level, n in counts.items() if level in SUPPORT),
         stand_aside=counts.get(Agreement.STAND_ASIDE, 0),
         disagree=counts.get(Agreement.DISAGREE, 0),
@@ -84,7 +92,13 @@ def _split(sector: str, counts: Counter) -> SectorSplit:
     )
 
 
-def _check(where: str, counts: Counter, by_sector: dict[str, Counter], supermajority: int) -> Check:
+def _check(
+    where: str,
+    counts: Counter,
+    by_sector: dict[str, Counter],
+    names: dict[str, str],
+    supermajority: int,
+) -> Check:
     return Check(
         where=where,
         poll=None,
@@ -92,8 +106,8 @@ def _check(where: str, counts: Counter, by_sector: dict[str, Counter], supermajo
         levels=[Level(v, label, counts.get(v, 0)) for v, label in Agreement.choices],
         decision=decide(counts, supermajority),
         sectors=[
-            _split(sector, split)
-            for sector, split in sorted(by_sector.items(), key=lambda i: SECTORS.get(i[0], ""))
+            _split(names.get(sector, sector), by_sector[sector])
+            for sector in in_sector_order(by_sector, names)
         ],
     )
 
@@ -115,7 +129,7 @@ def _dissent(number: int, outcome: Outcome, breakout: Breakout, loaded, plenary)
             OWN_RATINGS,
             r.get_level_display(),
             r.rater.attribution,
-            SECTORS[r.rater.sector],
+            r.rater.sector_label,
             "",
         )
         for r in loaded.dissent[outcome.pk]
@@ -155,6 +169,7 @@ def number_outcomes(
                 OWN_RATINGS,
                 loaded.ratings[outcome.pk],
                 loaded.by_sector[outcome.pk],
+                loaded.names,
                 supermajority,
             )
             entries[breakout.pk].append(

@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Sum
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Comment, Idea, Outcome, Rating, Vote
 from plenary.models import Response
 from summit.event.models import Summit
+from summit.event.sectors import in_sector_order
 from summit.record.contents import Figure, PollEntry, SectorActivity, SectorCount
-
-SECTORS = dict(Sector.choices)
 
 
 @dataclass
@@ -99,8 +98,10 @@ def participation(
     polls: list[PollEntry],
     outcomes: list[Outcome],
     ratings: dict[int, Counter],
+    names: dict[str, str],
 ) -> tuple[list[Figure], list[SectorActivity]]:
-    """The figures for the whole record, and what each sector contributed. Two queries."""
+    """The figures for the whole record, and what each sector contributed, in the summit's
+    order of its sectors (``names``). Two queries."""
     attendees = sum(1 for p in people if p.role == Participant.Role.ATTENDEE)
     status = counts.ideas_by_status
     respondents = _respondents(summit)
@@ -123,7 +124,15 @@ def participation(
         Figure("People who answered a poll", sum(respondents.values())),
     ]
     rows = {s.sector: SectorActivity(s.sector, attendees=s.attendees) for s in attendance}
-    for key, label in SECTORS.items():
+    active = (
+        counts.ideas_by_sector,
+        counts.comments_by_sector,
+        counts.voters_by_sector,
+        respondents,
+    )
+    keys = in_sector_order(set(names).union(*active), names)
+    for key in keys:
+        label = names.get(key, key)
         activity = (
             counts.ideas_by_sector[key],
             counts.comments_by_sector[key],
@@ -135,4 +144,6 @@ def participation(
         if label in rows:
             row = rows[label]
             row.ideas, row.comments, row.voters, row.respondents = activity
-    return figures, [rows[label] for label in SECTORS.values() if label in rows]
+    # In the summit's order; a row of attendance alone for a sector it does not know, last.
+    order = dict.fromkeys([*(names.get(key, key) for key in keys), *rows])
+    return figures, [rows[label] for label in order if label in rows]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from accounts.models import Sector
+from accounts.models import give_sector_names
 from plenary.forms import levels_for
 from plenary.models import Answer, Poll
 from plenary.results import Results, tally
@@ -28,7 +28,6 @@ from summit.record.contents import (
     StatementEntry,
 )
 
-SECTORS = dict(Sector.choices)
 DISSENT = (Agreement.BLOCK, Agreement.DISAGREE)
 
 
@@ -61,7 +60,9 @@ def _polls_run(summit: Summit) -> list[Poll]:
     )
 
 
-def _written(polls: list[Poll], in_scope: set[int], person_fields: list[str]):
+def _written(
+    polls: list[Poll], in_scope: set[int], person_fields: list[str], names: dict[str, str]
+):
     """What people wrote (challenges, reasons, open text), and every disagreement or block
     in a consensus check, written or not: one query for every poll."""
     by_id = {p.pk: p for p in polls}
@@ -83,9 +84,10 @@ def _written(polls: list[Poll], in_scope: set[int], person_fields: list[str]):
         if poll.kind == Poll.Kind.CONSENSUS and answer.option_id not in in_scope:
             continue
         person = answer.response.participant
+        give_sector_names([person], names)
         remark = Remark(
             person.attribution,
-            SECTORS[person.sector],
+            person.sector_label,
             levels[poll.pk].get(answer.value, ""),
             answer.text,
         )
@@ -128,10 +130,12 @@ def load_plenary(
     assumptions: list[str],
     obstacles: list[str],
     person_fields: list[str],
+    names: dict[str, str],
 ) -> PlenaryPart:
-    """Every poll run in the summit's plenary; in the consensus checks, only the rows of the
-    outcomes in ``outcome_ids``. The assumptions check and the obstacles ranking are the
-    polls of their kind whose options are the summit's assumptions and obstacles."""
+    """Every poll run in the summit's plenary, sectors named as in ``names`` (the summit's);
+    in the consensus checks, only the rows of the outcomes in ``outcome_ids``. The assumptions
+    check and the obstacles ranking are the polls of their kind whose options are the
+    summit's assumptions and obstacles."""
     polls = _polls_run(summit)
     in_scope = {  # the consensus checks' rows on this record's outcomes
         poll.pk: [o for o in poll.options.all() if o.outcome_id in outcome_ids]
@@ -141,7 +145,7 @@ def load_plenary(
     outcome_of = {o.pk: o.outcome_id for options in in_scope.values() for o in options}
     remarks: dict[int, list[Remark]] = defaultdict(list)  # by option; open text by -poll
     against: list[tuple[Poll, int, Remark]] = []
-    for poll, answer, remark in _written(polls, set(outcome_of), person_fields):
+    for poll, answer, remark in _written(polls, set(outcome_of), person_fields, names):
         if answer.text:
             remarks[answer.option_id or -poll.pk].append(remark)
         if poll.kind == Poll.Kind.CONSENSUS and answer.value in DISSENT:
@@ -166,7 +170,10 @@ def load_plenary(
         ):
             part = OBSTACLES
         results = tally(
-            poll, options if poll.has_options else None, supermajority=summit.supermajority
+            poll,
+            options if poll.has_options else None,
+            names,
+            supermajority=summit.supermajority,
         )
         entry = _entry(poll, results, part, remarks)
         entry.round = rounds.get(poll.pk)

@@ -17,13 +17,7 @@ from plenary.models import Answer, Poll
 from summit.event.agreement import RULES
 from summit.record.breakout_contents import NO_SUPPORT
 from summit.record.contents import Record
-from summit.record.ideas import (
-    IDEA_FIELDS,
-    SECTORS,
-    contributor_sector,
-    person_fields,
-    with_totals,
-)
+from summit.record.ideas import IDEA_FIELDS, contributor_sector, person_fields, with_totals
 
 # Rows fetched from the database at a time. Large enough that a summit's tables take few
 # round trips, small enough that a chunk of model instances stays a few megabytes.
@@ -55,6 +49,7 @@ def idea_rows(record: Record) -> Iterator[dict]:
         .order_by("breakout__subtheme__order", "breakout__name", "pk")
     )
     for idea in ideas.iterator(chunk_size=CHUNK_SIZE):
+        idea.author.sector_names = record.sector_names
         support = record.support.get(idea.pk, NO_SUPPORT)
         yield {
             "id": idea.pk,
@@ -85,13 +80,14 @@ def comment_rows(record: Record) -> Iterator[dict]:
         .order_by("idea__breakout__subtheme__order", "idea__breakout__name", "idea_id", "pk")
     )
     for comment in comments.iterator(chunk_size=CHUNK_SIZE):
+        comment.author.sector_names = record.sector_names
         yield {
             "id": comment.pk,
             "idea": comment.idea_id,
             "breakout": names[comment.idea.breakout_id],
             "text": comment.text,
             "by": comment.attribution,
-            "sector": SECTORS[comment.author.sector],
+            "sector": comment.author.sector_label,
             "created_at": when(comment.created_at),
         }
 
@@ -109,7 +105,7 @@ def vote_rows(record: Record) -> Iterator[dict]:
         yield {
             "idea": vote.idea_id,
             "breakout": names[vote.idea.breakout_id],
-            "sector": SECTORS[vote.voter.sector],
+            "sector": record.sector_names.get(vote.voter.sector, vote.voter.sector),
             "dots": vote.dots,
         }
 
@@ -138,6 +134,7 @@ def response_rows(record: Record) -> Iterator[dict]:
     for answer in answers.iterator(chunk_size=CHUNK_SIZE):
         poll = answer.response.poll
         person = answer.response.participant
+        person.sector_names = record.sector_names
         if poll.pk not in levels:
             levels[poll.pk] = dict(levels_for(poll)) if poll.rated else {}
         position = levels[poll.pk].get(answer.value, "")
@@ -149,7 +146,7 @@ def response_rows(record: Record) -> Iterator[dict]:
             # A position alone is a vote, given by sector only; what the person wrote with it
             # (a challenge, a reason for a block) is theirs, named as they chose.
             "by": person.attribution if answer.text else None,
-            "sector": SECTORS[person.sector],
+            "sector": person.sector_label,
             "item": answer.option.text if answer.option else "",
             "value": answer.value,
             "position": position,

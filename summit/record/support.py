@@ -15,19 +15,20 @@ from summit.event.measures import cross_sector_support, support_order
 from summit.record.breakout_contents import NO_SUPPORT, IdeaEntry, IdeaSupport
 
 
-def _support(by_sector: dict[str, int], dots: int) -> IdeaSupport:
+def _support(by_sector: dict[str, int], dots: int, names: dict[str, str]) -> IdeaSupport:
     # Counted and named as the breakout's screens do.
     return IdeaSupport(
         dots=dots,
         voters=sum(by_sector.values()),
         score=cross_sector_support(by_sector),
-        sectors=tuple(named_supporters(by_sector)),
+        sectors=tuple(named_supporters(by_sector, names)),
     )
 
 
-def load_support(breakout_ids: list[int]) -> dict[int, IdeaSupport]:
+def load_support(breakout_ids: list[int], names: dict[str, str]) -> dict[int, IdeaSupport]:
     """The support of every idea anyone placed a dot on in the breakouts: a supporter is a
-    person with at least one dot on it, counted by their sector. One query, however many."""
+    person with at least one dot on it, counted by their sector (named as in ``names``, the
+    summit's). One query, however many."""
     voters: dict[int, dict[str, int]] = defaultdict(dict)
     dots: Counter = Counter()
     rows = (
@@ -39,7 +40,9 @@ def load_support(breakout_ids: list[int]) -> dict[int, IdeaSupport]:
     for idea_id, sector, people, n in rows:
         voters[idea_id][sector] = people
         dots[idea_id] += n
-    return {idea_id: _support(by_sector, dots[idea_id]) for idea_id, by_sector in voters.items()}
+    return {
+        idea_id: _support(by_sector, dots[idea_id], names) for idea_id, by_sector in voters.items()
+    }
 
 
 def orders(ideas: Iterable[int], support: dict[int, IdeaSupport]) -> tuple[list[int], list[int]]:

@@ -27,9 +27,12 @@ def voice_entry(balance: VoiceBalance) -> VoiceEntry:
     )
 
 
-def load_voice(breakout_ids: list[int]) -> tuple[dict[int, VoiceEntry], VoiceEntry]:
+def load_voice(
+    breakout_ids: list[int], names: dict[str, str]
+) -> tuple[dict[int, VoiceEntry], VoiceEntry]:
     """Each breakout's voice balance, and the balance across them all (a person in two
-    breakouts counts in each). Four queries, however many people."""
-    balances = voice_balances(breakout_ids)
+    breakouts counts in each), sectors named as in ``names``. Four queries, however many
+    people."""
+    balances = voice_balances(breakout_ids, names)
     whole = summit_balance([balances[pk] for pk in breakout_ids])
     return {pk: voice_entry(b) for pk, b in balances.items()}, voice_entry(whole)

@@ -308,14 +308,14 @@ def waiting_on_device(page) -> str | None:
 @pytest.fixture
 def room(transactional_db):
     """A breakout of the Place Summit with one attendee and its facilitator."""
-    from accounts.models import Participant, Sector
+    from accounts.models import Participant
     from breakouts.services import ensure_breakouts
     from summit.organise.design_file import load_place_summit
     from tests.conftest import make_participant
 
     summit = load_place_summit()[0]
     breakout = ensure_breakouts(summit)[0]
-    attendee = make_participant(summit, name="Aisha Rahman", sector=Sector.LOCAL_GOVERNMENT)
+    attendee = make_participant(summit, name="Aisha Rahman", sector="local_government")
     facilitator = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
     breakout.members.add(attendee)
     breakout.facilitators.add(facilitator)

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Breakout
 from plenary.models import Plenary, Poll
 from plenary.services import plenary_for
@@ -43,7 +43,7 @@ def live_day(day, other_member, transactional_db):  # noqa: F811
     with a second member; the ranking of obstacles open again, its results revealed and on
     the big screen; the assumptions' results revealed; the open-text poll's still hidden."""
     other = day.other
-    newcomer = make_participant(day.summit, name="Chloe Evans", sector=Sector.RESIDENT)
+    newcomer = make_participant(day.summit, name="Chloe Evans", sector="resident")
     other.members.add(newcomer)
     Breakout.objects.filter(pk=other.pk).update(
         phase=Breakout.Phase.GATHER, timer_ends_at=timezone.now() + datetime.timedelta(hours=1)

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Cluster, Comment, Idea, Outcome, Rating, Vote
 from breakouts.services import ensure_breakouts
 from summit.event.agreement import Agreement
@@ -32,9 +32,9 @@ LIVE = 5000
 def group(transactional_db):
     summit = load_place_summit()[0]
     breakout = ensure_breakouts(summit)[0]
-    aisha = make_participant(summit, name="Aisha Rahman", sector=Sector.LOCAL_GOVERNMENT)
+    aisha = make_participant(summit, name="Aisha Rahman", sector="local_government")
     ben = make_participant(
-        summit, name="Ben Carter", sector=Sector.HEALTH, organisation="Testshire NHS Trust"
+        summit, name="Ben Carter", sector="health", organisation="Testshire NHS Trust"
     )
     farah = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
     breakout.members.add(aisha, ben)

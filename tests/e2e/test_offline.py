@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Breakout, Comment, Idea, Vote
 from breakouts.services import ensure_breakouts, post_idea
 from summit.organise.design_file import load_place_summit
@@ -32,8 +32,8 @@ WAITING = "Waiting to send"
 def group(transactional_db):
     summit = load_place_summit()[0]
     breakout = ensure_breakouts(summit)[0]
-    aisha = make_participant(summit, name="Aisha Rahman", sector=Sector.LOCAL_GOVERNMENT)
-    ben = make_participant(summit, name="Ben Carter", sector=Sector.HEALTH)
+    aisha = make_participant(summit, name="Aisha Rahman", sector="local_government")
+    ben = make_participant(summit, name="Ben Carter", sector="health")
     farah = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
     breakout.members.add(aisha, ben)
     breakout.facilitators.add(farah)

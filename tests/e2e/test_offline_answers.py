@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Breakout, Outcome, Rating
 from plenary import polls
 from plenary.models import Answer, Poll, Response
@@ -114,7 +114,7 @@ def test_poll_answer_chosen_offline_is_sent_once_when_the_network_returns(
 def agreeing(room):
     """A breakout agreeing its outcomes: one outcome to rate, two members, a facilitator."""
     breakout, aisha, farah = room
-    ben = make_participant(breakout.summit, name="Ben Carter", sector=Sector.HEALTH)
+    ben = make_participant(breakout.summit, name="Ben Carter", sector="health")
     breakout.members.add(ben)
     Breakout.objects.filter(pk=breakout.pk).update(phase=Breakout.Phase.AGREE)
     outcome = Outcome.objects.create(

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.models import Outcome
 from breakouts.services import ensure_breakouts
 from plenary import services
@@ -34,9 +34,9 @@ REASON = "It leaves out the parish and town councils"
 def room(transactional_db):
     summit = load_place_summit()[0]
     breakout = ensure_breakouts(summit)[0]
-    aisha = make_participant(summit, name="Aisha Rahman", sector=Sector.LOCAL_GOVERNMENT)
-    ben = make_participant(summit, name="Ben Carter", sector=Sector.HEALTH)
-    chloe = make_participant(summit, name="Chloe Evans", sector=Sector.RESIDENT)
+    aisha = make_participant(summit, name="Aisha Rahman", sector="local_government")
+    ben = make_participant(summit, name="Ben Carter", sector="health")
+    chloe = make_participant(summit, name="Chloe Evans", sector="resident")
     farah = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
     Outcome.objects.create(breakout=breakout, proposal=PROPOSAL, who_should_act="Council leaders")
     plenary = services.plenary_for(summit)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from accounts.models import Participant, Sector
+from accounts.models import Participant
 from breakouts.services import ensure_breakouts
 from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
@@ -22,7 +22,7 @@ LIVE = 5000
 def group(transactional_db):
     summit = load_place_summit()[0]
     breakout = ensure_breakouts(summit)[0]
-    quiet = make_participant(summit, name="Grace Quill", sector=Sector.FAITH)
+    quiet = make_participant(summit, name="Grace Quill", sector="faith")
     breakout.members.add(quiet)
     farah = make_participant(summit, Participant.Role.FACILITATOR, name="Farah Hussain")
     breakout.facilitators.add(farah)
