@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import AuditEntry, Participant, Sector
+from accounts.models import AuditEntry, Participant
 from plenary.services import plenary_for
 from summit.event.models import Summit
 from summit.event.refusals import Refused
@@ -452,7 +452,7 @@ def _join(summit: Summit):
         {
             "display_name": "Priya Shah",
             "organisation": "Testshire Council",
-            "sector": Sector.HEALTH,
+            "sector": "health",
             "attribution": "named",
             "join_token": str(uuid.uuid4()),
         },
