@@ -128,6 +128,9 @@ def _sector_names(poll: Poll, names: dict[str, str] | None) -> dict[str, str]:
     """The names of the poll's summit's sectors: as given, or read (one query)."""
     if names is not None:
         return names
+    if Poll._meta.get_field("plenary").is_cached(poll):
+        # The answer's push has the plenary at hand: ask for the sectors by its summit alone.
+        return sector_names(poll.plenary.summit_id)
     return sector_names(Plenary.objects.filter(pk=poll.plenary_id).values("summit_id")[:1])
 
 

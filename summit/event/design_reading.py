@@ -24,9 +24,9 @@ MAX_BREAKOUTS = 50
 # Text fields without a length of their own in the database get one here.
 QUESTION_LENGTH = 5000
 PROSE_LENGTH = 20000
-MARKDOWN_LENGTH = 100000
+MARKDOWN_LENGTH = 20_000  # as the editor and the settings page allow
 DOT_BUDGET = (1, 20)
-SUPERMAJORITY = (50, 100)
+SUPERMAJORITY = (51, 100)  # as the settings page allows
 TIME_ZONE_LENGTH = 64
 
 # The run sheet's own words. The plenary's models hold the same (a test compares them): the
