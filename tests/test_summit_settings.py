@@ -560,3 +560,14 @@ def test_joining_page_shows_the_status_and_sends_organisers_to_settings(summit, 
     assert _settings_url(summit) in html
     assert 'name="status"' not in html
     assert 'name="allow_anonymous"' not in html
+
+
+def test_the_agenda_is_read_in_the_summits_own_time_zone(summit):
+    late_evening_in_london = dt.datetime(2026, 12, 7, 22, 0, tzinfo=dt.UTC)
+
+    summit.time_zone = "Pacific/Auckland"
+    assert summit.time_of_day(late_evening_in_london) == dt.time(11, 0)
+    summit.time_zone = "Europe/London"
+    assert summit.time_of_day(late_evening_in_london) == dt.time(22, 0)
+    summit.time_zone = "Nowhere/Atlantis"  # never saved through a form: the default is used
+    assert summit.time_of_day(late_evening_in_london) == dt.time(22, 0)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+import zoneinfo
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
@@ -106,6 +109,14 @@ class Summit(models.Model):
     def status_moves(self) -> tuple[str, ...]:
         """The statuses the summit may move to from where it is, forward first."""
         return self.STATUS_MOVES.get(self.status, ())
+
+    def time_of_day(self, now: dt.datetime | None = None) -> dt.time:
+        """The time of day where the summit is held: its agenda's times are written in it."""
+        try:
+            zone = zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+        return timezone.localtime(now, zone).time()
 
     def joining_refusal(self, now) -> str | None:
         """Why nobody may join now, in words for the person trying; ``None`` when they may."""

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
@@ -72,7 +71,7 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
     participant = get_participant_for(request.user, slug)
     summit = participant.summit
     agenda = list(summit.agenda.all())
-    current, upcoming = now_and_next(agenda, timezone.localtime().time(), summit.agenda_now_id)
+    current, upcoming = now_and_next(agenda, summit.time_of_day(), summit.agenda_now_id)
     every_breakout = Breakout.objects.filter(summit=summit).select_related("subtheme")
     breakouts = every_breakout
     if not participant.is_organiser:
