@@ -68,13 +68,14 @@ def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
 
 def place_new_member(participant: Participant) -> Breakout | None:
     """Put a new attendee in the open breakout with fewest people from their sector, then
-    fewest people: groups stay mixed across sectors as people arrive.
+    fewest people: groups stay mixed across sectors as people arrive. A group on a retired
+    subtheme takes nobody new.
 
     Side effects: database writes only. Returns ``None`` when the summit has no open breakout.
     """
     active = Q(members__removed_at__isnull=True)
     candidates = (
-        Breakout.objects.filter(summit_id=participant.summit_id)
+        Breakout.objects.filter(summit_id=participant.summit_id, subtheme__retired_at=None)
         .exclude(phase=Breakout.Phase.CLOSED)
         .annotate(
             same_sector=Count("members", filter=active & Q(members__sector=participant.sector)),
@@ -89,14 +90,16 @@ def place_new_member(participant: Participant) -> Breakout | None:
 
 
 def mix_everyone(summit: Summit) -> dict[int, list[Participant]]:
-    """Share every attendee out across the summit's open breakouts so that each sector is
-    spread as evenly as it can be and groups are of even size. Largest sectors are dealt
-    first, so the smaller ones fill the gaps.
+    """Share every attendee out across the summit's open breakouts (not those on a retired
+    subtheme) so that each sector is spread as evenly as it can be and groups are of even
+    size. Largest sectors are dealt first, so the smaller ones fill the gaps.
 
     Side effects: database writes; every breakout's screens refresh. Returns the new groups.
     """
     breakouts = list(
-        Breakout.objects.filter(summit=summit).exclude(phase=Breakout.Phase.CLOSED).order_by("pk")
+        Breakout.objects.filter(summit=summit, subtheme__retired_at=None)
+        .exclude(phase=Breakout.Phase.CLOSED)
+        .order_by("pk")
     )
     if not breakouts:
         raise Refused("There is no open breakout to put people in")

@@ -1737,6 +1737,22 @@ def test_mix_everyone_puts_nobody_in_a_closed_breakout(summit, breakouts):
     assert all(p.breakouts.count() == 1 for p in people)
 
 
+def test_a_group_on_a_retired_subtheme_takes_nobody_new(summit, breakouts):
+    retired = breakouts[2]
+    type(retired.subtheme).objects.filter(pk=retired.subtheme_id).update(
+        retired_at=timezone.now()
+    )
+    people = _people(summit, {"health": 3, "business": 3})
+
+    placed = [services.place_new_member(person) for person in people]
+    groups = services.mix_everyone(summit)
+
+    assert retired not in placed
+    assert retired.pk not in groups
+    assert not retired.members.exists()
+    assert sorted(len(m) for m in _groups(breakouts[:2]).values()) == [3, 3]
+
+
 def test_mix_everyone_with_every_breakout_closed_is_refused(summit, breakouts):
     person = _people(summit, {"health": 1})[0]
     breakouts[0].members.add(person)
