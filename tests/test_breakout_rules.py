@@ -1739,9 +1739,7 @@ def test_mix_everyone_puts_nobody_in_a_closed_breakout(summit, breakouts):
 
 def test_a_group_on_a_retired_subtheme_takes_nobody_new(summit, breakouts):
     retired = breakouts[2]
-    type(retired.subtheme).objects.filter(pk=retired.subtheme_id).update(
-        retired_at=timezone.now()
-    )
+    type(retired.subtheme).objects.filter(pk=retired.subtheme_id).update(retired_at=timezone.now())
     people = _people(summit, {"health": 3, "business": 3})
 
     placed = [services.place_new_member(person) for person in people]
