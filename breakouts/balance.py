@@ -15,7 +15,7 @@ from django.db.models import Count, F
 
 from accounts.models import Participant
 from breakouts.models import Breakout, Comment, Idea, Vote
-from summit.event.measures import gini
+from summit.event.measures import OTHER_SECTORS, gini, small_sectors_combined
 from summit.event.sectors import in_sector_order, names_for, sector_names
 
 
@@ -33,16 +33,29 @@ class MemberVoice:
 
 @dataclass
 class SectorVoice:
-    sector: str
+    """A sector's share of a group and of what it contributed. In a row of sectors too small
+    to show, together too few as well, the members and their share are withheld (``None``):
+    the contributions, which count no one, stay."""
+
+    sector: str  # the key, or "" for the row of sectors too small to show alone
     label: str
-    members: int
+    members: int | None
     contributions: int
-    room_share: float  # percentage of the group's members
+    room_share: float | None  # percentage of the group's members
     voice_share: float  # percentage of the group's contributions
 
     @property
     def heard(self) -> bool:
         return self.contributions > 0
+
+    @property
+    def withheld(self) -> bool:
+        return self.members is None
+
+    @property
+    def under(self) -> bool:
+        """Heard less than its share of the group (never said of a withheld row)."""
+        return self.room_share is not None and self.voice_share < self.room_share
 
 
 @dataclass
@@ -62,8 +75,28 @@ class VoiceBalance:
         return [m.participant for m in self.members if m.total == 0]
 
     @property
+    def sectors_shown(self) -> list[SectorVoice]:
+        """The sectors as every screen and the record show them: a sector with fewer than
+        ``SMALLEST_CELL`` members only within a combined row (``small_sectors_combined``)."""
+
+        def combined(small: list[SectorVoice], withheld: bool) -> SectorVoice:
+            members = sum(s.members for s in small)
+            contributions = sum(s.contributions for s in small)
+            return SectorVoice(
+                sector="",
+                label=str(OTHER_SECTORS),
+                members=None if withheld else members,
+                contributions=contributions,
+                room_share=None if withheld else _percent(members, len(self.members)),
+                voice_share=_percent(contributions, self.contributions),
+            )
+
+        return small_sectors_combined(self.sectors, lambda s: s.members, combined)
+
+    @property
     def unheard(self) -> list[str]:
-        return [s.label for s in self.sectors if not s.heard]
+        """The sectors present but with no contribution, as ``sectors_shown`` names them."""
+        return [s.label for s in self.sectors_shown if not s.heard]
 
     @property
     def contributors(self) -> int:

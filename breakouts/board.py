@@ -21,7 +21,12 @@ from breakouts.models import (
     Vote,
 )
 from summit.event.agreement import Agreement, decide
-from summit.event.measures import cross_sector_support, support_order
+from summit.event.measures import (
+    SectorCell,
+    cross_sector_support,
+    people_by_sector,
+    support_order,
+)
 from summit.event.sectors import names_for
 
 MEMBERS = "members"
@@ -213,16 +218,19 @@ class Board:
 
 def named_supporters(
     supporters_by_sector: dict[str, int], names: dict[str, str]
-) -> list[tuple[str, int]]:
+) -> list[SectorCell]:
     """Supporters by sector as every screen and the record list them: the sector's name in
-    ``names`` (the summit's) and how many, most first, then by name."""
+    ``names`` (the summit's) and how many, most first, then by name; sectors with fewer than
+    ``SMALLEST_CELL`` supporters only together, last (``summit.event.measures``)."""
     named = ((names.get(s, s), n) for s, n in supporters_by_sector.items() if n)
-    return sorted(named, key=lambda pair: (-pair[1], pair[0]))
+    return people_by_sector(sorted(named, key=lambda pair: (-pair[1], pair[0])))
 
 
 def attach_support(idea: Idea, supporters_by_sector: dict[str, int], names: dict[str, str]) -> None:
-    """Set the idea's cross-sector support score and its supporters by sector, as shown."""
+    """Set the idea's cross-sector support score, how many sectors support it, and its
+    supporters by sector, as shown."""
     idea.support_score = cross_sector_support(supporters_by_sector)
+    idea.supporting_sectors = sum(1 for n in supporters_by_sector.values() if n)
     idea.support_sectors = named_supporters(supporters_by_sector, names)
 
 

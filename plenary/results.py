@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from plenary.forms import levels_for
 from plenary.models import Answer, Plenary, Poll, PollOption, Response
 from summit.event.agreement import SUPPORT, Agreement, Decision, decide
-from summit.event.measures import cross_sector_support
+from summit.event.measures import OTHER_SECTORS, cross_sector_support, small_sectors_combined
 from summit.event.sectors import in_sector_order, sector_names
 
 WORDS_SHOWN = 40
@@ -41,22 +41,33 @@ class Segment:
     width: float
 
 
-# Outside the console, a sector with fewer people than this is shown only within a combined
-# row, so that nobody's own position can be read off a sector of one or two.
-SMALLEST_SECTOR_SHOWN = 3
-
-
 @dataclass
 class SectorSplit:
+    """How the people of a sector rated a statement. In a row of sectors too small to show,
+    together too few as well, the counts are withheld (``None``)."""
+
     sector: str
-    support: int
-    stand_aside: int
-    against: int
-    blocks: int
+    support: int | None
+    stand_aside: int | None
+    against: int | None
+    blocks: int | None
+    withheld: bool = False
 
     @property
     def rated(self) -> int:
         return self.support + self.stand_aside + self.against + self.blocks
+
+
+def _combined(small: list[SectorSplit], withheld: bool) -> SectorSplit:
+    if withheld:
+        return SectorSplit(str(OTHER_SECTORS), None, None, None, None, withheld=True)
+    return SectorSplit(
+        str(OTHER_SECTORS),
+        support=sum(s.support for s in small),
+        stand_aside=sum(s.stand_aside for s in small),
+        against=sum(s.against for s in small),
+        blocks=sum(s.blocks for s in small),
+    )
 
 
 @dataclass
@@ -85,21 +96,11 @@ class Statement:
         return sum(1 for s in self.sectors if s.support)
 
     @property
-    def public_sectors(self) -> list[SectorSplit]:
-        """The split by sector as the room sees it: small sectors only in a combined row."""
-        shown = [s for s in self.sectors if s.rated >= SMALLEST_SECTOR_SHOWN]
-        small = [s for s in self.sectors if s.rated < SMALLEST_SECTOR_SHOWN]
-        if small:
-            shown.append(
-                SectorSplit(
-                    f"Sectors with fewer than {SMALLEST_SECTOR_SHOWN} people, together",
-                    support=sum(s.support for s in small),
-                    stand_aside=sum(s.stand_aside for s in small),
-                    against=sum(s.against for s in small),
-                    blocks=sum(s.blocks for s in small),
-                )
-            )
-        return shown
+    def sectors_shown(self) -> list[SectorSplit]:
+        """The split by sector as every screen and the record show it: a sector where fewer
+        than ``SMALLEST_CELL`` people rated only within a combined row
+        (``summit.event.measures.small_sectors_combined``)."""
+        return small_sectors_combined(self.sectors, lambda s: s.rated, _combined)
 
 
 @dataclass

@@ -27,8 +27,28 @@ def test_setup_page_lists_groups_with_sector_spread(breakouts, attendee, facilit
     assert html.status_code == 200
     for breakout in breakouts:
         assert breakout.name in page
-    assert "1 Local government" in page
+    # One member (Aisha, local government): too few to show by sector.
+    assert "<strong>1</strong>: fewer than 5 Other sectors (fewer than 5 people each)" in page
+    assert "1 Local government" not in page
     assert "Farah Hussain" in page
+
+
+def test_setup_page_shows_no_sector_of_fewer_than_five_members_on_its_own(breakouts, organiser):
+    group = breakouts[0]
+    group.members.add(*(make_participant(group.summit, sector="health") for _ in range(6)))
+    group.members.add(*(make_participant(group.summit, sector="faith") for _ in range(4)))
+
+    page = client_for(organiser).get(reverse("breakouts_setup", args=["place-summit"]))
+
+    assert (
+        "<strong>10</strong>: 6 Health and care (NHS), "
+        "fewer than 5 Other sectors (fewer than 5 people each)</td>"
+    ) in page.content.decode()
+
+    group.members.add(make_participant(group.summit, sector="faith"))
+    page = client_for(organiser).get(reverse("breakouts_setup", args=["place-summit"]))
+
+    assert "<strong>11</strong>: 5 Faith, 6 Health and care (NHS)</td>" in page.content.decode()
 
 
 def test_setup_adds_a_second_group_on_a_subtheme(breakouts, organiser):

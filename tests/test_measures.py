@@ -1,6 +1,7 @@
-"""The two measures that count people by sector (summit/event/measures.py): cross-sector support
-and the order it gives, and the Gini index of contributions. Pure functions, so properties
-over generated cases, and worked examples checked by hand."""
+"""The measures by sector (summit/event/measures.py): cross-sector support and the order it
+gives, the Gini index of contributions, and the rule that shows no sector of fewer than five
+people on its own. Pure functions, so properties over generated cases, and worked examples
+checked by hand."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from summit.event.measures import cross_sector_support, gini, support_order
+from summit.event.measures import (
+    FEWER_THAN_SMALLEST,
+    OTHER_SECTORS,
+    SMALLEST_CELL,
+    SectorCell,
+    cross_sector_support,
+    gini,
+    people_by_sector,
+    small_sectors_combined,
+    support_order,
+)
 from tests.conftest import SECTOR_KEYS
 
 SECTORS = list(SECTOR_KEYS)
@@ -314,3 +325,90 @@ def test_gini_contribution_moved_from_fewer_to_more_raises_it(counts, data):
     before, after = gini(counts), gini(moved)
 
     assert after > before
+
+
+# Small sectors: none of fewer than five people shown on its own
+
+OTHER = str(OTHER_SECTORS)
+
+
+def test_small_cell_is_five_and_says_so():
+    assert SMALLEST_CELL == 5
+    assert OTHER == "Other sectors (fewer than 5 people each)"
+    assert str(FEWER_THAN_SMALLEST) == "fewer than 5"
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        # Four of one sector beside six of another: the four are given no count of their own.
+        ([("Health", 6), ("Faith", 4)], [("Health", 6), (OTHER, None)]),
+        # With five, they are.
+        ([("Health", 6), ("Faith", 5)], [("Health", 6), ("Faith", 5)]),
+        # Small sectors five or more together: counted together, none named.
+        ([("Health", 6), ("Faith", 4), ("Business", 1)], [("Health", 6), (OTHER, 5)]),
+        (
+            [("Faith", 2), ("Health", 7), ("Business", 2)],
+            [("Health", 7), (OTHER, None)],
+        ),
+        # A sector with nobody in it is among the small ones.
+        ([("Health", 5), ("Faith", 0)], [("Health", 5), (OTHER, None)]),
+        ([("Faith", 3)], [(OTHER, None)]),
+        ([], []),
+    ],
+)
+def test_people_by_sector_examples(counts, expected):
+    assert people_by_sector(counts) == [SectorCell(label, n) for label, n in expected]
+
+
+def test_people_by_sector_cell_gives_its_figure_or_says_fewer_than_five():
+    shown, withheld = people_by_sector([("Health", 6), ("Faith", 4)])
+
+    assert (shown.figure, str(shown)) == (6, "Health 6")
+    assert (withheld.figure, str(withheld)) == ("fewer than 5", f"{OTHER} fewer than 5")
+    assert withheld.withheld
+    assert not shown.withheld
+    label, count = shown  # unpacks as a pair, as a template's loop does
+    assert (label, count) == ("Health", 6)
+
+
+def test_small_sectors_combined_tells_the_combined_row_whether_it_is_withheld():
+    calls = []
+
+    def combine(small, withheld):
+        calls.append(([label for label, _ in small], withheld))
+        return ("combined", sum(n for _, n in small))
+
+    rows = [("a", 9), ("b", 3), ("c", 5), ("d", 1)]
+
+    assert small_sectors_combined(rows, lambda row: row[1], combine) == [
+        ("a", 9),
+        ("c", 5),
+        ("combined", 4),
+    ]
+    assert calls == [(["b", "d"], True)]
+
+
+people_counts = st.lists(
+    st.tuples(st.sampled_from(SECTORS), st.integers(0, 40)),
+    max_size=len(SECTORS),
+    unique_by=lambda p: p[0],
+)
+
+
+@quick
+@given(counts=people_counts)
+def test_people_by_sector_never_shows_fewer_than_five(counts):
+    shown = people_by_sector(counts)
+
+    named = [cell for cell in shown if cell.label != OTHER]
+    assert all(cell.count >= SMALLEST_CELL for cell in named)
+    # Every sector big enough is shown, in its order, and the small ones are combined last.
+    assert named == [SectorCell(label, n) for label, n in counts if n >= SMALLEST_CELL]
+    small = [n for _, n in counts if n < SMALLEST_CELL]
+    if not small:
+        assert len(shown) == len(named)
+    else:
+        assert shown[-1].label == OTHER
+        assert shown[-1].count == (sum(small) if sum(small) >= SMALLEST_CELL else None)
+    assert all(cell.count is None or cell.count >= SMALLEST_CELL for cell in shown)

@@ -15,10 +15,13 @@ from django.utils import dateformat, timezone
 from accounts.models import Participant
 from breakouts.models import Breakout, Idea
 from breakouts.services import post_idea
+from summit.event.measures import OTHER_SECTORS
 from summit.event.models import Summit
 from summit.live import CLOSE_FORBIDDEN
 from summit.organise import people
 from tests.conftest import SECTOR_KEYS, client_for, make_participant, socket_for
+
+OTHER = str(OTHER_SECTORS)
 
 # --- helpers -------------------------------------------------------------------------------
 
@@ -101,12 +104,44 @@ def test_people_page_lists_everyone_active_with_role_sector_and_breakout(
     assert '<option value="organiser" selected>Organiser</option>' in olivia
     assert '<span class="tag">You</span>' in olivia
     assert " selected>" + breakout.name not in olivia
-    assert '<span class="sector-counts__n">2</span> Local government' in html
-    assert '<span class="sector-counts__n">1</span> Voluntary and community' in html
-    assert '<span class="sector-counts__n">1</span> Health and care (NHS)' in html
-    assert '<span class="sector-counts__n">0</span> Business' in html
+    # Four people in all, in three sectors: too few to show any sector, even together.
+    assert _sector_counts(html) == [("fewer than 5", OTHER)]
     assert "Rory Removed" not in html
     assert f'id="person-{removed.pk}"' not in html
+
+
+def _sector_counts(html: str) -> list[tuple[str, str]]:
+    """The people page's counts by sector: each figure and its sector."""
+    found = re.search(r'<ul class="sector-counts">(.*?)</ul>', html, re.DOTALL)
+    assert found, "no counts by sector"
+    return re.findall(r'<span class="sector-counts__n">([^<]+)</span> ([^<]+)</li>', found.group(1))
+
+
+def test_people_page_shows_no_sector_of_fewer_than_five_on_its_own(summit, organiser):
+    for _ in range(6):
+        make_participant(summit, sector="health")
+    for _ in range(3):
+        make_participant(summit, sector="faith")
+    # With the organiser (local government), four people outside health.
+
+    html = _people(client_for(organiser), summit).content.decode()
+
+    assert _sector_counts(html) == [("6", "Health and care (NHS)"), ("fewer than 5", OTHER)]
+
+    make_participant(summit, sector="faith")
+    html = _people(client_for(organiser), summit).content.decode()
+
+    # Five outside health: together they may be counted, though no sector of them alone.
+    assert _sector_counts(html) == [("6", "Health and care (NHS)"), ("5", OTHER)]
+
+    make_participant(summit, sector="faith")
+    html = _people(client_for(organiser), summit).content.decode()
+
+    assert _sector_counts(html) == [
+        ("6", "Health and care (NHS)"),
+        ("5", "Faith"),
+        ("fewer than 5", OTHER),
+    ]
 
 
 def test_people_page_shows_anonymous_person_by_sector_only(summit, breakout, organiser):

@@ -27,6 +27,7 @@ from plenary.models import Answer, Plenary, Poll, PollOption, Response
 from plenary.results import Results, SectorSplit, Word, tally
 from plenary.room import plenary_group
 from summit.event.agreement import Agreement, Decision, decide
+from summit.event.measures import OTHER_SECTORS
 from summit.event.models import AgendaItem, Summit
 from summit.event.refusals import Refused
 from tests.conftest import SECTOR_KEYS, client_for, make_participant
@@ -35,6 +36,7 @@ Kind = Poll.Kind
 LOCAL = "Local government"
 HEALTH = "Health and care (NHS)"
 VOLUNTARY = "Voluntary and community"
+OTHER = str(OTHER_SECTORS)
 
 
 @pytest.fixture
@@ -427,38 +429,66 @@ def test_tally_consensus_decision_per_outcome_split_by_sector(plenary, summit, b
     assert juried.remarks == [(Agreement.BLOCK, LOCAL, "Bypasses the council")]
 
 
-def test_tally_consensus_public_split_folds_small_sectors_together(plenary, summit, breakouts):
+def _rate_tell(poll, summit, sector: str, n: int, level: int, name: str) -> None:
+    tell, _ = _options(poll)
+    for i in range(n):
+        data = {f"level-{tell.pk}": int(level)}
+        if level == Agreement.BLOCK:
+            data[f"text-{tell.pk}"] = "Not without the churches"
+        _answer(poll, _attendee(summit, f"{name} {i}", sector), data)
+
+
+def _splits(poll, **context) -> str:
+    html = render_to_string("plenary/results.html#results", {"results": tally(poll), **context})
+    return html.split('<details class="sector-split">')[1].split("</details>")[0]
+
+
+def test_tally_consensus_split_shows_no_sector_of_fewer_than_five(plenary, summit, breakouts):
     _outcomes(breakouts)
     poll = _opened(services.prepare_consensus_check(plenary))
-    tell, _ = _options(poll)
-    for n in range(3):
-        _answer(poll, _attendee(summit, f"Health {n}", "health"), {f"level-{tell.pk}": 5})
-    _answer(
-        poll,
-        _attendee(summit, "Lone voice", "faith"),
-        {f"level-{tell.pk}": 1, f"text-{tell.pk}": "Not without the churches"},
-    )
-    _answer(poll, _attendee(summit, "Other lone", "business"), {f"level-{tell.pk}": 2})
+    _rate_tell(poll, summit, "health", 6, Agreement.FULL, "Health")
+    _rate_tell(poll, summit, "faith", 4, Agreement.BLOCK, "Faith")
     services.show_results(poll, True)
 
     told = tally(poll).statements[0]
-    public = render_to_string("plenary/results.html#results", {"results": tally(poll)})
-    console = render_to_string(
-        "plenary/results.html#results", {"results": tally(poll), "show_remarks": True}
-    )
 
-    # A sector of one is never shown on its own outside the console: its one person's
-    # position could be read off it.
-    assert [s.sector for s in told.public_sectors] == [
-        HEALTH,
-        "Sectors with fewer than 3 people, together",
+    # Four of faith are too few to show, on their own or together: their positions could be
+    # read off the row. The console, the phones and the big screen show the same.
+    assert told.sectors_shown == [
+        SectorSplit(HEALTH, support=6, stand_aside=0, against=0, blocks=0),
+        SectorSplit(OTHER, None, None, None, None, withheld=True),
     ]
-    assert told.public_sectors[1] == SectorSplit(
-        "Sectors with fewer than 3 people, together", support=0, stand_aside=0, against=1, blocks=1
+    for context in ({}, {"show_remarks": True}):
+        table = _splits(poll, **context)
+        assert "Faith" not in table
+        assert f'<th scope="row">{OTHER}</th><td colspan="4">fewer than 5</td>' in table
+        assert f'<th scope="row">{HEALTH}</th><td>6</td><td>0</td><td>0</td><td>0</td>' in table
+    # What the room is told of support is unchanged: a count of sectors, not of people.
+    assert (told.supporting_sectors, round(told.support_score, 2)) == (1, 2.81)
+
+    _rate_tell(poll, summit, "faith", 1, Agreement.BLOCK, "Fifth of faith")
+
+    assert [s.sector for s in tally(poll).statements[0].sectors_shown] == [HEALTH, "Faith"]
+    assert '<th scope="row">Faith</th><td>0</td><td>0</td><td>0</td><td>5</td>' in _splits(poll)
+    assert OTHER not in _splits(poll)
+
+
+def test_tally_consensus_split_combines_small_sectors_of_five_together(plenary, summit, breakouts):
+    _outcomes(breakouts)
+    poll = _opened(services.prepare_consensus_check(plenary))
+    _rate_tell(poll, summit, "health", 6, Agreement.FULL, "Health")
+    _rate_tell(poll, summit, "faith", 3, Agreement.BLOCK, "Faith")
+    _rate_tell(poll, summit, "business", 2, Agreement.DISAGREE, "Business")
+
+    told = tally(poll).statements[0]
+
+    assert told.sectors_shown[1] == SectorSplit(
+        OTHER, support=0, stand_aside=0, against=2, blocks=3
     )
-    assert "Faith" not in public
-    assert "Sectors with fewer than 3 people, together" in public
-    assert '<th scope="row">Faith</th>' in console
+    table = _splits(poll)
+    assert f'<th scope="row">{OTHER}</th><td>0</td><td>0</td><td>2</td><td>3</td>' in table
+    assert "Faith" not in table
+    assert "Business" not in table
 
 
 CHANGES = {

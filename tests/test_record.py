@@ -33,6 +33,7 @@ from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome, Rating, 
 from plenary.models import Answer, Poll, PollOption, Response
 from plenary.services import plenary_for
 from summit.event.agreement import Agreement
+from summit.event.measures import OTHER_SECTORS
 from summit.event.models import Summit
 from summit.record.as_json import SCHEMA_PATH
 from summit.record.build import build_record
@@ -60,6 +61,7 @@ CSV_TABLES = {
 SECRET_NAME = "Zara Quietly"
 SECRET_ORGANISATION = "Quiet Harbour Trust"
 QUIET_NAME = "Quentin Stillwater"
+OTHER = str(OTHER_SECTORS)
 
 
 @dataclass
@@ -499,7 +501,8 @@ def test_csv_bundle_has_every_table(day):
         "Consensus check in the plenary, round 1",
     }
     everyone = [r for r in tables["consensus"] if r["where"].startswith("Consensus check")]
-    assert {r["sector"] for r in everyone} >= {"All sectors", "Health and care (NHS)"}
+    # Three people rated each outcome: too few to show any sector.
+    assert {r["sector"] for r in everyone} == {"All sectors", OTHER}
     texts = [r for r in tables["responses"] if r["question"].startswith("What should")]
     assert len(texts) == 2
     assert {row["kind"] for row in tables["polls"]} >= {"Agreement scale", "Ranking"}
@@ -802,7 +805,8 @@ def ranked(day) -> Ranked:
     )
 
 
-BRIDGING_SECTORS = "Business 1, Faith 1, Health and care (NHS) 1"
+# No sector gave five supporters or more: none is named, and no count is given.
+BRIDGING_SECTORS = f"{OTHER} fewer than 5"
 
 
 def _breakout_part(text: str, day: Day) -> str:
@@ -825,14 +829,12 @@ def test_json_gives_both_orders_and_supporters_by_sector(day, ranked):
     ideas = {i["id"]: i for i in document["ideas"]}
     assert ideas[ranked.bridging.pk]["support_score"] == 3.0
     assert ideas[ranked.bridging.pk]["supporters_by_sector"] == [
-        {"sector": "Business", "supporters": 1},
-        {"sector": "Faith", "supporters": 1},
-        {"sector": "Health and care (NHS)", "supporters": 1},
+        {"sector": OTHER, "supporters": None}
     ]
     assert ideas[ranked.concentrated.pk]["support_score"] == 2.0
     assert ideas[ranked.concentrated.pk]["dots"] == 6
     assert ideas[ranked.concentrated.pk]["supporters_by_sector"] == [
-        {"sector": "Local government", "supporters": 3}
+        {"sector": OTHER, "supporters": None}
     ]
     assert ideas[day.spoken.pk]["supporters_by_sector"] == []
     assert ideas[day.spoken.pk]["support_score"] == 0
@@ -854,10 +856,10 @@ def test_tables_give_both_orders_and_supporters_by_sector(day, ranked):
         assert [int(r["dots"]) for r in mine][:3] == [6, 5, 3]
         by_id = {int(r["id"]): r for r in ideas}
         bridging = by_id[ranked.bridging.pk]
-        assert bridging["supporters_by_sector"] == BRIDGING_SECTORS.replace(",", ";")
+        assert bridging["supporters_by_sector"] == BRIDGING_SECTORS
         assert float(bridging["support_score"]) == 3.0
         concentrated = by_id[ranked.concentrated.pk]
-        assert concentrated["supporters_by_sector"] == "Local government 3"
+        assert concentrated["supporters_by_sector"] == BRIDGING_SECTORS
         assert float(concentrated["support_score"]) == 2.0
 
 
@@ -891,7 +893,7 @@ def test_documents_give_both_orders_and_supporters_by_sector(day, ranked, kind):
     assert by_support == ranked.by_support
     assert "Ideas by cross-sector support" in part
     assert BRIDGING_SECTORS in part
-    assert "Local government 3" in part
+    assert "Local government 3" not in part
     assert "3.00" in part
     assert "Here the order is the same as by dots" not in part
 
@@ -904,7 +906,7 @@ def test_documents_say_when_both_orders_agree(day):
             by_dots == by_support == [day.pooled.pk, day.panel.pk, day.framework.pk, day.spoken.pk]
         )
         assert "Here the order is the same as by dots." in part
-        assert "Health and care (NHS) 1, Local government 1" in part  # the pooled budgets
+        assert f"{OTHER} fewer than 5" in part  # the pooled budgets
 
 
 # Voice balance: figures for each breakout and the summit, never the names of the quiet
@@ -912,9 +914,13 @@ def test_documents_say_when_both_orders_agree(day):
 
 @pytest.fixture
 def quiet(day) -> Participant:
-    """A member of the day's breakout, named, who contributed nothing."""
+    """Five residents in the day's breakout, one of them named, who contributed nothing:
+    enough for their sector to be shown on its own."""
     person = make_participant(day.summit, name=QUIET_NAME, sector="resident")
-    day.breakout.members.add(person)
+    others = [
+        make_participant(day.summit, name=f"Resident {n}", sector="resident") for n in range(4)
+    ]
+    day.breakout.members.add(person, *others)
     return person
 
 
@@ -929,39 +935,44 @@ def _share(sector, members, member_share, contributions, contribution_share) -> 
 
 
 # The day's breakout: Aisha 5 (3 ideas, 1 comment, 1 vote), Zara 4, Tomasz 2 (his anonymous
-# idea and comment count for Business only), the quiet member 0; the idea said in the room
-# counts for Faith. Sectors in the summit's order. Gini of 5, 4, 2, 0: 0.39.
+# idea and comment count for Business only), the five quiet residents 0; the idea said in the
+# room counts for Faith. Gini of 5, 4, 2, 0, 0, 0, 0, 0: 0.69. The residents are enough to be
+# shown; local government, health, faith and business, with three members between them, are
+# too few even together: their contributions are given, never how many they are.
 BREAKOUT_VOICE = {
-    "members": 4,
+    "members": 8,
     "contributors": 3,
-    "did_not_contribute": 1,
+    "did_not_contribute": 5,
     "contributions": 14,
-    "evenness": 0.39,
+    "evenness": 0.69,
     "unheard_sectors": ["Resident or citizen"],
     "by_sector": [
-        _share("Local government", 1, 25.0, 5, 35.7),
-        _share("Health and care (NHS)", 1, 25.0, 4, 28.6),
-        _share("Faith", 0, 0.0, 1, 7.1),
-        _share("Business", 1, 25.0, 4, 28.6),
-        _share("Resident or citizen", 1, 25.0, 0, 0.0),
+        _share("Resident or citizen", 5, 62.5, 0, 0.0),
+        _share(OTHER, None, None, 14, 100.0),
     ],
 }
-# With the other breakout's one member and one idea: Gini of 5, 4, 2, 0, 1: 0.43.
+# With the other breakout's one member (health) and one idea: Gini of 5, 4, 2, 1 and five 0s.
 SUMMIT_VOICE = {
-    "members": 5,
+    "members": 9,
     "contributors": 4,
-    "did_not_contribute": 1,
+    "did_not_contribute": 5,
     "contributions": 15,
-    "evenness": 0.43,
+    "evenness": 0.69,
     "unheard_sectors": ["Resident or citizen"],
     "by_sector": [
-        _share("Local government", 1, 20.0, 5, 33.3),
-        _share("Health and care (NHS)", 2, 40.0, 5, 33.3),
-        _share("Faith", 0, 0.0, 1, 6.7),
-        _share("Business", 1, 20.0, 4, 26.7),
-        _share("Resident or citizen", 1, 20.0, 0, 0.0),
+        _share("Resident or citizen", 5, 55.6, 0, 0.0),
+        _share(OTHER, None, None, 15, 100.0),
     ],
 }
+
+
+def _people_or_none(value: str | int | None) -> int | None:
+    """A count of people from a CSV file or a sheet: "fewer than 5" where withheld."""
+    return None if value == "fewer than 5" else int(value)
+
+
+def _share_or_none(value: str | float | None) -> float | None:
+    return None if value in ("", None) else float(value)
 
 
 def test_voice_balance_in_data_for_each_breakout_and_the_summit(day, quiet):
@@ -990,8 +1001,8 @@ def test_voice_balance_in_data_for_each_breakout_and_the_summit(day, quiet):
             assert [
                 _share(
                     r["sector"],
-                    int(r["members"]),
-                    float(r["member_share"]),
+                    _people_or_none(r["members"]),
+                    _share_or_none(r["member_share"]),
                     int(r["contributions"]),
                     float(r["contribution_share"]),
                 )
@@ -1054,8 +1065,13 @@ def test_voice_balance_in_documents_for_each_breakout_and_the_summit(day, quiet,
         assert re.search(rf"Evenness \(Gini\):? {expected['evenness']:.2f}", words), kind
         assert re.search(r"Sectors present but unheard:? Resident or citizen", words), kind
         for share in expected["by_sector"]:
+            members = (
+                f"{share['members']} {share['member_share']:.1f}%"
+                if share["members"] is not None
+                else "fewer than 5"
+            )
             row = (
-                f"{share['sector']} {share['members']} {share['member_share']:.1f}% "
+                f"{share['sector']} {members} "
                 f"{share['contributions']} {share['contribution_share']:.1f}%"
             )
             assert row in words, (kind, row)

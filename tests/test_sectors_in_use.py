@@ -25,6 +25,7 @@ from breakouts.models import Breakout, Comment, Idea, Vote
 from breakouts.services import mix_everyone
 from plenary.models import Poll
 from plenary.results import tally
+from summit.event.measures import OTHER_SECTORS
 from summit.event.models import Sector, Summit
 from summit.event.sectors import ensure_sectors, sector_choices, sector_names
 from summit.record.build import build_record
@@ -45,6 +46,7 @@ HEALTH = "NHS and social care"  # "health", renamed
 FAITH = "Faith and belief"  # "faith", renamed
 YOUTH = "Young people"  # added
 BUSINESS = "Business"  # retired, with people in it: keeps its name
+OTHER = str(OTHER_SECTORS)
 
 
 def _edit_sectors(summit: Summit) -> None:
@@ -148,6 +150,11 @@ def test_a_summit_without_sector_rows_reads_the_nine_defaults(db):
 
 def test_board_names_authors_and_supporters_by_the_summits_sectors(edited_day):
     today = edited_day
+    # Four more from health beside Zara: five supporters, enough to name their sector.
+    for n in range(4):
+        voter = make_participant(today.summit, name=f"Health {n}", sector="health")
+        today.breakout.members.add(voter)
+        Vote.objects.create(idea=today.pooled, voter=voter, dots=1)
 
     board = load_board(today.breakout, FACILITATORS)
 
@@ -155,7 +162,7 @@ def test_board_names_authors_and_supporters_by_the_summits_sectors(edited_day):
     assert by_text[today.panel.text].attribution == f"Anonymous ({HEALTH})"
     assert by_text[today.framework.text].attribution == f"Anonymous ({BUSINESS})"
     assert by_text[today.spoken.text].attribution == f"Said in the room ({FAITH})"
-    assert dict(by_text[today.pooled.text].support_sectors) == {"Local government": 1, HEALTH: 1}
+    assert dict(by_text[today.pooled.text].support_sectors) == {HEALTH: 5, OTHER: None}
     comments = [c.attribution for c in by_text[today.pooled.text].card_comments]
     assert comments == [f"Anonymous ({HEALTH})"]
 
@@ -165,22 +172,23 @@ def test_voice_balance_uses_the_summits_names_and_order_with_retired_sectors_cou
 ):
     breakout = breakouts[0]
     breakout.members.clear()
+    # Five of each, so that every sector may be shown on its own.
     people = {
-        key: make_participant(edited, name=f"From {key}", sector=key)
+        key: [make_participant(edited, name=f"From {key} {n}", sector=key) for n in range(5)]
         for key in ["youth", "business", "faith", "health"]
     }
-    breakout.members.add(*people.values())
+    breakout.members.add(*(p for group in people.values() for p in group))
     Idea.objects.create(
-        breakout=breakout, author=people["business"], text="Keep it", client_token=uuid.uuid4()
+        breakout=breakout, author=people["business"][0], text="Keep it", client_token=uuid.uuid4()
     )
 
     balance = voice_balance(breakout)
 
-    assert [(s.label, s.members, s.contributions) for s in balance.sectors] == [
-        (HEALTH, 1, 0),
-        (FAITH, 1, 0),
-        (BUSINESS, 1, 1),
-        (YOUTH, 1, 0),
+    assert [(s.label, s.members, s.contributions) for s in balance.sectors_shown] == [
+        (HEALTH, 5, 0),
+        (FAITH, 5, 0),
+        (BUSINESS, 5, 1),
+        (YOUTH, 5, 0),
     ]
     assert balance.unheard == [HEALTH, FAITH, YOUTH]
 
@@ -232,9 +240,11 @@ def test_plenary_results_name_the_summits_sectors(edited_day):
 
 
 def test_people_page_counts_by_the_summits_sectors(edited, organiser):
-    make_participant(edited, sector="business")
-    make_participant(edited, sector="youth")
-    make_participant(edited, sector="health")
+    for _ in range(5):
+        make_participant(edited, sector="business")
+        make_participant(edited, sector="youth")
+        make_participant(edited, sector="health")
+        make_participant(edited, sector="local_government")
 
     html = client_for(organiser).get(reverse("people", args=[edited.slug])).content.decode()
     counts = {
@@ -242,9 +252,9 @@ def test_people_page_counts_by_the_summits_sectors(edited, organiser):
         for n, label in re.findall(r'<span class="sector-counts__n">(\d+)</span> ([^<]+)<', html)
     }
 
-    assert counts[HEALTH] == 1
-    assert counts[YOUTH] == 1
-    assert counts[BUSINESS] == 1  # retired, but someone is still in it
+    assert counts[HEALTH] == 5
+    assert counts[YOUTH] == 5
+    assert counts[BUSINESS] == 5  # retired, but people are still in it
     assert SECTOR_NAMES["national_government"] not in counts  # retired, and nobody in it
     assert (
         counts["Local government"]
@@ -264,8 +274,16 @@ def test_my_data_shows_a_retired_sector_by_its_name(edited):
 # The record, in every format
 
 
+def _crowd(summit: Summit, sector: str, n: int) -> None:
+    for i in range(n):
+        make_participant(summit, name=f"{sector} {i}", sector=sector)
+
+
 def test_record_in_every_format_uses_the_summits_names(edited_day):
     today = edited_day
+    # Enough people for health and business to be counted on their own.
+    _crowd(today.summit, "health", 3)
+    _crowd(today.summit, "business", 4)
     document = json_of(today.organiser)
     texts = {
         "json": str(document),
@@ -282,17 +300,22 @@ def test_record_in_every_format_uses_the_summits_names(edited_day):
         assert f"Said in the room ({FAITH})" in text, kind
         assert SECTOR_NAMES["health"] not in text, kind
     attendance = {row["sector"]: row for row in document["attendance"]}
-    assert attendance[HEALTH]["attendees"] == 2  # the anonymous person, and Ben Carter
-    assert attendance[BUSINESS]["attendees"] == 1
+    # The anonymous person, Ben Carter and three more.
+    assert attendance[HEALTH]["attendees"] == 5
+    assert attendance[BUSINESS]["attendees"] == 5
 
 
 def test_record_counts_by_sector_in_the_summits_order(edited_day):
+    for sector, n in (("health", 3), ("business", 4), ("faith", 5), ("youth", 5)):
+        _crowd(edited_day.summit, sector, n)
+
     record = build_record(edited_day.summit)
 
-    order = [s.sector for s in record.attendance]
-    assert order == sorted(order, key=list(sector_names(edited_day.summit).values()).index)
+    *order, other = [s.sector for s in record.attendance]
+    assert order == [HEALTH, FAITH, BUSINESS, YOUTH]
+    assert other == str(OTHER_SECTORS)  # the small sectors, last
     assert [p.sector for p in record.people if p.name == f"Anonymous ({HEALTH})"] == [HEALTH]
-    assert {s.sector for s in record.by_sector} >= {HEALTH, BUSINESS, FAITH}
+    assert [s.sector for s in record.by_sector] == [*order, other]
 
 
 # However many anonymous people, their sectors are named without asking the database again

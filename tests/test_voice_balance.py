@@ -24,6 +24,7 @@ from breakouts.balance import summit_balance, voice_balance, voice_balances
 from breakouts.board import FACILITATORS, breakout_group
 from breakouts.models import Breakout, Comment, Idea, Vote
 from summit import live as summit_live
+from summit.event.measures import OTHER_SECTORS
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_names
 from tests.conftest import (
@@ -42,6 +43,7 @@ LABELS = SECTOR_NAMES
 
 # Long enough for a push already queued to arrive; pushes are sent before the response returns.
 QUIET = 0.2
+OTHER = str(OTHER_SECTORS)
 
 
 def _member(breakout: Breakout, name: str, sector: str = "health", **fields) -> Participant:
@@ -133,27 +135,90 @@ def test_voice_balance_counts_each_member_and_sector(breakout, attendee):
     assert balance.evenness == pytest.approx(9 / 28)
 
 
+def _members(breakout: Breakout, sector: str, n: int, name: str) -> list[Participant]:
+    return [_member(breakout, f"{name} {i}", sector) for i in range(1, n + 1)]
+
+
 @pytest.mark.django_db
 def test_voice_balance_quiet_members_and_sectors_present_but_unheard(breakout, attendee):
-    ben = _member(breakout, "Ben Carter", "health")
-    _member(breakout, "Cara Nwosu", "health")
-    dev = _member(breakout, "Dev Patel", "business")
+    ben, *_ = _members(breakout, "health", 5, "Health")
+    _members(breakout, "business", 5, "Business")
     _member(breakout, "Esi Mensah", "faith")
     _idea(breakout, ben)
 
     balance = voice_balance(breakout)
 
-    # Health is heard through Ben though Cara is quiet; business and faith not at all.
+    # Health is heard through one member though four are quiet; business not at all; local
+    # government (Aisha) and faith (Esi) are too small to name, and quiet together.
     assert [p.display_name for p in balance.quiet] == [
         "Aisha Rahman",
-        "Cara Nwosu",
-        "Dev Patel",
+        *(f"Business {i}" for i in range(1, 6)),
         "Esi Mensah",
+        *(f"Health {i}" for i in range(2, 6)),
     ]
-    assert balance.unheard == ["Local government", "Faith", "Business"]
+    assert balance.unheard == ["Business", OTHER]
     assert not _sector(balance, "business").heard
+    assert not _sector(balance, "faith").heard
     assert _sector(balance, "health").heard
-    assert dev in balance.quiet
+
+
+@pytest.mark.django_db
+def test_voice_balance_names_no_small_sector_as_unheard(breakout, attendee):
+    # Four of business, quiet, and six of health: business is counted only among the others,
+    # which Aisha (local government) has been heard for.
+    _members(breakout, "business", 4, "Business")
+    health = _members(breakout, "health", 6, "Health")
+    _idea(breakout, health[0])
+    _idea(breakout, attendee)
+
+    balance = voice_balance(breakout)
+
+    assert [(s.label, s.members, s.contributions) for s in balance.sectors_shown] == [
+        ("Health and care (NHS)", 6, 1),
+        (OTHER, 5, 1),
+    ]
+    assert balance.unheard == []
+    assert [s.label for s in balance.sectors] == [
+        "Local government",
+        "Health and care (NHS)",
+        "Business",
+    ]
+
+
+@pytest.mark.django_db
+def test_voice_balance_sector_of_five_stands_on_its_own(breakout):
+    business = _members(breakout, "business", 5, "Business")
+    _members(breakout, "health", 6, "Health")
+    _idea(breakout, business[0])
+
+    balance = voice_balance(breakout)
+
+    assert [(s.label, s.members, s.room_share) for s in balance.sectors_shown] == [
+        ("Health and care (NHS)", 6, 54.5),
+        ("Business", 5, 45.5),
+    ]
+    assert balance.unheard == ["Health and care (NHS)"]
+
+
+@pytest.mark.django_db
+def test_voice_balance_small_sectors_too_few_together_give_no_count(breakout, attendee):
+    _members(breakout, "business", 4, "Business")
+    _members(breakout, "health", 6, "Health")
+    _idea(breakout, attendee)  # Aisha, local government: five together with business
+
+    shown = voice_balance(breakout).sectors_shown
+    assert shown[-1].members == 5
+
+    Breakout.members.through.objects.filter(participant__sector="business").delete()
+    shown = voice_balance(breakout).sectors_shown
+
+    # Aisha alone with local government: one person, so neither a figure nor a share.
+    assert [(s.label, s.members, s.room_share, s.contributions) for s in shown] == [
+        ("Health and care (NHS)", 6, 85.7, 0),
+        (OTHER, None, None, 1),
+    ]
+    assert shown[-1].withheld
+    assert not shown[-1].under
 
 
 @pytest.mark.django_db
@@ -333,7 +398,7 @@ def test_summit_balance_adds_up_every_breakout(breakouts, attendee, other_member
 def test_console_voice_panel_lists_quiet_members_and_unheard_sectors(
     breakout, attendee, facilitator
 ):
-    _member(breakout, "Dev Patel", "business")
+    _members(breakout, "business", 5, "Dev Patel")
     _idea(breakout, attendee)
 
     response = client_for(facilitator).get(reverse("breakouts:console", args=[breakout.pk]))
@@ -341,12 +406,43 @@ def test_console_voice_panel_lists_quiet_members_and_unheard_sectors(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="voice-balance"' in html
-    assert "<strong>1 of 2</strong> members has contributed" in html
-    assert "Dev Patel, Testshire Council" in _quiet_list(html)
+    assert "<strong>1 of 6</strong> members has contributed" in html
+    assert "Dev Patel 1, Testshire Council" in _quiet_list(html)
     assert "Aisha Rahman" not in _quiet_list(html)
-    assert "<strong>Sectors present but unheard:</strong> Business" in html
-    # Gini of [1, 0]: 0.5.
-    assert "Evenness: <strong>0.50</strong>" in html
+    assert "<strong>Sectors present but unheard:</strong> Business</p>" in html
+    # Gini of [1, 0, 0, 0, 0, 0]: 2 x 6 / 6 - 7/6 = 5/6.
+    assert "Evenness: <strong>0.83</strong>" in html
+
+
+@pytest.mark.django_db
+def test_console_voice_panel_shows_no_sector_of_fewer_than_five_on_its_own(breakout, facilitator):
+    _members(breakout, "business", 4, "Business")
+    health = _members(breakout, "health", 6, "Health")
+    _idea(breakout, health[0])
+
+    html = client_for(facilitator).get(reverse("breakouts:voice", args=[breakout.pk]))
+    table = _sector_table(html.content.decode())
+
+    assert '<th scope="row">Health and care (NHS)</th>' in table
+    assert "Business" not in table
+    # Four people are too few even together: said so, with no figure or share of people.
+    assert f'<th scope="row">{OTHER}</th>\n            <td>fewer than 5</td>' in table
+    assert "<strong>Sectors present but unheard:</strong> " + OTHER in html.content.decode()
+
+    _member(breakout, "Business 5", "business")
+    table = _sector_table(
+        client_for(facilitator).get(reverse("breakouts:voice", args=[breakout.pk])).content.decode()
+    )
+
+    assert '<th scope="row">Business</th>' in table
+    assert '46% <span class="hint">(5)</span>' in table
+    assert OTHER not in table
+
+
+def _sector_table(html: str) -> str:
+    found = re.search(r'<h3 class="voice__title">By sector</h3>(.*?)</table>', html, re.DOTALL)
+    assert found, "no table by sector"
+    return found.group(1)
 
 
 @pytest.mark.django_db
@@ -704,7 +800,7 @@ def test_voice_page_organiser_sees_every_breakout_quiet_people_and_unheard_secto
     breakouts, organiser, attendee, other_member
 ):
     breakout, other = breakouts[0], breakouts[1]
-    _member(breakout, "Dev Patel", "business")
+    _members(breakout, "business", 5, "Dev Patel")
     _idea(breakout, attendee)
     _vote(_idea(other, other_member), other_member)
 
@@ -717,14 +813,37 @@ def test_voice_page_organiser_sees_every_breakout_quiet_people_and_unheard_secto
         console = reverse("breakouts:console", args=[group.pk])
         assert f'<a href="{console}">{group.name}</a>' in html, group.name
     rows = {group.pk: _row(html, group) for group in breakouts}
-    assert "<td>1 of 2</td>" in rows[breakout.pk]
-    assert "<td>1: Dev Patel, Testshire Council</td>" in rows[breakout.pk]
+    assert "<td>1 of 6</td>" in rows[breakout.pk]
+    assert "<td>5: Dev Patel 1, Testshire Council; Dev Patel 2," in rows[breakout.pk]
     assert "<td>Business</td>" in rows[breakout.pk]
     assert "<td>1 of 1</td>" in rows[other.pk]
     assert "<td>0</td>" in rows[other.pk]
     assert "<td>None</td>" in rows[other.pk]
-    assert "<strong>2 of 3</strong> places in groups have contributed; 3 contributions" in html
-    assert "<strong>Sectors present but unheard anywhere:</strong> Business" in html
+    assert "<strong>2 of 7</strong> places in groups have contributed; 3 contributions" in html
+    assert "<strong>Sectors present but unheard anywhere:</strong> Business</p>" in html
+
+
+@pytest.mark.django_db
+def test_voice_page_shows_no_sector_of_fewer_than_five_on_its_own(breakouts, organiser):
+    breakout, other = breakouts[0], breakouts[1]
+    _members(breakout, "business", 4, "Business")
+    _members(breakout, "health", 3, "Health")
+    _members(other, "health", 3, "Health elsewhere")
+
+    html = client_for(organiser).get(reverse("voice", args=[organiser.summit.slug]))
+    table = html.content.decode().split('id="sectors-heading"')[1]
+
+    # Six places in health across the summit; business's four are too few even alone.
+    assert '<th scope="row">Health and care (NHS)</th><td>60% (6)</td>' in table
+    assert f'<th scope="row">{OTHER}</th><td>fewer than 5</td>' in table
+    assert "Business" not in table
+
+    _member(other, "Business 5", "business")
+    table = client_for(organiser).get(reverse("voice", args=[organiser.summit.slug]))
+    table = table.content.decode().split('id="sectors-heading"')[1]
+
+    assert '<th scope="row">Business</th><td>46% (5)</td>' in table
+    assert OTHER not in table
 
 
 def _row(html: str, group: Breakout) -> str:
@@ -818,15 +937,39 @@ def test_board_rank_by_support_puts_three_sectors_above_four_of_one(breakout, at
     assert "Ideas, by cross-sector support" in html
     # log2(2) x 3 = 3.00 against log2(5) = 2.32, though 3 dots against 8.
     assert _wall(html, [broad, narrow, nobody]) == [broad, narrow, nobody]
+    # No sector gave five supporters or more: none is named.
     assert (
         '3 dots from 3 people<span class="idea__support"> · cross-sector support 3.00, '
-        'from 3 sectors<span class="idea__sectors"> (Business 1, Faith 1, '
-        "Health and care (NHS) 1)</span></span>"
+        f'from 3 sectors<span class="idea__sectors"> ({OTHER} fewer than 5)</span></span>'
     ) in html
     assert (
         '8 dots from 4 people<span class="idea__support"> · cross-sector support 2.32, '
-        'from 1 sector<span class="idea__sectors"> (Local government 4)</span></span>'
+        f'from 1 sector<span class="idea__sectors"> ({OTHER} fewer than 5)</span></span>'
     ) in html
+
+
+@pytest.mark.django_db
+def test_board_names_a_sector_of_supporters_only_from_five(breakout, attendee):
+    idea = _idea(breakout, attendee)
+    for voter in _voters(breakout, ["health"] * 6 + ["local_government"] * 4):
+        _vote(idea, voter)
+    _move(breakout, phase=Phase.AGREE)
+
+    html = client_for(attendee).get(reverse("breakouts:board", args=[breakout.pk]))
+
+    assert (
+        'from 2 sectors<span class="idea__sectors"> (Health and care (NHS) 6, '
+        f"{OTHER} fewer than 5)</span>"
+    ) in html.content.decode()
+
+    (fifth,) = _voters(breakout, ["local_government"])
+    _vote(idea, fifth)
+    html = client_for(attendee).get(reverse("breakouts:board", args=[breakout.pk]))
+
+    assert (
+        'from 2 sectors<span class="idea__sectors"> (Health and care (NHS) 6, '
+        "Local government 5)</span>"
+    ) in html.content.decode()
 
 
 @pytest.mark.django_db
@@ -882,7 +1025,7 @@ def test_board_supporter_is_counted_once_however_many_dots(breakout, attendee):
 
     assert (
         '3 dots from 1 person<span class="idea__support"> · cross-sector support 1.00, '
-        'from 1 sector<span class="idea__sectors"> (Health and care (NHS) 1)</span>'
+        f'from 1 sector<span class="idea__sectors"> ({OTHER} fewer than 5)</span>'
     ) in response.content.decode()
 
 

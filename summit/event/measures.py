@@ -1,11 +1,84 @@
-"""Two measures that count people by sector: how broadly an idea or outcome is supported,
-and how evenly a group's contributions are spread. Pure functions; docs/cross-sector-support.md
-gives the reasons for each choice."""
+"""The measures by sector: how broadly an idea or outcome is supported, how evenly a group's
+contributions are spread (docs/cross-sector-support.md gives the reasons for each choice), and
+the rule every view of people by sector keeps, that no sector of fewer than ``SMALLEST_CELL``
+people is shown on its own. Pure functions."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+# Any view of people by sector (people counted per sector, ratings or support split by sector,
+# voice balance by sector) shows a sector on its own only if it counts at least this many of
+# the people the view is about: fewer, and someone who knows who is in a small sector could
+# pick out what they did.
+SMALLEST_CELL = 5
+OTHER_SECTORS = format_lazy(_("Other sectors (fewer than {n} people each)"), n=SMALLEST_CELL)
+FEWER_THAN_SMALLEST = format_lazy(_("fewer than {n}"), n=SMALLEST_CELL)
+
+
+def small_sectors_combined[Row](
+    rows: Iterable[Row],
+    people: Callable[[Row], int],
+    combine: Callable[[list[Row], bool], Row],
+) -> list[Row]:
+    """``rows``, one a sector, as every view of people by sector shows them.
+
+    A row whose sector counts fewer than ``SMALLEST_CELL`` people (``people(row)``: those
+    present, those who rated, those who supported) is not shown on its own. The rows under
+    that size, if any, become one last row, ``combine(small, withheld)``, named
+    ``OTHER_SECTORS``. When together they too count fewer than ``SMALLEST_CELL`` people,
+    ``withheld`` is true and the combined row gives no count of people: it is shown as
+    ``FEWER_THAN_SMALLEST`` instead. Figures that count something else (ideas, comments,
+    votes) may still be given. The other rows keep their order.
+    """
+    shown: list[Row] = []
+    small: list[Row] = []
+    for row in rows:
+        (shown if people(row) >= SMALLEST_CELL else small).append(row)
+    if small:
+        shown.append(combine(small, sum(people(row) for row in small) < SMALLEST_CELL))
+    return shown
+
+
+class SectorCell(NamedTuple):
+    """A sector and how many people: the count is ``None`` where it is withheld."""
+
+    label: str
+    count: int | None
+
+    @property
+    def withheld(self) -> bool:
+        return self.count is None
+
+    @property
+    def figure(self) -> int | str:
+        """The count, or what is said instead of it: "fewer than 5"."""
+        return str(FEWER_THAN_SMALLEST) if self.count is None else self.count
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.figure}"
+
+
+def people_by_sector(counts: Iterable[tuple[str, int]]) -> list[SectorCell]:
+    """Counts of people by sector (each sector's name and how many, in the order to show
+    them), as ``small_sectors_combined`` shows them."""
+    return small_sectors_combined(
+        (SectorCell(label, count) for label, count in counts),
+        lambda cell: cell.count,
+        lambda small, withheld: SectorCell(
+            str(OTHER_SECTORS), None if withheld else sum(cell.count for cell in small)
+        ),
+    )
+
+
+def withheld_or(count: int | None) -> int | str:
+    """A count of people as a table gives it: the count, or "fewer than 5" where withheld."""
+    return str(FEWER_THAN_SMALLEST) if count is None else count
 
 
 def cross_sector_support(supporters_by_sector: Mapping[str, int]) -> float:

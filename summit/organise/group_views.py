@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import get_participant_for, signed_in
 from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout
+from summit.event.measures import people_by_sector
 from summit.event.models import Subtheme
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_names
@@ -92,7 +93,9 @@ def _page(
     names = sector_names(summit)
     for group in all_groups:
         give_sector_names([*group.facilitators.all(), *group.members.all()], names)
-        group.spread = sorted(Counter(m.sector_label for m in group.members.all()).items())
+        group.spread = people_by_sector(
+            sorted(Counter(m.sector_label for m in group.members.all()).items())
+        )
         group.removable = not groups.holdings(group)
         group.rename_form = _bound(failed, "name", group.pk) or RenameBreakoutForm(
             initial={"name": group.name}, breakout_id=group.pk

@@ -17,6 +17,7 @@ from accounts.audit import detail_items
 from accounts.models import Participant, give_sector_names
 from breakouts.balance import summit_balance, voice_balances
 from breakouts.models import Breakout
+from summit.event.measures import people_by_sector
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_names, sectors_of
@@ -50,12 +51,13 @@ def people_page(request: HttpRequest, slug: str) -> HttpResponse:
         .values_list("sector", "n")
     )
     sectors = sectors_of(summit)
-    # The sectors people may choose, and a retired one for as long as anyone is in it.
-    by_sector = [
+    # The sectors people may choose, and a retired one for as long as anyone is in it; the
+    # small ones only together (summit.event.measures.people_by_sector).
+    by_sector = people_by_sector(
         (sector.name, counts.get(sector.key, 0))
         for sector in sectors
         if sector.retired_at is None or counts.get(sector.key)
-    ]
+    )
     give_sector_names(everyone, {sector.key: sector.name for sector in sectors})
     rows = []
     for person in everyone:

@@ -10,8 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from summit.event.measures import OTHER_SECTORS, small_sectors_combined
+
 if TYPE_CHECKING:
     from summit.event.agreement import Decision
+    from summit.event.measures import SectorCell
     from summit.record.contents import Level, PromptEntry, Remark
 
 
@@ -33,15 +36,16 @@ class IdeaSupport:
     dots: int = 0
     voters: int = 0
     score: float = 0.0
-    sectors: tuple[tuple[str, int], ...] = ()  # (sector, supporters), most first
+    # (sector, supporters), most first; sectors too small to show alone only together, last
+    sectors: tuple[SectorCell, ...] = ()
 
     @property
     def rounded(self) -> float:
         return round(self.score, 2)
 
     def breakdown(self, separator: str = ", ") -> str:
-        """The supporters by sector as words: "Health and care (NHS) 2, Faith 1"."""
-        return separator.join(f"{sector} {n}" for sector, n in self.sectors)
+        """The supporters by sector as words: "Health and care (NHS) 7, Faith 5"."""
+        return separator.join(str(cell) for cell in self.sectors)
 
 
 NO_SUPPORT = IdeaSupport()
@@ -79,11 +83,40 @@ class ClusterEntry:
 
 @dataclass
 class SectorSplit:
+    """How the people of a sector rated an outcome. In a row of sectors too small to show,
+    together too few as well, the counts are withheld (``None``)."""
+
     sector: str
-    support: int
-    stand_aside: int
-    disagree: int
-    block: int
+    support: int | None
+    stand_aside: int | None
+    disagree: int | None
+    block: int | None
+    withheld: bool = False
+
+    @property
+    def rated(self) -> int | None:
+        if self.withheld:
+            return None
+        return self.support + self.stand_aside + self.disagree + self.block
+
+
+def splits_shown(splits: list[SectorSplit]) -> list[SectorSplit]:
+    """Ratings by sector as the record gives them: a sector where fewer than
+    ``SMALLEST_CELL`` people rated only within a combined row
+    (``summit.event.measures.small_sectors_combined``), as on the plenary's screens."""
+
+    def combined(small: list[SectorSplit], withheld: bool) -> SectorSplit:
+        if withheld:
+            return SectorSplit(str(OTHER_SECTORS), None, None, None, None, withheld=True)
+        return SectorSplit(
+            str(OTHER_SECTORS),
+            support=sum(s.support for s in small),
+            stand_aside=sum(s.stand_aside for s in small),
+            disagree=sum(s.disagree for s in small),
+            block=sum(s.block for s in small),
+        )
+
+    return small_sectors_combined(splits, lambda s: s.rated, combined)
 
 
 @dataclass
@@ -139,16 +172,23 @@ class Merge:
 
 @dataclass
 class SectorShare:
+    """A sector's share of a group and of its contributions. In a row of sectors too small
+    to show, together too few as well, the members and their share are withheld (``None``)."""
+
     sector: str
-    members: int
-    member_share: float  # percentage of the group's members
+    members: int | None
+    member_share: float | None  # percentage of the group's members
     contributions: int
     contribution_share: float  # percentage of the group's contributions
 
     @property
+    def withheld(self) -> bool:
+        return self.members is None
+
+    @property
     def under(self) -> bool:
-        """Heard less than its share of the group."""
-        return self.contribution_share < self.member_share
+        """Heard less than its share of the group (never said of a withheld row)."""
+        return self.member_share is not None and self.contribution_share < self.member_share
 
 
 @dataclass

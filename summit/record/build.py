@@ -36,6 +36,8 @@ from summit.record.contents import (
     RankedItem,
     Record,
     SectorCount,
+    activity_shown,
+    attendance_shown,
 )
 from summit.record.ideas import Walls, load_walls, person_fields
 from summit.record.outcomes import load_outcomes, number_outcomes
@@ -94,6 +96,15 @@ def _people(
         people,
         [Person(p.attribution, p.sector_label, p.get_role_display()) for p in listed],
         [counts[s] for s in in_sector_order(counts, names)],
+    )
+
+
+def _total(attendance: list[SectorCount]) -> SectorCount:
+    return SectorCount(
+        "All sectors",
+        attendees=sum(s.attendees for s in attendance),
+        facilitators=sum(s.facilitators for s in attendance),
+        organisers=sum(s.organisers for s in attendance),
     )
 
 
@@ -263,7 +274,8 @@ def build_record(
         whole=not scoped,
         scope=[b.name for b in chosen] if scoped else [],
         agenda=_agenda(summit),
-        attendance=attendance,
+        attendance=attendance_shown(attendance),
+        attendance_total=_total(attendance),
         people=named,
         assumptions=assumptions,
         assumptions_responses=plenary.assumptions.responses if plenary.assumptions else 0,
@@ -274,7 +286,7 @@ def build_record(
         dissent=dissent,
         polls=plenary.polls,
         figures=figures,
-        by_sector=by_sector,
+        by_sector=activity_shown(by_sector),
         voice=voice,
         audit=load_audit(summit, names, [b.name for b in chosen] if scoped else None),
         support=walls.support,

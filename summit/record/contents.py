@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from summit.event.measures import OTHER_SECTORS, small_sectors_combined
+
 if TYPE_CHECKING:
     from summit.event.agreement import Decision
     from summit.record.breakout_contents import (
@@ -39,14 +41,37 @@ class Person:
 
 @dataclass
 class SectorCount:
+    """The people of a sector by role. In a row of sectors too small to show, together too
+    few as well, the counts are withheld (``None``)."""
+
     sector: str
-    attendees: int = 0
-    facilitators: int = 0
-    organisers: int = 0
+    attendees: int | None = 0
+    facilitators: int | None = 0
+    organisers: int | None = 0
+    withheld: bool = False
 
     @property
-    def total(self) -> int:
+    def total(self) -> int | None:
+        if self.withheld:
+            return None
         return self.attendees + self.facilitators + self.organisers
+
+
+def attendance_shown(rows: list[SectorCount]) -> list[SectorCount]:
+    """Attendance by sector as the record gives it: a sector of fewer than ``SMALLEST_CELL``
+    people only within a combined row (``summit.event.measures.small_sectors_combined``)."""
+
+    def combined(small: list[SectorCount], withheld: bool) -> SectorCount:
+        if withheld:
+            return SectorCount(str(OTHER_SECTORS), None, None, None, withheld=True)
+        return SectorCount(
+            str(OTHER_SECTORS),
+            attendees=sum(s.attendees for s in small),
+            facilitators=sum(s.facilitators for s in small),
+            organisers=sum(s.organisers for s in small),
+        )
+
+    return small_sectors_combined(rows, lambda s: s.total, combined)
 
 
 @dataclass
@@ -155,12 +180,40 @@ class Figure:
 
 @dataclass
 class SectorActivity:
+    """What a sector's people did. ``people``, everyone of the sector in the summit, decides
+    whether the row is shown on its own, as in the attendance. In a row of sectors too small
+    to show, together too few as well, the counts of people are withheld (``None``); the
+    ideas and comments, which count no one, stay."""
+
     sector: str
-    attendees: int = 0
+    attendees: int | None = 0
     ideas: int = 0
     comments: int = 0
-    voters: int = 0
-    respondents: int = 0
+    voters: int | None = 0
+    respondents: int | None = 0
+    people: int = 0
+
+    @property
+    def withheld(self) -> bool:
+        return self.attendees is None
+
+
+def activity_shown(rows: list[SectorActivity]) -> list[SectorActivity]:
+    """What each sector did, as the record gives it: the same sectors as the attendance
+    only together (``summit.event.measures.small_sectors_combined``)."""
+
+    def combined(small: list[SectorActivity], withheld: bool) -> SectorActivity:
+        return SectorActivity(
+            str(OTHER_SECTORS),
+            attendees=None if withheld else sum(s.attendees for s in small),
+            ideas=sum(s.ideas for s in small),
+            comments=sum(s.comments for s in small),
+            voters=None if withheld else sum(s.voters for s in small),
+            respondents=None if withheld else sum(s.respondents for s in small),
+            people=sum(s.people for s in small),
+        )
+
+    return small_sectors_combined(rows, lambda s: s.people, combined)
 
 
 @dataclass
@@ -188,7 +241,8 @@ class Record:
     whole: bool  # the whole summit, or (for a facilitator) only the breakouts in ``scope``
     scope: list[str]
     agenda: list[AgendaEntry]
-    attendance: list[SectorCount]
+    attendance: list[SectorCount]  # as shown: small sectors only together
+    attendance_total: SectorCount
     people: list[Person]
     assumptions: list[AssumptionResult]
     assumptions_responses: int
@@ -199,7 +253,7 @@ class Record:
     dissent: list[Dissent]
     polls: list[PollEntry]
     figures: list[Figure]
-    by_sector: list[SectorActivity]
+    by_sector: list[SectorActivity]  # as shown: small sectors only together
     voice: VoiceEntry  # across the record's breakouts
     audit: list[AuditLine]  # oldest first
     support: dict[int, IdeaSupport]  # by idea number, for the ideas anyone placed a dot on
@@ -228,12 +282,3 @@ class Record:
     @property
     def outcomes(self) -> list[OutcomeEntry]:
         return [o for b in self.breakouts for o in b.outcomes]
-
-    @property
-    def attendance_total(self) -> SectorCount:
-        return SectorCount(
-            "All sectors",
-            attendees=sum(s.attendees for s in self.attendance),
-            facilitators=sum(s.facilitators for s in self.attendance),
-            organisers=sum(s.organisers for s in self.attendance),
-        )

@@ -14,7 +14,13 @@ from accounts.models import give_sector_names
 from breakouts.models import Breakout, Idea, Outcome, Rating
 from summit.event.agreement import SUPPORT, Agreement, decide
 from summit.event.sectors import in_sector_order
-from summit.record.breakout_contents import Check, OutcomeEntry, SectorSplit, Source
+from summit.record.breakout_contents import (
+    Check,
+    OutcomeEntry,
+    SectorSplit,
+    Source,
+    splits_shown,
+)
 from summit.record.contents import Dissent, Level
 from summit.record.ideas import IDEA_FIELDS, person_fields, with_totals
 from summit.record.polls import PlenaryPart
@@ -105,10 +111,12 @@ def _check(
         rated=sum(counts.values()),
         levels=[Level(v, label, counts.get(v, 0)) for v, label in Agreement.choices],
         decision=decide(counts, supermajority),
-        sectors=[
-            _split(names.get(sector, sector), by_sector[sector])
-            for sector in in_sector_order(by_sector, names)
-        ],
+        sectors=splits_shown(
+            [
+                _split(names.get(sector, sector), by_sector[sector])
+                for sector in in_sector_order(by_sector, names)
+            ]
+        ),
     )
 
 

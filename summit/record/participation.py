@@ -101,7 +101,8 @@ def participation(
     names: dict[str, str],
 ) -> tuple[list[Figure], list[SectorActivity]]:
     """The figures for the whole record, and what each sector contributed, in the summit's
-    order of its sectors (``names``). Two queries."""
+    order of its sectors (``names``), every sector on its own (``attendance`` too: the record
+    combines the small ones afterwards). Two queries."""
     attendees = sum(1 for p in people if p.role == Participant.Role.ATTENDEE)
     status = counts.ideas_by_status
     respondents = _respondents(summit)
@@ -123,7 +124,10 @@ def participation(
         Figure("Poll responses", sum(p.responses for p in polls)),
         Figure("People who answered a poll", sum(respondents.values())),
     ]
-    rows = {s.sector: SectorActivity(s.sector, attendees=s.attendees) for s in attendance}
+    rows = {
+        s.sector: SectorActivity(s.sector, attendees=s.attendees, people=s.total)
+        for s in attendance
+    }
     active = (
         counts.ideas_by_sector,
         counts.comments_by_sector,

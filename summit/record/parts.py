@@ -59,8 +59,10 @@ def score(value: float) -> str:
     return f"{value:.2f}"
 
 
-def percent(value: float) -> str:
-    return f"{value:.1f}%"
+def percent(value: float | None) -> str:
+    """A share in per cent; nothing for a share of people withheld (a row of sectors too
+    small to show, together too few as well)."""
+    return "" if value is None else f"{value:.1f}%"
 
 
 def when(at: dt.datetime) -> str:

@@ -113,9 +113,10 @@ def _entry(poll: Poll, results: Results, part: str, remarks: dict) -> PollEntry:
                 rated=statement.rated,
                 levels=[Level(s.value, s.label, s.count) for s in statement.segments],
                 decision=statement.decision,
+                # As the plenary's screens showed them.
                 sectors=[
-                    SectorSplit(s.sector, s.support, s.stand_aside, s.against, s.blocks)
-                    for s in statement.sectors
+                    SectorSplit(s.sector, s.support, s.stand_aside, s.against, s.blocks, s.withheld)
+                    for s in statement.sectors_shown
                 ],
                 remarks=remarks.get(statement.option.pk, []),
             )

@@ -33,8 +33,8 @@ def when(value) -> str | None:
 def supporters(record: Record, idea: int) -> list[dict]:
     """An idea's supporters by sector, as the JSON document gives them."""
     return [
-        {"sector": sector, "supporters": n}
-        for sector, n in record.support.get(idea, NO_SUPPORT).sectors
+        {"sector": cell.label, "supporters": cell.count}
+        for cell in record.support.get(idea, NO_SUPPORT).sectors
     ]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from summit.event.agreement import Agreement
+from summit.event.measures import withheld_or
 from summit.record.breakout_contents import NO_SUPPORT, VoiceEntry
 from summit.record.contents import Record
 from summit.record.parts import rules_note
@@ -50,7 +51,7 @@ def summit_rows(record: Record) -> Iterator[dict]:
             "value": item.title,
         }
     for row in record.attendance:
-        yield {"field": f"Attendance: {row.sector}", "value": row.total}
+        yield {"field": f"Attendance: {row.sector}", "value": withheld_or(row.total)}
 
 
 def participant_rows(record: Record) -> Iterator[dict]:
@@ -111,11 +112,11 @@ def consensus_rows(record: Record) -> Iterator[dict]:
                     "outcome": outcome.number,
                     "where": check.where,
                     "sector": split.sector,
-                    "rated": split.support + split.stand_aside + split.disagree + split.block,
-                    "support": split.support,
-                    "stand_aside": split.stand_aside,
-                    "disagree": split.disagree,
-                    "block": split.block,
+                    "rated": withheld_or(split.rated),
+                    "support": withheld_or(split.support),
+                    "stand_aside": withheld_or(split.stand_aside),
+                    "disagree": withheld_or(split.disagree),
+                    "block": withheld_or(split.block),
                     **dict.fromkeys(RULE_KEYS),
                 }
 
@@ -203,7 +204,7 @@ def voice_sector_rows(record: Record) -> Iterator[dict]:
             yield {
                 "breakout": name,
                 "sector": share.sector,
-                "members": share.members,
+                "members": withheld_or(share.members),
                 "member_share": share.member_share,
                 "contributions": share.contributions,
                 "contribution_share": share.contribution_share,

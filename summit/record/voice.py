@@ -21,7 +21,7 @@ def voice_entry(balance: VoiceBalance) -> VoiceEntry:
         evenness=None if evenness is None else round(evenness, 2),
         sectors=[
             SectorShare(s.label, s.members, s.room_share, s.contributions, s.voice_share)
-            for s in balance.sectors
+            for s in balance.sectors_shown
         ],
         unheard=balance.unheard,
     )

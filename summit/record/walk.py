@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from summit.event.measures import withheld_or
 from summit.record import parts
 from summit.record.blocks import (
     Block,
@@ -125,7 +126,7 @@ def _agenda(record: Record) -> Iterator[Block]:
 def _attendance(record: Record) -> Iterator[Block]:
     def row(r: SectorCount) -> list[Cell]:
         numbers = (r.attendees, r.facilitators, r.organisers, r.total)
-        return [Cell(r.sector, header=True), *(Cell(n) for n in numbers)]
+        return [Cell(r.sector, header=True), *(Cell(withheld_or(n)) for n in numbers)]
 
     yield Table(
         head("Sector", "Attendees", "Facilitators", "Organisers", "All"),

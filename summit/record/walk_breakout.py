@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from summit.event.agreement import RULES, Decision
+from summit.event.measures import withheld_or
 from summit.record import parts
 from summit.record.blocks import (
     Block,
@@ -158,7 +159,10 @@ def _checks(outcome: OutcomeEntry, anchor: str) -> Iterator[Block]:
                 [
                     [
                         Cell(s.sector, header=True),
-                        *(Cell(n) for n in (s.support, s.stand_aside, s.disagree, s.block)),
+                        *(
+                            Cell(withheld_or(n))
+                            for n in (s.support, s.stand_aside, s.disagree, s.block)
+                        ),
                     ]
                     for s in check.sectors
                 ],
@@ -216,7 +220,7 @@ def voice_blocks(
             [
                 [
                     Cell(s.sector, header=True),
-                    Cell(s.members),
+                    Cell(withheld_or(s.members)),
                     Cell(parts.percent(s.member_share)),
                     Cell(s.contributions),
                     Cell(parts.percent(s.contribution_share)),

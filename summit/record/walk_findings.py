@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from django.utils.text import Truncator
 
+from summit.event.measures import withheld_or
 from summit.record import parts
 from summit.record.blocks import (
     Block,
@@ -165,7 +166,10 @@ def participation_blocks(record: Record) -> Iterator[Block]:
         ),
         [
             [Cell(s.sector, header=True)]
-            + [Cell(n) for n in (s.attendees, s.ideas, s.comments, s.voters, s.respondents)]
+            + [
+                Cell(withheld_or(n))
+                for n in (s.attendees, s.ideas, s.comments, s.voters, s.respondents)
+            ]
             for s in record.by_sector
         ],
         caption="Contributions by sector",
