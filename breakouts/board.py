@@ -232,6 +232,9 @@ def attach_support(idea: Idea, supporters_by_sector: dict[str, int], names: dict
     idea.support_score = cross_sector_support(supporters_by_sector)
     idea.supporting_sectors = sum(1 for n in supporters_by_sector.values() if n)
     idea.support_sectors = named_supporters(supporters_by_sector, names)
+    # Beside the idea, only the sectors named: "from 3 sectors" already counts the rest, and
+    # a cell of fewer than five said again on every card would tell nobody anything.
+    idea.support_named = [cell for cell in idea.support_sectors if not cell.withheld]
 
 
 def _attach_support(breakout: Breakout, ideas: list[Idea], names: dict[str, str]) -> None:

@@ -937,15 +937,16 @@ def test_board_rank_by_support_puts_three_sectors_above_four_of_one(breakout, at
     assert "Ideas, by cross-sector support" in html
     # log2(2) x 3 = 3.00 against log2(5) = 2.32, though 3 dots against 8.
     assert _wall(html, [broad, narrow, nobody]) == [broad, narrow, nobody]
-    # No sector gave five supporters or more: none is named.
+    # No sector gave five supporters or more: none is named, and nothing is said for them.
     assert (
         '3 dots from 3 people<span class="idea__support"> · cross-sector support 3.00, '
-        f'from 3 sectors<span class="idea__sectors"> ({OTHER} fewer than 5)</span></span>'
+        "from 3 sectors</span>"
     ) in html
     assert (
         '8 dots from 4 people<span class="idea__support"> · cross-sector support 2.32, '
-        f'from 1 sector<span class="idea__sectors"> ({OTHER} fewer than 5)</span></span>'
+        "from 1 sector</span>"
     ) in html
+    assert "idea__sectors" not in html
 
 
 @pytest.mark.django_db
@@ -959,7 +960,7 @@ def test_board_names_a_sector_of_supporters_only_from_five(breakout, attendee):
 
     assert (
         'from 2 sectors<span class="idea__sectors"> (Health and care (NHS) 6, '
-        f"{OTHER} fewer than 5)</span>"
+        "others fewer than 5 each)</span>"
     ) in html.content.decode()
 
     (fifth,) = _voters(breakout, ["local_government"])
@@ -1025,7 +1026,7 @@ def test_board_supporter_is_counted_once_however_many_dots(breakout, attendee):
 
     assert (
         '3 dots from 1 person<span class="idea__support"> · cross-sector support 1.00, '
-        f'from 1 sector<span class="idea__sectors"> ({OTHER} fewer than 5)</span>'
+        "from 1 sector</span>"
     ) in response.content.decode()
 
 
