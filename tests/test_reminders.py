@@ -92,14 +92,14 @@ def test_send_reminders_invited_get_a_reminder_and_joined_a_note(day_before):
         "olivia@example.org": "Summit tomorrow starts tomorrow",
     }
     reminder, note = sorted(mail.outbox, key=lambda message: message.to[0])
-    join_url = f"http://localhost:8000/j/{summit.join_code}/"
+    join_url = f"http://127.0.0.1:8000/j/{summit.join_code}/"
     assert join_url in reminder.body
     assert "as facilitator" in reminder.body
     assert "Wednesday 17 June 2026" in reminder.body
     assert f'href="{join_url}"' in reminder.alternatives[0].content
     assert "Hello Olivia Okafor," in note.body
-    assert "http://localhost:8000/s/tomorrow/" in note.body
-    assert "http://localhost:8000/s/tomorrow/pre-reading/" in note.body
+    assert "http://127.0.0.1:8000/s/tomorrow/" in note.body
+    assert "http://127.0.0.1:8000/s/tomorrow/pre-reading/" in note.body
     assert "- The state of our places" in note.body
     assert "- Further reading: https://example.org/r" in note.body
     assert 'href="https://example.org/r"' in note.alternatives[0].content
@@ -304,3 +304,10 @@ def test_invitation_email_made_without_a_request_links_to_the_site(
 
     assert f"https://summit.example.org/j/{organiser.summit.join_code}/" in mail.outbox[0].body
     assert timezone.now() < Invite.objects.get().expires_at
+
+
+def test_privacy_notice_says_which_emails_are_sent(summit, client):
+    page = client.get(reverse("summit_privacy", args=[summit.slug])).content.decode()
+
+    assert "The emails we send" in page
+    assert "the day before the summit, a reminder" in page

@@ -335,7 +335,7 @@ def site_url_from(value: str) -> str:
 # Where the app is reached from outside, for the links in emails sent without a request to
 # take the address from (manage.py send_reminders). In production it has no default, and what
 # sends such email refuses to run until it is set.
-SITE_URL = site_url_from(env_str("SITE_URL", "http://localhost:8000" if DEBUG else ""))
+SITE_URL = site_url_from(env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""))
 
 LOGGING = {
     "version": 1,
