@@ -237,6 +237,22 @@ def test_send_reminders_another_run_has_claimed_the_email(day_before):
     }
 
 
+def test_send_reminders_two_runs_at_once_send_each_email_once(day_before, monkeypatch):
+    summit, organiser = day_before
+    # The other run wrote its row after this one looked and before this one wrote its own:
+    # the unique constraint refuses the second row, and this run sends nothing.
+    EmailSent.objects.create(
+        summit=summit, kind=EmailSent.Kind.STARTS_TOMORROW, recipient=f"person:{organiser.pk}"
+    )
+    monkeypatch.setattr(reminders, "_recorded", lambda email: False)
+
+    summary = reminders.send_reminders(NOW)
+
+    assert summary.already_sent == 1
+    assert [message.to for message in mail.outbox] == [["new.person@example.org"]]
+    assert EmailSent.objects.count() == 2
+
+
 def test_send_reminders_a_refused_email_is_tried_again_next_run(day_before, monkeypatch):
     def refuse(**kwargs):
         raise ConnectionRefusedError("no mail server")
