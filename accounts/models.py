@@ -189,3 +189,30 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name}: {self.action}"
+
+
+class EmailSent(models.Model):
+    """One email of one kind that went, or was about to go, to one recipient about one summit.
+
+    Written before the email is sent, so that the unique constraint lets one sender only
+    through (summit/organise/reminders.py says why). The recipient is a key, ``invite:<id>`` or
+    ``person:<id>``, not an address: erasing someone's details leaves nothing here to erase.
+    """
+
+    class Kind(models.TextChoices):
+        INVITE_REMINDER = "invite_reminder", "Reminder of an invitation"
+        STARTS_TOMORROW = "starts_tomorrow", "The summit starts tomorrow"
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="emails_sent")
+    kind = models.CharField(max_length=20, choices=Kind)
+    recipient = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["summit", "sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "kind", "recipient"], name="email_sent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient}"

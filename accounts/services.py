@@ -26,6 +26,7 @@ from accounts.signals import participant_joined
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_choices
+from summit.web.links import absolute_url
 
 INVITE_LIFETIME = dt.timedelta(days=7)
 
@@ -113,11 +114,18 @@ def participant_for_return_key(key: str) -> Participant | None:
 
 
 def invite(
-    *, summit: Summit, by: Participant, email: str, role: str, accept_url_for
+    *,
+    summit: Summit,
+    by: Participant,
+    email: str,
+    role: str,
+    accept_url_for,
+    join_url: str | None = None,
 ) -> tuple[Invite, str]:
     """A single-use invite to the summit in ``role``, emailed to ``email``.
 
-    ``accept_url_for(token)`` gives the absolute link to put in the email. Returns the invite
+    ``accept_url_for(token)`` gives the absolute link to put in the email, beside the
+    summit's join link, ``join_url`` (by default on the ``SITE_URL`` setting). Returns the invite
     and its token (shown once to the organiser, who may pass it on another way). Side effects:
     the invite written, "Invited someone" logged with the email and role, by ``by``; after
     commit, the email is sent.
@@ -133,14 +141,16 @@ def invite(
             expires_at=timezone.now() + INVITE_LIFETIME,
         )
         log_action(by, "Invited someone", detail={"email": email, "role": role})
-        transaction.on_commit(
-            partial(_send_invite, record, accept_url_for(token), by.display_name), robust=True
-        )
+        links = {
+            "url": accept_url_for(token),
+            "join_url": join_url or absolute_url("join_summit", summit.join_code),
+        }
+        transaction.on_commit(partial(_send_invite, record, links, by.display_name), robust=True)
     return record, token
 
 
-def _send_invite(record: Invite, url: str, inviter: str) -> None:
-    context = {"invite": record, "url": url, "inviter": inviter}
+def _send_invite(record: Invite, links: dict[str, str], inviter: str) -> None:
+    context = {"invite": record, "inviter": inviter, **links}
     send_mail(
         subject=f"Invitation to {record.summit.title} as {record.get_role_display().lower()}",
         message=render_to_string("accounts/email/invite.txt", context),

@@ -289,6 +289,9 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
                 accept_url_for=lambda t: request.build_absolute_uri(
                     reverse("accept_invite", args=[t])
                 ),
+                join_url=request.build_absolute_uri(
+                    reverse("join_summit", args=[summit.join_code])
+                ),
             )
             made = {
                 "invite": record,

@@ -118,3 +118,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_site_url_drops_a_trailing_slash_and_refuses_what_is_not_an_address():
+    assert app_settings.site_url_from("https://summit.example.org/ ") == (
+        "https://summit.example.org"
+    )
+    assert app_settings.site_url_from("") == ""
+    for value in ("summit.example.org", "ftp://summit.example.org", "https://"):
+        with pytest.raises(ImproperlyConfigured, match="SITE_URL"):
+            app_settings.site_url_from(value)

@@ -321,6 +321,22 @@ if _EMAIL_BACKEND.endswith("smtp.EmailBackend"):
     }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "summit@localhost")
 
+
+def site_url_from(value: str) -> str:
+    """The address emails link to, without a trailing slash; empty when none is set."""
+    value = value.strip().rstrip("/")
+    if value and (urlsplit(value).scheme not in {"http", "https"} or not urlsplit(value).netloc):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an address such as https://summit.example.org; got {value!r}."
+        )
+    return value
+
+
+# Where the app is reached from outside, for the links in emails sent without a request to
+# take the address from (manage.py send_reminders). In production it has no default, and what
+# sends such email refuses to run until it is set.
+SITE_URL = site_url_from(env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else ""))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
