@@ -28,7 +28,9 @@ def feedback_page(request: HttpRequest, slug: str) -> HttpResponse:
         if earlier
         else {}
     )
-    form = FeedbackForm(request.POST or None, initial=initial)
+    # An empty post is a post: every question unanswered is said, never a blank form again.
+    data = request.POST if request.method == "POST" else None
+    form = FeedbackForm(data, initial=initial)
     refusal = feedback_refusal(summit)
     if request.method == "POST" and form.is_valid():
         try:
