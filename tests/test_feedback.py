@@ -7,7 +7,9 @@ import re
 
 import jsonschema
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.feedback import give_feedback, load_feedback
@@ -17,6 +19,7 @@ from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.organise.my_data import personal_data
 from summit.organise.people import erase_participant
+from summit.record.build import build_record
 from tests.conftest import SECTOR_NAMES, client_for, make_participant
 from tests.test_record import (
     bundle_of,
@@ -270,3 +273,17 @@ def test_results_page_asks_the_same_queries_however_many_answer(
         response = client.get(_url(live, "feedback_results"))
 
     assert response.status_code == 200
+
+
+def _record_queries(summit: Summit) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        build_record(summit)
+    return len(queries)
+
+
+def test_the_record_asks_the_same_queries_for_1_answer_as_for_30(live):
+    _crowd(live, "health", 1)
+    one = _record_queries(live)
+    _crowd(live, "faith", 29)
+
+    assert _record_queries(live) == one
