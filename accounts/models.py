@@ -10,6 +10,7 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from summit.event.models import Summit
 from summit.event.sectors import names_for
@@ -216,3 +217,38 @@ class EmailSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient}"
+
+
+class Feedback(models.Model):
+    """A person's answers to the closing form: how useful the day was, how far they felt
+    heard, and what should change. One per person per summit, changed in place; nothing on
+    any screen or in the record names who gave it."""
+
+    class Useful(models.IntegerChoices):
+        NOT_AT_ALL = 1, _("Not at all useful")
+        SLIGHTLY = 2, _("Slightly useful")
+        MODERATELY = 3, _("Moderately useful")
+        VERY = 4, _("Very useful")
+        EXTREMELY = 5, _("Extremely useful")
+
+    class Heard(models.IntegerChoices):
+        NOT_AT_ALL = 1, _("Not at all heard")
+        SLIGHTLY = 2, _("Slightly heard")
+        MODERATELY = 3, _("Moderately heard")
+        MOSTLY = 4, _("Mostly heard")
+        FULLY = 5, _("Fully heard")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    useful = models.PositiveSmallIntegerField(choices=Useful)
+    heard = models.PositiveSmallIntegerField(choices=Heard)
+    change = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant"], name="feedback_once_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Feedback {self.pk}"

@@ -281,6 +281,10 @@ CASES = {
     "my_data": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "my_data_download": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "erase_me": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
+    # Feedback on the day: anyone in the summit gives theirs; facilitators and organisers
+    # read everyone's, by sector and without names.
+    "feedback": ("get", None, _s, MEMBERS),
+    "feedback_results": ("get", None, _s, FACILITATORS),
     # The plenary: everyone in the summit follows it; facilitators and organisers steer it.
     "plenary:room": ("get", None, _s, MEMBERS),
     "plenary:panel": ("get", None, _s, MEMBERS),

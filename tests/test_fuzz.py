@@ -37,7 +37,7 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 from accounts import services as account_services
-from accounts.models import Invite, Participant, User
+from accounts.models import Feedback, Invite, Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
 from plenary import run_sheet as plenary_run_sheet
@@ -970,6 +970,35 @@ def test_summit_settings_survive_anything(ctx, form):
             shown_escaped(summit.venue, mine, theirs)
             home = get(ctx.member, reverse("summit_home", args=[summit.slug]))
             shown_escaped(summit.central_question, home)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "useful": st.one_of(valid("1", "3", "5", "0", "6", "", HUGE), ANYTHING),
+            "heard": st.one_of(valid("1", "4", "5", "-1", ""), ANYTHING),
+            "change": st.one_of(WRITING, valid("", _long("x", 2001), "<b>bold</b>")),
+        }
+    )
+)
+@example(form={"useful": "4", "heard": "5", "change": "<script>alert(1)</script>"})
+@example(form={"useful": ["1", "5"], "heard": "2", "change": "a\x00b"})
+@example(form={"useful": MISSING, "heard": MISSING, "change": MISSING})
+def test_feedback_form_survives_anything(ctx, form):
+    with fresh(ctx.member, ctx.organising):
+        Summit.objects.filter(pk=ctx.summit.pk).update(status=Summit.Status.LIVE)
+        url = reverse("feedback", args=[ctx.summit.slug])
+        response = post(ctx.member, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            kept = Feedback.objects.get(participant=ctx.attendee)
+            assert 1 <= kept.useful <= 5
+            assert 1 <= kept.heard <= 5
+            assert len(kept.change) <= 2000
+            results = get(ctx.organising, reverse("feedback_results", args=[ctx.summit.slug]))
+            shown_escaped(kept.change, results, get(ctx.member, url))
 
 
 @FUZZ

@@ -57,6 +57,8 @@ CSV_TABLES = {
     "voice_balance",
     "voice_by_sector",
     "audit_log",
+    "feedback",
+    "feedback_changes",
 }
 SECRET_NAME = "Zara Quietly"
 SECRET_ORGANISATION = "Quiet Harbour Trust"
@@ -466,6 +468,8 @@ def test_xlsx_has_one_sheet_per_table(day):
         "Voice balance",
         "Voice balance by sector",
         "Moderation and facilitation log",
+        "Feedback on the day",
+        "What should change",
     ]
     assert len(sheets["Ideas"]) == Idea.objects.filter(breakout__summit=day.summit).count()
     pooled = next(row for row in sheets["Ideas"] if row["id"] == day.pooled.pk)

@@ -7,6 +7,7 @@ from accounts import views as account_views
 from summit.organise import (
     design_file_views,
     design_views,
+    feedback_views,
     group_views,
     home,
     my_data,
@@ -69,6 +70,12 @@ urlpatterns = [
     path("s/<slug:slug>/my-data/", my_data.my_data, name="my_data"),
     path("s/<slug:slug>/my-data/download/", my_data.my_data_download, name="my_data_download"),
     path("s/<slug:slug>/my-data/erase/", my_data.erase_me, name="erase_me"),
+    path("s/<slug:slug>/feedback/", feedback_views.feedback_page, name="feedback"),
+    path(
+        "s/<slug:slug>/feedback/results/",
+        feedback_views.feedback_results,
+        name="feedback_results",
+    ),
     path("s/<slug:slug>/return-link/", account_views.new_return_link, name="new_return_link"),
     path("s/<slug:slug>/people/", organise_views.people_page, name="people"),
     path(

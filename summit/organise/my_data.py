@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import get_participant_for, signed_in
+from accounts.feedback import feedback_of
 from accounts.models import AuditEntry, Participant
 from breakouts.models import Comment, Idea, Rating, Vote
 from plenary.models import Answer
@@ -32,6 +33,7 @@ def personal_data(participant: Participant) -> dict:
     answers = Answer.objects.filter(response__participant=participant).select_related(
         "response__poll", "option"
     )
+    feedback = feedback_of(participant)
     return {
         "summit": participant.summit.title,
         "you": {
@@ -88,6 +90,16 @@ def personal_data(participant: Participant) -> dict:
             {"action": e.action, "where": e.place, "when": _when(e.created_at)}
             for e in AuditEntry.objects.filter(actor=participant)
         ],
+        "feedback_on_the_day": (
+            {
+                "how_useful": feedback.get_useful_display(),
+                "how_far_heard": feedback.get_heard_display(),
+                "what_should_change": feedback.change,
+                "last_changed": _when(feedback.updated_at),
+            }
+            if feedback
+            else None
+        ),
     }
 
 

@@ -20,6 +20,7 @@ from summit.record.breakout_contents import (
     VoiceEntry,
 )
 from summit.record.contents import AgendaEntry, Level, PollEntry, Record, Remark
+from summit.record.feedback import feedback_json
 from summit.record.rows import (
     RULE_KEYS,
     comment_rows,
@@ -279,6 +280,7 @@ def tail(record: Record) -> dict:
             }
             for line in record.audit
         ],
+        "feedback": feedback_json(record.feedback),
     }
 
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from accounts.feedback import load_feedback
 from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout, Idea
 from summit.event.models import Summit
@@ -292,4 +293,5 @@ def build_record(
         support=walls.support,
         supermajority=summit.supermajority,
         sector_names=names,
+        feedback=load_feedback(summit, names),
     )

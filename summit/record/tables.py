@@ -12,6 +12,7 @@ from summit.event.agreement import Agreement
 from summit.event.measures import withheld_or
 from summit.record.breakout_contents import NO_SUPPORT, VoiceEntry
 from summit.record.contents import Record
+from summit.record.feedback import change_rows, feedback_rows
 from summit.record.parts import rules_note
 from summit.record.rows import (
     RULE_KEYS,
@@ -337,4 +338,11 @@ def tables(record: Record) -> list[Table]:
             ["created_at", "actor_name", "action", "place", "details"],
             audit_rows,
         ),
+        Table(
+            "feedback",
+            "Feedback on the day",
+            ["question", "level", "label", "sector", "count"],
+            feedback_rows,
+        ),
+        Table("feedback_changes", "What should change", ["text"], change_rows),
     ]

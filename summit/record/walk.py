@@ -38,6 +38,8 @@ from summit.record.blocks import (
     people,
 )
 from summit.record.contents import Record, SectorCount
+from summit.record.feedback import TITLE as FEEDBACK_TITLE
+from summit.record.feedback import feedback_blocks
 from summit.record.walk_breakout import breakout_blocks, prompt_items, remark_items
 from summit.record.walk_findings import (
     dissent_blocks,
@@ -227,6 +229,7 @@ def outline(record: Record) -> Outline:
         Section("participation", "Participation", participation_blocks(record), new_page=True),
         Section("log", "Moderation and facilitation log", log_blocks(record), new_page=True),
         Section("people", "Who took part", _people(record)),
+        Section("feedback", FEEDBACK_TITLE, feedback_blocks(record), new_page=True),
     ]
     title = Title(
         f"The record of {record.title}", record.title, record.convener, record.central_question

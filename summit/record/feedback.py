@@ -1,0 +1,113 @@
+"""The record's appendix on feedback: how people rated the day and how far they felt heard,
+overall and by sector, and what they said should change, as blocks for the page, Word and
+Markdown, as JSON and as the tables of the spreadsheet and CSV.
+
+The results come loaded from ``accounts.feedback.load_feedback``, with its rules already
+kept: no sector of fewer than five people who answered on its own, and what people wrote
+without names or sectors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from accounts.feedback import FeedbackQuestion, FeedbackResults
+from summit.event.measures import withheld_or
+from summit.record.blocks import Block, Cell, Item, Items, Table, head, paragraph, people
+from summit.record.contents import Record
+
+TITLE = "Appendix: feedback on the day"
+NOTE = (
+    "After the day began, everyone in the summit could answer a short form. A sector of "
+    "fewer than 5 people who answered is counted only with the other small sectors, and "
+    "where together they too are fewer than 5, their counts are not given. What people "
+    "wrote is listed without names or sectors, in the order of its words."
+)
+
+
+def _row(label: str, counts: list, answered) -> list[Cell]:
+    return [Cell(label, header=True), *(Cell(withheld_or(n)) for n in counts), Cell(answered)]
+
+
+def _question(question: FeedbackQuestion) -> Table:
+    rows = []
+    for row in question.by_sector:
+        if row.withheld:
+            rows.append(_row(row.sector, [None] * len(row.counts), None))
+        else:
+            rows.append(_row(row.sector, row.counts, row.answered))
+    return Table(
+        head("Sector", *(level.label for level in question.levels), "Answered"),
+        rows,
+        caption=f"{question.question} By sector",
+        title=question.question,
+        foot=_row("All sectors", [level.count for level in question.levels], question.answered),
+        look=("numbers",),
+    )
+
+
+def feedback_blocks(record: Record) -> Iterator[Block]:
+    results = record.feedback
+    yield paragraph(NOTE)
+    if results is None or not results.answered:
+        yield paragraph("Nobody gave feedback.")
+        return
+    yield paragraph(f"{people(results.answered)} gave feedback.")
+    for question in results.questions:
+        yield _question(question)
+    yield paragraph("What should change", "label")
+    yield Items(
+        [Item(text) for text in results.changes],
+        "remarks",
+        empty="Nobody wrote what should change.",
+    )
+
+
+def _json_question(question: FeedbackQuestion) -> dict:
+    return {
+        "question": question.question,
+        "levels": [{"level": v.value, "label": v.label, "count": v.count} for v in question.levels],
+        "by_sector": [
+            {"sector": row.sector, "counts": row.counts, "answered": row.answered}
+            for row in question.by_sector
+        ],
+    }
+
+
+def feedback_json(results: FeedbackResults | None) -> dict:
+    if results is None:
+        return {"answered": 0, "questions": {}, "changes": []}
+    return {
+        "answered": results.answered,
+        "questions": {q.key: _json_question(q) for q in results.questions},
+        "changes": results.changes,
+    }
+
+
+def feedback_rows(record: Record) -> Iterator[dict]:
+    """One row a level and sector, the totals of all sectors first."""
+    if record.feedback is None:
+        return
+    for question in record.feedback.questions:
+        for n, level in enumerate(question.levels):
+            yield {
+                "question": question.question,
+                "level": level.value,
+                "label": level.label,
+                "sector": "All sectors",
+                "count": level.count,
+            }
+            for row in question.by_sector:
+                yield {
+                    "question": question.question,
+                    "level": level.value,
+                    "label": level.label,
+                    "sector": row.sector,
+                    "count": withheld_or(row.counts[n]),
+                }
+
+
+def change_rows(record: Record) -> Iterator[dict]:
+    if record.feedback is not None:
+        for text in record.feedback.changes:
+            yield {"text": text}
