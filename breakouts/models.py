@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Participant
 from summit.event.agreement import Agreement
@@ -13,6 +14,8 @@ from summit.event.models import Prompt, Subtheme, Summit
 
 IDEA_MAX_LENGTH = 500
 COMMENT_MAX_LENGTH = 300
+ACTION_OWNER_MAX_LENGTH = 300
+ACTION_NOTES_MAX_LENGTH = 2000
 
 
 def new_screen_key() -> str:
@@ -236,3 +239,32 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return self.get_level_display()
+
+
+class Action(models.Model):
+    """What is to be done about an outcome after the day, and who does it: kept by the
+    summit's organisers, whatever the summit's status, and shown in the record as it stands
+    when the record is made."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="actions")
+    # A person or an organisation, in the summit's own words; as long as an outcome's "who
+    # should act", which becomes the first action's owner whole.
+    owner = models.CharField(max_length=ACTION_OWNER_MAX_LENGTH)
+    status = models.CharField(max_length=11, choices=Status, default=Status.PROPOSED)
+    due_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(max_length=ACTION_NOTES_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["outcome_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.owner[:60]

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import services as account_services
 from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
-from breakouts.models import Cluster, Outcome
+from breakouts.models import Action, Cluster, Outcome
 from plenary.services import plenary_for
 from tests.conftest import client_for, make_participant
 
@@ -200,6 +200,12 @@ CASES = {
     "run_sheet_poll": ("get", None, _p, ORGANISERS),
     "run_sheet_move": ("post", {"direction": "down"}, _p, (302, 404, 403, 403, 302)),
     "run_sheet_remove": ("post", {}, _p, (302, 404, 403, 403, 302)),
+    # Follow-up actions: facilitators read them, organisers keep them.
+    "actions": ("get", None, _s, FACILITATORS),
+    "make_actions": ("post", {}, _s, ORGANISERS_ACT),
+    "add_action": ("get", None, lambda c: {**_s(c), "outcome_id": c["outcome"].pk}, ORGANISERS),
+    "action": ("get", None, lambda c: {**_s(c), "action_id": c["action"].pk}, ORGANISERS),
+    "remove_action": ("post", {}, lambda c: {**_s(c), "action_id": c["action"].pk}, ORGANISERS_ACT),
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),
@@ -330,14 +336,16 @@ def ctx(breakout, attendee, facilitator, organiser, outsider):
         breakout=breakout, author=someone, text="An idea", client_token=uuid.uuid4()
     )
     plenary = plenary_for(breakout.summit)
+    outcome = Outcome.objects.create(
+        breakout=breakout, proposal="Pool budgets", who_should_act="Councils"
+    )
     return {
         "plenary": plenary,
         "poll": plenary.polls.first(),
         "idea": idea,
         "cluster": Cluster.objects.create(breakout=breakout, name="Money"),
-        "outcome": Outcome.objects.create(
-            breakout=breakout, proposal="Pool budgets", who_should_act="Councils"
-        ),
+        "outcome": outcome,
+        "action": Action.objects.create(outcome=outcome, owner="Councils"),
         "summit": breakout.summit,
         "breakout": breakout,
         "attendee": attendee,

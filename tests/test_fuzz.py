@@ -39,6 +39,7 @@ from hypothesis.control import currently_in_test_context
 from accounts import services as account_services
 from accounts.models import Feedback, Invite, Participant, User
 from breakouts import services as breakout_services
+from breakouts.models import Action as FollowUp
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
 from plenary import run_sheet as plenary_run_sheet
 from plenary import services as plenary_services
@@ -1647,6 +1648,60 @@ def test_run_sheet_move_survives_anything(ctx, direction, htmx):
 def _as_read(value):
     """What ``request.POST.get`` reads of a value sent: the last of several."""
     return value[-1] if isinstance(value, list) else value
+
+
+# Follow-up actions: added to an outcome and changed, by the summit's organisers.
+
+_ACTION_FORM = st.fixed_dictionaries(
+    {
+        "owner": st.one_of(WRITING, valid("", "Councils")),
+        "status": valid("proposed", "accepted", "in_progress", "done", "dropped", "closed"),
+        "due_on": valid("", "2026-09-30", "30/09/2026", "2026-02-30", "0000-00-00", HUGE),
+        "notes": st.one_of(WRITING, valid("")),
+    }
+)
+
+
+def _shown_on_the_actions_page(ctx, action: FollowUp) -> None:
+    shown_escaped(action.owner, get(ctx.organising, reverse("actions", args=[ctx.summit.slug])))
+
+
+@FUZZ
+@given(form=_ACTION_FORM)
+@example(
+    form={
+        "owner": "<script>alert(1)</script>",
+        "status": "done",
+        "due_on": "2026-09-30",
+        "notes": "{{ x }}",
+    }
+)
+def test_action_add_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        url = reverse("add_action", args=[ctx.summit.slug, ctx.refs["outcome"]])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        made = FollowUp.objects.first()
+        assert (made is not None) is (response.status_code == 302)
+        if made is not None:
+            _shown_on_the_actions_page(ctx, made)
+
+
+@FUZZ
+@given(form=_ACTION_FORM)
+@example(form={"owner": "{% now 'Y' %}", "status": "", "due_on": "", "notes": ""})
+def test_action_change_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        action = FollowUp.objects.create(outcome_id=ctx.refs["outcome"], owner="Councils")
+        url = reverse("action", args=[ctx.summit.slug, action.pk])
+        response = post(ctx.organising, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        if response.status_code == 302:
+            _shown_on_the_actions_page(ctx, FollowUp.objects.get(pk=action.pk))
+        else:
+            assert FollowUp.objects.get(pk=action.pk).owner == "Councils"
 
 
 # The two buttons whose post carries a value: a poll's results shown or hidden, and whether

@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 
 from accounts import views as account_views
 from summit.organise import (
+    action_views,
     design_file_views,
     design_views,
     feedback_views,
@@ -158,6 +159,19 @@ urlpatterns = [
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
     # The run sheet: the plenary's polls prepared before the day
+    path("s/<slug:slug>/actions/", action_views.actions_page, name="actions"),
+    path("s/<slug:slug>/actions/make/", action_views.make_actions, name="make_actions"),
+    path(
+        "s/<slug:slug>/actions/new/<int:outcome_id>/",
+        action_views.add_action,
+        name="add_action",
+    ),
+    path("s/<slug:slug>/actions/<int:action_id>/", action_views.change_action, name="action"),
+    path(
+        "s/<slug:slug>/actions/<int:action_id>/remove/",
+        action_views.remove_action,
+        name="remove_action",
+    ),
     path("s/<slug:slug>/run-sheet/", run_sheet.run_sheet_page, name="run_sheet"),
     path("s/<slug:slug>/run-sheet/<int:poll_id>/", run_sheet.change_poll, name="run_sheet_poll"),
     path("s/<slug:slug>/run-sheet/<int:poll_id>/move/", run_sheet.move_poll, name="run_sheet_move"),

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from summit.record.actions import action_json
 from summit.record.breakout_contents import (
     BreakoutEntry,
     Check,
@@ -93,6 +94,7 @@ def _outcome(outcome: OutcomeEntry) -> dict:
             for s in outcome.sources
         ],
         "checks": [_check(c) for c in outcome.checks],
+        "actions": action_json(outcome),
     }
 
 

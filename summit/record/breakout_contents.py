@@ -150,6 +150,17 @@ class Source:
 
 
 @dataclass
+class ActionEntry:
+    """A follow-up action on an outcome, as it stood when the record was made."""
+
+    id: int
+    owner: str
+    status: str
+    due: dt.date | None
+    notes: str
+
+
+@dataclass
 class OutcomeEntry:
     number: int
     id: int
@@ -160,6 +171,7 @@ class OutcomeEntry:
     drafted_by: str
     sources: list[Source]
     checks: list[Check] = field(default_factory=list)
+    actions: list[ActionEntry] = field(default_factory=list)
 
 
 @dataclass

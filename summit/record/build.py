@@ -21,6 +21,7 @@ from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout, Idea
 from summit.event.models import Summit
 from summit.event.sectors import in_sector_order, sector_names
+from summit.record.actions import attach_actions
 from summit.record.audit import load_audit
 from summit.record.breakout_contents import (
     BreakoutEntry,
@@ -247,6 +248,7 @@ def build_record(
     counts = count_contributions(breakout_ids)
     voices, voice = load_voice(breakout_ids, names)
     outcomes, dissent = number_outcomes(chosen, loaded, plenary, summit.supermajority)
+    attach_actions(o for entries in outcomes.values() for o in entries)
     in_subtheme: dict[int, list[BreakoutEntry]] = {}
     for b in chosen:
         in_subtheme.setdefault(b.subtheme_id, []).append(

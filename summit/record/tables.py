@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from summit.event.agreement import Agreement
 from summit.event.measures import withheld_or
+from summit.record.actions import ACTION_COLUMNS, action_rows
 from summit.record.breakout_contents import NO_SUPPORT, VoiceEntry
 from summit.record.contents import Record
 from summit.record.feedback import change_rows, feedback_rows
@@ -309,6 +310,7 @@ def tables(record: Record) -> list[Table]:
             ranking_rows,
         ),
         Table("outcomes", "Outcomes", OUTCOME_COLUMNS, outcome_rows),
+        Table("actions", "Follow-up actions", ACTION_COLUMNS, action_rows),
         Table("consensus", "Consensus check", CONSENSUS_COLUMNS, consensus_rows),
         Table(
             "dissent",

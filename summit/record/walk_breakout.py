@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from summit.event.agreement import RULES, Decision
 from summit.event.measures import withheld_or
 from summit.record import parts
+from summit.record.actions import action_blocks
 from summit.record.blocks import (
     Block,
     Cell,
@@ -202,6 +203,7 @@ def _outcome(outcome: OutcomeEntry) -> Iterator[Block]:
     )
     yield Heading(5, "Consensus check", f"{anchor}-check")
     yield from _checks(outcome, anchor)
+    yield from action_blocks(outcome, anchor)
     yield Close("outcome")
 
 
