@@ -200,6 +200,9 @@ CASES = {
     "run_sheet_poll": ("get", None, _p, ORGANISERS),
     "run_sheet_move": ("post", {"direction": "down"}, _p, (302, 404, 403, 403, 302)),
     "run_sheet_remove": ("post", {}, _p, (302, 404, 403, 403, 302)),
+    "run_sheet_ask_again": ("post", {}, _p, (302, 404, 403, 403, 302)),
+    # How views moved: organisers and the summit's facilitators read it.
+    "shift": ("get", None, _s, FACILITATORS),
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),

@@ -43,6 +43,7 @@ from summit.record.ideas import Walls, load_walls, person_fields
 from summit.record.outcomes import load_outcomes, number_outcomes
 from summit.record.participation import Contributions, count_contributions, participation
 from summit.record.polls import PlenaryPart, load_plenary
+from summit.record.shift import load_shifts
 from summit.record.support import orders
 from summit.record.voice import load_voice
 
@@ -292,4 +293,5 @@ def build_record(
         support=walls.support,
         supermajority=summit.supermajority,
         sector_names=names,
+        shifts=load_shifts(plenary.runs, names),
     )

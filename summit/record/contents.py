@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from summit.event.measures import OTHER_SECTORS, small_sectors_combined
 
 if TYPE_CHECKING:
+    from plenary.shift import PollShift
     from summit.event.agreement import Decision
     from summit.record.breakout_contents import (
         BreakoutEntry,
@@ -260,6 +261,8 @@ class Record:
     supermajority: int  # the share of support, in per cent, the supermajority rule asked for
     # The summit's sectors, key to name: how the tables streamed from ``rows`` name them.
     sector_names: dict[str, str] = field(default_factory=dict)
+    # Each poll asked again at the close, with how views moved (``plenary.shift``).
+    shifts: list[PollShift] = field(default_factory=list)
     version: str = VERSION
 
     @property
