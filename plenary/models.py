@@ -84,6 +84,17 @@ class Poll(models.Model):
     results_shown = models.BooleanField(
         default=False, help_text="Whether attendees and the big screen see the results."
     )
+    # Agreement scale: asked again at the close, so the record shows how views moved. The
+    # closing round is its own poll pointing back at this one, the baseline.
+    ask_again = models.BooleanField(default=False)
+    baseline = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closing_round",
+        help_text="For a closing round: the poll first asked, whose statements it asks again.",
+    )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -61,11 +61,17 @@ def source_options(summit_id: int, source: str) -> list[str]:
 
 def refresh_from_source(poll: Poll, summit_id: int) -> None:
     """Take in the summit's statements as they stand, for a poll nobody has answered: what
-    organisers changed before the day is what the room is asked. Options that already match
-    are kept as they are."""
-    if not poll.source or poll.responses.exists():
+    organisers changed before the day is what the room is asked. A closing round takes its
+    baseline's statements as they were asked, so that each answer pairs with the baseline's
+    option by option. Options that already match are kept as they are."""
+    if not (poll.source or poll.baseline_id) or poll.responses.exists():
         return
-    texts = source_options(summit_id, poll.source)
+    if poll.baseline_id:
+        texts = list(
+            PollOption.objects.filter(poll_id=poll.baseline_id).values_list("text", flat=True)
+        )
+    else:
+        texts = source_options(summit_id, poll.source)
     if list(poll.options.values_list("text", flat=True)) == texts:
         return
     poll.options.all().delete()
@@ -123,6 +129,9 @@ def delete_poll(poll: Poll, *, by: Participant | None = None) -> None:
         if poll.state != Poll.State.DRAFT or poll.responses.exists():
             raise Refused("Only a poll that has never been opened can be deleted")
         plenary = poll.plenary
+        if poll.baseline_id:
+            # The baseline is no longer asked again once its closing round is gone.
+            Poll.objects.filter(pk=poll.baseline_id).update(ask_again=False)
         poll.delete()
         audit.log(by, "Deleted a poll", poll_id=poll_id)
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
@@ -140,6 +149,7 @@ def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
     with transaction.atomic():
         poll = locked(poll)
         if not poll.is_open:
+            _check_baseline_asked(poll)
             refresh_from_source(poll, poll.plenary.summit_id)
             if poll.has_options and not poll.options.exists():
                 raise Refused(_nothing_to_choose(poll))
@@ -156,6 +166,15 @@ def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
             )
         audit.log(by, "Opened a poll", poll_id=poll.pk)
     return poll
+
+
+def _check_baseline_asked(poll: Poll) -> None:
+    """A closing round asks its baseline's statements as they were asked, so it waits for
+    the baseline to have been opened."""
+    if poll.baseline_id and poll.baseline.state == Poll.State.DRAFT:
+        raise Refused(
+            gettext("Open the first round of this poll before asking it again at the close")
+        )
 
 
 def _nothing_to_choose(poll: Poll) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Participant
 from plenary import audit, live
 from plenary.models import Plenary, Poll, PollOption
-from plenary.polls import locked, make_poll, source_options
+from plenary.polls import locked, make_poll, refresh_from_source, source_options
 from summit.event.models import AgendaItem
 from summit.event.refusals import Refused
 
@@ -54,16 +54,21 @@ def prepare_poll(
     allow_comment: bool = False,
     source: str = "",
     agenda_item: AgendaItem | None = None,
+    ask_again: bool = False,
     by: Participant | None = None,
 ) -> Poll:
     """A poll prepared for the day, at the end of the run sheet and not yet open. A poll
     with a ``source`` lists the working assumptions or obstacles as they are now and takes
     them in again when it opens; a consensus check is filled with the breakouts' outcomes on
-    the day (``prepare_consensus_check``).
+    the day (``prepare_consensus_check``). An agreement scale to be asked again at the close
+    (``ask_again``) has its closing round prepared with it, after it at the end of the run
+    sheet, where organisers move it to the closing plenary.
 
-    Side effects: the poll and its options written, "Prepared a poll" logged with its kind
-    and question; after commit, every console lists it.
+    Side effects: the poll and its options written (and its closing round's), "Prepared a
+    poll" logged with its kind and question; after commit, every console lists it.
     """
+    if ask_again and kind != Poll.Kind.SCALE:
+        raise Refused(_("Only an agreement scale can be asked again at the close"))
     if kind not in Poll.Kind.values:
         raise Refused(_("Choose one of the kinds of poll listed"))
     if source not in Poll.Source.values or (source and kind not in LISTED):
@@ -85,7 +90,10 @@ def prepare_poll(
             allow_comment=allow_comment and kind == Poll.Kind.SCALE,
             source=source,
             agenda_item=agenda_item,
+            ask_again=ask_again,
         )
+        if ask_again:
+            closing_round(poll)
         audit.log(by, "Prepared a poll", kind=kind, question=question)
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
     return poll
@@ -119,7 +127,7 @@ def change_prepared_poll(
         poll.allow_comment = allow_comment and poll.kind == Poll.Kind.SCALE
         poll.agenda_item = agenda_item
         poll.save(update_fields=["question", "multiple", "allow_comment", "agenda_item"])
-        if poll.kind in LISTED and not poll.source:
+        if poll.kind in LISTED and not poll.source and not poll.baseline_id:
             texts = list(options)
             if list(poll.options.values_list("text", flat=True)) != texts:
                 poll.options.all().delete()
@@ -127,6 +135,7 @@ def change_prepared_poll(
                     PollOption(poll=poll, order=n, text=text)
                     for n, text in enumerate(texts, start=1)
                 )
+        _closing_follows(poll)
         audit.log(by, "Changed a prepared poll", poll_id=poll.pk, question=question)
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
     return poll
@@ -165,3 +174,50 @@ def move_poll(poll: Poll, direction: str, *, by: Participant | None = None) -> i
         audit.log(by, "Moved a poll in the run sheet", poll_id=poll.pk, position=to + 1)
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
     return to + 1
+
+
+def closing_round(baseline: Poll) -> Poll:
+    """The closing round of ``baseline``, written at the end of the run sheet: the same
+    question and the same statements in the same order, so that each answer pairs with the
+    baseline's option by option. No checks, no log, no push: the caller's transaction."""
+    return make_poll(
+        baseline.plenary,
+        baseline.kind,
+        baseline.question,
+        list(baseline.options.values_list("text", flat=True)),
+        allow_comment=baseline.allow_comment,
+        baseline=baseline,
+    )
+
+
+def _closing_follows(baseline: Poll) -> None:
+    """A closing round nobody has answered asks what its baseline now asks."""
+    closing = Poll.objects.filter(baseline=baseline, state=Poll.State.DRAFT).first()
+    if closing is not None:
+        refresh_from_source(closing, baseline.plenary.summit_id)
+
+
+def ask_again(poll: Poll, *, by: Participant | None = None) -> Poll:
+    """Ask an agreement scale again at the close: its closing round, at the end of the run
+    sheet, whose answers the organisers' page on how views moved and the record set beside
+    the first round's. Refused for any other kind of poll, for a closing round, and for a
+    poll already asked again.
+
+    Side effects: the closing round and its statements written, the poll marked as asked
+    again, "Asked a poll again at the close" logged; after commit, every console lists it.
+    """
+    with transaction.atomic():
+        Plenary.objects.select_for_update().filter(pk=poll.plenary_id).first()
+        poll = locked(poll)
+        if poll.kind != Poll.Kind.SCALE:
+            raise Refused(_("Only an agreement scale can be asked again at the close"))
+        if poll.baseline_id:
+            raise Refused(_("This poll is already the closing round of another"))
+        if Poll.objects.filter(baseline=poll).exists():
+            raise Refused(_("This poll is already asked again at the close"))
+        closing = closing_round(poll)
+        poll.ask_again = True
+        poll.save(update_fields=["ask_again"])
+        audit.log(by, "Asked a poll again at the close", poll_id=poll.pk, closing_id=closing.pk)
+        transaction.on_commit(partial(live.consoles_changed, poll.plenary), robust=True)
+    return closing

@@ -123,12 +123,34 @@ class PreparePollForm(RunSheetForm):
         required=False,
     )
 
-    field_order = ["kind", "question", "options", "multiple", "allow_comment", "agenda_item"]
+    ask_again = forms.BooleanField(
+        label=_("Ask again at the close, to see how views moved (agreement scale)"),
+        help_text=_(
+            "A closing round with the same statements goes at the end of the run sheet. "
+            "Each person’s two answers are compared, and only totals are shown."
+        ),
+        required=False,
+    )
+
+    field_order = [
+        "kind",
+        "question",
+        "options",
+        "multiple",
+        "allow_comment",
+        "ask_again",
+        "agenda_item",
+    ]
 
     def clean(self):
         data = super().clean()
         chosen = data.get("kind")
         kind, source, comment, question = SPECIAL.get(chosen, (chosen, Poll.Source.OWN, None, ""))
+        if data.get("ask_again") and chosen and kind != Poll.Kind.SCALE:
+            self.add_error(
+                "ask_again",
+                _("Only an agreement scale or the assumptions check can be asked again"),
+            )
         if chosen in SPECIAL:
             data["question"] = data.get("question") or question
             data["allow_comment"] = comment
@@ -142,6 +164,7 @@ class PreparePollForm(RunSheetForm):
             "options": lines,
             "multiple": data.get("multiple", False),
             "allow_comment": data.get("allow_comment", False),
+            "ask_again": data.get("ask_again", False),
         }
         return data
 
@@ -162,7 +185,8 @@ class ChangePollForm(RunSheetForm):
     def __init__(self, *args, poll: Poll, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
-        if poll.kind not in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE} or poll.source:
+        listed = {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}
+        if poll.kind not in listed or poll.source or poll.baseline_id:
             del self.fields["options"]
         if poll.kind != Poll.Kind.CHOICE:
             del self.fields["multiple"]

@@ -206,6 +206,9 @@ CASES = {
     "add_action": ("get", None, lambda c: {**_s(c), "outcome_id": c["outcome"].pk}, ORGANISERS),
     "action": ("get", None, lambda c: {**_s(c), "action_id": c["action"].pk}, ORGANISERS),
     "remove_action": ("post", {}, lambda c: {**_s(c), "action_id": c["action"].pk}, ORGANISERS_ACT),
+    "run_sheet_ask_again": ("post", {}, _p, (302, 404, 403, 403, 302)),
+    # How views moved: organisers and the summit's facilitators read it.
+    "shift": ("get", None, _s, FACILITATORS),
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),

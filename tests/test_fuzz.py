@@ -1572,9 +1572,21 @@ def _shown_on_the_run_sheet(ctx, poll: Poll) -> None:
             "options": _OPTION_LINES,
             "multiple": valid("", "on"),
             "allow_comment": valid("", "on"),
+            "ask_again": valid("", "on"),
             "agenda_item": valid("", Ref("agenda"), HUGE, "0"),
         }
     )
+)
+@example(
+    form={
+        "kind": "assumptions",
+        "question": "",
+        "options": "",
+        "multiple": "",
+        "allow_comment": "",
+        "ask_again": "on",
+        "agenda_item": "",
+    }
 )
 @example(
     form={
@@ -1583,6 +1595,7 @@ def _shown_on_the_run_sheet(ctx, poll: Poll) -> None:
         "options": "<b>bold</b>\r\n{{ x }}\x0b{% now 'Y' %}",
         "multiple": "on",
         "allow_comment": "",
+        "ask_again": "on",
         "agenda_item": Ref("agenda"),
     }
 )
@@ -1597,6 +1610,11 @@ def test_run_sheet_add_survives_anything(ctx, form):
         assert (made is not None) is (response.status_code == 302)
         if made is not None:
             _shown_on_the_run_sheet(ctx, made)
+            closing = Poll.objects.filter(baseline=made).first()
+            assert (closing is not None) is made.ask_again
+            assert not made.ask_again or made.kind == Poll.Kind.SCALE
+            if closing is not None:
+                assert _texts(closing) == _texts(made)
 
 
 @FUZZ
@@ -1643,6 +1661,31 @@ def test_run_sheet_move_survives_anything(ctx, direction, htmx):
         checked(response)
         moved = Poll.objects.get(pk=poll.pk).position != poll.position
         assert moved is (_as_read(direction) in {"up", "down"})
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from([Poll.Kind.SCALE, Poll.Kind.CHOICE]),
+    junk=st.fixed_dictionaries({"poll": valid("", "1")}),
+)
+def test_run_sheet_ask_again_survives_anything(ctx, kind, junk):
+    with fresh(ctx.organising):
+        poll = plenary_run_sheet.prepare_poll(
+            ctx.plenary, kind=kind, question="Agree?", options=["One", "Two"]
+        )
+        url = reverse("run_sheet_ask_again", args=[ctx.summit.slug, poll.pk])
+        response = post(ctx.organising, url, junk, ctx.refs, htmx=False)
+
+        checked(response)
+        assert Poll.objects.filter(baseline=poll).exists() is (kind == Poll.Kind.SCALE)
+        if kind == Poll.Kind.SCALE:
+            shown_escaped(
+                poll.question, get(ctx.organising, reverse("shift", args=[ctx.summit.slug]))
+            )
+
+
+def _texts(poll: Poll) -> list[str]:
+    return list(poll.options.values_list("text", flat=True))
 
 
 def _as_read(value):

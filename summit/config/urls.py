@@ -15,6 +15,7 @@ from summit.organise import (
     offline,
     run_sheet,
     settings_views,
+    shift_views,
     stimulus,
 )
 from summit.organise import views as organise_views
@@ -176,10 +177,17 @@ urlpatterns = [
     path("s/<slug:slug>/run-sheet/<int:poll_id>/", run_sheet.change_poll, name="run_sheet_poll"),
     path("s/<slug:slug>/run-sheet/<int:poll_id>/move/", run_sheet.move_poll, name="run_sheet_move"),
     path(
+        "s/<slug:slug>/run-sheet/<int:poll_id>/ask-again/",
+        run_sheet.ask_again,
+        name="run_sheet_ask_again",
+    ),
+    path(
         "s/<slug:slug>/run-sheet/<int:poll_id>/remove/",
         run_sheet.remove_poll,
         name="run_sheet_remove",
     ),
+    # How views moved between the two rounds of a poll asked again at the close
+    path("s/<slug:slug>/shift/", shift_views.shift_page, name="shift"),
     # The record: the page to read and print, and each download
     path("s/<slug:slug>/record/", record_views.record_page, name="record"),
     path("s/<slug:slug>/record/docx/", record_views.record_docx, name="record_docx"),

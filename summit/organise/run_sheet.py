@@ -32,6 +32,13 @@ class Row:
     source_count: int | None
     first: bool
     last: bool
+    asked_again: bool = False  # its closing round is on the run sheet
+
+    @property
+    def may_ask_again(self) -> bool:
+        return (
+            self.poll.kind == Poll.Kind.SCALE and not self.poll.baseline_id and not self.asked_again
+        )
 
     @property
     def prepared(self) -> bool:
@@ -61,7 +68,7 @@ def _rows(access: PlenaryAccess) -> list[Row]:
     plenary = access.plenary
     found = (
         run_sheet.in_running_order(plenary)
-        .select_related("agenda_item")
+        .select_related("agenda_item", "baseline")
         .prefetch_related(Prefetch("options", queryset=PollOption.objects.order_by("order", "id")))
     )
     counts = {
@@ -69,6 +76,7 @@ def _rows(access: PlenaryAccess) -> list[Row]:
         for source in (Poll.Source.ASSUMPTIONS, Poll.Source.OBSTACLES)
     }
     found = list(found)
+    asked_again = {poll.baseline_id for poll in found if poll.baseline_id}
     return [
         Row(
             poll,
@@ -76,6 +84,7 @@ def _rows(access: PlenaryAccess) -> list[Row]:
             counts.get(poll.source) if poll.source else None,
             first=n == 0,
             last=n == len(found) - 1,
+            asked_again=poll.pk in asked_again,
         )
         for n, poll in enumerate(found)
     ]
@@ -202,3 +211,20 @@ def remove_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
     said = _("Removed “%(question)s” from the run sheet.")
     messages.success(request, said % {"question": poll.question})
     return redirect("run_sheet", slug=slug)
+
+
+@require_POST
+@signed_in
+def ask_again(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
+    """Ask an agreement scale again at the close: its closing round goes at the end of the
+    run sheet, and the page opens at it."""
+    access = _access(request, slug, organise=True)
+    poll = get_poll_for(access, poll_id)
+    try:
+        closing = run_sheet.ask_again(poll, by=access.participant)
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return redirect(_at(slug, poll))
+    said = _("“%(question)s” will be asked again at the close: its closing round is at the end.")
+    messages.success(request, said % {"question": poll.question})
+    return redirect(_at(slug, closing))

@@ -30,6 +30,7 @@ from summit.record.rows import (
     supporters,
     vote_rows,
 )
+from summit.record.shift import shift_json
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "record-v1.schema.json"
 FLUSH_CHARS = 64 * 1024
@@ -257,6 +258,7 @@ def tail(record: Record) -> dict:
             for d in record.dissent
         ],
         "polls": [_poll(p) for p in record.polls],
+        "opinion_shift": shift_json(record),
         "participation": {
             "figures": [{"label": f.label, "value": f.value} for f in record.figures],
             "by_sector": [

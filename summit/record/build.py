@@ -45,6 +45,7 @@ from summit.record.ideas import Walls, load_walls, person_fields
 from summit.record.outcomes import load_outcomes, number_outcomes
 from summit.record.participation import Contributions, count_contributions, participation
 from summit.record.polls import PlenaryPart, load_plenary
+from summit.record.shift import load_shifts
 from summit.record.support import orders
 from summit.record.voice import load_voice
 
@@ -296,4 +297,5 @@ def build_record(
         supermajority=summit.supermajority,
         sector_names=names,
         feedback=load_feedback(summit, names),
+        shifts=load_shifts(plenary.runs, names),
     )

@@ -15,6 +15,7 @@ from summit.event.measures import OTHER_SECTORS, small_sectors_combined
 
 if TYPE_CHECKING:
     from accounts.feedback import FeedbackResults
+    from plenary.shift import PollShift
     from summit.event.agreement import Decision
     from summit.record.breakout_contents import (
         BreakoutEntry,
@@ -263,6 +264,8 @@ class Record:
     sector_names: dict[str, str] = field(default_factory=dict)
     # The appendix: what people said of the day, by sector and without names.
     feedback: FeedbackResults | None = None
+    # Each poll asked again at the close, with how views moved (``plenary.shift``).
+    shifts: list[PollShift] = field(default_factory=list)
     version: str = VERSION
 
     @property

@@ -36,6 +36,7 @@ class PlenaryPart:
     """The polls, and what the record's outcomes got in the consensus checks."""
 
     polls: list[PollEntry]
+    runs: list[Poll] = field(default_factory=list)  # the polls run, options prefetched
     assumptions: PollEntry | None = None
     obstacles: PollEntry | None = None
     # By outcome id: each round of the consensus check, its row in the poll, and every
@@ -152,7 +153,7 @@ def load_plenary(
         if poll.kind == Poll.Kind.CONSENSUS and answer.value in DISSENT:
             against.append((poll, outcome_of[answer.option_id], remark))
 
-    plenary = PlenaryPart(polls=[])
+    plenary = PlenaryPart(polls=[], runs=polls)
     rounds: dict[int, int] = {}
     for poll in polls:
         options = list(poll.options.all())

@@ -23,6 +23,12 @@ from summit.record.rows import (
     vote_rows,
     when,
 )
+from summit.record.shift import (
+    SHIFT_COLUMNS,
+    SHIFT_SECTOR_COLUMNS,
+    shift_rows,
+    shift_sector_rows,
+)
 
 
 @dataclass
@@ -323,6 +329,10 @@ def tables(record: Record) -> list[Table]:
             "Polls",
             ["poll", "question", "kind", "state", "responses", "item", "count", "detail"],
             poll_rows,
+        ),
+        Table("shift", "How views moved", SHIFT_COLUMNS, shift_rows),
+        Table(
+            "shift_by_sector", "How views moved by sector", SHIFT_SECTOR_COLUMNS, shift_sector_rows
         ),
         Table(
             "responses",

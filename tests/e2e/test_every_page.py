@@ -59,6 +59,7 @@ def pages_by_person(live) -> dict[str, list[tuple[str, str]]]:
             ("joining", reverse("joining", args=summit)),
             ("breakouts set-up", reverse("breakouts_setup", args=summit)),
             ("voice", reverse("voice", args=summit)),
+            ("how views moved", reverse("shift", args=summit)),
             ("audit", reverse("audit_log", args=summit)),
             ("record", reverse("record", args=summit)),
             ("new summit", reverse("new_summit")),

@@ -1,0 +1,292 @@
+"""How views moved, in the record: every agreement scale asked again at the close, worked out
+by ``plenary.shift`` from the polls the record loaded already (one query more, for their
+answers), and given as blocks for the page, Word and Markdown, as rows for the spreadsheet
+and CSV, and as the JSON document's ``opinion_shift``.
+
+Only totals and means appear, never a person's pair of answers; a sector of fewer than five
+people who answered both rounds is given only with the other small sectors, and movement of
+fewer than five people as "fewer than 5".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from plenary.models import Poll
+from plenary.shift import Movement, PollShift, SectorShift, StatementShift, shifts_for, signed
+from summit.event.measures import withheld_or
+from summit.record.blocks import Block, Cell, Close, Heading, Open, Table, head, paragraph, people
+from summit.record.contents import Record
+
+NOTE = (
+    "Each agreement scale asked again at the close, statement by statement. Levels run from "
+    "1 (strongly disagree) to 5 (strongly agree), so a shift above zero is towards agreement. "
+    "“All who answered” compares everyone who answered each round; “answered both” follows "
+    "each person who answered both rounds and gives only totals, never anyone’s own answers. "
+    "Movement is given for five people or more, and a sector with fewer than five people who "
+    "answered both only together with the other small sectors."
+)
+
+
+def load_shifts(polls: list[Poll], names: dict[str, str]) -> list[PollShift]:
+    """The shift of each closing round among ``polls`` (those run, options prefetched) whose
+    first round is there too: one query, none when no poll was asked again."""
+    by_id = {poll.pk: poll for poll in polls}
+    pairs = [
+        (by_id[poll.baseline_id], poll)
+        for poll in polls
+        if poll.baseline_id and poll.baseline_id in by_id
+    ]
+    if not pairs:
+        return []
+    options = {poll.pk: list(poll.options.all()) for pair in pairs for poll in pair}
+    return shifts_for(pairs, options, names)
+
+
+def _mean(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _movement_rows(s: StatementShift) -> list[list[Cell]]:
+    moved = s.moved
+    rows = [
+        ["Shift of the mean, all who answered", s.shift_text],
+        ["Answered both rounds", withheld_or(moved.people)],
+    ]
+    if not moved.withheld:
+        rows += [
+            ["Their mean move", moved.shift_text],
+            ["Moved towards agreement", moved.up],
+            ["Moved away from agreement", moved.down],
+            ["Stayed where they were", moved.same],
+        ]
+    return [[Cell(label, header=True), Cell(value)] for label, value in rows]
+
+
+SECTOR_HEAD = (
+    "Sector",
+    "First round",
+    "Mean",
+    "Closing round",
+    "Mean",
+    "Shift of the mean",
+    "Answered both",
+    "Their mean move",
+    "Up",
+    "Down",
+    "Same",
+)
+
+
+def _sector_cells(row: SectorShift) -> list[Cell]:
+    moved = row.moved
+    return [
+        Cell(row.sector, header=True),
+        Cell(withheld_or(row.before)),
+        Cell(_mean(row.mean_before)),
+        Cell(withheld_or(row.after)),
+        Cell(_mean(row.mean_after)),
+        Cell(signed(row.shift)),
+        Cell(withheld_or(moved.people)),
+        Cell(moved.shift_text),
+        *(Cell(withheld_or(n)) for n in (moved.up, moved.down, moved.same)),
+    ]
+
+
+def _statement(shift: PollShift, s: StatementShift) -> Iterator[Block]:
+    yield Open("block")
+    yield Heading(4, f"Statement {s.number}")
+    yield paragraph(s.text, "statement")
+    yield Table(
+        head("Position", "First round", "Closing round"),
+        [
+            *(
+                [Cell(level.label, header=True), Cell(level.before), Cell(level.after)]
+                for level in s.levels
+            ),
+            [Cell("Answered", header=True), Cell(s.before), Cell(s.after)],
+            [
+                Cell("Mean level", header=True),
+                Cell(_mean(s.mean_before)),
+                Cell(_mean(s.mean_after)),
+            ],
+        ],
+        caption=f"Positions on statement {s.number} in each round",
+        look=("compact", "numbers"),
+    )
+    yield Table(
+        head("Measure", "Value"),
+        _movement_rows(s),
+        caption=f"How views on statement {s.number} moved",
+        look=("compact", "numbers", "headless"),
+    )
+    if shift.asked_again:
+        yield Table(
+            head(*SECTOR_HEAD),
+            [_sector_cells(row) for row in s.sectors],
+            caption=f"How views on statement {s.number} moved, by sector",
+            empty="Nobody of a named sector answered both rounds.",
+            look=("compact", "numbers"),
+        )
+    yield Close("block")
+
+
+def shift_blocks(record: Record) -> Iterator[Block]:
+    yield paragraph(NOTE)
+    if not record.shifts:
+        yield paragraph("No poll was asked again at the close.")
+        return
+    for shift in record.shifts:
+        yield Heading(3, shift.baseline.question)
+        yield paragraph(
+            f"First round: {people(shift.before)} answered · closing round: "
+            f"{people(shift.after)} · answered both: {people(shift.both)}",
+            "meta",
+        )
+        for statement in shift.statements:
+            yield from _statement(shift, statement)
+
+
+def _levels(s: StatementShift, when: str) -> str:
+    return "; ".join(f"{level.label} {getattr(level, when)}" for level in s.levels)
+
+
+def _moved(moved: Movement) -> dict:
+    return {
+        "both": withheld_or(moved.people),
+        "mean_move": moved.shift,
+        "up": withheld_or(moved.up),
+        "down": withheld_or(moved.down),
+        "same": withheld_or(moved.same),
+    }
+
+
+SHIFT_COLUMNS = [
+    "poll",
+    "closing_poll",
+    "question",
+    "statement",
+    "text",
+    "first_round",
+    "closing_round",
+    "mean_before",
+    "mean_after",
+    "shift",
+    "both",
+    "mean_move",
+    "up",
+    "down",
+    "same",
+    "first_round_levels",
+    "closing_round_levels",
+]
+
+SHIFT_SECTOR_COLUMNS = [
+    "poll",
+    "statement",
+    "sector",
+    "first_round",
+    "closing_round",
+    "mean_before",
+    "mean_after",
+    "shift",
+    "both",
+    "mean_move",
+    "up",
+    "down",
+    "same",
+]
+
+
+def shift_rows(record: Record) -> Iterator[dict]:
+    """A row for each statement asked twice: each round's positions and mean, the shift of
+    the mean, and the movement of those who answered both."""
+    for shift in record.shifts:
+        for s in shift.statements:
+            yield {
+                "poll": shift.baseline.pk,
+                "closing_poll": shift.closing.pk,
+                "question": shift.baseline.question,
+                "statement": s.number,
+                "text": s.text,
+                "first_round": s.before,
+                "closing_round": s.after,
+                "mean_before": s.mean_before,
+                "mean_after": s.mean_after,
+                "shift": s.shift,
+                **_moved(s.moved),
+                "first_round_levels": _levels(s, "before"),
+                "closing_round_levels": _levels(s, "after"),
+            }
+
+
+def shift_sector_rows(record: Record) -> Iterator[dict]:
+    """The same, sector by sector, small sectors only together."""
+    for shift in record.shifts:
+        for s in shift.statements:
+            for row in s.sectors:
+                yield {
+                    "poll": shift.baseline.pk,
+                    "statement": s.number,
+                    "sector": row.sector,
+                    "first_round": withheld_or(row.before),
+                    "closing_round": withheld_or(row.after),
+                    "mean_before": row.mean_before,
+                    "mean_after": row.mean_after,
+                    "shift": row.shift,
+                    **_moved(row.moved),
+                }
+
+
+def _paired(moved: Movement) -> dict:
+    return {
+        "people": moved.people,
+        "mean_move": moved.shift,
+        "up": moved.up,
+        "down": moved.down,
+        "same": moved.same,
+    }
+
+
+def shift_json(record: Record) -> list[dict]:
+    """The JSON document's ``opinion_shift``: counts of people withheld are null."""
+    return [
+        {
+            "poll": shift.baseline.pk,
+            "closing_poll": shift.closing.pk,
+            "question": shift.baseline.question,
+            "first_round": shift.before,
+            "closing_round": shift.after,
+            "both": shift.both,
+            "statements": [
+                {
+                    "number": s.number,
+                    "text": s.text,
+                    "levels": [
+                        {"level": v.value, "label": v.label, "before": v.before, "after": v.after}
+                        for v in s.levels
+                    ],
+                    "first_round": s.before,
+                    "closing_round": s.after,
+                    "mean_before": s.mean_before,
+                    "mean_after": s.mean_after,
+                    "shift": s.shift,
+                    "paired": _paired(s.moved),
+                    "by_sector": [
+                        {
+                            "sector": row.sector,
+                            "first_round": row.before,
+                            "closing_round": row.after,
+                            "mean_before": row.mean_before,
+                            "mean_after": row.mean_after,
+                            "shift": row.shift,
+                            "paired": _paired(row.moved),
+                        }
+                        for row in s.sectors
+                    ],
+                }
+                for s in shift.statements
+            ],
+        }
+        for shift in record.shifts
+    ]
