@@ -255,16 +255,9 @@ def build_record(
         in_subtheme.setdefault(b.subtheme_id, []).append(
             _breakout(b, walls, outcomes[b.pk], prompts, counts, voices[b.pk])
         )
+    polls, ratings = plenary.polls, loaded.ratings
     figures, by_sector = participation(
-        summit,
-        breakout_ids,
-        people,
-        attendance,
-        counts,
-        plenary.polls,
-        loaded.outcomes,
-        loaded.ratings,
-        names,
+        summit, breakout_ids, people, attendance, counts, polls, loaded.outcomes, ratings, names
     )
     return Record(
         generated_at=timezone.now(),
