@@ -149,6 +149,7 @@ urlpatterns = [
     ),
     path("s/<slug:slug>/joining/", organise_views.joining, name="joining"),
     path("s/<slug:slug>/joining/new-code/", organise_views.new_join_code, name="new_join_code"),
+    path("s/<slug:slug>/joining/open-now/", organise_views.open_now, name="open_now"),
     path("s/<slug:slug>/screen/join/", organise_views.join_screen, name="join_screen"),
     # The run sheet: the plenary's polls prepared before the day
     path("s/<slug:slug>/run-sheet/", run_sheet.run_sheet_page, name="run_sheet"),
