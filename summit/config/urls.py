@@ -7,6 +7,7 @@ from accounts import views as account_views
 from summit.organise import (
     design_file_views,
     design_views,
+    first_thoughts,
     group_views,
     home,
     my_data,
@@ -65,6 +66,8 @@ urlpatterns = [
     ),
     path("s/<slug:slug>/", home.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
+    path("s/<slug:slug>/first-thoughts/", first_thoughts.first_thoughts, name="first_thoughts"),
+    path("s/<slug:slug>/preference/", first_thoughts.preference, name="preference"),
     path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),
     path("s/<slug:slug>/my-data/", my_data.my_data, name="my_data"),
     path("s/<slug:slug>/my-data/download/", my_data.my_data_download, name="my_data_download"),
