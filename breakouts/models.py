@@ -186,7 +186,7 @@ class FirstThought(models.Model):
     (``idea``, marked ``posted_beforehand``), and stays here as it was written."""
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="first_thoughts")
-    subtheme = models.ForeignKey(Subtheme, on_delete=models.CASCADE, related_name="first_thoughts")
+    subtheme = models.ForeignKey(Subtheme, on_delete=models.PROTECT, related_name="first_thoughts")
     author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="first_thoughts")
     text = models.CharField(max_length=IDEA_MAX_LENGTH)
     anonymous = models.BooleanField(default=False)

@@ -16,9 +16,11 @@ from accounts.models import Participant
 from breakouts.first_thoughts import place_first_thoughts, post_first_thought
 from breakouts.models import Breakout, FirstThought, Idea
 from breakouts.placing import Spot, choose_spot, preferences_honoured
-from summit.event.models import Summit
+from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 from summit.organise import setup, summit_settings
+from summit.organise.design import _subtheme_in_use
+from summit.organise.my_data import personal_data
 from tests.conftest import client_for, make_participant
 
 
@@ -353,3 +355,23 @@ def test_first_thoughts_page_refuses_a_thought_too_long_keeping_the_text_and_cho
     assert text.strip() in body
     assert f'value="{subtheme.pk}" required id="id_subtheme_0" checked' in body
     assert not FirstThought.objects.exists()
+
+
+def test_my_data_holds_the_first_thoughts_and_the_preference(summit, breakouts, attendee):
+    attendee.preferred_subtheme = breakouts[1].subtheme
+    attendee.save()
+    _thought(attendee, breakouts[0].subtheme, "Libraries as anchors")
+
+    data = personal_data(attendee)
+
+    assert data["you"]["preferred_subtheme"] == breakouts[1].subtheme.title
+    assert [t["text"] for t in data["first_thoughts"]] == ["Libraries as anchors"]
+    page = client_for(attendee).get(reverse("my_data", args=[summit.slug]))
+    assert "Libraries as anchors" in page.content.decode()
+
+
+def test_a_subtheme_with_first_thoughts_is_retired_rather_than_removed(summit, attendee):
+    subtheme = Subtheme.objects.create(summit=summit, order=99, title="Spare", question="?")
+    _thought(attendee, subtheme)
+
+    assert "first thoughts" in _subtheme_in_use(subtheme)
