@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invite, User
 from summit.event.models import Summit
@@ -31,6 +32,48 @@ def sector_field(label: str, required_message: str) -> forms.ChoiceField:
             "invalid_choice": "Select one of the sectors listed",
         },
     )
+
+
+NO_PREFERENCE = ""
+
+
+def subthemes_offered(summit: Summit) -> list[tuple[str, str]]:
+    """The subthemes a person may say they would prefer, with "no preference" first. One
+    query."""
+    offered = [(NO_PREFERENCE, str(_("No preference")))]
+    return offered + [
+        (str(s.pk), s.title) for s in summit.subthemes.filter(retired_at__isnull=True)
+    ]
+
+
+def preference_field() -> forms.ChoiceField:
+    """Which subtheme the person would rather work on, given to the form as ``subthemes``
+    (``subthemes_offered``); optional."""
+    return forms.ChoiceField(
+        label=_("Which subtheme would you prefer to work on? (optional)"),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Groups are mixed across sectors first, so you may be placed in another. Read "
+            "the subthemes in the pre-reading."
+        ),
+        error_messages={"invalid_choice": _("Select one of the subthemes listed")},
+    )
+
+
+class PreferenceForm(forms.Form):
+    """A person's preferred subtheme, changed on the summit's home page."""
+
+    preferred_subtheme = preference_field()
+
+    def __init__(self, *args, subthemes: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_subtheme"].choices = subthemes
+
+    @property
+    def preferred_subtheme_id(self) -> int | None:
+        chosen = self.cleaned_data.get("preferred_subtheme")
+        return int(chosen) if chosen else None
 
 
 class JoinCodeForm(forms.Form):
@@ -81,6 +124,7 @@ class JoinForm(forms.Form):
             "invalid_choice": "Select one of the options listed",
         },
     )
+    preferred_subtheme = preference_field()
     join_token = forms.UUIDField(
         widget=forms.HiddenInput,
         error_messages={
@@ -90,12 +134,27 @@ class JoinForm(forms.Form):
     )
 
     def __init__(
-        self, *args, sectors: list[tuple[str, str]], allow_anonymous: bool = True, **kwargs
+        self,
+        *args,
+        sectors: list[tuple[str, str]],
+        allow_anonymous: bool = True,
+        subthemes: list[tuple[str, str]] | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = sectors
         if not allow_anonymous:
             del self.fields["attribution"]
+        # Asked only where there is a choice to make.
+        if subthemes is None or len(subthemes) < 3:
+            del self.fields["preferred_subtheme"]
+        else:
+            self.fields["preferred_subtheme"].choices = subthemes
+
+    @property
+    def preferred_subtheme_id(self) -> int | None:
+        chosen = self.cleaned_data.get("preferred_subtheme")
+        return int(chosen) if chosen else None
 
     @property
     def anonymous(self) -> bool:

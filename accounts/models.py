@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from summit.event.models import Summit
+from summit.event.models import Subtheme, Summit
 from summit.event.sectors import names_for
 
 
@@ -78,6 +78,11 @@ class Participant(models.Model):
     sector = models.CharField(max_length=24, default=OTHER_SECTOR)
     anonymous = models.BooleanField(
         default=False, help_text="The record shows “Anonymous (sector)” instead of the name."
+    )
+    # The subtheme the person would rather work on: the sharing out into groups honours it
+    # as far as keeping sectors mixed allows (breakouts.placing).
+    preferred_subtheme = models.ForeignKey(
+        Subtheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)

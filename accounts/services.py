@@ -12,6 +12,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.audit import log_action
 from accounts.models import (
@@ -23,7 +24,7 @@ from accounts.models import (
     new_secret,
 )
 from accounts.signals import participant_joined
-from summit.event.models import Summit
+from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_choices
 from summit.web.links import absolute_url
@@ -48,8 +49,10 @@ def join_summit(
     organisation: str,
     sector: str,
     anonymous: bool,
+    preferred_subtheme_id: int | None = None,
 ) -> tuple[Participant, bool]:
-    """Make the person an attendee of the summit, once.
+    """Make the person an attendee of the summit, once, with the subtheme they would prefer
+    (a subtheme of the summit, or ``None``).
 
     ``user`` is the signed-in user, if any; without one, a passwordless user is made. A
     resubmitted form carries the same ``join_token`` and gets the participant made the first
@@ -83,12 +86,33 @@ def join_summit(
                 sector=sector,
                 anonymous=anonymous and summit.allow_anonymous,
                 join_token=join_token,
+                preferred_subtheme_id=preferred_subtheme_id,
             )
             participant_joined.send(sender=Participant, participant=participant)
     except IntegrityError:
         # The same form, sent twice at once: the other request made the participant.
         return Participant.objects.get(summit=summit, join_token=join_token), False
     return participant, True
+
+
+def prefer_subtheme(participant: Participant, subtheme_id: int | None) -> Participant:
+    """The subtheme the person would rather work on, or none: the next sharing out into
+    groups honours it as far as keeping sectors mixed allows. Refused for a subtheme that is
+    not one of the summit's in use.
+
+    Side effects: the person written (their own choice, like their join details: not an
+    organiser's action, so not in the audit log). Nothing is pushed: no screen shows it.
+    """
+    if subtheme_id is not None:
+        offered = Subtheme.objects.filter(
+            pk=subtheme_id, summit_id=participant.summit_id, retired_at__isnull=True
+        )
+        if not offered.exists():
+            raise Refused(gettext("Select one of the subthemes listed"))
+    with transaction.atomic():
+        participant.preferred_subtheme_id = subtheme_id
+        participant.save(update_fields=["preferred_subtheme"])
+    return participant
 
 
 def make_return_link_key(participant: Participant) -> str:

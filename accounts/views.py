@@ -23,6 +23,7 @@ from accounts.forms import (
     SignInForm,
     StaffDetailsForm,
     sectors_offered,
+    subthemes_offered,
 )
 from accounts.models import Invite, Participant, User
 from summit.event.refusals import Refused
@@ -127,11 +128,15 @@ def join_summit(request: HttpRequest, code: str) -> HttpResponse:
         form = JoinForm(
             sectors=sectors_offered(summit),
             allow_anonymous=summit.allow_anonymous,
+            subthemes=subthemes_offered(summit),
             initial={"join_token": uuid.uuid4()},
         )
         return render(request, "accounts/join.html", {**context, "form": form})
     form = JoinForm(
-        request.POST, sectors=sectors_offered(summit), allow_anonymous=summit.allow_anonymous
+        request.POST,
+        sectors=sectors_offered(summit),
+        allow_anonymous=summit.allow_anonymous,
+        subthemes=subthemes_offered(summit),
     )
     if form.is_valid():
         try:
@@ -143,6 +148,7 @@ def join_summit(request: HttpRequest, code: str) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
                 sector=form.cleaned_data["sector"],
                 anonymous=form.anonymous,
+                preferred_subtheme_id=form.preferred_subtheme_id,
             )
         except Refused as refusal:
             form.add_error(None, str(refusal))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome
 from summit.event.agreement import Agreement
@@ -38,6 +39,38 @@ class IdeaForm(forms.Form):
             "invalid": "This form has expired. Post your idea again",
         },
     )
+
+
+class FirstThoughtForm(forms.Form):
+    """A first thought on one of the summit's subthemes, written before the day."""
+
+    subtheme = forms.ChoiceField(
+        label=_("Which subtheme is it about?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Select the subtheme your thought is about"),
+            "invalid_choice": _("Select one of the subthemes listed"),
+        },
+    )
+    text = forms.CharField(
+        label=_("Your first thought"),
+        max_length=IDEA_MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": _("Enter your first thought"),
+            "max_length": _(
+                "Your first thought must be %(limit_value)d characters or fewer "
+                "(it has %(show_value)d)"
+            ),
+            "null_characters_not_allowed": _("Your first thought cannot contain null characters"),
+        },
+    )
+    client_token = _token()
+
+    def __init__(self, *args, subthemes: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subtheme"].choices = subthemes
 
 
 class EditIdeaForm(forms.Form):

@@ -132,6 +132,8 @@ class Idea(models.Model):
     spoken_sector = models.CharField(max_length=24, blank=True)
     # Generated with the form; a retried or double-submitted post carries the same token.
     client_token = models.UUIDField()
+    # Brought onto the wall from the author's first thoughts, written before the day.
+    posted_beforehand = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
@@ -179,6 +181,35 @@ class Comment(models.Model):
         if self.anonymous:
             return f"Anonymous ({self.author.sector_label})"
         return self.author.attribution
+
+
+class FirstThought(models.Model):
+    """What someone who has joined writes on a subtheme before the day, before there is a
+    group to write it in. When the summit goes live it is brought onto a wall as an idea
+    (``idea``, marked ``posted_beforehand``), and stays here as it was written."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="first_thoughts")
+    subtheme = models.ForeignKey(Subtheme, on_delete=models.PROTECT, related_name="first_thoughts")
+    author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="first_thoughts")
+    text = models.CharField(max_length=IDEA_MAX_LENGTH)
+    anonymous = models.BooleanField(default=False)
+    # Generated with the form; carried over to the idea, so neither is ever made twice.
+    client_token = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    idea = models.OneToOneField(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="first_thought"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"], name="first_thought_token_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class Vote(models.Model):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from accounts.models import Participant
 from breakouts import audit, live
 from breakouts.models import Breakout, Comment, Idea
+from breakouts.placing import Spot, choose_spot
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 
@@ -67,40 +68,50 @@ def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
 
 
 def place_new_member(participant: Participant) -> Breakout | None:
-    """Put a new attendee in the open breakout with fewest people from their sector, then
-    fewest people: groups stay mixed across sectors as people arrive. A group on a retired
-    subtheme takes nobody new.
+    """Put a new attendee in an open breakout by the rule of ``breakouts.placing``: fewest
+    people from their sector, then the subtheme they prefer (if they said), then fewest
+    people. Groups stay mixed across sectors as people arrive. A group on a retired subtheme
+    takes nobody new.
 
     Side effects: database writes only. Returns ``None`` when the summit has no open breakout.
     """
     active = Q(members__removed_at__isnull=True)
-    candidates = (
-        Breakout.objects.filter(summit_id=participant.summit_id, subtheme__retired_at=None)
-        .exclude(phase=Breakout.Phase.CLOSED)
-        .annotate(
+    candidates = list(
+        open_breakouts(participant.summit_id).annotate(
             same_sector=Count("members", filter=active & Q(members__sector=participant.sector)),
             size=Count("members", filter=active),
         )
-        .order_by("same_sector", "size", "pk")
     )
-    breakout = candidates.first()
-    if breakout is not None:
-        breakout.members.add(participant)
+    if not candidates:
+        return None
+    spots = [
+        Spot(b.pk, b.subtheme_id, b.size, {participant.sector: b.same_sector}) for b in candidates
+    ]
+    chosen = choose_spot(spots, participant.sector, participant.preferred_subtheme_id)
+    breakout = next(b for b in candidates if b.pk == chosen.breakout_id)
+    breakout.members.add(participant)
     return breakout
+
+
+def open_breakouts(summit_id: int):
+    """The breakouts people may be placed in: not closed, on a subtheme still in use."""
+    return (
+        Breakout.objects.filter(summit_id=summit_id, subtheme__retired_at=None)
+        .exclude(phase=Breakout.Phase.CLOSED)
+        .order_by("pk")
+    )
 
 
 def mix_everyone(summit: Summit) -> dict[int, list[Participant]]:
     """Share every attendee out across the summit's open breakouts (not those on a retired
     subtheme) so that each sector is spread as evenly as it can be and groups are of even
-    size. Largest sectors are dealt first, so the smaller ones fill the gaps.
+    size, honouring people's preferred subthemes as far as that allows (``breakouts.placing``;
+    ``preferences_honoured`` says how far it did). Largest sectors are dealt first, so the
+    smaller ones fill the gaps.
 
     Side effects: database writes; every breakout's screens refresh. Returns the new groups.
     """
-    breakouts = list(
-        Breakout.objects.filter(summit=summit, subtheme__retired_at=None)
-        .exclude(phase=Breakout.Phase.CLOSED)
-        .order_by("pk")
-    )
+    breakouts = list(open_breakouts(summit.pk))
     if not breakouts:
         raise Refused("There is no open breakout to put people in")
     attendees = list(
@@ -109,14 +120,11 @@ def mix_everyone(summit: Summit) -> dict[int, list[Participant]]:
     sizes = Counter(a.sector for a in attendees)
     attendees.sort(key=lambda a: (-sizes[a.sector], a.sector, a.joined_at, a.pk))
     groups: dict[int, list[Participant]] = {b.pk: [] for b in breakouts}
-    by_sector: dict[int, Counter] = {b.pk: Counter() for b in breakouts}
+    spots = [Spot(b.pk, b.subtheme_id) for b in breakouts]
     for person in attendees:
-        target = min(
-            breakouts,
-            key=lambda b: (by_sector[b.pk][person.sector], len(groups[b.pk]), b.pk),
-        )
-        groups[target.pk].append(person)
-        by_sector[target.pk][person.sector] += 1
+        target = choose_spot(spots, person.sector, person.preferred_subtheme_id)
+        target.take(person.sector)
+        groups[target.breakout_id].append(person)
     through = Breakout.members.through
     with transaction.atomic():
         through.objects.filter(breakout__summit=summit, participant__in=attendees).delete()

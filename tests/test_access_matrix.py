@@ -119,6 +119,10 @@ CASES = {
     "confirm_summit_from_stimulus": ("post", {}, lambda c: {}, (302, 403, 403, 403, 422)),
     "summit_home": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "pre_reading": ("get", None, lambda c: {"slug": c["summit"].slug}, MEMBERS),
+    # Before the day: anyone in the summit writes first thoughts and says what they prefer
+    # (an empty post says "no preference").
+    "first_thoughts": ("get", None, _s, MEMBERS),
+    "preference": ("post", {}, _s, (302, 404, 302, 302, 302)),
     "new_return_link": ("post", {}, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "people": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
     "update_person": (
@@ -187,6 +191,7 @@ CASES = {
         (302, 404, 403, 403, 302),
     ),
     "join_screen": ("get", None, lambda c: {"slug": c["summit"].slug}, FACILITATORS),
+    "open_now": ("post", {}, _s, (302, 404, 403, 403, 302)),
     # The summit's design: organisers change it, its facilitators read it.
     "design": ("get", None, _s, FACILITATORS),
     "design_part": ("get", None, lambda c: {**_s(c), "part": "assumptions"}, FACILITATORS),

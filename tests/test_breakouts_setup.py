@@ -17,7 +17,7 @@ from summit.organise import groups
 from tests.conftest import client_for, make_participant
 
 # The set-up page's queries, however many groups and people.
-QUERIES = 11  # with the summit's sector names, read once
+QUERIES = 12  # with the summit's sector names, read once, and the preferences honoured
 
 
 def test_setup_page_lists_groups_with_sector_spread(breakouts, attendee, facilitator, organiser):

@@ -406,6 +406,7 @@ def test_join_code_form_survives_anything(ctx, code):
             "organisation": st.one_of(WRITING, valid("", "Testshire Council")),
             "sector": valid(*SECTOR_KEYS),
             "attribution": valid("named", "anonymous"),
+            "preferred_subtheme": valid("", Ref("subtheme")),
             "join_token": valid(Ref("token")),
         }
     )
@@ -891,6 +892,10 @@ def _stamp(moment) -> str:
 @given(
     form=st.fixed_dictionaries(
         {
+            "joining_opens_at": st.one_of(
+                valid("", "2026-11-20 09:00", "0001-01-01 00:00", "9999-12-31 23:59"),
+                st.datetimes().map(_stamp),
+            ),
             "joining_closes_at": st.one_of(
                 valid("", "2026-12-03 17:00", "0001-01-01 00:00", "9999-12-31 23:59"),
                 st.datetimes().map(_stamp),
@@ -920,6 +925,42 @@ def test_joining_settings_survive_anything(ctx, form):
             summit = Summit.objects.get(pk=ctx.summit.pk)
             notice = get(Client(), reverse("summit_privacy", args=[summit.slug]))
             shown_escaped(summit.privacy_contact, notice)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "subtheme": valid(Ref("subtheme")),
+            "text": st.one_of(WRITING, st.just("Start from the high street")),
+            "client_token": valid(Ref("token")),
+        }
+    )
+)
+@example(form={"subtheme": Ref("subtheme"), "text": "<script>alert(1)</script>"})
+@example(form={"subtheme": Ref("subtheme"), "text": "a\x00b", "client_token": Ref("token")})
+def test_first_thought_form_survives_anything(ctx, form):
+    with fresh(ctx.member):
+        url = reverse("first_thoughts", args=[ctx.summit.slug])
+        response = post(ctx.member, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        assert response.status_code in (302, 422)
+        if response.status_code == 302:
+            thought = ctx.attendee.first_thoughts.latest("pk")
+            shown_escaped(thought.text, get(ctx.member, url))
+
+
+@FUZZ
+@given(form=st.fixed_dictionaries({"preferred_subtheme": valid("", Ref("subtheme"))}))
+@example(form={"preferred_subtheme": "\x00"})
+def test_preference_survives_anything(ctx, form):
+    with fresh(ctx.member):
+        url = reverse("preference", args=[ctx.summit.slug])
+        response = post(ctx.member, url, form, ctx.refs, htmx=False)
+
+        checked(response)
+        assert response.status_code in (302, 422)
 
 
 _NUMBER = st.one_of(st.integers(-1000, 1000).map(str), TEXT)

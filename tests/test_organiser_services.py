@@ -157,6 +157,7 @@ def test_change_joining_writes_every_setting_and_logs_them(summit, organiser):
         _logged(
             organiser,
             "Changed how people join",
+            joining_opens_at=None,
             joining_closes_at=str(closes),
             privacy_contact="dpo@example.org",
             retain_personal_data_until="2027-06-30",
@@ -229,7 +230,14 @@ def test_mix_breakouts_by_an_organiser_shares_out_logs_and_refreshes_every_break
 
     for breakout in breakouts:
         assert sorted(m.sector for m in breakout.members.all()) == sorted(sectors)
-    assert _entries() == [_logged(organiser, "Shared everyone out across the breakouts again")]
+    assert _entries() == [
+        _logged(
+            organiser,
+            "Shared everyone out across the breakouts again",
+            preferences_honoured=0,
+            preferences=0,
+        )
+    ]
     assert sorted(boards_changed) == sorted(b.pk for b in breakouts)
 
 

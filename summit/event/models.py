@@ -8,6 +8,8 @@ import zoneinfo
 
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
@@ -75,6 +77,9 @@ class Summit(models.Model):
         help_text="The share of support, in per cent, the supermajority rule asks for.",
     )
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
+    joining_opens_at = models.DateTimeField(
+        null=True, blank=True, help_text="Before this, the join code and link do not work yet."
+    )
     joining_closes_at = models.DateTimeField(
         null=True, blank=True, help_text="After this, the join code and link stop working."
     )
@@ -110,16 +115,37 @@ class Summit(models.Model):
         """The statuses the summit may move to from where it is, forward first."""
         return self.STATUS_MOVES.get(self.status, ())
 
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone the summit is held in (London's when its own name is unknown)."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+
     def time_of_day(self, now: dt.datetime | None = None) -> dt.time:
         """The time of day where the summit is held: its agenda's times are written in it."""
-        try:
-            zone = zoneinfo.ZoneInfo(self.time_zone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            zone = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
-        return timezone.localtime(now, zone).time()
+        return timezone.localtime(now, self.zone()).time()
+
+    def local_time(self, moment: dt.datetime) -> str:
+        """``moment`` as a clock where the summit is held reads it: "3 December 2026, 09:00"."""
+        return date_format(timezone.localtime(moment, self.zone()), "j F Y, H:i")
+
+    def opens_later(self, now) -> bool:
+        """Whether the organisers' time for opening to people is still to come. It holds
+        before the day only: once live, anyone with the code may join."""
+        before_day = self.status in {self.Status.DRAFT, self.Status.OPEN}
+        return before_day and self.joining_opens_at is not None and now < self.joining_opens_at
 
     def joining_refusal(self, now) -> str | None:
         """Why nobody may join now, in words for the person trying; ``None`` when they may."""
+        if self.opens_later(now):
+            return gettext(
+                "%(title)s opens for joining on %(when)s (%(zone)s time). Come back then."
+            ) % {
+                "title": self.title,
+                "when": self.local_time(self.joining_opens_at),
+                "zone": self.zone().key,
+            }
         if self.status == self.Status.DRAFT:
             return f"{self.title} is not open for joining yet. Try again closer to the day."
         if self.status in {self.Status.CLOSED, self.Status.ARCHIVED}:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Participant
-from breakouts.models import Breakout, Idea
+from breakouts.models import Breakout, FirstThought, Idea
 from summit.event.models import (
     AgendaItem,
     Assumption,
@@ -109,6 +109,11 @@ def _subtheme_in_use(subtheme: Subtheme) -> str | None:
             gettext(
                 "People have posted ideas in the breakouts on “%(title)s”, so it cannot be removed."
             )
+            % named
+        )
+    if FirstThought.objects.filter(subtheme=subtheme).exists():
+        return _retire_instead(
+            gettext("People have written first thoughts on “%(title)s”, so it cannot be removed.")
             % named
         )
     groups = Breakout.objects.filter(subtheme=subtheme).count()

@@ -35,6 +35,18 @@ class JoiningForm(forms.Form):
     """How people join: until when, who they write to about their data and when it is
     erased. (Whether the summit takes people follows its status, on the settings page.)"""
 
+    joining_opens_at = forms.DateTimeField(
+        label=_("Start taking people at (optional)"),
+        required=False,
+        help_text=_(
+            "For example, 2026-11-20 09:00, in the summit’s time zone. Before then the join "
+            "code and link say when to come back. Leave empty to take people as soon as the "
+            "summit is open."
+        ),
+        input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("Enter a date and time, like 2026-11-20 09:00")},
+    )
     joining_closes_at = forms.DateTimeField(
         label="Stop taking new people at (optional)",
         required=False,
@@ -58,6 +70,16 @@ class JoiningForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"invalid": "Enter a real date, like 2027-06-30"},
     )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        opens, closes = cleaned.get("joining_opens_at"), cleaned.get("joining_closes_at")
+        if opens and closes and opens >= closes:
+            self.add_error(
+                "joining_closes_at",
+                _("Enter a time to stop taking people after the time to start"),
+            )
+        return cleaned
 
 
 class NewSummitForm(forms.Form):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.access import get_participant_for, signed_in
 from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout
+from breakouts.placing import preferences_honoured
 from summit.event.measures import people_by_sector
 from summit.event.models import Subtheme
 from summit.event.refusals import Refused
@@ -129,6 +130,7 @@ def _page(
             "form": add_form,
             "error_form": error_form,
             "problem": problem,
+            "preferences": preferences_honoured(summit.pk),
         },
         status=422 if error_form.errors or problem else 200,
     )

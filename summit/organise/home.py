@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from accounts.access import get_participant_for, may_create_summits, signed_in
-from accounts.forms import JoinCodeForm
+from accounts.forms import NO_PREFERENCE, JoinCodeForm, PreferenceForm, subthemes_offered
 from accounts.models import Participant
+from breakouts.first_thoughts import may_post_first_thoughts
 from breakouts.models import Breakout
 from summit.event.models import AgendaItem, Summit
 
@@ -68,7 +69,14 @@ def now_and_next(
 @require_GET
 @signed_in
 def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
-    participant = get_participant_for(request.user, slug)
+    return summit_home_page(request, get_participant_for(request.user, slug))
+
+
+def summit_home_page(
+    request: HttpRequest, participant: Participant, preference_form: PreferenceForm | None = None
+) -> HttpResponse:
+    """The summit's home page for ``participant``; with a refused ``preference_form`` as a
+    422."""
     summit = participant.summit
     agenda = list(summit.agenda.all())
     current, upcoming = now_and_next(agenda, summit.time_of_day(), summit.agenda_now_id)
@@ -104,8 +112,24 @@ def summit_home(request: HttpRequest, slug: str) -> HttpResponse:
             "breakouts": breakouts,
             "other_breakouts": other_breakouts,
             "subthemes": summit.subthemes.all(),
+            "before_day": may_post_first_thoughts(summit),
+            "preference_form": preference_form or _preference_form(participant),
         },
+        status=422 if preference_form is not None and preference_form.errors else 200,
     )
+
+
+def _preference_form(participant: Participant) -> PreferenceForm | None:
+    """What an attendee sees of their preferred subtheme: asked only where there is a choice
+    to make."""
+    if participant.role != Participant.Role.ATTENDEE:
+        return None
+    subthemes = subthemes_offered(participant.summit)
+    if len(subthemes) < 3:
+        return None
+    chosen = participant.preferred_subtheme_id
+    initial = {"preferred_subtheme": str(chosen) if chosen else NO_PREFERENCE}
+    return PreferenceForm(initial=initial, subthemes=subthemes)
 
 
 @require_GET

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.access import get_participant_for, signed_in
 from accounts.feedback import feedback_of
 from accounts.models import AuditEntry, Participant
-from breakouts.models import Comment, Idea, Rating, Vote
+from breakouts.models import Comment, FirstThought, Idea, Rating, Vote
 from plenary.models import Answer
 from summit.event.refusals import Refused
 from summit.organise.people import erase_participant
@@ -28,6 +28,7 @@ def personal_data(participant: Participant) -> dict:
     user = participant.user
     ideas = Idea.objects.filter(author=participant).select_related("breakout", "prompt")
     comments = Comment.objects.filter(author=participant).select_related("idea")
+    thoughts = FirstThought.objects.filter(author=participant).select_related("subtheme")
     votes = Vote.objects.filter(voter=participant).select_related("idea")
     ratings = Rating.objects.filter(rater=participant).select_related("outcome")
     answers = Answer.objects.filter(response__participant=participant).select_related(
@@ -47,7 +48,19 @@ def personal_data(participant: Participant) -> dict:
             "signs_in_with_a_password": user.has_usable_password(),
             "joined": _when(participant.joined_at),
             "removed": _when(participant.removed_at),
+            "preferred_subtheme": (
+                participant.preferred_subtheme.title if participant.preferred_subtheme else None
+            ),
         },
+        "first_thoughts": [
+            {
+                "subtheme": t.subtheme.title,
+                "text": t.text,
+                "posted_anonymously": t.anonymous,
+                "posted": _when(t.created_at),
+            }
+            for t in thoughts
+        ],
         "ideas": [
             {
                 "breakout": i.breakout.name,

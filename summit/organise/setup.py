@@ -8,14 +8,17 @@ import copy
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.models import Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
+from breakouts.placing import Preferences, preferences_honoured
 from summit.event.design_check import check_design
 from summit.event.design_reading import FORMAT, VERSION
 from summit.event.models import Subtheme, Summit
+from summit.event.refusals import Refused
 from summit.event.services import new_join_code_for
 from summit.organise.design_file import import_summit_design, summit_design
 
@@ -29,13 +32,18 @@ def change_joining(
     privacy_contact: str,
     retain_personal_data_until: dt.date | None,
     by: Participant,
+    joining_opens_at: dt.datetime | None = None,
 ) -> Summit:
-    """Until when the summit takes people, who they write to about their data and when it is
-    erased. (Whether it takes people at all follows its status: ``summit_settings``.)
+    """From when and until when the summit takes people, who they write to about their data
+    and when it is erased. (Whether it takes people at all follows its status:
+    ``summit_settings``.) Refused when it would stop taking people before it starts.
 
     Side effects: the summit written, "Changed how people join" logged with every setting.
     """
+    if joining_opens_at and joining_closes_at and joining_opens_at >= joining_closes_at:
+        raise Refused(_("Set the time to stop taking people after the time to start."))
     chosen = {
+        "joining_opens_at": joining_opens_at,
         "joining_closes_at": joining_closes_at,
         "privacy_contact": privacy_contact,
         "retain_personal_data_until": retain_personal_data_until,
@@ -135,16 +143,24 @@ def add_breakout(subtheme: Subtheme, name: str, *, by: Participant) -> Breakout:
     return made
 
 
-def mix_breakouts(summit: Summit, *, by: Participant) -> None:
-    """Share every attendee out again across the open breakouts, mixing sectors; refused
-    when no breakout is open.
+def mix_breakouts(summit: Summit, *, by: Participant) -> Preferences:
+    """Share every attendee out again across the open breakouts, mixing sectors and honouring
+    preferred subthemes as far as that allows; refused when no breakout is open. Returns how
+    many of the people with a preference got it.
 
     Side effects: everyone's breakout written, "Shared everyone out across the breakouts
-    again" logged; after commit, every breakout's screens refresh.
+    again" logged with how many preferences were honoured; after commit, every breakout's
+    screens refresh.
     """
     with transaction.atomic():
         breakout_services.mix_everyone(summit)
-        log_action(by, "Shared everyone out across the breakouts again")
+        honoured = preferences_honoured(summit.pk)
+        log_action(
+            by,
+            "Shared everyone out across the breakouts again",
+            detail={"preferences_honoured": honoured.honoured, "preferences": honoured.stated},
+        )
+    return honoured
 
 
 def let_attendees_choose(summit: Summit, choose: bool, *, by: Participant) -> Summit:

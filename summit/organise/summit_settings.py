@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.models import Participant
+from breakouts.first_thoughts import place_first_thoughts
 from plenary import live as plenary_live
 from plenary.models import Plenary
 from summit.event.models import Summit
@@ -151,10 +152,39 @@ def move_summit(summit: Summit, to: str, *, by: Participant) -> Summit:
         was = current.status
         current.status = to
         current.save(update_fields=["status"])
+        detail = {"from": was, "to": to}
+        placed = place_first_thoughts(current) if to == Summit.Status.LIVE else 0
+        if placed:
+            detail["first_thoughts_placed"] = placed
         log_action(
             by,
             f"Moved the summit from {Summit.Status(was).label} to {Summit.Status(to).label}",
-            detail={"from": was, "to": to},
+            detail=detail,
         )
     summit.status = to
+    return summit
+
+
+def open_now(summit: Summit, *, by: Participant) -> Summit:
+    """Open the summit for joining at once: any opening time set is cleared, and a summit
+    in draft moves to open (as ``move_summit``). Refused when it is past being open.
+
+    Side effects: the summit written; "Opened the summit for joining now" logged with the
+    opening time cleared, and the move logged as ``move_summit`` logs it.
+    """
+    with transaction.atomic():
+        current = Summit.objects.select_for_update().get(pk=summit.pk)
+        if current.status not in {Summit.Status.DRAFT, Summit.Status.OPEN}:
+            raise Refused(
+                _("%(title)s is %(now)s already, so there is nothing to open.")
+                % {"title": current.title, "now": _label(current.status)}
+            )
+        cleared = current.joining_opens_at
+        current.joining_opens_at = None
+        current.save(update_fields=["joining_opens_at"])
+        log_action(by, "Opened the summit for joining now", detail={"opening_time": cleared})
+        if current.status == Summit.Status.DRAFT:
+            move_summit(current, Summit.Status.OPEN, by=by)
+    summit.joining_opens_at = None
+    summit.status = current.status
     return summit

@@ -10,6 +10,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_participant_for, signed_in
@@ -21,7 +23,7 @@ from summit.event.measures import people_by_sector
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_names, sectors_of
-from summit.organise import people, setup
+from summit.organise import people, setup, summit_settings
 from summit.organise.forms import JoiningForm, PersonForm
 from summit.web.qr import qr_svg
 
@@ -139,26 +141,49 @@ def remove_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @signed_in
 def joining(request: HttpRequest, slug: str) -> HttpResponse:
-    """The join code, link and QR code, and whether the summit takes people now."""
+    """The join code, link and QR code, and from when and until when the summit takes
+    people. Times are typed and shown as a clock where the summit is held reads them."""
     organiser = get_participant_for(request.user, slug, organise=True)
     summit = organiser.summit
+    with timezone.override(summit.zone()):
+        return _joining(request, organiser, summit)
+
+
+def _joining(request: HttpRequest, organiser: Participant, summit: Summit) -> HttpResponse:
     initial = {
+        "joining_opens_at": summit.joining_opens_at,
         "joining_closes_at": summit.joining_closes_at,
         "privacy_contact": summit.privacy_contact,
         "retain_personal_data_until": summit.retain_personal_data_until,
     }
     form = JoiningForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        setup.change_joining(summit, **form.cleaned_data, by=organiser)
-        messages.success(request, "Saved how people join.")
-        return redirect("joining", slug=slug)
+        try:
+            setup.change_joining(summit, **form.cleaned_data, by=organiser)
+        except Refused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Saved how people join.")
+            return redirect("joining", slug=summit.slug)
     url = _join_url(request, summit)
-    return render(
-        request,
-        "summit/joining.html",
-        {"summit": summit, "participant": organiser, "form": form, "url": url, "qr": qr_svg(url)},
-        status=422 if form.errors else 200,
-    )
+    context = {"summit": summit, "participant": organiser, "form": form, "url": url}
+    context["opens_later"] = summit.opens_later(timezone.now())
+    context["qr"] = qr_svg(url)
+    return render(request, "summit/joining.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+@signed_in
+def open_now(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organiser's "Open now": people may join at once, whatever time was set."""
+    organiser = get_participant_for(request.user, slug, organise=True)
+    try:
+        summit_settings.open_now(organiser.summit, by=organiser)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The summit is open: people can join now."))
+    return redirect("joining", slug=slug)
 
 
 @require_POST
@@ -189,11 +214,17 @@ def join_screen(request: HttpRequest, slug: str) -> HttpResponse:
 def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     try:
-        setup.mix_breakouts(organiser.summit, by=organiser)
+        honoured = setup.mix_breakouts(organiser.summit, by=organiser)
     except Refused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, "Everyone has been shared out again, mixing sectors.")
+        said = _("Everyone has been shared out again, mixing sectors.")
+        if honoured.stated:
+            said += " " + _("%(honoured)d of %(stated)d people with a preference got it.") % {
+                "honoured": honoured.honoured,
+                "stated": honoured.stated,
+            }
+        messages.success(request, said)
     return redirect("breakouts_setup", slug=slug)
 
 

@@ -301,3 +301,43 @@ def test_run_sheet_is_clean_at_every_size_and_moves_by_keyboard(
     found += browser_problems.found
     assert found == [], "\n".join(found)
     browser_problems.found.clear()
+
+
+def test_before_the_day_pages_are_clean_at_every_size(
+    live_day,  # noqa: F811
+    context_for,
+    browser_problems,
+):
+    """Before the day: the join link refused until the opening time, the first thoughts page
+    as it first shows, refusing an empty thought and with a thought saved, and the summit's
+    home page with the preferred subtheme."""
+    today = live_day.day
+    summit = today.summit
+    Summit.objects.filter(pk=summit.pk).update(
+        status=Summit.Status.OPEN,
+        joining_opens_at=timezone.now() + datetime.timedelta(days=2),
+    )
+    visitor = context_for(None).new_page()
+    refused = reverse("join_summit", args=[summit.join_code])
+    found = findings_on(visitor, "joining not open yet", refused, 403, browser_problems)
+    expect(visitor.locator("main")).to_contain_text("opens for joining on")
+
+    page = context_for(today.attendee).new_page()
+    path = reverse("first_thoughts", args=[summit.slug])
+    found += findings_on(page, "first thoughts", path)
+    page.get_by_role("radio").first.check()
+    browser_problems.expect_status(422, path)
+    page.get_by_role("button", name="Save my first thought").click()
+    expect(page.locator(".error-summary")).to_contain_text("Enter your first thought")
+    found += findings_once_settled(page, "first thoughts, refused")
+    page.get_by_label("Your first thought").fill("Start from what the high street already has")
+    page.get_by_role("button", name="Save my first thought").click()
+    expect(page.locator(".messages")).to_contain_text("Your first thought is saved")
+    found += findings_once_settled(page, "first thoughts, one saved")
+    found += findings_on(
+        page, "summit home, before the day", reverse("summit_home", args=[summit.slug])
+    )
+
+    found += browser_problems.found
+    assert found == [], "\n".join(found)
+    browser_problems.found.clear()
