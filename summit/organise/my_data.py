@@ -25,7 +25,6 @@ def _when(value) -> str | None:
 
 def personal_data(participant: Participant) -> dict:
     """Everything held about the person in this summit, in a fixed number of queries."""
-    user = participant.user
     ideas = Idea.objects.filter(author=participant).select_related("breakout", "prompt")
     comments = Comment.objects.filter(author=participant).select_related("idea")
     thoughts = FirstThought.objects.filter(author=participant).select_related("subtheme")
@@ -34,24 +33,9 @@ def personal_data(participant: Participant) -> dict:
     answers = Answer.objects.filter(response__participant=participant).select_related(
         "response__poll", "option"
     )
-    feedback = feedback_of(participant)
     return {
         "summit": participant.summit.title,
-        "you": {
-            "name": participant.display_name,
-            "organisation": participant.organisation,
-            "sector": participant.sector_label,
-            "role": participant.get_role_display(),
-            "named_in_the_record": not participant.anonymous,
-            "shown_as": participant.attribution,
-            "email": user.email,
-            "signs_in_with_a_password": user.has_usable_password(),
-            "joined": _when(participant.joined_at),
-            "removed": _when(participant.removed_at),
-            "preferred_subtheme": (
-                participant.preferred_subtheme.title if participant.preferred_subtheme else None
-            ),
-        },
+        "you": _you(participant),
         "first_thoughts": [
             {
                 "subtheme": t.subtheme.title,
@@ -103,16 +87,36 @@ def personal_data(participant: Participant) -> dict:
             {"action": e.action, "where": e.place, "when": _when(e.created_at)}
             for e in AuditEntry.objects.filter(actor=participant)
         ],
-        "feedback_on_the_day": (
-            {
-                "how_useful": feedback.get_useful_display(),
-                "how_far_heard": feedback.get_heard_display(),
-                "what_should_change": feedback.change,
-                "last_changed": _when(feedback.updated_at),
-            }
-            if feedback
-            else None
-        ),
+        "feedback_on_the_day": _feedback(feedback_of(participant)),
+    }
+
+
+def _you(participant: Participant) -> dict:
+    user = participant.user
+    preferred = participant.preferred_subtheme
+    return {
+        "name": participant.display_name,
+        "organisation": participant.organisation,
+        "sector": participant.sector_label,
+        "role": participant.get_role_display(),
+        "named_in_the_record": not participant.anonymous,
+        "shown_as": participant.attribution,
+        "email": user.email,
+        "signs_in_with_a_password": user.has_usable_password(),
+        "joined": _when(participant.joined_at),
+        "removed": _when(participant.removed_at),
+        "preferred_subtheme": preferred.title if preferred else None,
+    }
+
+
+def _feedback(feedback) -> dict | None:
+    if feedback is None:
+        return None
+    return {
+        "how_useful": feedback.get_useful_display(),
+        "how_far_heard": feedback.get_heard_display(),
+        "what_should_change": feedback.change,
+        "last_changed": _when(feedback.updated_at),
     }
 
 
