@@ -149,7 +149,7 @@ CASES = {
     "summit_settings": ("get", None, _s, FACILITATORS),
     "summit_status": ("post", {}, _s, (302, 404, 403, 403, 422)),
     "joining": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
-    "breakouts_setup": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
+    "breakouts_setup": ("get", None, lambda c: {"slug": c["summit"].slug}, FACILITATORS),
     "mix_breakouts": (
         "post",
         {},

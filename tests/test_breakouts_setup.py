@@ -33,6 +33,23 @@ def test_setup_page_lists_groups_with_sector_spread(breakouts, attendee, facilit
     assert "Farah Hussain" in page
 
 
+def test_setup_page_is_read_by_facilitators_without_a_form(breakouts, facilitator):
+    client = client_for(facilitator)
+    url = reverse("breakouts_setup", args=["place-summit"])
+
+    response = client.get(url)
+    refused = client.post(url, {"subtheme": breakouts[0].subtheme_id, "name": "Theirs"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for breakout in breakouts:
+        assert breakout.name in page
+    assert "<form" not in page.split('id="main"')[-1]
+    assert "Only organisers change them" in page
+    assert refused.status_code == 403
+    assert not Breakout.objects.filter(name="Theirs").exists()
+
+
 def test_setup_page_shows_no_sector_of_fewer_than_five_members_on_its_own(breakouts, organiser):
     group = breakouts[0]
     group.members.add(*(make_participant(group.summit, sector="health") for _ in range(6)))

@@ -140,8 +140,10 @@ def _page(
 @signed_in
 def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Organisers set up the groups: how many per subtheme, their names and facilitators,
-    and people mixed by sector. A post here adds a group of a name of the organiser's own."""
-    organiser = get_participant_for(request.user, slug, organise=True)
+    and people mixed by sector; the summit's facilitators read it. A post here adds a group
+    of a name of the organiser's own."""
+    posted = request.method == "POST"
+    organiser = get_participant_for(request.user, slug, organise=posted, facilitate=not posted)
     form = NewBreakoutForm(request.POST or None, summit=organiser.summit)
     if request.method == "POST" and form.is_valid():
         try:
