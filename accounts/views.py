@@ -70,7 +70,9 @@ def _remembered_participant(request: HttpRequest, summit_id: int) -> Participant
 def _enter(request: HttpRequest, participant: Participant) -> HttpResponse:
     if request.user != participant.user:
         login(request, participant.user, backend=BACKEND)
-    response = redirect("summit_home", slug=participant.summit.slug)
+    # After the day there is nothing left to do in the summit: what it did is the way in.
+    where = "what_we_did" if participant.summit.is_over else "summit_home"
+    response = redirect(where, slug=participant.summit.slug)
     return _remember_device(response, participant)
 
 

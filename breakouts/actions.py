@@ -6,8 +6,8 @@ A services module: each change is one function that writes in a transaction, log
 the audit log and, once committed, pushes the action's status to the screens that show it
 (the group ``actions_group(summit_id)``, each status drawn by
 ``breakouts/action_status.html#status`` with its element's id, so that a page showing the
-partial is swapped in place). No socket joins that group yet: the page that shows the
-actions' status live needs a consumer that checks the person is in the summit and joins it."""
+partial is swapped in place). The "what we did" page and the public summary join that
+group through ``summit.organise.consumers``."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Action, Cluster, Outcome
 from plenary.services import plenary_for
+from summit.organise import after
 from tests.conftest import client_for, make_participant
 
 WHO = ["anonymous", "outsider", "attendee", "facilitator", "organiser"]
@@ -214,6 +215,19 @@ CASES = {
     "run_sheet_ask_again": ("post", {}, _p, (302, 404, 403, 403, 302)),
     # How views moved: organisers and the summit's facilitators read it.
     "shift": ("get", None, _s, FACILITATORS),
+    # After the day: anyone in the summit reads what it did; organisers choose what is
+    # shared (an empty choice is refused with the form) and publish the summary, whose
+    # public link needs no sign-in.
+    "what_we_did": ("get", None, _s, MEMBERS),
+    "choose_shared": ("post", {}, _s, (302, 404, 403, 403, 422)),
+    "publish_summary": ("post", {}, _s, ORGANISERS_ACT),
+    "withdraw_summary": ("post", {}, _s, ORGANISERS_ACT),
+    "public_summary": (
+        "get",
+        None,
+        lambda c: {"key": after.publish_summary(c["summit"], by=c["organiser"])},
+        PUBLIC,
+    ),
     # The record: organisers have all of it, facilitators their own breakouts.
     "record": ("get", None, _s, FACILITATORS),
     "record_docx": ("get", None, _s, FACILITATORS),

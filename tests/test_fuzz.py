@@ -48,7 +48,7 @@ from summit.event.agreement import Agreement
 from summit.event.design import PLACE_SUMMIT_DATA
 from summit.event.models import AgendaItem, Summit
 from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
-from summit.organise import stimulus_forms
+from summit.organise import after, stimulus_forms
 from summit.organise.design import PARTS
 from summit.web import counts
 from tests.conftest import SECTOR_KEYS, client_for, make_participant, socket_for
@@ -1061,6 +1061,24 @@ def test_summit_status_moves_survive_anything(ctx, to):
 
 
 @FUZZ
+@given(choice=valid(*Summit.SharedAfter.values))
+@example(choice="<script>alert(1)</script>")
+@example(choice="full")
+def test_shared_after_choice_survives_anything(ctx, choice):
+    with fresh(ctx.organising):
+        url = reverse("choose_shared", args=[ctx.summit.slug])
+        response = post(ctx.organising, url, {"shared_after": choice}, ctx.refs, htmx=False)
+
+        checked(response)
+        kept = Summit.objects.get(pk=ctx.summit.pk).shared_after
+        if response.status_code == 302:
+            assert kept in Summit.SharedAfter.values
+        else:
+            assert response.status_code == 422
+            assert kept == Summit.SharedAfter.SUMMARY
+
+
+@FUZZ
 @given(
     form=st.fixed_dictionaries(
         {"subtheme": valid(Ref("subtheme"), HUGE), "name": st.one_of(WRITING, st.just("Money"))}
@@ -1829,6 +1847,7 @@ LINKS = (
     "breakouts:screen_board",
     "plenary:screen",
     "plenary:screen_panel",
+    "public_summary",
 )
 # One part of a path: anything but a slash, which would make it another address.
 KEY = st.one_of(TEXT, st.sampled_from(MARKUP)).filter(lambda key: key and "/" not in key)
@@ -1854,16 +1873,19 @@ SOCKETS = {
     "breakout screen": lambda c: (f"/ws/screens/breakouts/{c.breakout.screen_key}/", None),
     "plenary": lambda c: (f"/ws/plenary/{c.summit.slug}/", c.attendee),
     "plenary screen": lambda c: (f"/ws/screens/plenary/{c.plenary.screen_key}/", None),
+    "what we did": lambda c: (f"/ws/summits/{c.summit.slug}/actions/", c.attendee),
+    "public summary": lambda c: (f"/ws/public/{c.public_key}/", None),
 }
 
 
 @pytest.fixture
-def socket_ctx(transactional_db, breakout, attendee):
+def socket_ctx(transactional_db, breakout, attendee, organiser):
     return SimpleNamespace(
         breakout=breakout,
         summit=breakout.summit,
         attendee=attendee,
         plenary=plenary_services.plenary_for(breakout.summit),
+        public_key=after.publish_summary(breakout.summit, by=organiser),
     )
 
 
@@ -1887,7 +1909,9 @@ async def test_socket_closes_on_any_message_without_echo(socket_ctx, route, fram
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("route", ["/ws/screens/breakouts/{}/", "/ws/screens/plenary/{}/"])
+@pytest.mark.parametrize(
+    "route", ["/ws/screens/breakouts/{}/", "/ws/screens/plenary/{}/", "/ws/public/{}/"]
+)
 @SOCKET_FUZZ
 @given(key=KEY)
 # As for the screens' pages: a key of the wrong shape is refused with 4403, not a crash.

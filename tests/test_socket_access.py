@@ -11,11 +11,13 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
-from breakouts import services
+from breakouts import actions, services
 from breakouts.board import FACILITATORS, breakout_group
+from breakouts.models import Action, Outcome
 from plenary.services import plenary_for
 from summit.config.routing import websocket_urlpatterns
 from summit.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from summit.organise import after
 from tests.conftest import socket_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,6 +42,16 @@ CASES = {
     ),
     "ws/screens/plenary/<str:key>/": (
         lambda c: f"/ws/screens/plenary/{c['plenary'].screen_key}/",
+        (True, True, True, True, True, True),
+    ),
+    # After the day: the follow-up actions' status, for anyone in the summit...
+    "ws/summits/<slug:slug>/actions/": (
+        lambda c: f"/ws/summits/{c['breakout'].summit.slug}/actions/",
+        (False, False, True, True, True, True),
+    ),
+    # ...and at the public summary's link, while it is published.
+    "ws/public/<str:key>/": (
+        lambda c: f"/ws/public/{c['public_key']}/",
         (True, True, True, True, True, True),
     ),
 }
@@ -70,6 +82,7 @@ def ctx(breakout, attendee, facilitator, organiser, other_member, outsider):
         "organiser": organiser,
         "other_member": other_member,
         "outsider": outsider,
+        "public_key": after.publish_summary(breakout.summit, by=organiser),
     }
 
 
@@ -112,3 +125,45 @@ async def test_socket_hears_nothing_of_other_groups_or_summits(
     assert await member.receive_nothing(timeout=0.3)
     await member.disconnect()
     await steering.disconnect()
+
+
+async def test_action_status_reaches_what_we_did_and_the_public_summary(
+    breakout, attendee, organiser, outsider
+):
+    key = await sync_to_async(after.publish_summary)(breakout.summit, by=organiser)
+    action = await sync_to_async(_action)(breakout)
+    page = await socket_for(f"/ws/summits/{breakout.summit.slug}/actions/", attendee)
+    public = await socket_for(f"/ws/public/{key}/")
+    elsewhere = await socket_for(f"/ws/summits/{outsider.summit.slug}/actions/", outsider)
+    assert (await page.connect())[0]
+    assert (await public.connect())[0]
+    assert (await elsewhere.connect())[0]
+
+    await sync_to_async(_done)(action, organiser)
+
+    for socket in (page, public):
+        html = await socket.receive_from(timeout=3)
+        assert f'id="action-{action.pk}-status"' in html
+        assert "Done" in html
+    assert await elsewhere.receive_nothing(timeout=0.3)
+    for socket in (page, public, elsewhere):
+        await socket.disconnect()
+
+
+async def test_withdrawn_public_link_socket_is_refused(breakout, organiser):
+    key = await sync_to_async(after.publish_summary)(breakout.summit, by=organiser)
+    await sync_to_async(after.withdraw_public_link)(breakout.summit, by=organiser)
+    socket = await socket_for(f"/ws/public/{key}/")
+
+    assert await socket.connect() == (False, CLOSE_FORBIDDEN)
+
+
+def _action(breakout):
+    outcome = Outcome.objects.create(breakout=breakout, proposal="Pool", who_should_act="NHS")
+    return Action.objects.create(outcome=outcome, owner="NHS")
+
+
+def _done(action, organiser) -> None:
+    actions.change_action(
+        action, owner="NHS", status=Action.Status.DONE, due_on=None, notes="", by=organiser
+    )

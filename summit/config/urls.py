@@ -18,6 +18,7 @@ from summit.organise import (
     settings_views,
     shift_views,
     stimulus,
+    what_we_did,
 )
 from summit.organise import views as organise_views
 from summit.organise.design import PartConverter
@@ -192,6 +193,12 @@ urlpatterns = [
     ),
     # How views moved between the two rounds of a poll asked again at the close
     path("s/<slug:slug>/shift/", shift_views.shift_page, name="shift"),
+    # After the day: what the summit did, for those who took part, and its public summary
+    path("s/<slug:slug>/what-we-did/", what_we_did.what_we_did, name="what_we_did"),
+    path("s/<slug:slug>/what-we-did/shared/", what_we_did.choose_shared, name="choose_shared"),
+    path("s/<slug:slug>/what-we-did/publish/", what_we_did.publish_link, name="publish_summary"),
+    path("s/<slug:slug>/what-we-did/withdraw/", what_we_did.withdraw_link, name="withdraw_summary"),
+    path("p/<str:key>/", what_we_did.public_summary, name="public_summary"),
     # The record: the page to read and print, and each download
     path("s/<slug:slug>/record/", record_views.record_page, name="record"),
     path("s/<slug:slug>/record/docx/", record_views.record_docx, name="record_docx"),

@@ -46,6 +46,11 @@ class Summit(models.Model):
         CLOSED = "closed", _("Closed")
         ARCHIVED = "archived", _("Archived")
 
+    class SharedAfter(models.TextChoices):
+        SUMMARY = "summary", _("The record’s summary")
+        FULL = "full", _("The full record page")
+        NOTHING = "nothing", _("Nothing: each person sees only their own contributions")
+
     # Where a summit may go from each status: on through the day, and back wherever nothing
     # is lost. Going back to draft also needs nobody to have joined: the organisers' part
     # checks that, since it knows who has.
@@ -103,6 +108,11 @@ class Summit(models.Model):
     agenda_now = models.ForeignKey(
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What each participant's "what we did" page shows once the summit has closed.
+    shared_after = models.CharField(max_length=10, choices=SharedAfter, default=SharedAfter.SUMMARY)
+    # The summary's public address while it is published: unguessable, and cleared to
+    # withdraw it, so an old link stops working.
+    public_key = models.CharField(max_length=43, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -110,6 +120,11 @@ class Summit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_over(self) -> bool:
+        """Whether the day is over: what was done is shared from then on."""
+        return self.status in {self.Status.CLOSED, self.Status.ARCHIVED}
 
     def status_moves(self) -> tuple[str, ...]:
         """The statuses the summit may move to from where it is, forward first."""

@@ -27,7 +27,7 @@ def attach_actions(outcomes: Iterable[OutcomeEntry]) -> None:
         .values_list("pk", "outcome_id", "owner", "status", "due_on", "notes")
     ):
         label = str(STATUS_LABELS.get(status, status))
-        found[outcome_id].append(ActionEntry(pk, owner, label, due, notes))
+        found[outcome_id].append(ActionEntry(pk, owner, label, due, notes, status))
     for outcome_id, entry in entries.items():
         entry.actions = found[outcome_id]
 

@@ -158,6 +158,7 @@ class ActionEntry:
     status: str
     due: dt.date | None
     notes: str
+    key: str = ""  # the status as stored, for pages that follow it as it changes
 
 
 @dataclass

@@ -127,9 +127,10 @@ def _off_the_wall(b: BreakoutEntry) -> Iterator[Block]:
         )
 
 
-def _checks(outcome: OutcomeEntry, anchor: str) -> Iterator[Block]:
+def check_blocks(outcome: OutcomeEntry, anchor: str, *, remarks: bool = True) -> Iterator[Block]:
     """How an outcome was rated: each reading under each decision rule, then each reading
-    by sector, with what people wrote."""
+    by sector, with what people wrote (unless ``remarks`` is false: the summary names no
+    one)."""
     rules = rule_heads(outcome.checks[0].decision.threshold)
     yield Table(
         [
@@ -170,7 +171,7 @@ def _checks(outcome: OutcomeEntry, anchor: str) -> Iterator[Block]:
                 title=f"{check.where}, by sector",
                 look=("compact", "numbers"),
             )
-        if check.remarks:
+        if remarks and check.remarks:
             yield paragraph(f"What people wrote ({check.where.lower()})", "label")
             yield remark_items(check.remarks)
 
@@ -202,7 +203,7 @@ def _outcome(outcome: OutcomeEntry) -> Iterator[Block]:
         empty="No ideas were cited.",
     )
     yield Heading(5, "Consensus check", f"{anchor}-check")
-    yield from _checks(outcome, anchor)
+    yield from check_blocks(outcome, anchor)
     yield from action_blocks(outcome, anchor)
     yield Close("outcome")
 
