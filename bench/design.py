@@ -87,6 +87,43 @@ def stimulus_rows() -> list[tuple[str, float, str]]:
     return rows
 
 
+HOSTILE_MARKDOWN = {
+    "brackets": "[" * 1_500_000,
+    "links": "[](" * 500_000,
+    "emphasis": "a**" * 500_000,
+    "angles": "<" * 1_500_000,
+    "mixed": "*a _b " * 250_000,
+    "deep list": "".join("  " * n + "- a\n" for n in range(1200)),
+    "deep quote": "> " * 700_000,
+}
+
+
+def hostile_rows() -> list[tuple[str, float, str]]:
+    """What a hostile upload costs before it is read or refused, and the worst Markdown an
+    organiser's text can hold rendered on a page."""
+    from summit.event.refusals import Refused
+    from summit.event.stimulus import read_stimulus
+    from summit.web.markdown import render_markdown
+
+    rows = []
+    for label, source in HOSTILE_MARKDOWN.items():
+        data = source.encode()
+
+        def read(data=data):
+            try:
+                read_stimulus("hostile.md", data)
+            except Refused as refused:
+                return str(refused)
+            return "read"
+
+        ms, said = best_of(read, runs=1)
+        rows.append((f"hostile Markdown: {label}", ms, f"{len(data):,} bytes, {said[:40]}"))
+    text = "<" * 10_000 + "*_" * 5_000
+    ms, _ = best_of(lambda: render_markdown(text))
+    rows.append(("render 20,000 markup characters", ms, "the longest a section may be"))
+    return rows
+
+
 def file_rows(organiser_user) -> tuple[list[tuple[str, float, str]], object]:
     from summit.event.design import design_json
     from summit.organise.design_file import import_summit_design, load_place_summit, summit_design
@@ -151,7 +188,7 @@ def main() -> None:
         user = User.objects.create_user("bench", "bench@example.org", "a long passphrase")
         user.is_staff = True
         user.save()
-        rows = stimulus_rows()
+        rows = stimulus_rows() + hostile_rows()
         made, big = file_rows(user)
         rows += made
         client = Client()

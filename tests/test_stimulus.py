@@ -8,7 +8,6 @@ import contextlib
 import copy
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
 
@@ -288,10 +287,8 @@ def test_zip_bomb_is_refused_before_it_is_unpacked():
         bomb.writestr("word/document.xml", b"<" + b" " * (40 * 1024 * 1024) + b"/>")
     assert len(out.getvalue()) < 100_000
 
-    started = time.monotonic()
     with pytest.raises(Refused, match="too large once unpacked"):
         read_stimulus("bomb.docx", out.getvalue())
-    assert time.monotonic() - started < 2
 
 
 def test_zip_of_too_many_parts_is_refused():
@@ -329,10 +326,8 @@ def test_billion_laughs_in_a_word_file_is_refused_at_once(encoding):
     document = LAUGHS if encoding == "utf-8" else LAUGHS.decode().encode(encoding)
     data = _with_part(PLAIN_DOCX, "word/document.xml", document)
 
-    started = time.monotonic()
     with pytest.raises(Refused, match="cannot be read as a Word document"):
         read_stimulus("laughs.docx", data)
-    assert time.monotonic() - started < 2
 
 
 def test_external_entity_in_a_word_file_is_refused(tmp_path):
@@ -382,8 +377,8 @@ def test_word_reader_itself_neither_expands_nor_fetches_entities(tmp_path):
     ],
     ids=["brackets", "links", "emphasis", "angles", "mixed", "deep list", "deep quote"],
 )
-def test_hostile_markdown_is_read_in_reasonable_time(source):
-    started = time.monotonic()
+def test_hostile_markdown_is_read_or_refused(source):
+    # Read, or refused with a message; never an error. How long it takes: bench/design.py.
     with contextlib.suppress(Refused):
-        read_stimulus("hostile.md", source.encode())
-    assert time.monotonic() - started < 15
+        found = read_stimulus("hostile.md", source.encode())
+        assert set(found) >= {"pre_reading", "assumptions", "obstacles"}
