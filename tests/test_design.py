@@ -23,6 +23,7 @@ from breakouts import services as breakout_services
 from breakouts.models import Breakout, Outcome
 from plenary.models import OPTION_MAX_LENGTH, Plenary, Poll
 from plenary.polls import make_poll
+from plenary.run_sheet import ask_again
 from plenary.services import ASSUMPTIONS_QUESTION, OBSTACLES_QUESTION, WORDS_QUESTION
 from summit.event import design_reading
 from summit.event.design import PLACE_SUMMIT_DATA, SCHEMA_PATH, design_json, import_design
@@ -160,7 +161,7 @@ def every_part_summit() -> Summit:
         (Poll.Kind.CONSENSUS, "Consensus check", ["Pool budgets"], {"agenda_item": closing}),
     ]
     for position, (kind, question, options, fields) in enumerate(polls, start=1):
-        make_poll(
+        made = make_poll(
             plenary,
             kind,
             question,
@@ -168,6 +169,12 @@ def every_part_summit() -> Summit:
             position=position,
             **{"agenda_item": opening, **fields},
         )
+        if question == "How far do you agree?":
+            asked_first = made
+    # Its closing round, ninth in the run sheet, filed under the closing plenary.
+    closing_round = ask_again(asked_first)
+    closing_round.agenda_item = closing
+    closing_round.save(update_fields=["agenda_item"])
     # People and what they contributed: none of it is part of the design.
     person = make_participant(summit, name="Aisha Rahman")
     first.members.add(person)
@@ -271,6 +278,7 @@ def test_export_of_every_part_holds_each_in_the_files_shape(db):
         "words",
         "text",
         "consensus",
+        "scale",
     ]
     assert sheet[0] == {
         "kind": "choice",
@@ -283,9 +291,22 @@ def test_export_of_every_part_holds_each_in_the_files_shape(db):
     }
     # Options taken from the summit's lists or its outcomes are not the poll's own.
     assert [poll["options"] for poll in sheet[1:4]] == [[], ["We can"], []]
-    assert [poll["source"] for poll in sheet] == ["", "assumptions", "", "obstacles", *[""] * 4]
+    assert [poll["source"] for poll in sheet] == ["", "assumptions", "", "obstacles", *[""] * 5]
     assert sheet[7]["options"] == []
-    assert [poll["agenda_item"] for poll in sheet[5:]] == [None, 4, 4]
+    assert [poll["agenda_item"] for poll in sheet[5:]] == [None, 4, 4, 4]
+    # The closing round names the poll it asks again, whose statements it takes; the poll
+    # asked again is marked so by having one.
+    assert sheet[8] == {
+        "kind": "scale",
+        "question": "How far do you agree?",
+        "options": [],
+        "multiple": False,
+        "allow_comment": True,
+        "source": "",
+        "agenda_item": 4,
+        "baseline": 3,
+    }
+    assert not any("ask_again" in poll or "baseline" in poll for poll in sheet[:8])
 
 
 def test_export_holds_nobody_and_nothing_they_contributed(db):
@@ -319,6 +340,59 @@ def test_round_trip_of_every_part_through_the_commands_changes_nothing_but_the_s
     assert without_slug(json.loads(again.getvalue())) == without_slug(json.loads(first.getvalue()))
     assert first.getvalue().endswith("}\n")
     assert "“quoted”" in first.getvalue()  # the summit's own characters, not \u escapes
+    closing = copy_of.plenary.polls.get(position=9)
+    assert closing.baseline == copy_of.plenary.polls.get(position=3, ask_again=True)
+    assert list(closing.options.values_list("text", flat=True)) == ["We can"]
+
+
+def test_import_links_a_closing_round_before_its_baseline_with_the_baselines_statements(db):
+    summit = every_part_summit()
+    design = summit_design(summit)
+    # The closing round of the working assumptions check, moved to the top of the run sheet.
+    closing = {
+        "kind": "scale",
+        "question": "Again?",
+        "options": [],
+        "multiple": False,
+        "allow_comment": True,
+        "source": "",
+        "agenda_item": None,
+        "baseline": 3,
+    }
+    design["run_sheet"].insert(0, closing)
+    design["run_sheet"][9]["baseline"] = 4
+
+    made = import_summit_design(design)
+
+    polls = list(made.plenary.polls.order_by("position"))
+    assert polls[0].baseline == polls[2]
+    assert polls[2].source == "assumptions"
+    assert polls[9].baseline == polls[3]
+    assert [p.ask_again for p in polls] == [p in (polls[2], polls[3]) for p in polls]
+    for closing_round in (polls[0], polls[9]):
+        assert list(closing_round.options.values_list("text", flat=True)) == list(
+            closing_round.baseline.options.values_list("text", flat=True)
+        )
+    assert list(polls[0].options.values_list("text", flat=True)) == [
+        "Place matters",
+        "Trust is earned",
+    ]
+    assert summit_design(made)["run_sheet"] == design["run_sheet"]
+
+
+def test_round_trip_keeps_a_poll_marked_asked_again_without_a_closing_round(db):
+    summit = every_part_summit()
+    plenary = summit.plenary
+    plenary.polls.filter(position=2).update(ask_again=True)
+    plenary.polls.filter(position=3).update(ask_again=False)
+
+    design = summit_design(summit)
+    again = summit_design(import_summit_design(design))
+
+    validate(design)
+    assert design["run_sheet"][1]["ask_again"] is True
+    assert design["run_sheet"][2]["ask_again"] is False
+    assert without_slug(again) == without_slug(design)
 
 
 def test_round_trip_of_the_place_summit_changes_nothing_but_the_slug(summit, monkeypatch):
@@ -433,6 +507,18 @@ def _set(path: str, value):
     return change
 
 
+def _append(*polls: dict):
+    """A change to the Place Summit's file: ``polls`` added at the end of its run sheet."""
+
+    def change(design: dict) -> None:
+        design["run_sheet"].extend(polls)
+
+    return change
+
+
+AGAIN = {"kind": "scale", "question": "Again?"}
+
+
 def _delete(path: str):
     def change(design: dict) -> None:
         *parents, last = path.split(".")
@@ -486,6 +572,47 @@ BAD = [
     (_set("run_sheet.1.allow_comment", True), "Run sheet poll 2: the “allow_comment”", True),
     (_set("run_sheet.0.kind", "vote"), "Run sheet poll 1: the kind must be one of", True),
     (_set("run_sheet.0.question", "?" * 301), "Run sheet poll 1: the question must be 300", True),
+    (_set("run_sheet.1.baseline", 1), "Run sheet poll 2: the baseline belongs only to an", True),
+    (
+        _append({**AGAIN, "baseline": 2}),
+        "Run sheet poll 4: the baseline must be an agreement",
+        False,
+    ),
+    (
+        _append({**AGAIN, "baseline": 3}),
+        "poll 4: the baseline must be an agreement scale: poll 3",
+        False,
+    ),
+    (
+        _append({**AGAIN, "baseline": 4}),
+        "Run sheet poll 4: the baseline must be another poll",
+        False,
+    ),
+    (
+        _append({**AGAIN, "baseline": 1}, {**AGAIN, "baseline": 1}),
+        "Run sheet poll 5: the baseline must be a poll no other closing round asks again: poll 4",
+        False,
+    ),
+    (
+        _append({**AGAIN, "baseline": 1}, {**AGAIN, "baseline": 4}),
+        "Run sheet poll 5: the baseline must be a poll asked first: poll 4 is itself a closing",
+        False,
+    ),
+    (_append({**AGAIN, "baseline": 0}), "Run sheet poll 4: the baseline must be the number", True),
+    (_append({**AGAIN, "baseline": 5}), "the number of one of the 4 run sheet polls", False),
+    (_append({**AGAIN, "baseline": "1"}), "Run sheet poll 4: the baseline must be the", True),
+    (
+        _append({**AGAIN, "baseline": 1, "options": ["A"]}),
+        "Run sheet poll 4: the options are its baseline’s",
+        True,
+    ),
+    (
+        _append({**AGAIN, "baseline": 1, "source": "assumptions"}),
+        "Run sheet poll 4: the source is its baseline’s",
+        True,
+    ),
+    (_set("run_sheet.1.ask_again", True), "Run sheet poll 2: the “ask_again” can only be", True),
+    (_set("run_sheet.0.ask_again", "yes"), "Run sheet poll 1: the “ask_again” must be true", True),
 ]
 
 

@@ -41,6 +41,9 @@ SCHEMA_URL_PATH = "/design/schema/design-v1.schema.json"
 PLACE_SUMMIT_DATA = DATA / "place_summit.json"
 # The summit's settings that are dates, which the file holds as text.
 DATES = ("date", "retain_personal_data_until")
+# A run sheet poll's keys written after the rest: where it is filed, then how it pairs with
+# another round of the same poll.
+LAST_KEYS = ("agenda_item_id", "baseline", "ask_again")
 
 
 def _time(value: dt.time | None) -> str | None:
@@ -89,7 +92,8 @@ def export_design(
     """The summit's design, keys in the file's order. ``breakouts`` names each subtheme's
     groups by the subtheme's id; ``run_sheet`` is the prepared polls, each with
     ``agenda_item_id`` for the agenda item it is filed under (written as that item's place in
-    the agenda), or ``None`` to leave the run sheet out: the plenary then makes its usual polls
+    the agenda) and, for a closing round, ``baseline``: the place in the run sheet of the poll
+    it asks again; or ``None`` to leave the run sheet out: the plenary then makes its usual polls
     when it is first opened. Nobody's data is in it: no people, no contributions."""
     breakouts = breakouts or {}
     subthemes = list(summit.subthemes.all())
@@ -149,8 +153,9 @@ def export_design(
     if run_sheet is not None:
         design["run_sheet"] = [
             {
-                **{key: value for key, value in poll.items() if key != "agenda_item_id"},
+                **{key: value for key, value in poll.items() if key not in LAST_KEYS},
                 "agenda_item": agenda_at.get(poll.get("agenda_item_id")),
+                **{key: poll[key] for key in LAST_KEYS if key in poll and key != "agenda_item_id"},
             }
             for poll in run_sheet
         ]

@@ -108,6 +108,7 @@ def field_name(key: str) -> str:
         "supermajority": _("supermajority"),
         "subtheme": _("subtheme"),
         "agenda_item": _("agenda item"),
+        "baseline": _("baseline"),
         "source": _("source"),
         "options": _("options"),
         "breakouts": _("breakouts"),

@@ -48,15 +48,23 @@ def summit_design(summit: Summit, *, schema_url: str = SCHEMA_URL_PATH) -> dict:
     plenary = Plenary.objects.filter(summit=summit).first()
     run_sheet = None
     if plenary is not None:
-        run_sheet = [_poll_row(poll) for poll in plenary.polls.prefetch_related("options")]
+        polls = list(plenary.polls.prefetch_related("options"))
+        at = {poll.pk: n for n, poll in enumerate(polls, start=1)}
+        asked_again = {poll.baseline_id for poll in polls if poll.baseline_id}
+        run_sheet = [_poll_row(poll, at, asked_again) for poll in polls]
     return export_design(summit, schema_url=schema_url, breakouts=breakouts, run_sheet=run_sheet)
 
 
-def _poll_row(poll: Poll) -> dict:
-    # Options made from outcomes or from the summit's lists are made again when they are
-    # needed; only a poll's own options are part of its design.
-    own = poll.kind != Poll.Kind.CONSENSUS and not poll.source and poll.has_options
-    return {
+def _poll_row(poll: Poll, at: dict[int, int], asked_again: set[int]) -> dict:
+    # Options made from outcomes, from the summit's lists or from a closing round's baseline
+    # are made again when they are needed; only a poll's own options are part of its design.
+    own = (
+        poll.kind != Poll.Kind.CONSENSUS
+        and not poll.source
+        and not poll.baseline_id
+        and poll.has_options
+    )
+    row = {
         "kind": poll.kind,
         "question": poll.question,
         "options": [option.text for option in poll.options.all()] if own else [],
@@ -65,6 +73,13 @@ def _poll_row(poll: Poll) -> dict:
         "source": poll.source,
         "agenda_item_id": poll.agenda_item_id,
     }
+    if poll.baseline_id:
+        row["baseline"] = at[poll.baseline_id]
+    # Asking again writes the closing round, and removing it unmarks the baseline, so the
+    # flag is written only where it says something the closing rounds do not.
+    if poll.ask_again != (poll.pk in asked_again):
+        row["ask_again"] = poll.ask_again
+    return row
 
 
 def import_summit_design(
@@ -118,24 +133,37 @@ def _free_name(summit: Summit, name: str) -> str:
 def _run_sheet(made: Imported) -> None:
     """The plenary, with the run sheet's polls prepared in its order. A poll that takes its
     options from the working assumptions or obstacles is given them as they stand, so it can
-    be opened as it is."""
+    be opened as it is; a closing round is given its baseline's, and linked to it."""
     plenary = Plenary.objects.create(summit=made.summit)
     lists = {
         Poll.Source.ASSUMPTIONS: [row["text"] for row in made.design["assumptions"]],
         Poll.Source.OBSTACLES: [row["text"] for row in made.design["obstacles"]],
     }
-    for position, row in enumerate(made.design["run_sheet"], start=1):
+    rows = made.design["run_sheet"]
+    options = [lists[row["source"]] if row["source"] else row["options"] for row in rows]
+    polls = [
         make_poll(
             plenary,
             row["kind"],
             row["question"],
-            lists[row["source"]] if row["source"] else row["options"],
+            # A closing round asks again its baseline's statements, in the same order.
+            options[row["baseline"] - 1] if row["baseline"] else options[n],
             multiple=row["multiple"],
             allow_comment=row["allow_comment"],
             source=row["source"],
-            position=position,
+            position=n + 1,
             agenda_item=made.agenda[row["agenda_item"] - 1] if row["agenda_item"] else None,
+            ask_again=row["ask_again"],
         )
+        for n, row in enumerate(rows)
+    ]
+    # Linked once every poll is written: a closing round may stand before its baseline.
+    closing = []
+    for poll, row in zip(polls, rows, strict=True):
+        if row["baseline"]:
+            poll.baseline = polls[row["baseline"] - 1]
+            closing.append(poll)
+    Poll.objects.bulk_update(closing, ["baseline"])
 
 
 def read_design_file(content: bytes) -> dict:
