@@ -24,6 +24,7 @@ from plenary.services import ASSUMPTIONS_QUESTION, plenary_for
 from summit.event.models import Summit
 from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
+from tests.e2e.conftest import axe_violations
 
 pytestmark = pytest.mark.e2e
 
@@ -140,6 +141,8 @@ def _on_the_day(summit, organiser, closing, phone, console, page_for):
     shift = page_for(organiser, reverse("shift", args=[summit.slug]))
     expect(shift.locator("main")).to_contain_text("Health and care (NHS)")
     expect(shift.locator("main")).to_contain_text("Closing round")
+    shift.locator("details.sector-split summary").first.click()
+    assert axe_violations(shift) == []
 
 
 def _after_the_day(summit, organiser, attendee, page_for, context_for):
