@@ -60,6 +60,16 @@ def test_joining_refusal_once_live_ignores_an_opening_time_still_to_come(summit)
     assert summit.joining_refusal(timezone.now()) is None
 
 
+def test_join_link_once_the_opening_time_has_passed_offers_the_join_form(client, summit):
+    summit.joining_opens_at = timezone.now() - dt.timedelta(minutes=1)
+    summit.save()
+
+    page = client.get(reverse("join_summit", args=[summit.join_code]))
+
+    assert page.status_code == 200
+    assert "Join the summit" in page.content.decode()
+
+
 def test_join_link_before_the_opening_time_is_refused_with_the_time(client, summit):
     summit.joining_opens_at = dt.datetime(2036, 11, 20, 9, 0, tzinfo=dt.UTC)
     summit.save()

@@ -81,7 +81,10 @@ def _open_from_console(console, poll: Poll) -> None:
     console.locator(f"#board #poll-{poll.pk}").get_by_role(
         "button", name=re.compile("^Open")
     ).first.click()
-    expect(console.locator(f"#board #poll-{poll.pk}")).to_contain_text("Open", timeout=LIVE)
+    # Open now: the console offers to close it.
+    expect(
+        console.locator(f"#board #poll-{poll.pk}").get_by_role("button", name=re.compile("^Close"))
+    ).to_be_visible(timeout=LIVE)
 
 
 def _before_the_day(summit, organiser, baseline, page_for, context_for, browser_problems):
@@ -142,6 +145,11 @@ def _on_the_day(summit, organiser, closing, phone, console, page_for):
     expect(shift.locator("main")).to_contain_text("Health and care (NHS)")
     expect(shift.locator("main")).to_contain_text("Closing round")
     shift.locator("details.sector-split summary").first.click()
+    # Six of health answered both rounds, from Disagree (2) to Strongly agree (5).
+    health = shift.locator("details.sector-split").first.locator(
+        "tr", has_text="Health and care (NHS)"
+    )
+    expect(health).to_contain_text("+3.00")
     assert axe_violations(shift) == []
 
 

@@ -45,6 +45,13 @@ def _upload_and_confirm(page) -> Summit:
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check what was found in your document"
     )
+    # What the document holds is offered to confirm, under the words the document used.
+    expect(page.get_by_label("Subthemes", exact=True)).to_have_value(
+        re.compile("Young people: What would make young people choose to stay or return\\?")
+    )
+    expect(page.get_by_label("Working assumptions", exact=True)).to_have_value(
+        re.compile("Residents know their towns better than any national programme does.")
+    )
     page.get_by_role("button", name="Set up the summit").click()
     summit = Summit.objects.get()
     expect(page.get_by_role("heading", level=1)).to_contain_text(summit.title)
@@ -74,7 +81,7 @@ def _two_groups_per_subtheme(page, summit: Summit) -> None:
         section = page.locator(f"#subtheme-{subtheme.pk}")
         section.get_by_label("Groups on this subtheme").fill("2")
         section.get_by_role("button", name="Save the number of groups").click()
-        expect(page.locator(".messages")).to_be_visible()
+        expect(page.locator(".messages")).to_contain_text(f"Added 1 group on {subtheme.title}")
 
 
 def _prepare_polls(page, summit: Summit) -> None:
@@ -115,9 +122,11 @@ def test_a_new_organiser_designs_a_summit_from_their_document_and_it_runs(
     organiser = context_for(SimpleNamespace(user=organiser_user)).new_page()
     summit = _upload_and_confirm(organiser)
     assert summit.status == Summit.Status.DRAFT
+    # As the document lists them: 4 themes, 3 givens, 5 barriers, 8 questions.
     assert summit.subthemes.count() == 4
-    assert summit.assumptions.exists()
-    assert summit.obstacles.exists()
+    assert summit.assumptions.count() == 3
+    assert summit.obstacles.count() == 5
+    assert summit.prompts.count() == 8
 
     _add_sector(organiser, summit)
     _add_agenda_item(organiser, summit, "plenary", "Welcome and the question", ("09:30", "10:00"))
@@ -146,7 +155,7 @@ def test_a_new_organiser_designs_a_summit_from_their_document_and_it_runs(
     organiser.goto(reverse("plenary:console", args=[summit.slug]))
     console_poll = organiser.locator(f"#board #poll-{poll.pk}")
     console_poll.get_by_role("button", name=re.compile("^Open")).click()
-    expect(console_poll).to_contain_text("Open")
+    expect(console_poll.get_by_role("button", name=re.compile("^Close"))).to_be_visible()
 
     phone.goto(reverse("plenary:room", args=[summit.slug]))
     answer = phone.locator(f"#board #poll-{poll.pk}")
