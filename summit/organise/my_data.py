@@ -25,9 +25,6 @@ def _when(value) -> str | None:
 
 def personal_data(participant: Participant) -> dict:
     """Everything held about the person in this summit, in a fixed number of queries."""
-    ideas = Idea.objects.filter(author=participant).select_related("breakout", "prompt")
-    comments = Comment.objects.filter(author=participant).select_related("idea")
-    thoughts = FirstThought.objects.filter(author=participant).select_related("subtheme")
     votes = Vote.objects.filter(voter=participant).select_related("idea")
     ratings = Rating.objects.filter(rater=participant).select_related("outcome")
     answers = Answer.objects.filter(response__participant=participant).select_related(
@@ -36,6 +33,38 @@ def personal_data(participant: Participant) -> dict:
     return {
         "summit": participant.summit.title,
         "you": _you(participant),
+        **own_contributions(participant),
+        "dot_votes": [
+            {"idea": v.idea.text, "dots": v.dots, "last_changed": _when(v.updated_at)}
+            for v in votes
+        ],
+        "outcome_ratings": [
+            {"outcome": r.outcome.proposal, "rating": r.get_level_display()} for r in ratings
+        ],
+        "poll_answers": [
+            {
+                "poll": a.response.poll.question,
+                "option": a.option.text if a.option else None,
+                "value": a.value,
+                "text": a.text,
+                "answered": _when(a.response.updated_at),
+            }
+            for a in answers
+        ],
+        "actions_as_facilitator_or_organiser": [
+            {"action": e.action, "where": e.place, "when": _when(e.created_at)}
+            for e in AuditEntry.objects.filter(actor=participant)
+        ],
+        "feedback_on_the_day": _feedback(feedback_of(participant)),
+    }
+
+
+def own_contributions(participant: Participant) -> dict:
+    """What the person wrote: first thoughts, ideas and comments (three queries)."""
+    ideas = Idea.objects.filter(author=participant).select_related("breakout", "prompt")
+    comments = Comment.objects.filter(author=participant).select_related("idea")
+    thoughts = FirstThought.objects.filter(author=participant).select_related("subtheme")
+    return {
         "first_thoughts": [
             {
                 "subtheme": t.subtheme.title,
@@ -66,28 +95,6 @@ def personal_data(participant: Participant) -> dict:
             }
             for c in comments
         ],
-        "dot_votes": [
-            {"idea": v.idea.text, "dots": v.dots, "last_changed": _when(v.updated_at)}
-            for v in votes
-        ],
-        "outcome_ratings": [
-            {"outcome": r.outcome.proposal, "rating": r.get_level_display()} for r in ratings
-        ],
-        "poll_answers": [
-            {
-                "poll": a.response.poll.question,
-                "option": a.option.text if a.option else None,
-                "value": a.value,
-                "text": a.text,
-                "answered": _when(a.response.updated_at),
-            }
-            for a in answers
-        ],
-        "actions_as_facilitator_or_organiser": [
-            {"action": e.action, "where": e.place, "when": _when(e.created_at)}
-            for e in AuditEntry.objects.filter(actor=participant)
-        ],
-        "feedback_on_the_day": _feedback(feedback_of(participant)),
     }
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import EmailSent, Invite, Participant
-from summit.event.models import DEFAULT_TIME_ZONE, Summit
+from summit.event.models import Summit
 from summit.web.links import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -61,13 +60,6 @@ class Summary:
     summits: list[Summit] = field(default_factory=list)
 
 
-def summit_zone(summit: Summit) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(summit.time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
-
-
 def summits_tomorrow(now: dt.datetime) -> list[Summit]:
     """Every summit whose day is tomorrow where it is held, at ``now``."""
     today = now.astimezone(dt.UTC).date()
@@ -79,7 +71,7 @@ def summits_tomorrow(now: dt.datetime) -> list[Summit]:
     return [
         summit
         for summit in near
-        if summit.date == now.astimezone(summit_zone(summit)).date() + dt.timedelta(days=1)
+        if summit.date == now.astimezone(summit.zone()).date() + dt.timedelta(days=1)
     ]
 
 

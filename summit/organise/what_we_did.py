@@ -28,18 +28,12 @@ from summit.organise.after import (
     withdraw_public_link,
 )
 from summit.organise.after_forms import SharedAfterForm
-from summit.organise.my_data import personal_data
+from summit.organise.my_data import own_contributions
 from summit.record.build import build_record
 from summit.record.summary import summary_of
 from summit.record.walk import outline
 
 TEMPLATE = "summit/what_we_did.html"
-
-
-def _own(participant: Participant) -> dict:
-    """The person's own contributions, read as their data page reads them."""
-    data = personal_data(participant)
-    return {key: data[key] for key in ("first_thoughts", "ideas", "comments")}
 
 
 def _shared(summit: Summit) -> dict:
@@ -60,7 +54,7 @@ def _page(
     summit = participant.summit
     context = {"summit": summit, "participant": participant, **_shared(summit)}
     if summit.is_over:
-        context["own"] = _own(participant)
+        context["own"] = own_contributions(participant)
     if participant.is_organiser:
         context["form"] = form or SharedAfterForm(initial={"shared_after": summit.shared_after})
         if summit.public_key:
