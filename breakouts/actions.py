@@ -46,8 +46,8 @@ def _pushed(summit_id: int, actions: list[Action], removed: list[int]) -> None:
         push([(actions_group(summit_id), "".join(fragments))])
 
 
-def _check(summit: Summit, by: Participant) -> None:
-    if by.summit_id != summit.pk or not by.is_organiser:
+def _check(summit_id: int, by: Participant) -> None:
+    if by.summit_id != summit_id or not by.is_organiser:
         raise Refused(gettext("Only the summit’s organisers keep its actions."))
 
 
@@ -63,17 +63,13 @@ def _cleaned(owner: str, status: str, notes: str) -> tuple[str, str, str]:
     return owner, status, notes
 
 
-def _summit_of(outcome: Outcome) -> Summit:
-    return outcome.breakout.summit
-
-
 def actions_from_outcomes(summit: Summit, by: Participant) -> int:
     """One proposed action for each of the summit's outcomes that has none, its owner the
     outcome's "who should act"; how many were made. Run again, it makes none.
 
     Side effects: writes the actions; one audit entry (when any were made); a push of their
     status after commit."""
-    _check(summit, by)
+    _check(summit.pk, by)
     with transaction.atomic():
         # Held while counting, so that two organisers pressing at once make one set.
         Summit.objects.select_for_update().filter(pk=summit.pk).first()
@@ -109,15 +105,15 @@ def add_action(
 ) -> Action:
     """Another action for ``outcome``. Side effects: a write, an audit entry, a push after
     commit."""
-    summit = _summit_of(outcome)
-    _check(summit, by)
+    summit_id = outcome.breakout.summit_id
+    _check(summit_id, by)
     owner, status, notes = _cleaned(owner, status, notes)
     with transaction.atomic():
         action = Action.objects.create(
             outcome=outcome, owner=owner, status=status, due_on=due_on, notes=notes
         )
         audit.log(by, "Added an action", outcome.breakout, action_id=action.pk, owner=owner)
-        transaction.on_commit(partial(_pushed, summit.pk, [action], []), robust=True)
+        transaction.on_commit(partial(_pushed, summit_id, [action], []), robust=True)
     return action
 
 
@@ -135,7 +131,7 @@ def change_action(
     a change to the action. Side effects: a write, an audit entry (none when nothing
     changed), a push after commit."""
     breakout: Breakout = action.outcome.breakout
-    _check(breakout.summit, by)
+    _check(breakout.summit_id, by)
     owner, status, notes = _cleaned(owner, status, notes)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
@@ -164,7 +160,7 @@ def remove_action(action: Action, *, by: Participant) -> None:
     """Take the action off its outcome. Side effects: a delete, an audit entry, a push after
     commit."""
     breakout: Breakout = action.outcome.breakout
-    _check(breakout.summit, by)
+    _check(breakout.summit_id, by)
     with transaction.atomic():
         pk = action.pk
         deleted, _ = Action.objects.filter(pk=pk).delete()

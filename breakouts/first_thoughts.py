@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Participant
 from breakouts import live
 from breakouts.models import Breakout, FirstThought, Idea
+from breakouts.services import open_breakouts
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 
@@ -78,11 +79,7 @@ def post_first_thought(
 def _walls_for(summit: Summit) -> tuple[dict[int, list[Breakout]], dict[tuple[int, int], int]]:
     """The open groups of each subtheme, earliest first, and which group of a subtheme each
     member is in (subtheme, person) -> breakout. Two queries."""
-    groups = list(
-        Breakout.objects.filter(summit=summit, subtheme__retired_at=None)
-        .exclude(phase=Breakout.Phase.CLOSED)
-        .order_by("pk")
-    )
+    groups = list(open_breakouts(summit.pk))
     by_subtheme: dict[int, list[Breakout]] = {}
     for group in groups:
         by_subtheme.setdefault(group.subtheme_id, []).append(group)

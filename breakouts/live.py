@@ -237,11 +237,12 @@ def totals_changed(idea: Idea) -> None:
     )
 
 
-def board_changed(breakout: Breakout, announcement: str) -> None:
-    """Every screen of the breakout fetches its board again, and hears what changed."""
+def board_changed(breakout: Breakout, announcement: str, *, renamed: bool = False) -> None:
+    """Every screen of the breakout fetches its board again, and hears what changed; with
+    ``renamed``, each shows the breakout's new name in its heading too."""
     html = render_to_string(
         "breakouts/board.html#board_changed",
-        {"breakout": breakout, "announcement": announcement},
+        {"breakout": breakout, "announcement": announcement, "renamed": renamed},
     )
     _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
 
@@ -258,11 +259,7 @@ def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, 
 def breakout_renamed(breakout: Breakout, announcement: str) -> None:
     """Every screen of the breakout shows its new name in its heading, fetches its board
     again and hears what changed."""
-    html = render_to_string(
-        "breakouts/board.html#board_changed",
-        {"breakout": breakout, "announcement": announcement, "renamed": True},
-    )
-    _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
+    board_changed(breakout, announcement, renamed=True)
 
 
 def breakout_removed(breakout_id: int) -> None:

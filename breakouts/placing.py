@@ -17,7 +17,7 @@ the size of groups, and the organiser is told how many preferences were honoured
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
 
@@ -36,14 +36,13 @@ class Spot:
     breakout_id: int
     subtheme_id: int
     size: int = 0
-    by_sector: dict[str, int] | None = None
+    by_sector: dict[str, int] = field(default_factory=dict)
 
     def of_sector(self, sector: str) -> int:
-        return (self.by_sector or {}).get(sector, 0)
+        return self.by_sector.get(sector, 0)
 
     def take(self, sector: str) -> None:
         self.size += 1
-        self.by_sector = self.by_sector or {}
         self.by_sector[sector] = self.of_sector(sector) + 1
 
 

@@ -20,7 +20,7 @@ from accounts.models import Participant
 from breakouts import audit, live
 from breakouts.board import screen_key_group
 from breakouts.models import Breakout, Cluster, Idea, Vote, new_screen_key
-from summit.event.models import Prompt
+from summit.event.models import DOT_BUDGET_RANGE, Prompt
 from summit.event.refusals import Refused
 from summit.live import close_group
 
@@ -119,8 +119,9 @@ def set_voting_rules(
     Side effects: the breakout written; "Set the voting rules" logged with the three rules;
     after commit, every screen refreshes.
     """
-    if not 1 <= dot_budget <= 20:
-        raise Refused("Give each person between 1 and 20 dots")
+    low, high = DOT_BUDGET_RANGE
+    if not low <= dot_budget <= high:
+        raise Refused(f"Give each person between {low} and {high} dots")
     if not 1 <= max_dots_per_idea <= dot_budget:
         raise Refused("The dots allowed on one idea must be between 1 and the dots each person has")
     if vote_display not in Breakout.VoteDisplay.values:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 
 from plenary.models import (
+    LISTED_KINDS,
     MESSAGE_MAX_LENGTH,
     OPTION_MAX_LENGTH,
     QUESTION_MAX_LENGTH,
@@ -221,7 +222,7 @@ class NewPollForm(forms.Form):
 def option_lines(form: forms.Form, kind: str | None, text: str) -> list[str]:
     """The options written one per line in ``form``'s field "options": spaces tidied, blank
     lines and repeats dropped, and an error on the field when the kind needs more or fewer."""
-    if kind not in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}:
+    if kind not in LISTED_KINDS:
         return []
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = list(dict.fromkeys(line for line in lines if line))

@@ -119,6 +119,11 @@ class Poll(models.Model):
         return self.kind not in {self.Kind.WORDS, self.Kind.TEXT}
 
 
+# The kinds of poll whose options are written for it (the consensus check takes the
+# breakouts' outcomes instead, and word clouds and open text have none).
+LISTED_KINDS = frozenset({Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE})
+
+
 class PollOption(models.Model):
     """An answer to choose, a thing to rank, or a statement to rate (an assumption, an
     outcome in the consensus check)."""

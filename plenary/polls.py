@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from accounts.models import Participant
 from breakouts.models import Outcome
 from plenary import audit, live
-from plenary.models import OPTION_MAX_LENGTH, Plenary, Poll, PollOption
+from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, Plenary, Poll, PollOption
 from summit.event.models import Assumption, Obstacle
 from summit.event.refusals import Refused
 
@@ -108,7 +108,7 @@ def create_poll(
             plenary,
             kind,
             question,
-            options if kind in {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE} else [],
+            options if kind in LISTED_KINDS else [],
             multiple=multiple and kind == Poll.Kind.CHOICE,
             allow_comment=allow_comment and kind == Poll.Kind.SCALE,
             agenda_item_id=plenary.summit.agenda_now_id,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Participant
 from plenary import audit, live
-from plenary.models import Plenary, Poll, PollOption
+from plenary.models import LISTED_KINDS, Plenary, Poll, PollOption
 from plenary.polls import locked, make_poll, refresh_from_source, source_options
 from summit.event.models import AgendaItem
 from summit.event.refusals import Refused
@@ -24,7 +24,6 @@ from summit.event.refusals import Refused
 UP = "up"
 DOWN = "down"
 # The kinds whose options are written out, by hand or from the summit's lists.
-LISTED = {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}
 
 
 def in_running_order(plenary: Plenary):
@@ -37,7 +36,7 @@ def _check_agenda_item(plenary: Plenary, agenda_item: AgendaItem | None) -> None
 
 
 def _options_for(plenary: Plenary, kind: str, source: str, options: list[str]) -> list[str]:
-    if kind not in LISTED:
+    if kind not in LISTED_KINDS:
         return []
     if source:
         return source_options(plenary.summit_id, source)
@@ -71,7 +70,7 @@ def prepare_poll(
         raise Refused(_("Only an agreement scale can be asked again at the close"))
     if kind not in Poll.Kind.values:
         raise Refused(_("Choose one of the kinds of poll listed"))
-    if source not in Poll.Source.values or (source and kind not in LISTED):
+    if source not in Poll.Source.values or (source and kind not in LISTED_KINDS):
         raise Refused(
             _(
                 "Only a multiple choice, a ranking or an agreement scale can ask about the "
@@ -127,7 +126,7 @@ def change_prepared_poll(
         poll.allow_comment = allow_comment and poll.kind == Poll.Kind.SCALE
         poll.agenda_item = agenda_item
         poll.save(update_fields=["question", "multiple", "allow_comment", "agenda_item"])
-        if poll.kind in LISTED and not poll.source and not poll.baseline_id:
+        if poll.kind in LISTED_KINDS and not poll.source and not poll.baseline_id:
             texts = list(options)
             if list(poll.options.values_list("text", flat=True)) != texts:
                 poll.options.all().delete()

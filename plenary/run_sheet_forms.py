@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from plenary.forms import MAX_OPTIONS, option_lines
-from plenary.models import OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH, Poll
+from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH, Poll
 from plenary.polls import ASSUMPTIONS_QUESTION, CONSENSUS_QUESTION, OBSTACLES_QUESTION
 from summit.event.models import AgendaItem
 
@@ -185,8 +185,7 @@ class ChangePollForm(RunSheetForm):
     def __init__(self, *args, poll: Poll, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
-        listed = {Poll.Kind.CHOICE, Poll.Kind.RANKING, Poll.Kind.SCALE}
-        if poll.kind not in listed or poll.source or poll.baseline_id:
+        if poll.kind not in LISTED_KINDS or poll.source or poll.baseline_id:
             del self.fields["options"]
         if poll.kind != Poll.Kind.CHOICE:
             del self.fields["multiple"]

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.db import models
 from django.utils.translation import gettext as _
 
+from summit.event.models import DOT_BUDGET_RANGE, SUPERMAJORITY_RANGE
 from summit.event.refusals import Refused
 
 FORMAT = "summit-design"
@@ -25,8 +26,8 @@ MAX_BREAKOUTS = 50
 QUESTION_LENGTH = 5000
 PROSE_LENGTH = 20000
 MARKDOWN_LENGTH = 20_000  # as the editor and the settings page allow
-DOT_BUDGET = (1, 20)
-SUPERMAJORITY = (51, 100)  # as the settings page allows
+DOT_BUDGET = DOT_BUDGET_RANGE
+SUPERMAJORITY = SUPERMAJORITY_RANGE
 TIME_ZONE_LENGTH = 64
 
 # The run sheet's own words. The plenary's models hold the same (a test compares them): the

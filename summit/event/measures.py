@@ -58,7 +58,7 @@ class SectorCell(NamedTuple):
     @property
     def figure(self) -> int | str:
         """The count, or what is said instead of it: "fewer than 5"."""
-        return str(FEWER_THAN_SMALLEST) if self.count is None else self.count
+        return withheld_or(self.count)
 
     def __str__(self) -> str:
         return f"{self.label} {self.figure}"

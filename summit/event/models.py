@@ -23,6 +23,11 @@ def new_join_code() -> str:
 
 DEFAULT_TIME_ZONE = "Europe/London"
 DEFAULT_SUPERMAJORITY = 75
+# The dots a person may have in a breakout, and the share of support a supermajority may ask
+# for (more than half, at most everyone): the settings page, a breakout's console and the
+# design file all hold to these.
+DOT_BUDGET_RANGE = (1, 20)
+SUPERMAJORITY_RANGE = (51, 100)
 
 # The nine sectors every summit starts with; an organiser renames, adds and retires its own.
 DEFAULT_SECTORS: tuple[tuple[str, str], ...] = (

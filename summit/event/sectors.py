@@ -36,11 +36,6 @@ def sectors_of(summit: Summit, *, include_retired: bool = True) -> list[Sector]:
     return [row for row in rows if row.retired_at is None]
 
 
-def sector_labels(summit: Summit) -> dict[str, str]:
-    """Each sector's key and name, retired ones included, so history keeps its names."""
-    return {row.key: row.name for row in sectors_of(summit)}
-
-
 def sector_choices(summit: Summit) -> list[tuple[str, str]]:
     """What a person may choose as their sector now: the sectors not retired."""
     return [(row.key, row.name) for row in sectors_of(summit, include_retired=False)]
@@ -65,7 +60,7 @@ def sector_names(summit: Summit | int) -> dict[str, str]:
     caller that has only that: one query either way, none for a summit whose sectors are
     prefetched. Read once for a page, a push or a record, and handed to everything in it."""
     if isinstance(summit, Summit):
-        return sector_labels(summit)
+        return {row.key: row.name for row in sectors_of(summit)}
     names = dict(Sector.objects.filter(summit_id=summit).values_list("key", "name"))
     return names or {key: str(name) for key, name in DEFAULT_SECTORS}
 

@@ -106,11 +106,16 @@ def import_summit_design(
 
 
 def _breakouts(made: Imported, *, breakout_per_subtheme: bool) -> None:
+    taken = {
+        n.casefold()
+        for n in Breakout.objects.filter(summit=made.summit).values_list("name", flat=True)
+    }
     for subtheme, row in zip(made.subthemes, made.design["subthemes"], strict=True):
         names = row["breakouts"]
         if not names and breakout_per_subtheme and not row["retired"]:
-            names = [_free_name(made.summit, subtheme.title)]
+            names = [_free_name(subtheme.title, taken)]
         for name in names:
+            taken.add(name.casefold())
             if subtheme.retired_at is None:
                 breakout_services.add_breakout(subtheme, name)
             else:
@@ -119,11 +124,9 @@ def _breakouts(made: Imported, *, breakout_per_subtheme: bool) -> None:
                 breakout_services.new_breakout(subtheme, name, summit=made.summit).save()
 
 
-def _free_name(summit: Summit, name: str) -> str:
-    """``name``, or ``name 2``, ``name 3``... if another breakout of the summit has it."""
-    taken = {
-        n.casefold() for n in Breakout.objects.filter(summit=summit).values_list("name", flat=True)
-    }
+def _free_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name 2``, ``name 3``... if a breakout of the summit has it (``taken``,
+    casefolded)."""
     free, n = name, 2
     while free.casefold() in taken:
         free, n = f"{name} {n}", n + 1

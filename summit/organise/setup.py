@@ -116,8 +116,7 @@ def set_up_summit_from_design(user: User, design: dict) -> Summit:
     Side effects: database writes only (nobody is in the summit yet to see it, and no
     organiser of it yet to log the action).
     """
-    if isinstance(design, dict):
-        design = {"format": FORMAT, "version": VERSION, **design}
+    design = {"format": FORMAT, "version": VERSION, **design}
     with transaction.atomic():
         summit = import_summit_design(design, breakout_per_subtheme=True)
         Participant.objects.create(

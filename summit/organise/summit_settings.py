@@ -16,13 +16,11 @@ from accounts.models import Participant
 from breakouts.first_thoughts import place_first_thoughts
 from plenary import live as plenary_live
 from plenary.models import Plenary
-from summit.event.models import Summit
+from summit.event.models import DOT_BUDGET_RANGE, SUPERMAJORITY_RANGE, Summit
 from summit.event.refusals import Refused
 
-# The same bounds a facilitator has when they set a breakout's dots (breakouts.steering).
-DOT_BUDGET_MIN, DOT_BUDGET_MAX = 1, 20
-# A supermajority is more than half, and at most everyone.
-SUPERMAJORITY_MIN, SUPERMAJORITY_MAX = 51, 100
+DOT_BUDGET_MIN, DOT_BUDGET_MAX = DOT_BUDGET_RANGE
+SUPERMAJORITY_MIN, SUPERMAJORITY_MAX = SUPERMAJORITY_RANGE
 
 # What the plenary's screens show of the summit: a change to these redraws them.
 SHOWN_ON_SCREENS = frozenset({"title", "central_question"})

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from breakouts.actions import STATUS_LABELS
 from breakouts.models import Action
 from summit.record.blocks import Block, Cell, Heading, Table, paragraph
 from summit.record.breakout_contents import ActionEntry, OutcomeEntry
 from summit.record.contents import Record
 
-STATUS_LABELS = dict(Action.Status.choices)
 ACTION_COLUMNS = ["id", "outcome", "breakout", "owner", "status", "due", "notes"]
 
 

@@ -25,6 +25,7 @@ import re
 import threading
 import time
 from collections import deque
+from functools import cache
 
 from summit.web import counts
 
@@ -70,6 +71,13 @@ def marked(group: str, number: int, html: str) -> str:
     return f"<!--seq {group} {number}-->{html}"
 
 
+@cache
+def _record_script(client):
+    """The script that numbers a push, registered once for this process's client (each of
+    its calls runs it by its hash, loading it first only where Redis does not have it)."""
+    return client.register_script(_RECORD)
+
+
 def record(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Number each ``(group, html)`` push, keep it, and give it back marked with its number;
     unmarked if Redis cannot be reached (the screens then fetch everything when they
@@ -78,7 +86,7 @@ def record(fragments: list[tuple[str, str]]) -> list[tuple[str, str]]:
     if client is None:
         numbers = [_here.record(group, html) for group, html in fragments]
         return [(g, marked(g, n, html)) for (g, html), n in zip(fragments, numbers, strict=True)]
-    script = client.register_script(_RECORD)
+    script = _record_script(client)
     pipeline = client.pipeline(transaction=False)
     for group, html in fragments:
         script(keys=_keys(group), args=[html, _start(), KEPT, KEPT_SECONDS], client=pipeline)
