@@ -110,6 +110,8 @@ def test_console_reconnects_after_a_server_restart_and_catches_up(
     browser_problems.expect_console(r"^WebSocket connection to .* failed|^\[object Event\]$")
     browser_problems.expect_console(r"net::ERR_CONNECTION_(RESET|REFUSED)")
     browser_problems.expect_console(r"^htmx:(sendError|afterRequest), ")
+    # The service worker's script, if the browser is still fetching it when the server stops.
+    browser_problems.expect_console(r"error occurred when fetching the script")
     path = reverse("breakouts:console", args=[breakout.pk])
     console = page_for(facilitator, path, base_url=own_server.url)
     status = console.locator("[data-connection-status]")
