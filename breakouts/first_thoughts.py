@@ -76,6 +76,31 @@ def post_first_thought(
     return thought, True
 
 
+def withdraw_first_thought(*, author: Participant, thought_id: int) -> FirstThought | None:
+    """Take back one of ``author``'s first thoughts before the day, to write it again or not
+    at all. Returns the thought as it was (no longer saved), or ``None`` when ``author`` has
+    no such thought (withdrawn already: asking twice withdraws once). Refused once the day
+    has begun, when the thought is on a wall and is withdrawn there like any idea.
+
+    Side effects: the thought deleted. Nothing is pushed: no screen shows it before the day.
+    """
+    with transaction.atomic():
+        thought = (
+            FirstThought.objects.select_for_update()
+            .filter(author=author, pk=thought_id)
+            .select_related("subtheme")
+            .first()
+        )
+        if thought is None:
+            return None
+        if thought.idea_id is not None or not may_post_first_thoughts(author.summit):
+            raise Refused(
+                _("The day has begun: withdraw your first thought from your breakout’s wall.")
+            )
+        thought.delete()
+    return thought
+
+
 def _walls_for(summit: Summit) -> tuple[dict[int, list[Breakout]], dict[tuple[int, int], int]]:
     """The open groups of each subtheme, earliest first, and which group of a subtheme each
     member is in (subtheme, person) -> breakout. Two queries."""

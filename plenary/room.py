@@ -211,7 +211,7 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
     room = Room(plenary, audience, list(summit.agenda.all()), viewer=viewer)
     polls = (
         Poll.objects.filter(plenary=plenary)
-        .select_related("agenda_item")
+        .select_related("agenda_item", "baseline")
         .prefetch_related(_options_prefetch())
     )
     if audience == ATTENDEES:

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts import services as account_services
 from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
-from breakouts.models import Action, Cluster, Outcome
+from breakouts.models import Action, Cluster, FirstThought, Outcome
 from plenary.services import plenary_for
 from summit.organise import after
 from tests.conftest import client_for, make_participant
@@ -65,6 +65,14 @@ def _assumption(c) -> dict:
 
 def _subtheme(c) -> dict:
     return {**_s(c), "part": "subthemes", "item_id": c["summit"].subthemes.first().pk}
+
+
+def _first_thought(c) -> dict:
+    subtheme = c["breakout"].subtheme
+    thought = FirstThought.objects.create(
+        summit=c["summit"], subtheme=subtheme, author=c["someone"], client_token=uuid.uuid4()
+    )
+    return {**_s(c), "thought_id": thought.pk}
 
 
 def _invite_token(ctx) -> str:
@@ -124,6 +132,8 @@ CASES = {
     # (an empty post says "no preference").
     "first_thoughts": ("get", None, _s, MEMBERS),
     "preference": ("post", {}, _s, (302, 404, 302, 302, 302)),
+    # Sam's own: anyone else withdraws nothing, and is told it is withdrawn already.
+    "withdraw_first_thought": ("post", {}, _first_thought, (302, 404, 302, 302, 302)),
     "new_return_link": ("post", {}, lambda c: {"slug": c["summit"].slug}, MEMBERS),
     "people": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
     "update_person": (

@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from accounts.audit import AuditEntry
 from accounts.models import Participant
-from breakouts.first_thoughts import place_first_thoughts, post_first_thought
+from breakouts.first_thoughts import (
+    place_first_thoughts,
+    post_first_thought,
+    withdraw_first_thought,
+)
 from breakouts.models import Breakout, FirstThought, Idea
 from breakouts.placing import Spot, choose_spot, preferences_honoured
 from summit.event.models import Subtheme, Summit
@@ -129,6 +133,9 @@ def test_joining_page_saves_an_opening_time_in_the_summit_time_zone(summit, orga
     assert page.status_code == 302
     opens = Summit.objects.get(pk=summit.pk).joining_opens_at
     assert opens == dt.datetime(2026, 11, 20, 0, 0, tzinfo=dt.UTC)
+    # The settings page gives it back as the summit's clock reads it, naming the clock.
+    shown = client_for(organiser).get(reverse("summit_settings", args=[summit.slug]))
+    assert "20 November 2026, 09:00 (Asia/Tokyo time)" in shown.content.decode()
 
 
 def test_joining_page_refuses_a_closing_time_before_the_opening_and_keeps_the_text(
@@ -365,6 +372,48 @@ def test_first_thoughts_page_refuses_a_thought_too_long_keeping_the_text_and_cho
     assert text.strip() in body
     assert f'value="{subtheme.pk}" required id="id_subtheme_0" checked' in body
     assert not FirstThought.objects.exists()
+
+
+def test_withdrawing_a_first_thought_puts_its_words_back_in_the_form(summit, breakouts, attendee):
+    subtheme = breakouts[1].subtheme
+    thought = _thought(attendee, subtheme, "Start from the library")
+    url = reverse("withdraw_first_thought", args=[summit.slug, thought.pk])
+
+    page = client_for(attendee).post(url)
+    again = client_for(attendee).post(url, follow=True)
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert not FirstThought.objects.exists()
+    assert "First thought withdrawn" in body
+    assert "Start from the library</textarea>" in body
+    assert f'value="{subtheme.pk}" required id="id_subtheme_1" checked' in body
+    # Asked twice (a retried request), it is withdrawn once and says so.
+    assert "That first thought is withdrawn already" in again.content.decode()
+
+
+def test_withdrawing_someone_elses_first_thought_withdraws_nothing(
+    summit, breakouts, attendee, other_member
+):
+    theirs = _thought(other_member, breakouts[0].subtheme)
+
+    assert withdraw_first_thought(author=attendee, thought_id=theirs.pk) is None
+    client_for(attendee).post(reverse("withdraw_first_thought", args=[summit.slug, theirs.pk]))
+
+    assert FirstThought.objects.get() == theirs
+
+
+def test_first_thought_on_a_wall_is_not_withdrawn_here(summit, breakouts, attendee, organiser):
+    thought = _thought(attendee, breakouts[0].subtheme)
+    summit_settings.move_summit(summit, Summit.Status.LIVE, by=organiser)
+    attendee.summit.refresh_from_db()
+
+    with pytest.raises(Refused, match="withdraw your first thought from your breakout"):
+        withdraw_first_thought(author=attendee, thought_id=thought.pk)
+    page = client_for(attendee).get(reverse("first_thoughts", args=[summit.slug]))
+
+    assert FirstThought.objects.get(pk=thought.pk).idea is not None
+    assert "Withdraw to change or remove" not in page.content.decode()
 
 
 def test_my_data_holds_the_first_thoughts_and_the_preference(summit, breakouts, attendee):

@@ -96,6 +96,8 @@ def test_send_reminders_invited_get_a_reminder_and_joined_a_note(day_before):
     assert join_url in reminder.body
     assert "as facilitator" in reminder.body
     assert "Wednesday 17 June 2026" in reminder.body
+    # The invitation lasts until 08:00 UTC, read on the summit's own clock.
+    assert "until 21 June 2026, 09:00 (Europe/London time)" in reminder.body
     assert f'href="{join_url}"' in reminder.alternatives[0].content
     assert "Hello Olivia Okafor," in note.body
     assert "http://127.0.0.1:8000/s/tomorrow/" in note.body

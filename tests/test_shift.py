@@ -93,6 +93,22 @@ def test_ask_again_copies_the_question_and_the_same_statements(
     assert callbacks
 
 
+def test_console_and_phones_tell_the_closing_round_from_the_first(
+    plenary, summit, facilitator, attendee
+):
+    first, closing = _asked_twice(plenary)
+    _round(first, {})
+    polls.open_poll(closing)
+
+    console = client_for(facilitator).get(reverse("plenary:console", args=[summit.slug]))
+    phone = client_for(attendee).get(reverse("plenary:room", args=[summit.slug]))
+
+    console = console.content.decode()
+    assert "first round: asked again at the close" in console
+    assert "closing round of “How far do you agree?”" in console
+    assert "answer as you see it now" in phone.content.decode()
+
+
 def test_ask_again_refuses_a_poll_that_is_not_an_agreement_scale(plenary):
     choice = run_sheet.prepare_poll(plenary, kind=Kind.CHOICE, question="Which?", options=["A"])
 

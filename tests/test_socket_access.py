@@ -150,6 +150,26 @@ async def test_action_status_reaches_what_we_did_and_the_public_summary(
         await socket.disconnect()
 
 
+async def test_withdrawing_the_public_link_closes_the_pages_open_at_it(
+    breakout, attendee, organiser
+):
+    key = await sync_to_async(after.publish_summary)(breakout.summit, by=organiser)
+    public = await socket_for(f"/ws/public/{key}/")
+    page = await socket_for(f"/ws/summits/{breakout.summit.slug}/actions/", attendee)
+    assert (await public.connect())[0]
+    assert (await page.connect())[0]
+
+    await sync_to_async(after.withdraw_public_link)(breakout.summit, by=organiser)
+
+    assert await public.receive_output(timeout=3) == {
+        "type": "websocket.close",
+        "code": CLOSE_FORBIDDEN,
+    }
+    # A participant's own page stays open.
+    assert await page.receive_nothing(timeout=0.3)
+    await page.disconnect()
+
+
 async def test_withdrawn_public_link_socket_is_refused(breakout, organiser):
     key = await sync_to_async(after.publish_summary)(breakout.summit, by=organiser)
     await sync_to_async(after.withdraw_public_link)(breakout.summit, by=organiser)

@@ -71,6 +71,11 @@ urlpatterns = [
     path("s/<slug:slug>/", home.summit_home, name="summit_home"),
     path("s/<slug:slug>/pre-reading/", home.pre_reading, name="pre_reading"),
     path("s/<slug:slug>/first-thoughts/", first_thoughts.first_thoughts, name="first_thoughts"),
+    path(
+        "s/<slug:slug>/first-thoughts/<int:thought_id>/withdraw/",
+        first_thoughts.withdraw,
+        name="withdraw_first_thought",
+    ),
     path("s/<slug:slug>/preference/", first_thoughts.preference, name="preference"),
     path("s/<slug:slug>/privacy/", home.summit_privacy, name="summit_privacy"),
     path("s/<slug:slug>/my-data/", my_data.my_data, name="my_data"),

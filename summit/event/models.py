@@ -150,6 +150,24 @@ class Summit(models.Model):
         """``moment`` as a clock where the summit is held reads it: "3 December 2026, 09:00"."""
         return date_format(timezone.localtime(moment, self.zone()), "j F Y, H:i")
 
+    def local_time_and_zone(self, moment: dt.datetime | None) -> str:
+        """``moment`` as the summit's clock reads it, naming the clock: "3 December 2026,
+        09:00 (Europe/London time)"; empty for no moment."""
+        if moment is None:
+            return ""
+        return gettext("%(when)s (%(zone)s time)") % {
+            "when": self.local_time(moment),
+            "zone": self.zone().key,
+        }
+
+    @property
+    def joining_opens_local(self) -> str:
+        return self.local_time_and_zone(self.joining_opens_at)
+
+    @property
+    def joining_closes_local(self) -> str:
+        return self.local_time_and_zone(self.joining_closes_at)
+
     def opens_later(self, now) -> bool:
         """Whether the organisers' time for opening to people is still to come. It holds
         before the day only: once live, anyone with the code may join."""
@@ -159,19 +177,23 @@ class Summit(models.Model):
     def joining_refusal(self, now) -> str | None:
         """Why nobody may join now, in words for the person trying; ``None`` when they may."""
         if self.opens_later(now):
-            return gettext(
-                "%(title)s opens for joining on %(when)s (%(zone)s time). Come back then."
-            ) % {
+            return gettext("%(title)s opens for joining on %(when)s. Come back then.") % {
                 "title": self.title,
-                "when": self.local_time(self.joining_opens_at),
-                "zone": self.zone().key,
+                "when": self.joining_opens_local,
             }
+        said = {"title": self.title}
         if self.status == self.Status.DRAFT:
-            return f"{self.title} is not open for joining yet. Try again closer to the day."
+            return (
+                gettext("%(title)s is not open for joining yet. Try again closer to the day.")
+                % said
+            )
         if self.status in {self.Status.CLOSED, self.Status.ARCHIVED}:
-            return f"{self.title} has closed, so it can no longer be joined."
+            return gettext("%(title)s has closed, so it can no longer be joined.") % said
         if self.joining_closes_at is not None and self.joining_closes_at <= now:
-            return f"The join code for {self.title} has expired. Ask an organiser for help."
+            return (
+                gettext("The join code for %(title)s has expired. Ask an organiser for help.")
+                % said
+            )
         return None
 
 

@@ -2,13 +2,15 @@
 the summary they may publish at a public link and withdraw again.
 
 A services module: each change is one function that writes in a transaction and logs itself
-in the audit log. Nothing is pushed: the pages these settings change are read afresh.
+in the audit log. Nothing is pushed: the pages these settings change are read afresh, except
+that withdrawing the public link closes the public pages still open at it.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from accounts.audit import log_action
 from accounts.models import Participant
 from summit.event.models import Summit
 from summit.event.refusals import Refused
+from summit.live import close_group
 
 # What ``secrets.token_urlsafe(32)`` makes: a public key of any other shape is refused before
 # it reaches the database.
@@ -29,6 +32,11 @@ def summit_by_public_key(key: str) -> Summit | None:
     if not PUBLIC_KEY.fullmatch(key):
         return None
     return Summit.objects.filter(public_key=key).first()
+
+
+def public_group(key: str) -> str:
+    """Every public summary open at this key, closed when the link is withdrawn."""
+    return f"public-{key}"
 
 
 def _check(summit: Summit, by: Participant) -> None:
@@ -80,13 +88,16 @@ def withdraw_public_link(summit: Summit, *, by: Participant) -> None:
     makes a new one.
 
     Side effects: the summit's public key cleared; "Withdrew the summary's public link"
-    logged (when there was one).
+    logged (when there was one); after commit, the pages open at the link are closed (they
+    are refused when they reconnect).
     """
     _check(summit, by)
     with transaction.atomic():
         current = Summit.objects.select_for_update().get(pk=summit.pk)
         if current.public_key is not None:
+            old = current.public_key
             current.public_key = None
             current.save(update_fields=["public_key"])
             log_action(by, "Withdrew the summary's public link", detail={})
+            transaction.on_commit(partial(close_group, public_group(old)), robust=True)
     summit.public_key = None

@@ -11,7 +11,7 @@ from django.http import Http404
 from accounts.access import get_participant_for
 from breakouts.actions import actions_group
 from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer
-from summit.organise.after import summit_by_public_key
+from summit.organise.after import public_group, summit_by_public_key
 
 
 class WhatWeDidConsumer(HtmlPushConsumer):
@@ -30,7 +30,8 @@ class WhatWeDidConsumer(HtmlPushConsumer):
 
 
 class PublicSummaryConsumer(HtmlPushConsumer):
-    """The public summary, opened by its unguessable link while it is published."""
+    """The public summary, opened by its unguessable link while it is published, and closed
+    when the link is withdrawn."""
 
     async def connect(self) -> None:
         key = self.scope["url_route"]["kwargs"]["key"]
@@ -38,4 +39,4 @@ class PublicSummaryConsumer(HtmlPushConsumer):
         if summit is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.join(actions_group(summit.pk))
+        await self.join(actions_group(summit.pk), public_group(key))

@@ -15,7 +15,11 @@ from accounts import services as account_services
 from accounts.access import get_participant_for, signed_in
 from accounts.forms import PreferenceForm, subthemes_offered
 from accounts.models import Participant
-from breakouts.first_thoughts import may_post_first_thoughts, post_first_thought
+from breakouts.first_thoughts import (
+    may_post_first_thoughts,
+    post_first_thought,
+    withdraw_first_thought,
+)
 from breakouts.forms import FirstThoughtForm
 from breakouts.models import FirstThought
 from summit.event.refusals import Refused
@@ -53,6 +57,11 @@ def first_thoughts(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("Your first thought is saved for the day."))
                 return redirect("first_thoughts", slug=slug)
+    return _page(request, participant, form)
+
+
+def _page(request: HttpRequest, participant: Participant, form: FirstThoughtForm) -> HttpResponse:
+    summit = participant.summit
     mine = (
         FirstThought.objects.filter(author=participant)
         .select_related("subtheme", "idea__breakout")
@@ -67,6 +76,33 @@ def first_thoughts(request: HttpRequest, slug: str) -> HttpResponse:
     }
     status = 422 if form.errors else 200
     return render(request, "summit/first_thoughts.html", context, status=status)
+
+
+@require_POST
+@signed_in
+def withdraw(request: HttpRequest, slug: str, thought_id: int) -> HttpResponse:
+    """A person takes back one of their first thoughts before the day. Its words come back
+    in the form, to change and save again, or to leave."""
+    participant = get_participant_for(request.user, slug)
+    subthemes = _subthemes(participant)
+    try:
+        thought = withdraw_first_thought(author=participant, thought_id=thought_id)
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return redirect("first_thoughts", slug=slug)
+    if thought is None:
+        messages.info(request, _("That first thought is withdrawn already."))
+        return redirect("first_thoughts", slug=slug)
+    messages.success(
+        request,
+        _("First thought withdrawn. Its words are in the form below to change and save."),
+    )
+    initial = {
+        "client_token": uuid.uuid4(),
+        "subtheme": str(thought.subtheme_id),
+        "text": thought.text,
+    }
+    return _page(request, participant, FirstThoughtForm(initial=initial, subthemes=subthemes))
 
 
 @require_POST

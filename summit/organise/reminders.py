@@ -105,7 +105,12 @@ def invite_reminders(summit: Summit, now: dt.datetime) -> list[Email]:
             kind=EmailSent.Kind.INVITE_REMINDER,
             keys=tuple(f"invite:{record.pk}" for record in records),
             address=records[0].email,
-            context={"summit": summit, "invite": records[0], "join_url": join_url},
+            context={
+                "summit": summit,
+                "invite": records[0],
+                "until": summit.local_time_and_zone(records[0].expires_at),
+                "join_url": join_url,
+            },
         )
         for records in by_address.values()
     ]
