@@ -79,6 +79,9 @@ class Participant(models.Model):
     anonymous = models.BooleanField(
         default=False, help_text="The record shows “Anonymous (sector)” instead of the name."
     )
+    # Named by an organiser to help work questions from the floor (facilitators and organisers
+    # always may), whatever their role.
+    moderates_questions = models.BooleanField(default=False)
     # The subtheme the person would rather work on: the sharing out into groups honours it
     # as far as keeping sectors mixed allows (breakouts.placing).
     preferred_subtheme = models.ForeignKey(
@@ -112,6 +115,12 @@ class Participant(models.Model):
     @property
     def is_facilitator(self) -> bool:
         return self.role == self.Role.FACILITATOR
+
+    @property
+    def moderates(self) -> bool:
+        """Whether the person works the questions from the floor: facilitators, organisers,
+        and anyone an organiser has named as a moderator."""
+        return self.moderates_questions or self.role != self.Role.ATTENDEE
 
     @cached_property
     def sector_names(self) -> dict[str, str]:

@@ -14,6 +14,10 @@ WORD_MAX_LENGTH = 40
 WORDS_PER_ANSWER = 3
 TEXT_MAX_LENGTH = 500
 MESSAGE_MAX_LENGTH = 280
+FLOOR_QUESTION_MAX_LENGTH = 500
+SESSION_TITLE_MAX_LENGTH = 200
+DISMISS_REASON_MAX_LENGTH = 300
+ANSWER_NOTE_MAX_LENGTH = 1000
 
 
 class Plenary(models.Model):
@@ -25,6 +29,7 @@ class Plenary(models.Model):
         REPORT = "report", "A breakout’s report"
         IDEA = "idea", "A spotlighted idea"
         MESSAGE = "message", "A message"
+        FLOOR = "floor", "A question from the floor being answered"
 
     summit = models.OneToOneField(Summit, on_delete=models.CASCADE, related_name="plenary")
     showing = models.CharField(max_length=10, choices=Showing, default=Showing.QUESTION)
@@ -38,6 +43,9 @@ class Plenary(models.Model):
         Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
+    shown_question = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The big screen's read-only link: unguessable, and replaced to revoke it.
     screen_key = models.CharField(max_length=32, unique=True, default=new_screen_key)
 
@@ -181,3 +189,107 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60] or f"{self.option_id}: {self.value}"
+
+
+class QaSession(models.Model):
+    """A time for questions from the floor: several a summit, each tied to the plenary and,
+    if the organisers wish, to an agenda item; opened and closed by a facilitator, read only
+    once closed."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Not yet open"
+        OPEN = "open", "Open for questions"
+        CLOSED = "closed", "Closed"
+
+    plenary = models.ForeignKey(Plenary, on_delete=models.CASCADE, related_name="qa_sessions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="qa_sessions"
+    )
+    title = models.CharField(max_length=SESSION_TITLE_MAX_LENGTH)
+    # Pre-moderation: each question waits for a moderator before others see it.
+    premoderated = models.BooleanField(default=False)
+    state = models.CharField(max_length=6, choices=State, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plenary_id", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class Question(models.Model):
+    """A question from the floor, to the speakers or panel: supported by others, worked
+    through the moderators' lanes, and kept on the record whatever became of it."""
+
+    class Status(models.TextChoices):
+        AWAITING = "awaiting", "Awaiting review"
+        PUBLISHED = "published", "Published"
+        QUEUED = "queued", "Queued"
+        ANSWERING = "answering", "Now answering"
+        ANSWERED = "answered", "Answered"
+        DISMISSED = "dismissed", "Dismissed"
+        MERGED = "merged", "Merged into another"
+
+    session = models.ForeignKey(QaSession, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="floor_questions"
+    )
+    text = models.CharField(max_length=FLOOR_QUESTION_MAX_LENGTH)
+    anonymous = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PUBLISHED)
+    # Its place in the chair's queue while queued (1 is next).
+    queue_position = models.PositiveIntegerField(null=True, blank=True)
+    dismiss_reason = models.CharField(max_length=DISMISS_REASON_MAX_LENGTH, blank=True)
+    answer_note = models.TextField(max_length=ANSWER_NOTE_MAX_LENGTH, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    # Set when a moderator changes the words: the question is then shown as edited.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Generated with the form, so a question sent twice is asked once.
+    client_token = models.UUIDField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "client_token"], name="floor_question_token_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def attribution(self) -> str:
+        if self.anonymous:
+            return f"Anonymous ({self.author.sector_label})"
+        return self.author.attribution
+
+
+class QuestionSupport(models.Model):
+    """One person's support for a question: one each, and taken back by deleting it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="supports")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="question_supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["question_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "participant"], name="question_support_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} supports {self.question_id}"

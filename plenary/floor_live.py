@@ -1,0 +1,47 @@
+"""Pushing the questions from the floor to the plenary's screens, after commit.
+
+A support count travels as a fragment swapped in out of band, folded like a poll's tally when
+several come at once. Anything else (a question asked, published, queued, answered,
+dismissed, merged or edited, a session opened or closed) tells the screens to fetch their
+questions again: what is personal on a phone (your own questions and what you support) stays
+right, and a question awaiting review reaches the moderators alone.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from plenary.models import Plenary, Question
+from plenary.room import AUDIENCES, FACILITATORS, plenary_group
+from summit.live import push
+
+
+def questions_changed(plenary: Plenary, announcement: str = "") -> None:
+    """Every screen of the plenary fetches its questions from the floor again."""
+    html = render_to_string(
+        "plenary/questions.html#questions_changed", {"announcement": announcement}
+    )
+    push([(plenary_group(plenary.pk, audience), html) for audience in AUDIENCES])
+
+
+def question_asked(question: Question) -> None:
+    """A new question: to every screen once published, to the moderators while it awaits
+    review."""
+    plenary = question.session.plenary
+    if question.status == Question.Status.AWAITING:
+        html = render_to_string("plenary/questions.html#questions_changed", {"announcement": ""})
+        push([(plenary_group(plenary.pk, FACILITATORS), html)])
+    else:
+        questions_changed(plenary)
+
+
+def support_changed(question: Question, count: int) -> None:
+    """A question's support now, to every screen that shows it."""
+    html = render_to_string(
+        "plenary/questions.html#support_changed", {"question": question, "support": count}
+    )
+    plenary_id = question.session.plenary_id
+    push(
+        [(plenary_group(plenary_id, audience), html) for audience in AUDIENCES],
+        coalesce=f"question-support-{question.pk}",
+    )
