@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plenary import views
+from plenary import chair_views, views
 
 app_name = "plenary"
 room = "s/<slug:slug>/plenary/"
 console = f"{room}console/"
 poll = f"{console}polls/<int:poll_id>/"
+moderate = f"{room}questions/moderate/"
 urlpatterns = [
     path(room, views.room, name="room"),
     path(f"{room}panel/", views.panel, name="panel"),
@@ -24,6 +25,20 @@ urlpatterns = [
     path(f"{poll}delete/", views.delete_poll, name="delete_poll"),
     path(f"{console}consensus/", views.consensus, name="consensus"),
     path(f"{console}new-screen-link/", views.new_screen_link, name="new_screen_link"),
+    # Questions from the floor: the moderators' page
+    path(f"{moderate}", chair_views.moderate, name="moderate"),
+    path(f"{moderate}lanes/", chair_views.lanes, name="moderate_lanes"),
+    path(f"{moderate}sessions/new/", chair_views.add_session, name="add_qa_session"),
+    path(
+        f"{moderate}sessions/<int:session_id>/",
+        chair_views.change_session,
+        name="change_qa_session",
+    ),
+    path(
+        f"{moderate}<int:question_id>/<slug:action>/",
+        chair_views.act,
+        name="moderate_question",
+    ),
     # The big screen
     path("plenary/screen/<str:key>/", views.screen, name="screen"),
     path("plenary/screen/<str:key>/panel/", views.screen_panel, name="screen_panel"),

@@ -16,6 +16,9 @@ from accounts import services as account_services
 from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Action, Cluster, FirstThought, Outcome
+from plenary import moderation
+from plenary.models import QaSession
+from plenary.questions import ask_question
 from plenary.services import plenary_for
 from summit.organise import after
 from tests.conftest import client_for, make_participant
@@ -75,6 +78,25 @@ def _first_thought(c) -> dict:
     return {**_s(c), "thought_id": thought.pk}
 
 
+MODERATORS = (302, 404, 403, 200, 200)
+MODERATORS_ACT = (302, 404, 403, 302, 302)
+
+
+def _qa_session(c) -> QaSession:
+    by = c["organiser"]
+    made = moderation.add_session(plenary_for(c["summit"]), title="Ask the panel", by=by)
+    return moderation.change_session(made, state=QaSession.State.OPEN, by=by)
+
+
+def _qa_session_id(c) -> dict:
+    return {**_s(c), "session_id": _qa_session(c).pk}
+
+
+def _question_move(c) -> dict:
+    question = ask_question(_qa_session(c), c["someone"], "Who pays?", uuid.uuid4())[0]
+    return {**_s(c), "question_id": question.pk, "action": "queue"}
+
+
 def _invite_token(ctx) -> str:
     _, token = account_services.invite(
         summit=ctx["summit"],
@@ -132,6 +154,16 @@ CASES = {
     # (an empty post says "no preference").
     "first_thoughts": ("get", None, _s, MEMBERS),
     "preference": ("post", {}, _s, (302, 404, 302, 302, 302)),
+    "plenary:moderate": ("get", None, _s, MODERATORS),
+    "plenary:moderate_lanes": ("get", None, _s, MODERATORS),
+    "plenary:add_qa_session": ("post", {}, _s, (302, 404, 403, 422, 422)),
+    "plenary:change_qa_session": (
+        "post",
+        {"change": "premoderate"},
+        _qa_session_id,
+        MODERATORS_ACT,
+    ),
+    "plenary:moderate_question": ("post", {}, _question_move, MODERATORS_ACT),
     # Sam's own: anyone else withdraws nothing, and is told it is withdrawn already.
     "withdraw_first_thought": ("post", {}, _first_thought, (302, 404, 302, 302, 302)),
     "new_return_link": ("post", {}, lambda c: {"slug": c["summit"].slug}, MEMBERS),

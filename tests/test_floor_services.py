@@ -184,8 +184,8 @@ def test_support_across_sectors_outranks_a_blocs(summit, session):
 
     views = load_questions(session)
 
-    assert [v.question.text for v in sorted_by(views, "support")][0] == "Bloc's question"
-    assert [v.question.text for v in by_cross_sector_support(views)][0] == spread.text
+    assert next(v.question.text for v in sorted_by(views, "support")) == "Bloc's question"
+    assert next(v.question.text for v in by_cross_sector_support(views)) == spread.text
 
 
 def test_closing_a_session_answers_the_question_on_screen(session, attendee, organiser):

@@ -296,6 +296,12 @@ def _nul_refused_as_postgresql_refuses_it(monkeypatch):
 
 @pytest.fixture
 def ctx(breakout, other_breakout, attendee, facilitator, organiser):
+    return summit_for_fuzzing(breakout, other_breakout, attendee, facilitator, organiser)
+
+
+def summit_for_fuzzing(breakout, other_breakout, attendee, facilitator, organiser):
+    """The summit every example starts from, with what each refers to (``refs``) and a
+    signed-in client for each kind of person."""
     summit = breakout.summit
     Summit.objects.filter(pk=summit.pk).update(status=Summit.Status.OPEN)
     someone = make_participant(summit, name="Sam Someone", sector="health")
@@ -870,6 +876,7 @@ def test_console_markup_is_shown_as_text(ctx, name, form):
         {
             "role": valid(*Participant.Role.values),
             "breakout": valid("", Ref("breakout"), Ref("other_breakout"), HUGE),
+            "moderates_questions": valid("on", ""),
         }
     )
 )

@@ -25,6 +25,9 @@ class PersonForm(forms.Form):
         empty_label="None",
         error_messages={"invalid_choice": "Select one of this summit’s breakouts"},
     )
+    moderates_questions = forms.BooleanField(
+        label=_("Moderates questions from the floor"), required=False
+    )
 
     def __init__(self, *args, summit: Summit, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -35,13 +35,16 @@ def update_participant(
     *,
     role: str,
     breakout: Breakout | None,
+    moderates_questions: bool = False,
     by: Participant | None = None,
 ) -> Participant:
-    """Set the person's role and breakout. A summit always keeps at least one organiser.
+    """Set the person's role and breakout, and whether they moderate questions from the
+    floor (facilitators and organisers always may). A summit always keeps at least one
+    organiser.
 
-    Side effects: database writes, the change logged with the person, role and breakout;
-    after commit, the person's open screens are closed so that they reconnect with what the
-    new role allows.
+    Side effects: database writes, the change logged with the person, role, breakout and
+    whether they moderate; after commit, the person's open screens are closed so that they
+    reconnect with what the new role allows.
     """
     if breakout is not None and breakout.summit_id != participant.summit_id:
         raise Refused("Choose one of this summit’s breakouts")
@@ -52,15 +55,24 @@ def update_participant(
     ):
         raise Refused(f"{participant.display_name} is the only organiser, so stays one")
     with transaction.atomic():
-        changed_role = participant.role != role
+        changed_role = (participant.role, participant.moderates_questions) != (
+            role,
+            moderates_questions,
+        )
         participant.role = role
-        participant.save(update_fields=["role"])
+        participant.moderates_questions = moderates_questions
+        participant.save(update_fields=["role", "moderates_questions"])
         breakout_services.assign(participant, breakout)
         if by is not None:
             log_action(
                 by,
                 "Changed a person’s role or breakout",
-                detail={"person": participant.attribution, "role": role, "breakout": breakout},
+                detail={
+                    "person": participant.attribution,
+                    "role": role,
+                    "breakout": breakout,
+                    "moderates_questions": moderates_questions,
+                },
             )
         if changed_role:
             transaction.on_commit(partial(close_screens, participant.pk), robust=True)

@@ -100,6 +100,7 @@ def update_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
                 person,
                 role=form.cleaned_data["role"],
                 breakout=form.cleaned_data["breakout"],
+                moderates_questions=form.cleaned_data["moderates_questions"],
                 by=organiser,
             )
         except Refused as refusal:
