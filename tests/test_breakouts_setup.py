@@ -16,6 +16,8 @@ from summit.event.refusals import Refused
 from summit.organise import groups
 from tests.conftest import client_for, make_participant
 
+OTHER = "Other sectors together (no sector of fewer than 5 people is shown alone)"
+
 # The set-up page's queries, however many groups and people.
 QUERIES = 12  # with the summit's sector names, read once, and the preferences honoured
 
@@ -27,8 +29,8 @@ def test_setup_page_lists_groups_with_sector_spread(breakouts, attendee, facilit
     assert html.status_code == 200
     for breakout in breakouts:
         assert breakout.name in page
-    # One member (Aisha, local government): too few to show by sector.
-    assert "<strong>1</strong>: fewer than 5 Other sectors (fewer than 5 people each)" in page
+    # One member (Aisha, local government): too few to show by sector, or to count at all.
+    assert f"<strong>1</strong>: fewer than 5 {OTHER}</td>" in page
     assert "1 Local government" not in page
     assert "Farah Hussain" in page
 
@@ -54,18 +56,25 @@ def test_setup_page_shows_no_sector_of_fewer_than_five_members_on_its_own(breako
     group = breakouts[0]
     group.members.add(*(make_participant(group.summit, sector="health") for _ in range(6)))
     group.members.add(*(make_participant(group.summit, sector="faith") for _ in range(4)))
+    url = reverse("breakouts_setup", args=["place-summit"])
 
-    page = client_for(organiser).get(reverse("breakouts_setup", args=["place-summit"]))
+    page = client_for(organiser).get(url).content.decode()
 
-    assert (
-        "<strong>10</strong>: 6 Health and care (NHS), "
-        "fewer than 5 Other sectors (fewer than 5 people each)</td>"
-    ) in page.content.decode()
+    # Faith's four are not shown on their own, nor health's six: ten less six would say four.
+    assert f"<strong>10</strong>: 10 {OTHER}</td>" in page
+    assert "6 Health and care (NHS)" not in page
 
     group.members.add(make_participant(group.summit, sector="faith"))
-    page = client_for(organiser).get(reverse("breakouts_setup", args=["place-summit"]))
+    page = client_for(organiser).get(url).content.decode()
 
-    assert "<strong>11</strong>: 5 Faith, 6 Health and care (NHS)</td>" in page.content.decode()
+    assert "<strong>11</strong>: 5 Faith, 6 Health and care (NHS)</td>" in page
+
+    # One of business, alone: the smallest sector shown, faith, joins it to make six.
+    group.members.add(make_participant(group.summit, sector="business"))
+    page = client_for(organiser).get(url).content.decode()
+
+    assert f"<strong>12</strong>: 6 Health and care (NHS), 6 {OTHER}</td>" in page
+    assert "5 Faith" not in page
 
 
 def test_setup_adds_a_second_group_on_a_subtheme(breakouts, organiser):

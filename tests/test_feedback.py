@@ -147,23 +147,51 @@ def test_feedback_is_taken_after_the_summit_closes(summit, attendee):
     assert _url(summit) in client_for(attendee).get(reverse("summit_home", args=[summit.slug])).text
 
 
-def test_results_by_sector_show_a_sector_of_6_and_withhold_one_of_4(live, organiser):
+def test_results_by_sector_show_a_sector_of_4_only_among_others(live, organiser):
     _crowd(live, "health", 6, useful=5)
     _crowd(live, "faith", 4, useful=1)
+
+    useful = load_feedback(live).questions[0]
+
+    # Faith's four are not shown on their own, nor health's six beside them: subtracting six
+    # from the total would give the four away. Together, ten, counted.
+    assert [(row.sector, row.counts, row.answered) for row in useful.by_sector] == [
+        (str(OTHER_SECTORS), [4, 0, 0, 0, 6], 10)
+    ]
+
+    _crowd(live, "business", 1, useful=3)
 
     results = load_feedback(live)
 
     useful = results.questions[0]
-    assert results.answered == 10
-    assert [level.count for level in useful.levels] == [4, 0, 0, 0, 6]
+    assert results.answered == 11
+    assert [level.count for level in useful.levels] == [4, 0, 1, 0, 6]
     shown = {row.sector: row for row in useful.by_sector}
     assert set(shown) == {SECTOR_NAMES["health"], str(OTHER_SECTORS)}
     assert shown[SECTOR_NAMES["health"]].counts == [0, 0, 0, 0, 6]
-    assert shown[str(OTHER_SECTORS)].withheld
-    assert shown[str(OTHER_SECTORS)].counts == [None] * 5
+    # Faith's four and business's one: five together, counted, neither on its own.
+    assert not shown[str(OTHER_SECTORS)].withheld
+    assert shown[str(OTHER_SECTORS)].counts == [4, 0, 1, 0, 0]
+    assert shown[str(OTHER_SECTORS)].answered == 5
     page = client_for(organiser).get(_url(live, "feedback_results")).content.decode()
     assert SECTOR_NAMES["faith"] not in page
-    assert str(FEWER_THAN_SMALLEST) in page
+    assert SECTOR_NAMES["business"] not in page
+    assert f'<th scope="row">{OTHER_SECTORS}</th><td>4</td><td>0</td><td>1</td>' in page
+
+
+def test_results_by_sector_withhold_the_counts_of_fewer_than_5_in_all(live, organiser):
+    _crowd(live, "health", 3, useful=5)
+    _crowd(live, "faith", 1, useful=1)
+
+    useful = load_feedback(live).questions[0]
+
+    # Everyone who answered, and fewer than five: not even the row's counts are given.
+    assert [level.count for level in useful.levels] == [1, 0, 0, 0, 3]
+    [others] = useful.by_sector
+    assert (others.sector, others.withheld, others.counts) == (str(OTHER_SECTORS), True, [None] * 5)
+    page = client_for(organiser).get(_url(live, "feedback_results")).content.decode()
+    assert SECTOR_NAMES["health"] not in page
+    assert f'<th scope="row">{OTHER_SECTORS}</th><td colspan="6">{FEWER_THAN_SMALLEST}</td>' in page
 
 
 def test_results_list_what_people_wrote_without_names_or_sectors(live, organiser, facilitator):
@@ -183,6 +211,7 @@ def test_results_list_what_people_wrote_without_names_or_sectors(live, organiser
 
 def test_every_format_of_the_record_has_the_feedback_appendix(live, organiser):
     _crowd(live, "health", 5, useful=4)
+    _crowd(live, "faith", 4, useful=2)
     _give(organiser, change="Fewer slides")
 
     html, parsed = page_of(organiser)
@@ -196,15 +225,14 @@ def test_every_format_of_the_record_has_the_feedback_appendix(live, organiser):
     assert "Fewer slides" in text
     document = json_of(organiser)
     jsonschema.Draft202012Validator(schema()).validate(document)
-    assert document["feedback"]["answered"] == 6
+    assert document["feedback"]["answered"] == 10
     assert document["feedback"]["changes"] == ["Fewer slides"]
     useful = document["feedback"]["questions"]["useful"]
-    assert useful["by_sector"][0] == {
-        "sector": SECTOR_NAMES["health"],
-        "counts": [0, 0, 0, 5, 0],
-        "answered": 5,
-    }
-    assert useful["by_sector"][-1]["answered"] is None  # the organiser alone in theirs
+    assert useful["by_sector"] == [
+        {"sector": SECTOR_NAMES["health"], "counts": [0, 0, 0, 5, 0], "answered": 5},
+        # The organiser, alone in theirs, and faith's four: five together.
+        {"sector": str(OTHER_SECTORS), "counts": [0, 4, 0, 1, 0], "answered": 5},
+    ]
     sheets = workbook_of(organiser)
     assert {"text": "Fewer slides"} in sheets["What should change"]
     rows = bundle_of(organiser)["feedback"]

@@ -334,26 +334,39 @@ OTHER = str(OTHER_SECTORS)
 
 def test_small_cell_is_five_and_says_so():
     assert SMALLEST_CELL == 5
-    assert OTHER == "Other sectors (fewer than 5 people each)"
+    assert OTHER == "Other sectors together (no sector of fewer than 5 people is shown alone)"
     assert str(FEWER_THAN_SMALLEST) == "fewer than 5"
 
 
 @pytest.mark.parametrize(
     ("counts", "expected"),
     [
-        # Four of one sector beside six of another: the four are given no count of their own.
-        ([("Health", 6), ("Faith", 4)], [("Health", 6), (OTHER, None)]),
+        # Four of one sector beside six of another: the four cannot be shown alone, nor the
+        # six, or the total of ten would give the four away.
+        ([("Health", 6), ("Faith", 4)], [(OTHER, 10)]),
         # With five, they are.
         ([("Health", 6), ("Faith", 5)], [("Health", 6), ("Faith", 5)]),
         # Small sectors five or more together: counted together, none named.
         ([("Health", 6), ("Faith", 4), ("Business", 1)], [("Health", 6), (OTHER, 5)]),
+        # Together fewer than five: the smallest sector shown joins them, and the next
+        # smallest after that, until the row counts five.
         (
-            [("Faith", 2), ("Health", 7), ("Business", 2)],
-            [("Health", 7), (OTHER, None)],
+            [("Faith", 2), ("Health", 7), ("Business", 2), ("Schools", 6)],
+            [("Health", 7), (OTHER, 10)],
         ),
-        # A sector with nobody in it is among the small ones.
+        (
+            [("Faith", 1), ("Health", 5), ("Business", 8), ("Schools", 5)],
+            [("Health", 5), ("Business", 8), (OTHER, 6)],
+        ),
+        # A sector with nobody in it is among the small ones; subtracting gives nobody away.
         ([("Health", 5), ("Faith", 0)], [("Health", 5), (OTHER, None)]),
+        (
+            [("Health", 5), ("Faith", 0), ("Business", 5)],
+            [("Health", 5), ("Business", 5), (OTHER, None)],
+        ),
+        # Everyone together fewer than five: one row, its count withheld.
         ([("Faith", 3)], [(OTHER, None)]),
+        ([("Faith", 3), ("Health", 1)], [(OTHER, None)]),
         ([], []),
     ],
 )
@@ -362,7 +375,7 @@ def test_people_by_sector_examples(counts, expected):
 
 
 def test_people_by_sector_cell_gives_its_figure_or_says_fewer_than_five():
-    shown, withheld = people_by_sector([("Health", 6), ("Faith", 4)])
+    shown, withheld = people_by_sector([("Health", 6), ("Faith", 0)])
 
     assert (shown.figure, str(shown)) == (6, "Health 6")
     assert (withheld.figure, str(withheld)) == ("fewer than 5", f"{OTHER} fewer than 5")
@@ -383,8 +396,13 @@ def test_small_sectors_combined_tells_the_combined_row_whether_it_is_withheld():
 
     assert small_sectors_combined(rows, lambda row: row[1], combine) == [
         ("a", 9),
-        ("c", 5),
-        ("combined", 4),
+        ("combined", 9),
+    ]
+    assert calls == [(["b", "d", "c"], False)]
+    calls.clear()
+
+    assert small_sectors_combined([("b", 3), ("d", 1)], lambda row: row[1], combine) == [
+        ("combined", 4)
     ]
     assert calls == [(["b", "d"], True)]
 
@@ -403,12 +421,17 @@ def test_people_by_sector_never_shows_fewer_than_five(counts):
 
     named = [cell for cell in shown if cell.label != OTHER]
     assert all(cell.count >= SMALLEST_CELL for cell in named)
-    # Every sector big enough is shown, in its order, and the small ones are combined last.
-    assert named == [SectorCell(label, n) for label, n in counts if n >= SMALLEST_CELL]
-    small = [n for _, n in counts if n < SMALLEST_CELL]
-    if not small:
-        assert len(shown) == len(named)
+    # The sectors shown are big enough, in their order, and the rest are combined last.
+    assert named == [SectorCell(label, n) for label, n in counts if SectorCell(label, n) in named]
+    assert all(n >= SMALLEST_CELL for label, n in counts if SectorCell(label, n) in named)
+    total = sum(n for _, n in counts)
+    if all(n >= SMALLEST_CELL for _, n in counts):
+        assert len(shown) == len(named) == len(counts)
     else:
         assert shown[-1].label == OTHER
-        assert shown[-1].count == (sum(small) if sum(small) >= SMALLEST_CELL else None)
+        rest = total - sum(cell.count for cell in named)
+        # Nothing is given away by subtracting the rows shown from the total: the combined
+        # row counts five or more, or nobody, or it is everyone and its count is withheld.
+        assert shown[-1].count == (rest if rest >= SMALLEST_CELL else None)
+        assert rest >= SMALLEST_CELL or rest == 0 or not named
     assert all(cell.count is None or cell.count >= SMALLEST_CELL for cell in shown)

@@ -126,7 +126,8 @@ def test_people_page_shows_no_sector_of_fewer_than_five_on_its_own(summit, organ
 
     html = _people(client_for(organiser), summit).content.decode()
 
-    assert _sector_counts(html) == [("6", "Health and care (NHS)"), ("fewer than 5", OTHER)]
+    # Nor is health's six shown: the total less six would count the four.
+    assert _sector_counts(html) == [("10", OTHER)]
 
     make_participant(summit, sector="faith")
     html = _people(client_for(organiser), summit).content.decode()
@@ -137,7 +138,17 @@ def test_people_page_shows_no_sector_of_fewer_than_five_on_its_own(summit, organ
     make_participant(summit, sector="faith")
     html = _people(client_for(organiser), summit).content.decode()
 
+    # Faith's five, the smallest sector shown, join the organiser alone in theirs.
+    assert _sector_counts(html) == [("6", "Health and care (NHS)"), ("6", OTHER)]
+
+    for _ in range(4):
+        make_participant(summit, sector="local_government")
+    html = _people(client_for(organiser), summit).content.decode()
+
+    # Every sector with anyone in it counts five or more; the others, with nobody, are said
+    # to be fewer than five, which gives nobody away.
     assert _sector_counts(html) == [
+        ("5", "Local government"),
         ("6", "Health and care (NHS)"),
         ("5", "Faith"),
         ("fewer than 5", OTHER),

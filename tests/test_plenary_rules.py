@@ -446,23 +446,34 @@ def _splits(poll, **context) -> str:
 def test_tally_consensus_split_shows_no_sector_of_fewer_than_five(plenary, summit, breakouts):
     _outcomes(breakouts)
     poll = _opened(services.prepare_consensus_check(plenary))
-    _rate_tell(poll, summit, "health", 6, Agreement.FULL, "Health")
     _rate_tell(poll, summit, "faith", 4, Agreement.BLOCK, "Faith")
     services.show_results(poll, True)
 
-    told = tally(poll).statements[0]
-
-    # Four of faith are too few to show, on their own or together: their positions could be
-    # read off the row. The console, the phones and the big screen show the same.
-    assert told.sectors_shown == [
-        SectorSplit(HEALTH, support=6, stand_aside=0, against=0, blocks=0),
+    # Four of faith, and nobody else: too few to show, on their own or together; their
+    # positions could be read off the row. The console, the phones and the big screen show
+    # the same.
+    assert tally(poll).statements[0].sectors_shown == [
         SectorSplit(OTHER, None, None, None, None, withheld=True),
     ]
     for context in ({}, {"show_remarks": True}):
         table = _splits(poll, **context)
         assert "Faith" not in table
         assert f'<th scope="row">{OTHER}</th><td colspan="4">fewer than 5</td>' in table
-        assert f'<th scope="row">{HEALTH}</th><td>6</td><td>0</td><td>0</td><td>0</td>' in table
+
+    _rate_tell(poll, summit, "health", 6, Agreement.FULL, "Health")
+
+    told = tally(poll).statements[0]
+
+    # Six of health beside them: health is not shown on its own either, or the ten less
+    # health's six would give faith's four, and how they rated.
+    assert told.sectors_shown == [
+        SectorSplit(OTHER, support=6, stand_aside=0, against=0, blocks=4),
+    ]
+    for context in ({}, {"show_remarks": True}):
+        table = _splits(poll, **context)
+        assert "Faith" not in table
+        assert HEALTH not in table
+        assert f'<th scope="row">{OTHER}</th><td>6</td><td>0</td><td>0</td><td>4</td>' in table
     # What the room is told of support is unchanged: a count of sectors, not of people.
     assert (told.supporting_sectors, round(told.support_score, 2)) == (1, 2.81)
 
@@ -470,6 +481,9 @@ def test_tally_consensus_split_shows_no_sector_of_fewer_than_five(plenary, summi
 
     assert [s.sector for s in tally(poll).statements[0].sectors_shown] == [HEALTH, "Faith"]
     assert '<th scope="row">Faith</th><td>0</td><td>0</td><td>0</td><td>5</td>' in _splits(poll)
+    assert f'<th scope="row">{HEALTH}</th><td>6</td><td>0</td><td>0</td><td>0</td>' in (
+        _splits(poll)
+    )
     assert OTHER not in _splits(poll)
 
 

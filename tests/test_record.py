@@ -925,12 +925,16 @@ def test_documents_say_when_both_orders_agree(day):
 @pytest.fixture
 def quiet(day) -> Participant:
     """Five residents in the day's breakout, one of them named, who contributed nothing:
-    enough for their sector to be shown on its own."""
+    enough for their sector to be shown on its own. Two of academia, quiet too, make the
+    breakout's small sectors five people together, so that the residents stay on their own."""
     person = make_participant(day.summit, name=QUIET_NAME, sector="resident")
     others = [
         make_participant(day.summit, name=f"Resident {n}", sector="resident") for n in range(4)
     ]
-    day.breakout.members.add(person, *others)
+    academics = [
+        make_participant(day.summit, name=f"Academic {n}", sector="academia") for n in range(2)
+    ]
+    day.breakout.members.add(person, *others, *academics)
     return person
 
 
@@ -945,33 +949,33 @@ def _share(sector, members, member_share, contributions, contribution_share) -> 
 
 
 # The day's breakout: Aisha 5 (3 ideas, 1 comment, 1 vote), Zara 4, Tomasz 2 (his anonymous
-# idea and comment count for Business only), the five quiet residents 0; the idea said in the
-# room counts for Faith. Gini of 5, 4, 2, 0, 0, 0, 0, 0: 0.69. The residents are enough to be
-# shown; local government, health, faith and business, with three members between them, are
-# too few even together: their contributions are given, never how many they are.
+# idea and comment count for Business only), the five quiet residents and two quiet academics
+# 0; the idea said in the room counts for Faith. Gini of 5, 4, 2 and seven 0s: 0.75. The
+# residents are enough to be shown; local government, health, faith, business and academia,
+# with five members between them, only together.
 BREAKOUT_VOICE = {
-    "members": 8,
+    "members": 10,
     "contributors": 3,
-    "did_not_contribute": 5,
+    "did_not_contribute": 7,
     "contributions": 14,
-    "evenness": 0.69,
+    "evenness": 0.75,
     "unheard_sectors": ["Resident or citizen"],
     "by_sector": [
-        _share("Resident or citizen", 5, 62.5, 0, 0.0),
-        _share(OTHER, None, None, 14, 100.0),
+        _share("Resident or citizen", 5, 50.0, 0, 0.0),
+        _share(OTHER, 5, 50.0, 14, 100.0),
     ],
 }
-# With the other breakout's one member (health) and one idea: Gini of 5, 4, 2, 1 and five 0s.
+# With the other breakout's one member (health) and one idea: Gini of 5, 4, 2, 1 and seven 0s.
 SUMMIT_VOICE = {
-    "members": 9,
+    "members": 11,
     "contributors": 4,
-    "did_not_contribute": 5,
+    "did_not_contribute": 7,
     "contributions": 15,
-    "evenness": 0.69,
+    "evenness": 0.74,
     "unheard_sectors": ["Resident or citizen"],
     "by_sector": [
-        _share("Resident or citizen", 5, 55.6, 0, 0.0),
-        _share(OTHER, None, None, 15, 100.0),
+        _share("Resident or citizen", 5, 45.5, 0, 0.0),
+        _share(OTHER, 6, 54.5, 15, 100.0),
     ],
 }
 

@@ -1,8 +1,11 @@
 """The record's tables by sector, in every format, show no sector of fewer than five people on
 its own: attendance, what each sector contributed, each breakout's voice balance, ratings of
 outcomes in the group and in the plenary, and each idea's supporters. Six of health and four
-of faith: faith is given only as "Other sectors (fewer than 5 people each)", with no count of
-its people; a fifth of faith, and faith has its own row."""
+of faith: neither is shown on its own, as six less than the total would give the four away,
+and all ten are given together as "Other sectors together (no sector of fewer than 5 people
+is shown alone)". With one of business as well, health has its own row and faith and business
+are counted together; with a fifth of faith, faith has its own row. Where everyone in a table
+is fewer than five together, the row gives no count of them at all."""
 
 from __future__ import annotations
 
@@ -37,10 +40,11 @@ WITHHELD = "fewer than 5"
 
 
 class Room:
-    """A breakout of six people of health and four of faith, each of whom put a dot on one
-    idea, rated one outcome in the group and answered the plenary's consensus check on it."""
+    """A breakout of six people of health and four of faith (unless told other numbers), each
+    of whom put a dot on one idea, rated one outcome in the group and answered the plenary's
+    consensus check on it."""
 
-    def __init__(self, summit, breakout: Breakout) -> None:
+    def __init__(self, summit, breakout: Breakout, health: int = 6, faith: int = 4) -> None:
         self.summit = summit
         self.breakout = breakout
         # The organiser is of health too, so the summit's other sectors have nobody in them.
@@ -66,9 +70,9 @@ class Room:
         self.option = PollOption.objects.create(
             poll=self.poll, order=1, text=self.outcome.proposal, outcome=self.outcome
         )
-        for n in range(6):
+        for n in range(health):
             self.add(f"Hana {n}", "health")
-        for n in range(4):
+        for n in range(faith):
             self.add(f"Fatima {n}", "faith")
 
     def add(self, name: str, sector: str) -> None:
@@ -83,6 +87,12 @@ class Room:
 @pytest.fixture
 def room(summit, breakout) -> Room:
     return Room(summit, breakout)
+
+
+@pytest.fixture
+def few(summit, breakout) -> Room:
+    """Three of faith, and the organiser of health: fewer than five in every table."""
+    return Room(summit, breakout, health=0, faith=3)
 
 
 def _words(text: str) -> str:
@@ -101,30 +111,57 @@ def _documents(person: Participant) -> dict[str, str]:
     }
 
 
-def test_json_gives_a_sector_of_four_only_among_others_with_no_count(room):
+def test_json_gives_a_sector_of_four_only_among_others(room):
     document = json_of(room.organiser)
 
+    # Six of health beside four of faith: health too is given only among the others, or six
+    # less than the total would count faith's four.
+    jsonschema.Draft202012Validator(schema()).validate(document)
+    assert document["attendance"] == [
+        {"sector": OTHER, "attendees": 10, "facilitators": 0, "organisers": 1},
+    ]
+    activity = document["participation"]["by_sector"]
+    assert [(s["sector"], s["attendees"], s["voters"]) for s in activity] == [(OTHER, 10, 10)]
+    voice = document["breakouts"][0]["voice_balance"]["by_sector"]
+    assert [(s["sector"], s["members"], s["member_share"], s["contributions"]) for s in voice] == [
+        (OTHER, 10, 100.0, 10),
+    ]
+    checks = document["breakouts"][0]["outcomes"][0]["checks"]
+    assert [c["by_sector"] for c in checks] == [
+        [{"sector": OTHER, "support": 10, "stand_aside": 0, "disagree": 0, "block": 0}]
+    ] * 2
+    (idea,) = document["ideas"]
+    assert idea["supporters_by_sector"] == [{"sector": OTHER, "supporters": 10}]
+    assert not re.search(
+        "Faith|Health",
+        json.dumps([document["attendance"], activity, voice, checks, idea["supporters_by_sector"]]),
+    )
+
+    room.add("Bilal 0", "business")
+    document = json_of(room.organiser)
+
+    # With one of business, faith's four and business's one are five together: health is
+    # shown on its own, and the others counted together.
     jsonschema.Draft202012Validator(schema()).validate(document)
     assert document["attendance"] == [
         {"sector": HEALTH, "attendees": 6, "facilitators": 0, "organisers": 1},
-        {"sector": OTHER, "attendees": None, "facilitators": None, "organisers": None},
+        {"sector": OTHER, "attendees": 5, "facilitators": 0, "organisers": 0},
     ]
     activity = document["participation"]["by_sector"]
     assert [(s["sector"], s["attendees"], s["voters"]) for s in activity] == [
         (HEALTH, 6, 6),
-        (OTHER, None, None),
+        (OTHER, 5, 5),
     ]
     voice = document["breakouts"][0]["voice_balance"]["by_sector"]
     assert [(s["sector"], s["members"], s["member_share"], s["contributions"]) for s in voice] == [
-        (HEALTH, 6, 60.0, 6),
-        (OTHER, None, None, 4),
+        (HEALTH, 6, 54.5, 6),
+        (OTHER, 5, 45.5, 5),
     ]
-    withheld = {"sector": OTHER, "support": None, "stand_aside": None, "disagree": None}
     checks = document["breakouts"][0]["outcomes"][0]["checks"]
     assert [c["by_sector"] for c in checks] == [
         [
             {"sector": HEALTH, "support": 6, "stand_aside": 0, "disagree": 0, "block": 0},
-            {**withheld, "block": None},
+            {"sector": OTHER, "support": 5, "stand_aside": 0, "disagree": 0, "block": 0},
         ]
     ] * 2
     (poll,) = [p for p in document["polls"] if p["id"] == room.poll.pk]
@@ -132,11 +169,39 @@ def test_json_gives_a_sector_of_four_only_among_others_with_no_count(room):
     (idea,) = document["ideas"]
     assert idea["supporters_by_sector"] == [
         {"sector": HEALTH, "supporters": 6},
-        {"sector": OTHER, "supporters": None},
+        {"sector": OTHER, "supporters": 5},
     ]
-    assert idea["support_score"] == 5.13  # counted from every sector all the same
-    assert "Faith" not in json.dumps(
-        [document["attendance"], activity, voice, checks, idea["supporters_by_sector"]]
+    assert idea["support_score"] == 6.13  # counted from every sector all the same
+    assert not re.search(
+        "Faith|Business",
+        json.dumps([document["attendance"], activity, voice, checks, idea["supporters_by_sector"]]),
+    )
+
+
+def test_json_gives_no_count_where_everyone_is_fewer_than_five_together(few):
+    document = json_of(few.organiser)
+
+    jsonschema.Draft202012Validator(schema()).validate(document)
+    withheld = {"sector": OTHER, "attendees": None, "facilitators": None, "organisers": None}
+    assert document["attendance"] == [withheld]
+    activity = document["participation"]["by_sector"]
+    assert [(s["sector"], s["attendees"], s["voters"]) for s in activity] == [(OTHER, None, None)]
+    voice = document["breakouts"][0]["voice_balance"]["by_sector"]
+    assert [(s["sector"], s["members"], s["member_share"], s["contributions"]) for s in voice] == [
+        (OTHER, None, None, 3),
+    ]
+    checks = document["breakouts"][0]["outcomes"][0]["checks"]
+    assert [c["by_sector"] for c in checks] == [
+        [{"sector": OTHER, "support": None, "stand_aside": None, "disagree": None, "block": None}]
+    ] * 2
+    (poll,) = [p for p in document["polls"] if p["id"] == few.poll.pk]
+    assert poll["statements"][0]["by_sector"] == checks[0]["by_sector"]
+    (idea,) = document["ideas"]
+    assert idea["supporters_by_sector"] == [{"sector": OTHER, "supporters": None}]
+    assert idea["support_score"] == 2.0  # counted from every sector all the same
+    assert not re.search(
+        "Faith|Health",
+        json.dumps([document["attendance"], activity, voice, checks, idea["supporters_by_sector"]]),
     )
 
 
@@ -170,31 +235,58 @@ BY_SECTOR = {
 }
 
 
-def test_tables_give_a_sector_of_four_only_among_others_with_no_count(room):
-    bundle, book = bundle_of(room.organiser), workbook_of(room.organiser)
-    for kind, tables in (
-        ("csv", {name: bundle[name] for name in BY_SECTOR}),
-        ("xlsx", {name: book[title] for name, title in BY_SECTOR.items()}),
-    ):
+def _tables(person: Participant) -> dict[str, dict[str, list[dict]]]:
+    """The tables by sector, from the CSV bundle and from the workbook."""
+    bundle, book = bundle_of(person), workbook_of(person)
+    return {
+        "csv": {name: bundle[name] for name in BY_SECTOR},
+        "xlsx": {name: book[title] for name, title in BY_SECTOR.items()},
+    }
+
+
+def test_tables_give_a_sector_of_four_only_among_others(room):
+    room.add("Bilal 0", "business")
+
+    for kind, tables in _tables(room.organiser).items():
         attendance = {
             r["field"]: r["value"] for r in tables["summit"] if r["field"].startswith("Attendance")
         }
+        # Faith's four and business's one: five together, counted, neither on its own.
         assert attendance == {
             f"Attendance: {HEALTH}": _n(kind, 7),
-            f"Attendance: {OTHER}": WITHHELD,
+            f"Attendance: {OTHER}": _n(kind, 5),
         }
         (idea,) = tables["ideas"]
-        assert idea["supporters_by_sector"] == f"{HEALTH} 6; {OTHER} {WITHHELD}"
+        assert idea["supporters_by_sector"] == f"{HEALTH} 6; {OTHER} 5"
         by_sector = [r for r in tables["consensus"] if r["sector"] != "All sectors"]
         assert [(r["sector"], r["rated"], r["support"]) for r in by_sector] == [
             (HEALTH, _n(kind, 6), _n(kind, 6)),
-            (OTHER, WITHHELD, WITHHELD),
+            (OTHER, _n(kind, 5), _n(kind, 5)),
         ] * 2
         voice = [r for r in tables["voice_by_sector"] if r["breakout"] == room.breakout.name]
         assert [(r["sector"], r["members"]) for r in voice] == [
             (HEALTH, _n(kind, 6)),
-            (OTHER, WITHHELD),
+            (OTHER, _n(kind, 5)),
         ]
+        assert not any(
+            re.search("Faith|Business", str(row)) for t in tables.values() for row in t
+        ), kind
+
+
+def test_tables_give_no_count_where_everyone_is_fewer_than_five_together(few):
+    for kind, tables in _tables(few.organiser).items():
+        attendance = {
+            r["field"]: r["value"] for r in tables["summit"] if r["field"].startswith("Attendance")
+        }
+        assert attendance == {f"Attendance: {OTHER}": WITHHELD}
+        (idea,) = tables["ideas"]
+        assert idea["supporters_by_sector"] == f"{OTHER} {WITHHELD}"
+        by_sector = [r for r in tables["consensus"] if r["sector"] != "All sectors"]
+        assert [(r["sector"], r["rated"], r["support"]) for r in by_sector] == [
+            (OTHER, WITHHELD, WITHHELD),
+        ] * 2
+        voice = [r for r in tables["voice_by_sector"] if r["breakout"] == few.breakout.name]
+        assert [(r["sector"], r["members"]) for r in voice] == [(OTHER, WITHHELD)]
         assert not any("Faith" in str(row) for t in tables.values() for row in t), kind
 
 
@@ -203,16 +295,37 @@ def _n(kind: str, count: int) -> str | int:
     return str(count) if kind == "csv" else count
 
 
-def test_documents_give_a_sector_of_four_only_among_others_with_no_count(room):
+def test_documents_give_a_sector_of_four_only_among_others(room):
+    for kind, words in _documents(room.organiser).items():
+        # Six of health beside four of faith: all ten together, health not on its own.
+        assert f"{OTHER} 10 0 1 11" in words, kind  # attendance
+        assert f"{OTHER} 10 100.0% 10 100.0%" in words, kind  # voice balance
+        assert words.count(f"{OTHER} 10 0 0 0") >= 2, kind  # ratings
+        assert not re.search(rf"(Faith|{re.escape(HEALTH)}) \d", words), kind
+
+    room.add("Bilal 0", "business")
+
     for kind, words in _documents(room.organiser).items():
         # Attendance by sector and role: attendees, facilitators, organisers, all.
-        assert f"{HEALTH} 6 0 1 7 {OTHER} {' '.join([WITHHELD] * 4)}" in words, kind
-        # Voice balance: members and their share withheld; the contributions stay.
-        assert f"{HEALTH} 6 60.0% 6 60.0% {OTHER} {WITHHELD} 4 40.0%" in words, kind
+        assert f"{HEALTH} 6 0 1 7 {OTHER} 5 0 0 5" in words, kind
+        # Voice balance: members and their share, contributions and theirs.
+        assert f"{HEALTH} 6 54.5% 6 54.5% {OTHER} 5 45.5% 5 45.5%" in words, kind
         # Ratings, in the group and in the plenary: support, stand aside, disagree, block.
-        assert words.count(f"{HEALTH} 6 0 0 0 {OTHER} {' '.join([WITHHELD] * 4)}") >= 2, kind
-        assert f"{HEALTH} 6, {OTHER} {WITHHELD}" in words, kind  # the idea's supporters
-        assert not re.search(r"Faith \d", words), kind
+        assert words.count(f"{HEALTH} 6 0 0 0 {OTHER} 5 0 0 0") >= 2, kind
+        assert f"{HEALTH} 6, {OTHER} 5" in words, kind  # the idea's supporters
+        assert not re.search(r"(Faith|Business) \d", words), kind
+
+
+def test_documents_give_no_count_where_everyone_is_fewer_than_five_together(few):
+    for kind, words in _documents(few.organiser).items():
+        # Attendance by sector and role: attendees, facilitators, organisers, all.
+        assert f"{OTHER} {' '.join([WITHHELD] * 4)}" in words, kind
+        # Voice balance: members and their share withheld; the contributions stay.
+        assert f"{OTHER} {WITHHELD} 3 100.0%" in words, kind
+        # Ratings, in the group and in the plenary: support, stand aside, disagree, block.
+        assert words.count(f"{OTHER} {' '.join([WITHHELD] * 4)}") >= 3, kind
+        assert f"{OTHER} {WITHHELD}" in words, kind  # the idea's supporters
+        assert not re.search(rf"(Faith|{re.escape(HEALTH)}) \d", words), kind
 
 
 def test_documents_give_a_sector_of_five_on_its_own(room):

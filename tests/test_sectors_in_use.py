@@ -150,9 +150,10 @@ def test_a_summit_without_sector_rows_reads_the_nine_defaults(db):
 
 def test_board_names_authors_and_supporters_by_the_summits_sectors(edited_day):
     today = edited_day
-    # Four more from health beside Zara: five supporters, enough to name their sector.
-    for n in range(4):
-        voter = make_participant(today.summit, name=f"Health {n}", sector="health")
+    # Four more from health beside Zara: five supporters, enough to name their sector. Four
+    # of the added sector beside Aisha (local government): five together, named by neither.
+    for n, sector in enumerate(["health"] * 4 + ["youth"] * 4):
+        voter = make_participant(today.summit, name=f"Voter {n}", sector=sector)
         today.breakout.members.add(voter)
         Vote.objects.create(idea=today.pooled, voter=voter, dots=1)
 
@@ -162,7 +163,7 @@ def test_board_names_authors_and_supporters_by_the_summits_sectors(edited_day):
     assert by_text[today.panel.text].attribution == f"Anonymous ({HEALTH})"
     assert by_text[today.framework.text].attribution == f"Anonymous ({BUSINESS})"
     assert by_text[today.spoken.text].attribution == f"Said in the room ({FAITH})"
-    assert dict(by_text[today.pooled.text].support_sectors) == {HEALTH: 5, OTHER: None}
+    assert dict(by_text[today.pooled.text].support_sectors) == {HEALTH: 5, OTHER: 5}
     comments = [c.attribution for c in by_text[today.pooled.text].card_comments]
     assert comments == [f"Anonymous ({HEALTH})"]
 
@@ -281,9 +282,12 @@ def _crowd(summit: Summit, sector: str, n: int) -> None:
 
 def test_record_in_every_format_uses_the_summits_names(edited_day):
     today = edited_day
-    # Enough people for health and business to be counted on their own.
+    # Enough people for health and business to be counted on their own, and for the small
+    # sectors to count five together (the organiser and Aisha of local government, Farah of
+    # the voluntary sector, Obi of academia and one of the added sector).
     _crowd(today.summit, "health", 3)
     _crowd(today.summit, "business", 4)
+    _crowd(today.summit, "youth", 1)
     document = json_of(today.organiser)
     texts = {
         "json": str(document),
@@ -306,7 +310,9 @@ def test_record_in_every_format_uses_the_summits_names(edited_day):
 
 
 def test_record_counts_by_sector_in_the_summits_order(edited_day):
-    for sector, n in (("health", 3), ("business", 4), ("faith", 5), ("youth", 5)):
+    # The small sectors five together: two of local government, one each of the voluntary
+    # sector, academia and other.
+    for sector, n in (("health", 3), ("business", 4), ("faith", 5), ("youth", 5), ("other", 1)):
         _crowd(edited_day.summit, sector, n)
 
     record = build_record(edited_day.summit)

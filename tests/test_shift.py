@@ -232,6 +232,15 @@ def test_movement_of_fewer_than_five_people_is_withheld(plenary, summit):
     assert statement.moved.withheld
     assert (statement.moved.up, statement.moved.shift) == (None, None)
     assert statement.shift == 2.0  # the aggregate of each round is still given
+    # By sector too: everyone together is fewer than five, so the one row gives nothing.
+    [others] = statement.sectors
+    assert (others.sector, others.withheld) == (str(OTHER_SECTORS), True)
+    assert (others.before, others.after, others.mean_before, others.moved.people) == (
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def test_by_sector_a_sector_of_fewer_than_five_is_not_shown_on_its_own(plenary, summit):
@@ -242,18 +251,21 @@ def test_by_sector_a_sector_of_fewer_than_five_is_not_shown_on_its_own(plenary, 
     _round(closing, {**dict.fromkeys(council, (3,)), **dict.fromkeys(health, (1,))})
 
     [statement] = load_shifts(summit.pk)[0].statements
-    [shown, others] = statement.sectors
-    assert shown.sector == "Local government"
-    assert (shown.moved.people, shown.moved.up, shown.shift) == (6, 6, 1.0)
+    # Nor is local government's six: the statement's ten less six would give health's four,
+    # and how they moved. All ten are given together.
+    [others] = statement.sectors
     assert others.sector == str(OTHER_SECTORS)
-    assert others.withheld
-    assert (others.before, others.after, others.mean_before, others.moved.people) == (
-        None,
-        None,
-        None,
-        None,
+    assert not others.withheld
+    assert (others.before, others.after, others.mean_before, others.mean_after) == (
+        10,
+        10,
+        2.0,
+        2.2,
     )
-    assert not any(row.sector == "Health and care (NHS)" for row in statement.sectors)
+    assert (others.moved.people, others.moved.up, others.moved.down) == (10, 6, 4)
+    assert not any(
+        row.sector in ("Health and care (NHS)", "Local government") for row in statement.sectors
+    )
 
 
 def test_by_sector_two_sectors_of_six_are_both_shown(plenary, summit):
@@ -366,11 +378,13 @@ def test_the_ask_again_button_adds_the_closing_round(plenary, summit, organiser)
 
 @pytest.fixture
 def moved(plenary, summit):
+    """Six of local government, four of health and one of business, who all answered both
+    rounds: local government is shown on its own, health and business only together."""
     first, closing = _asked_twice(plenary)
     council = _people(summit, 6, "local_government")
-    health = _people(summit, 4, "health")
-    _round(first, dict.fromkeys(council + health, (2, 3)))
-    _round(closing, dict.fromkeys(council + health, (4, 3)))
+    others = _people(summit, 4, "health") + _people(summit, 1, "business")
+    _round(first, dict.fromkeys(council + others, (2, 3)))
+    _round(closing, dict.fromkeys(council + others, (4, 3)))
     return first
 
 
@@ -386,7 +400,9 @@ def test_every_format_of_the_record_says_how_views_moved(moved, organiser):
     markdown = markdown_of(organiser)
     assert "## How views moved" in markdown
     assert "Moved towards agreement" in markdown
-    assert "fewer than 5" in markdown
+    section = markdown.split("## How views moved")[1].split("\n## ")[0]
+    assert f"| {OTHER_SECTORS} | 5 |" in section
+    assert "Health and care (NHS)" not in section
 
     assert "How views moved" in docx_text(docx_of(organiser))
 
@@ -395,21 +411,21 @@ def test_every_format_of_the_record_says_how_views_moved(moved, organiser):
         "Places need pooled budgets",
         "Trust leaders",
     ]
-    assert sheets["How views moved"][0]["up"] == 10
+    assert sheets["How views moved"][0]["up"] == 11
 
     tables = bundle_of(organiser)
     by_sector = [row for row in tables["shift_by_sector"] if row["statement"] == "1"]
     assert [(row["sector"], row["both"]) for row in by_sector] == [
         ("Local government", "6"),
-        (str(OTHER_SECTORS), "fewer than 5"),
+        (str(OTHER_SECTORS), "5"),
     ]
 
     document = json_of(organiser)
     jsonschema.Draft202012Validator(schema()).validate(document)
     [shift] = document["opinion_shift"]
     statement = shift["statements"][0]
-    assert statement["paired"] == {"people": 10, "mean_move": 2.0, "up": 10, "down": 0, "same": 0}
-    assert statement["by_sector"][1]["paired"]["people"] is None
+    assert statement["paired"] == {"people": 11, "mean_move": 2.0, "up": 11, "down": 0, "same": 0}
+    assert statement["by_sector"][1]["paired"]["people"] == 5
 
 
 def test_the_record_takes_one_query_more_however_many_answered(

@@ -144,17 +144,25 @@ def test_voice_balance_quiet_members_and_sectors_present_but_unheard(breakout, a
     ben, *_ = _members(breakout, "health", 5, "Health")
     _members(breakout, "business", 5, "Business")
     _member(breakout, "Esi Mensah", "faith")
+    _members(breakout, "faith", 3, "Faith")
     _idea(breakout, ben)
 
     balance = voice_balance(breakout)
 
     # Health is heard through one member though four are quiet; business not at all; local
-    # government (Aisha) and faith (Esi) are too small to name, and quiet together.
+    # government (Aisha) and faith (Esi and three more) are too small to name, and quiet
+    # together.
     assert [p.display_name for p in balance.quiet] == [
         "Aisha Rahman",
         *(f"Business {i}" for i in range(1, 6)),
         "Esi Mensah",
+        *(f"Faith {i}" for i in range(1, 4)),
         *(f"Health {i}" for i in range(2, 6)),
+    ]
+    assert [(s.label, s.members) for s in balance.sectors_shown] == [
+        ("Health and care (NHS)", 5),
+        ("Business", 5),
+        (OTHER, 5),
     ]
     assert balance.unheard == ["Business", OTHER]
     assert not _sector(balance, "business").heard
@@ -201,7 +209,9 @@ def test_voice_balance_sector_of_five_stands_on_its_own(breakout):
 
 
 @pytest.mark.django_db
-def test_voice_balance_small_sectors_too_few_together_give_no_count(breakout, attendee):
+def test_voice_balance_small_sectors_too_few_together_join_the_smallest_shown_or_give_no_count(
+    breakout, attendee
+):
     _members(breakout, "business", 4, "Business")
     _members(breakout, "health", 6, "Health")
     _idea(breakout, attendee)  # Aisha, local government: five together with business
@@ -212,9 +222,17 @@ def test_voice_balance_small_sectors_too_few_together_give_no_count(breakout, at
     Breakout.members.through.objects.filter(participant__sector="business").delete()
     shown = voice_balance(breakout).sectors_shown
 
-    # Aisha alone with local government: one person, so neither a figure nor a share.
+    # Aisha alone with local government: health joins her row, or seven less six would say
+    # one, and whose the contribution was.
     assert [(s.label, s.members, s.room_share, s.contributions) for s in shown] == [
-        ("Health and care (NHS)", 6, 85.7, 0),
+        (OTHER, 7, 100.0, 1),
+    ]
+
+    Breakout.members.through.objects.filter(participant__sector="health").delete()
+    shown = voice_balance(breakout).sectors_shown
+
+    # One person in all: neither a figure nor a share.
+    assert [(s.label, s.members, s.room_share, s.contributions) for s in shown] == [
         (OTHER, None, None, 1),
     ]
     assert shown[-1].withheld
@@ -399,6 +417,8 @@ def test_console_voice_panel_lists_quiet_members_and_unheard_sectors(
     breakout, attendee, facilitator
 ):
     _members(breakout, "business", 5, "Dev Patel")
+    # Four residents beside Aisha (local government): five together, so business stays apart.
+    _members(breakout, "resident", 4, "Rhys Evans")
     _idea(breakout, attendee)
 
     response = client_for(facilitator).get(reverse("breakouts:console", args=[breakout.pk]))
@@ -406,12 +426,13 @@ def test_console_voice_panel_lists_quiet_members_and_unheard_sectors(
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="voice-balance"' in html
-    assert "<strong>1 of 6</strong> members has contributed" in html
+    assert "<strong>1 of 10</strong> members has contributed" in html
     assert "Dev Patel 1, Testshire Council" in _quiet_list(html)
+    assert "Rhys Evans 1, Testshire Council" in _quiet_list(html)
     assert "Aisha Rahman" not in _quiet_list(html)
     assert "<strong>Sectors present but unheard:</strong> Business</p>" in html
-    # Gini of [1, 0, 0, 0, 0, 0]: 2 x 6 / 6 - 7/6 = 5/6.
-    assert "Evenness: <strong>0.83</strong>" in html
+    # Gini of [1] and nine 0s: 2 x 10 / 10 - 11/10 = 9/10.
+    assert "Evenness: <strong>0.90</strong>" in html
 
 
 @pytest.mark.django_db
@@ -419,21 +440,23 @@ def test_console_voice_panel_shows_no_sector_of_fewer_than_five_on_its_own(break
     _members(breakout, "business", 4, "Business")
     health = _members(breakout, "health", 6, "Health")
     _idea(breakout, health[0])
+    url = reverse("breakouts:voice", args=[breakout.pk])
 
-    html = client_for(facilitator).get(reverse("breakouts:voice", args=[breakout.pk]))
-    table = _sector_table(html.content.decode())
+    html = client_for(facilitator).get(url).content.decode()
+    table = _sector_table(html)
 
-    assert '<th scope="row">Health and care (NHS)</th>' in table
+    # Business's four are not shown on their own, nor health's six: ten less six says four.
     assert "Business" not in table
-    # Four people are too few even together: said so, with no figure or share of people.
-    assert f'<th scope="row">{OTHER}</th>\n            <td>fewer than 5</td>' in table
-    assert "<strong>Sectors present but unheard:</strong> " + OTHER in html.content.decode()
+    assert "Health and care (NHS)" not in table
+    assert f'<th scope="row">{OTHER}</th>\n            <td>100% <span class="hint">(10)</span>' in (
+        table
+    )
+    assert "Sectors present but unheard" not in html
 
     _member(breakout, "Business 5", "business")
-    table = _sector_table(
-        client_for(facilitator).get(reverse("breakouts:voice", args=[breakout.pk])).content.decode()
-    )
+    table = _sector_table(client_for(facilitator).get(url).content.decode())
 
+    assert '<th scope="row">Health and care (NHS)</th>' in table
     assert '<th scope="row">Business</th>' in table
     assert '46% <span class="hint">(5)</span>' in table
     assert OTHER not in table
@@ -801,6 +824,9 @@ def test_voice_page_organiser_sees_every_breakout_quiet_people_and_unheard_secto
 ):
     breakout, other = breakouts[0], breakouts[1]
     _members(breakout, "business", 5, "Dev Patel")
+    # Four residents beside Aisha (local government), and Ben (health) elsewhere: the small
+    # sectors five or more together, in the breakout and across the summit.
+    _members(breakout, "resident", 4, "Rhys Evans")
     _idea(breakout, attendee)
     _vote(_idea(other, other_member), other_member)
 
@@ -813,35 +839,42 @@ def test_voice_page_organiser_sees_every_breakout_quiet_people_and_unheard_secto
         console = reverse("breakouts:console", args=[group.pk])
         assert f'<a href="{console}">{group.name}</a>' in html, group.name
     rows = {group.pk: _row(html, group) for group in breakouts}
-    assert "<td>1 of 6</td>" in rows[breakout.pk]
-    assert "<td>5: Dev Patel 1, Testshire Council; Dev Patel 2," in rows[breakout.pk]
+    assert "<td>1 of 10</td>" in rows[breakout.pk]
+    assert "<td>9: Dev Patel 1, Testshire Council; Dev Patel 2," in rows[breakout.pk]
     assert "<td>Business</td>" in rows[breakout.pk]
     assert "<td>1 of 1</td>" in rows[other.pk]
     assert "<td>0</td>" in rows[other.pk]
     assert "<td>None</td>" in rows[other.pk]
-    assert "<strong>2 of 7</strong> places in groups have contributed; 3 contributions" in html
+    assert "<strong>2 of 11</strong> places in groups have contributed; 3 contributions" in html
     assert "<strong>Sectors present but unheard anywhere:</strong> Business</p>" in html
 
 
 @pytest.mark.django_db
 def test_voice_page_shows_no_sector_of_fewer_than_five_on_its_own(breakouts, organiser):
     breakout, other = breakouts[0], breakouts[1]
+    url = reverse("voice", args=[organiser.summit.slug])
     _members(breakout, "business", 4, "Business")
-    _members(breakout, "health", 3, "Health")
-    _members(other, "health", 3, "Health elsewhere")
 
-    html = client_for(organiser).get(reverse("voice", args=[organiser.summit.slug]))
-    table = html.content.decode().split('id="sectors-heading"')[1]
+    table = client_for(organiser).get(url).content.decode().split('id="sectors-heading"')[1]
 
-    # Six places in health across the summit; business's four are too few even alone.
-    assert '<th scope="row">Health and care (NHS)</th><td>60% (6)</td>' in table
+    # Business's four, everyone in the groups: too few even to count.
     assert f'<th scope="row">{OTHER}</th><td>fewer than 5</td>' in table
     assert "Business" not in table
 
-    _member(other, "Business 5", "business")
-    table = client_for(organiser).get(reverse("voice", args=[organiser.summit.slug]))
-    table = table.content.decode().split('id="sectors-heading"')[1]
+    _members(breakout, "health", 3, "Health")
+    _members(other, "health", 3, "Health elsewhere")
+    table = client_for(organiser).get(url).content.decode().split('id="sectors-heading"')[1]
 
+    # Six places in health across the summit, beside business's four: health is not shown
+    # on its own either, or ten less six would count business.
+    assert f'<th scope="row">{OTHER}</th><td>100% (10)</td>' in table
+    assert "Health and care (NHS)" not in table
+    assert "Business" not in table
+
+    _member(other, "Business 5", "business")
+    table = client_for(organiser).get(url).content.decode().split('id="sectors-heading"')[1]
+
+    assert '<th scope="row">Health and care (NHS)</th><td>55% (6)</td>' in table
     assert '<th scope="row">Business</th><td>46% (5)</td>' in table
     assert OTHER not in table
 
@@ -958,10 +991,12 @@ def test_board_names_a_sector_of_supporters_only_from_five(breakout, attendee):
 
     html = client_for(attendee).get(reverse("breakouts:board", args=[breakout.pk]))
 
+    # Four of local government are too few to name, and health's six are not named beside
+    # them, or ten less six would count the four.
     assert (
-        'from 2 sectors<span class="idea__sectors"> (Health and care (NHS) 6, '
-        "others fewer than 5 each)</span>"
+        f'from 2 sectors<span class="idea__sectors"> ({OTHER} 10)</span>'
     ) in html.content.decode()
+    assert "Health and care (NHS) 6" not in html.content.decode()
 
     (fifth,) = _voters(breakout, ["local_government"])
     _vote(idea, fifth)

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 # the people the view is about: fewer, and someone who knows who is in a small sector could
 # pick out what they did.
 SMALLEST_CELL = 5
-OTHER_SECTORS = format_lazy(_("Other sectors (fewer than {n} people each)"), n=SMALLEST_CELL)
+OTHER_SECTORS = format_lazy(
+    _("Other sectors together (no sector of fewer than {n} people is shown alone)"), n=SMALLEST_CELL
+)
 FEWER_THAN_SMALLEST = format_lazy(_("fewer than {n}"), n=SMALLEST_CELL)
 
 
@@ -31,17 +33,30 @@ def small_sectors_combined[Row](
     A row whose sector counts fewer than ``SMALLEST_CELL`` people (``people(row)``: those
     present, those who rated, those who supported) is not shown on its own. The rows under
     that size, if any, become one last row, ``combine(small, withheld)``, named
-    ``OTHER_SECTORS``. When together they too count fewer than ``SMALLEST_CELL`` people,
-    ``withheld`` is true and the combined row gives no count of people: it is shown as
-    ``FEWER_THAN_SMALLEST`` instead. Figures that count something else (ideas, comments,
-    votes) may still be given. The other rows keep their order.
+    ``OTHER_SECTORS``. The other rows keep their order.
+
+    A view's totals count everyone, so a combined row of fewer than ``SMALLEST_CELL`` people
+    could be worked out by subtracting the rows shown from the total. Until the combined row
+    counts at least ``SMALLEST_CELL`` people, the smallest sector shown joins it (a row of
+    nobody gives nobody away, and is left alone). ``withheld`` is true when the row still
+    counts fewer (it is everyone, or nobody): it then gives no count of people and is shown
+    as ``FEWER_THAN_SMALLEST`` instead.
+    Figures that count something else (ideas, comments, votes) may still be given.
     """
     shown: list[Row] = []
     small: list[Row] = []
     for row in rows:
         (shown if people(row) >= SMALLEST_CELL else small).append(row)
-    if small:
-        shown.append(combine(small, sum(people(row) for row in small) < SMALLEST_CELL))
+    if not small:
+        return shown
+    combined = sum(people(row) for row in small)
+    while shown and 0 < combined < SMALLEST_CELL:
+        # The smallest, and of those the last, so the most prominent rows stay.
+        smallest = min(range(len(shown)), key=lambda i: (people(shown[i]), -i))
+        joining = shown.pop(smallest)
+        small.append(joining)
+        combined += people(joining)
+    shown.append(combine(small, combined < SMALLEST_CELL))
     return shown
 
 

@@ -99,7 +99,12 @@ def test_record_prints_to_a_pdf_of_several_pages_with_every_outcome(day, page_fo
     ):
         assert squeezed(heading) in text
     # One supporter from each of two sectors: too few to name either, as on every screen.
-    assert squeezed("Other sectors (fewer than 5 people each) fewer than 5") in text
+    assert (
+        squeezed(
+            "Other sectors together (no sector of fewer than 5 people is shown alone) fewer than 5"
+        )
+        in text
+    )
     # No navigation chrome: the site's header, the download links and the instructions.
     assert squeezed("Sign out") not in text
     assert squeezed("Take the record away") not in text

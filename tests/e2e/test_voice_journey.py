@@ -40,7 +40,8 @@ def test_quiet_member_leaves_the_list_when_they_post(group, page_for):
     expect(not_heard).to_contain_text("Grace Quill")
     # Grace is her sector's only member in the group: it is not named on its own.
     expect(console.locator("#voice-balance")).to_contain_text(
-        "Sectors present but unheard: Other sectors (fewer than 5 people each)"
+        "Sectors present but unheard: Other sectors together "
+        "(no sector of fewer than 5 people is shown alone)"
     )
     assert axe_violations(console) == []
 
