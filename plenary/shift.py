@@ -202,7 +202,12 @@ def _by_sector(
         for key in in_sector_order(groups, names)
         if key in names
     ]
-    shown = small_sectors_combined(rows, lambda g: len(g.moves), _combined)
+    # A row's counts of each round are given beside the statement's totals: a combined row
+    # with anyone in either round counts as someone, so it takes in the smallest sector shown
+    # until five or more answered both rounds (and so each round too).
+    shown = small_sectors_combined(
+        rows, lambda g: len(g.moves), _combined, anyone=lambda g: bool(g.before or g.after)
+    )
     return [_sector_row(group) for group in shown]
 
 

@@ -27,6 +27,8 @@ def small_sectors_combined[Row](
     rows: Iterable[Row],
     people: Callable[[Row], int],
     combine: Callable[[list[Row], bool], Row],
+    *,
+    anyone: Callable[[Row], bool] | None = None,
 ) -> list[Row]:
     """``rows``, one a sector, as every view of people by sector shows them.
 
@@ -38,7 +40,8 @@ def small_sectors_combined[Row](
     A view's totals count everyone, so a combined row of fewer than ``SMALLEST_CELL`` people
     could be worked out by subtracting the rows shown from the total. Until the combined row
     counts at least ``SMALLEST_CELL`` people, the smallest sector shown joins it (a row of
-    nobody gives nobody away, and is left alone). ``withheld`` is true when the row still
+    nobody gives nobody away, and is left alone; ``anyone(row)`` says whether a row has
+    anyone in it, when a view's rows count people in more than one way). ``withheld`` is true when the row still
     counts fewer (it is everyone, or nobody): it then gives no count of people and is shown
     as ``FEWER_THAN_SMALLEST`` instead.
     Figures that count something else (ideas, comments, votes) may still be given.
@@ -50,7 +53,8 @@ def small_sectors_combined[Row](
     if not small:
         return shown
     combined = sum(people(row) for row in small)
-    while shown and 0 < combined < SMALLEST_CELL:
+    anyone = anyone or (lambda row: people(row) > 0)
+    while shown and combined < SMALLEST_CELL and any(anyone(row) for row in small):
         # The smallest, and of those the last, so the most prominent rows stay.
         smallest = min(range(len(shown)), key=lambda i: (people(shown[i]), -i))
         joining = shown.pop(smallest)
