@@ -228,7 +228,7 @@ def test_publish_twice_keeps_the_same_link(day, organiser):
 # Queries
 
 # The record's loaders (a fixed set), the person's own contributions, the session and the page.
-QUERIES = 38
+QUERIES = 39
 
 
 @pytest.mark.parametrize("outcomes", [1, 12])

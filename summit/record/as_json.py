@@ -22,6 +22,7 @@ from summit.record.breakout_contents import (
 )
 from summit.record.contents import AgendaEntry, Level, PollEntry, Record, Remark
 from summit.record.feedback import feedback_json
+from summit.record.floor import floor_json
 from summit.record.rows import (
     RULE_KEYS,
     comment_rows,
@@ -259,6 +260,7 @@ def tail(record: Record) -> dict:
         ],
         "polls": [_poll(p) for p in record.polls],
         "opinion_shift": shift_json(record),
+        "qa_sessions": floor_json(record),
         "participation": {
             "figures": [{"label": f.label, "value": f.value} for f in record.figures],
             "by_sector": [

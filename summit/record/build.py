@@ -3,9 +3,10 @@ ideas, comments, votes or answers: a fixed set, plus at most three for each poll
 
 Each part has a loader of its own: the breakouts' ideas in ``ideas``, their outcomes in
 ``outcomes``, the plenary in ``polls``, the figures in ``participation``, cross-sector
-support in ``support``, voice balance in ``voice`` and the log in ``audit``. Every person is
-named through the models' ``attribution`` properties, so whoever chose anonymity is
-"Anonymous (sector)" wherever the record mentions them.
+support in ``support``, voice balance in ``voice``, the questions from the floor in
+``floor`` and the log in ``audit``. Every person is named through the models'
+``attribution`` properties, so whoever chose anonymity is "Anonymous (sector)" wherever the
+record mentions them.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from summit.record.contents import (
     activity_shown,
     attendance_shown,
 )
+from summit.record.floor import load_floor
 from summit.record.ideas import Walls, load_walls, person_fields
 from summit.record.outcomes import load_outcomes, number_outcomes
 from summit.record.participation import Contributions, count_contributions, participation
@@ -291,4 +293,5 @@ def build_record(
         sector_names=names,
         feedback=load_feedback(summit, names),
         shifts=load_shifts(plenary.runs, names),
+        floor=load_floor(summit, names),
     )

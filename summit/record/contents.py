@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         SubthemeEntry,
         VoiceEntry,
     )
+    from summit.record.floor import FloorSession
 
 VERSION = "1"
 
@@ -266,6 +267,8 @@ class Record:
     feedback: FeedbackResults | None = None
     # Each poll asked again at the close, with how views moved (``plenary.shift``).
     shifts: list[PollShift] = field(default_factory=list)
+    # The sessions of questions from the floor, each with its questions (``floor``).
+    floor: list[FloorSession] = field(default_factory=list)
     version: str = VERSION
 
     @property

@@ -1,9 +1,11 @@
 """The record's summary: what the day came to, without anyone's name. Each breakout's
 outcomes with how they were rated (readings and sectors, never what people wrote), how views
-moved, and the follow-up actions with their status. It is what participants see after the
+moved, the follow-up actions with their status, and how many questions from the floor were
+asked and answered. It is what participants see after the
 day when the organisers share the summary, and what the public link shows, so it draws only
 on what the record already loaded, and names nobody: outcomes are given by breakout, the
-consensus check by sector with small sectors combined, the shift in totals.
+consensus check by sector with small sectors combined, the shift in totals, the questions
+from the floor as counts alone.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from summit.record.blocks import Block
 from summit.record.breakout_contents import ActionEntry, OutcomeEntry
 from summit.record.contents import Record
+from summit.record.floor import floor_summary
 from summit.record.shift import shift_blocks
 from summit.record.walk_breakout import check_blocks
 
@@ -61,6 +64,7 @@ class Summary:
     date: dt.date | None
     breakouts: list[SummaryBreakout]
     shift: list[Block]
+    floor: list[Block]  # empty when no session of questions was held
 
 
 def _action(a: ActionEntry) -> ShownAction:
@@ -92,4 +96,5 @@ def summary_of(record: Record) -> Summary:
             for b in record.breakouts
         ],
         shift=list(shift_blocks(record)),
+        floor=floor_summary(record),
     )

@@ -14,6 +14,7 @@ from summit.record.actions import ACTION_COLUMNS, action_rows
 from summit.record.breakout_contents import NO_SUPPORT, VoiceEntry
 from summit.record.contents import Record
 from summit.record.feedback import change_rows, feedback_rows
+from summit.record.floor import QUESTION_COLUMNS, SESSION_COLUMNS, question_rows, session_rows
 from summit.record.parts import rules_note
 from summit.record.rows import (
     RULE_KEYS,
@@ -334,6 +335,8 @@ def tables(record: Record) -> list[Table]:
         Table(
             "shift_by_sector", "How views moved by sector", SHIFT_SECTOR_COLUMNS, shift_sector_rows
         ),
+        Table("qa_sessions", "Sessions of questions", SESSION_COLUMNS, session_rows),
+        Table("questions", "Questions from the floor", QUESTION_COLUMNS, question_rows),
         Table(
             "responses",
             "Poll responses",

@@ -40,6 +40,8 @@ from summit.record.blocks import (
 from summit.record.contents import Record, SectorCount
 from summit.record.feedback import TITLE as FEEDBACK_TITLE
 from summit.record.feedback import feedback_blocks
+from summit.record.floor import TITLE as FLOOR_TITLE
+from summit.record.floor import floor_blocks
 from summit.record.shift import shift_blocks
 from summit.record.walk_breakout import breakout_blocks, prompt_items, remark_items
 from summit.record.walk_findings import (
@@ -228,6 +230,7 @@ def outline(record: Record) -> Outline:
         Section("dissent", "Dissent register", dissent_blocks(record), new_page=True, chapter=True),
         Section("polls", "Plenary polls", poll_blocks(record), new_page=True),
         Section("shift", "How views moved", shift_blocks(record), new_page=True),
+        Section("floor", FLOOR_TITLE, floor_blocks(record), new_page=True),
         Section("participation", "Participation", participation_blocks(record), new_page=True),
         Section("log", "Moderation and facilitation log", log_blocks(record), new_page=True),
         Section("people", "Who took part", _people(record)),
