@@ -109,6 +109,7 @@ def test_role_change_move_and_removal_are_logged(summit, breakouts, organiser):
         "person": "Sam Someone, Testshire Council",
         "role": "facilitator",
         "breakout": breakouts[1].pk,
+        "moderates_questions": False,
     }
     assert (removed, gone) == ("Removed a person", {"person": "Sam Someone, Testshire Council"})
 

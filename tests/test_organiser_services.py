@@ -83,6 +83,7 @@ def test_update_participant_by_an_organiser_writes_logs_and_closes_their_screens
             person="Sam Someone, Testshire Council",
             role="facilitator",
             breakout=breakouts[1].pk,
+            moderates_questions=False,
         )
     ]
     assert closed_screens == [person.pk]

@@ -41,9 +41,9 @@ def small_sectors_combined[Row](
     could be worked out by subtracting the rows shown from the total. Until the combined row
     counts at least ``SMALLEST_CELL`` people, the smallest sector shown joins it (a row of
     nobody gives nobody away, and is left alone; ``anyone(row)`` says whether a row has
-    anyone in it, when a view's rows count people in more than one way). ``withheld`` is true when the row still
-    counts fewer (it is everyone, or nobody): it then gives no count of people and is shown
-    as ``FEWER_THAN_SMALLEST`` instead.
+    anyone in it, when a view's rows count people in more than one way). ``withheld`` is
+    true when the row still counts fewer (it is everyone, or nobody): it then gives no count
+    of people and is shown as ``FEWER_THAN_SMALLEST`` instead.
     Figures that count something else (ideas, comments, votes) may still be given.
     """
     shown: list[Row] = []

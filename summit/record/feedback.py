@@ -19,9 +19,9 @@ from summit.record.contents import Record
 TITLE = "Appendix: feedback on the day"
 NOTE = (
     "After the day began, everyone in the summit could answer a short form. A sector of "
-    "fewer than 5 people who answered is counted only with the other small sectors, and "
-    "where together they too are fewer than 5, their counts are not given. What people "
-    "wrote is listed without names or sectors, in the order of its words."
+    "fewer than 5 people who answered is counted only together with other sectors, so that "
+    "no small sector's count can be worked out from the totals. What people wrote is listed "
+    "without names or sectors, in the order of its words."
 )
 
 

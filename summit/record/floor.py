@@ -51,8 +51,7 @@ NOTE = (
     "ideas are (the sum over sectors of log2(1 + supporters)), ties going to more supporters "
     "and then the earlier question. A duplicate merged into another keeps its supporters, "
     "who support the one kept as well. A sector of fewer than 5 supporters is counted only "
-    "with the other small sectors, and where together they too are fewer than 5, their "
-    "count is not given."
+    "together with other sectors, so that no small sector's count can be worked out."
 )
 EDITED = "edited by a moderator"
 
@@ -346,7 +345,7 @@ def _question(session: FloorSession, q: FloorQuestion) -> dict:
 
 def question_rows(record: Record) -> Iterator[dict]:
     """Every question, session by session in the order asked, its supporters by sector in
-    words ("Local government 7; Other sectors (fewer than 5 people each) fewer than 5")."""
+    words ("Local government 7; Other sectors together (…) 6")."""
     for session in record.floor:
         for q in session.questions:
             yield _question(session, q)
