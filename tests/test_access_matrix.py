@@ -16,6 +16,8 @@ from accounts import services as account_services
 from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Action, Cluster, FirstThought, Outcome
+from plenary import moderation
+from plenary.questions import ask_question
 from plenary.services import plenary_for
 from summit.organise import after
 from tests.conftest import client_for, make_participant
@@ -339,6 +341,21 @@ CASES = {
     "plenary:delete_poll": ("htmx", {}, _p, STEER_DONE),
     "plenary:consensus": ("htmx", {}, _s, STEER_DONE),
     "plenary:new_screen_link": ("htmx", {}, _s, STEER_DONE),
+    # Questions from the floor on phones: anyone in the summit reads them, asks and supports;
+    # an empty question or support is refused with its message.
+    "plenary:questions": ("get", None, _s, MEMBERS),
+    "plenary:ask_question": (
+        "htmx",
+        {},
+        lambda c: {**_s(c), "session_id": c["qa_session"].pk},
+        MEMBER_ACTION,
+    ),
+    "plenary:support_question": (
+        "htmx",
+        {},
+        lambda c: {**_s(c), "question_id": c["question"].pk},
+        MEMBER_ACTION,
+    ),
     "plenary:screen": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
     "plenary:screen_panel": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
 }
@@ -368,12 +385,17 @@ def ctx(breakout, attendee, facilitator, organiser, outsider):
         breakout=breakout, author=someone, text="An idea", client_token=uuid.uuid4()
     )
     plenary = plenary_for(breakout.summit)
+    qa_session = moderation.add_session(plenary, title="Ask the panel", by=organiser)
+    qa_session = moderation.change_session(qa_session, state="open", by=organiser)
+    question, _ = ask_question(qa_session, someone, "Who holds the budget?", uuid.uuid4())
     outcome = Outcome.objects.create(
         breakout=breakout, proposal="Pool budgets", who_should_act="Councils"
     )
     return {
         "plenary": plenary,
         "poll": plenary.polls.first(),
+        "qa_session": qa_session,
+        "question": question,
         "idea": idea,
         "cluster": Cluster.objects.create(breakout=breakout, name="Money"),
         "outcome": outcome,
