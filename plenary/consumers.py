@@ -5,12 +5,20 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from plenary.access import get_plenary_by_screen_key, get_plenary_for
-from plenary.room import ATTENDEES, FACILITATORS, SCREEN, plenary_group, screen_key_group
+from plenary.room import (
+    ATTENDEES,
+    FACILITATORS,
+    SCREEN,
+    moderators_group,
+    plenary_group,
+    screen_key_group,
+)
 from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer, participant_group
 
 
 class PlenaryConsumer(HtmlPushConsumer):
-    """A plenary screen of a person: an attendee's phone or a facilitator's console."""
+    """A plenary screen of a person: an attendee's phone or a facilitator's console. An
+    attendee named as a moderator also hears the questions that await review."""
 
     async def connect(self) -> None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -19,10 +27,12 @@ class PlenaryConsumer(HtmlPushConsumer):
         except (PermissionDenied, Http404):
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        plenary_id = access.plenary.pk
         audience = FACILITATORS if access.can_facilitate else ATTENDEES
-        await self.join(
-            plenary_group(access.plenary.pk, audience), participant_group(access.participant.pk)
-        )
+        groups = [plenary_group(plenary_id, audience), participant_group(access.participant.pk)]
+        if access.can_moderate and not access.can_facilitate:
+            groups.append(moderators_group(plenary_id))
+        await self.join(*groups)
 
 
 class PlenaryScreenConsumer(HtmlPushConsumer):

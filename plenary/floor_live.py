@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from plenary.models import Plenary, Question
-from plenary.room import AUDIENCES, FACILITATORS, plenary_group
+from plenary.room import AUDIENCES, FACILITATORS, moderators_group, plenary_group
 from summit.live import push
 
 
@@ -26,11 +26,13 @@ def questions_changed(plenary: Plenary, announcement: str = "") -> None:
 
 def question_asked(question: Question) -> None:
     """A new question: to every screen once published, to the moderators while it awaits
-    review."""
+    review (the facilitators' consoles, and the attendees named as moderators)."""
     plenary = question.session.plenary
     if question.status == Question.Status.AWAITING:
         html = render_to_string("plenary/questions.html#questions_changed", {"announcement": ""})
-        push([(plenary_group(plenary.pk, FACILITATORS), html)])
+        push(
+            [(plenary_group(plenary.pk, FACILITATORS), html), (moderators_group(plenary.pk), html)]
+        )
     else:
         questions_changed(plenary)
 

@@ -10,7 +10,15 @@ from django.db.models import Count, Prefetch
 from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout, Idea, Outcome
 from plenary.forms import AnswerForm, levels_for
-from plenary.models import WORDS_PER_ANSWER, Answer, Plenary, Poll, PollOption, Response
+from plenary.models import (
+    WORDS_PER_ANSWER,
+    Answer,
+    Plenary,
+    Poll,
+    PollOption,
+    Question,
+    Response,
+)
 from plenary.results import Results, tally
 from summit.event.models import AgendaItem
 from summit.event.sectors import sector_names
@@ -19,10 +27,17 @@ ATTENDEES = "attendees"
 FACILITATORS = "facilitators"
 SCREEN = "screen"
 AUDIENCES = (ATTENDEES, FACILITATORS, SCREEN)
+# Attendees an organiser has named as moderators hear, besides what every attendee hears,
+# the questions from the floor that await review (the facilitators hear them on the console).
+MODERATORS = "moderators"
 
 
 def plenary_group(plenary_id: int, audience: str) -> str:
     return f"plenary-{plenary_id}-{audience}"
+
+
+def moderators_group(plenary_id: int) -> str:
+    return plenary_group(plenary_id, MODERATORS)
 
 
 def screen_key_group(key: str) -> str:
@@ -125,6 +140,8 @@ class Room:
     shown: PollView | None = None
     report: Report | None = None
     idea: Idea | None = None
+    # The question from the floor being answered, with its ``support``, when it is shown.
+    floor: Question | None = None
     breakouts: list[Breakout] = field(default_factory=list)
     viewer: Participant | None = None
 
@@ -244,6 +261,8 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
         room.idea = idea if idea.status == Idea.Status.VISIBLE else None
         if room.idea is not None:
             give_sector_names([idea.author], names)
+    elif plenary.showing == Plenary.Showing.FLOOR and plenary.shown_question_id:
+        room.floor = shown_question(plenary, names)
     if audience == FACILITATORS:
         room.breakouts = list(
             Breakout.objects.filter(summit=summit)
@@ -251,6 +270,20 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
             .annotate(outcome_count=Count("outcomes", distinct=True))
         )
     return room
+
+
+def shown_question(plenary: Plenary, names: dict[str, str]) -> Question | None:
+    """The question from the floor the panel is answering, as the big screen and the phones
+    show it: its asker and how many support it, in one query."""
+    question = (
+        Question.objects.filter(pk=plenary.shown_question_id, status=Question.Status.ANSWERING)
+        .select_related("author")
+        .annotate(support=Count("supports"))
+        .first()
+    )
+    if question is not None:
+        give_sector_names([question.author], names)
+    return question
 
 
 def _attach_answers(views: list[PollView], viewer: Participant | None) -> None:

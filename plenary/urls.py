@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plenary import chair_views, views
+from plenary import chair_views, floor_views, views
 
 app_name = "plenary"
 room = "s/<slug:slug>/plenary/"
@@ -13,6 +13,18 @@ urlpatterns = [
     path(room, views.room, name="room"),
     path(f"{room}panel/", views.panel, name="panel"),
     path(f"{room}polls/<int:poll_id>/answer/", views.answer, name="answer"),
+    # Questions from the floor: phones
+    path(f"{room}questions/", floor_views.questions, name="questions"),
+    path(
+        f"{room}questions/sessions/<int:session_id>/ask/",
+        floor_views.ask,
+        name="ask_question",
+    ),
+    path(
+        f"{room}questions/<int:question_id>/support/",
+        floor_views.support,
+        name="support_question",
+    ),
     # The facilitators' console
     path(console, views.console, name="console"),
     path(f"{console}agenda/", views.agenda, name="agenda"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django_htmx.http import reswap, retarget
 from accounts.access import signed_in
 from plenary import answers, polls, steering
 from plenary.access import PlenaryAccess, get_plenary_by_screen_key, get_plenary_for, get_poll_for
+from plenary.floor_room import chosen_sort, load_floor
 from plenary.forms import AgendaForm, AnswerForm, NewPollForm, ShowForm
 from plenary.models import Answer, Plenary
 from plenary.results import tally
@@ -30,7 +32,7 @@ def _audience(request: HttpRequest, access: PlenaryAccess) -> str:
     return FACILITATORS if access.can_facilitate and asked == FACILITATORS else ATTENDEES
 
 
-def _context(access: PlenaryAccess, audience: str) -> dict:
+def room_context(access: PlenaryAccess, audience: str) -> dict:
     viewer = access.participant if audience == ATTENDEES else None
     return {
         "summit": access.plenary.summit,
@@ -48,9 +50,14 @@ def _join(request: HttpRequest, plenary: Plenary) -> dict:
 @require_GET
 @signed_in
 def room(request: HttpRequest, slug: str) -> HttpResponse:
-    """The room on an attendee's phone: what is on, the open polls, results when shown."""
+    """The room on an attendee's phone: what is on, the open polls, results when shown, and
+    the questions from the floor (in the order asked for with ``?sort=``, or chosen before)."""
     access = get_plenary_for(request.user, slug)
-    return render(request, "plenary/room_page.html", _context(access, ATTENDEES))
+    # The summit's sectors, read once for the results and the questions' anonymous askers.
+    prefetch_related_objects([access.plenary.summit], "sectors")
+    context = room_context(access, ATTENDEES)
+    context["floor"] = load_floor(access.plenary, access.participant, chosen_sort(request))
+    return render(request, "plenary/room_page.html", context)
 
 
 @require_GET
@@ -58,7 +65,9 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
 def panel(request: HttpRequest, slug: str) -> HttpResponse:
     """The room's live part, fetched when a screen's socket (re)opens or the room changes."""
     access = get_plenary_for(request.user, slug)
-    return render(request, "plenary/room.html#room", _context(access, _audience(request, access)))
+    return render(
+        request, "plenary/room.html#room", room_context(access, _audience(request, access))
+    )
 
 
 @require_POST
@@ -111,7 +120,7 @@ def _console_response(request: HttpRequest, access: PlenaryAccess) -> HttpRespon
         return redirect("plenary:console", slug=access.plenary.summit.slug)
     access.plenary.refresh_from_db()
     access.plenary.summit.refresh_from_db()
-    return render(request, "plenary/room.html#room", _context(access, FACILITATORS))
+    return render(request, "plenary/room.html#room", room_context(access, FACILITATORS))
 
 
 def _refusal(request: HttpRequest, access: PlenaryAccess, message: str) -> HttpResponse:
@@ -140,7 +149,7 @@ def _act(request: HttpRequest, access: PlenaryAccess, form, action: Callable) ->
 @signed_in
 def console(request: HttpRequest, slug: str) -> HttpResponse:
     access = _steer(request, slug)
-    context = _context(access, FACILITATORS)
+    context = room_context(access, FACILITATORS)
     context.update(_join(request, access.plenary), new_poll=NewPollForm())
     return render(request, "plenary/console.html", context)
 

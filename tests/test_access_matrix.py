@@ -371,6 +371,21 @@ CASES = {
     "plenary:delete_poll": ("htmx", {}, _p, STEER_DONE),
     "plenary:consensus": ("htmx", {}, _s, STEER_DONE),
     "plenary:new_screen_link": ("htmx", {}, _s, STEER_DONE),
+    # Questions from the floor on phones: anyone in the summit reads them, asks and supports;
+    # an empty question or support is refused with its message.
+    "plenary:questions": ("get", None, _s, MEMBERS),
+    "plenary:ask_question": (
+        "htmx",
+        {},
+        lambda c: {**_s(c), "session_id": c["qa_session"].pk},
+        MEMBER_ACTION,
+    ),
+    "plenary:support_question": (
+        "htmx",
+        {},
+        lambda c: {**_s(c), "question_id": c["question"].pk},
+        MEMBER_ACTION,
+    ),
     "plenary:screen": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
     "plenary:screen_panel": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
 }
@@ -400,12 +415,17 @@ def ctx(breakout, attendee, facilitator, organiser, outsider):
         breakout=breakout, author=someone, text="An idea", client_token=uuid.uuid4()
     )
     plenary = plenary_for(breakout.summit)
+    qa_session = moderation.add_session(plenary, title="Ask the panel", by=organiser)
+    qa_session = moderation.change_session(qa_session, state="open", by=organiser)
+    question, _ = ask_question(qa_session, someone, "Who holds the budget?", uuid.uuid4())
     outcome = Outcome.objects.create(
         breakout=breakout, proposal="Pool budgets", who_should_act="Councils"
     )
     return {
         "plenary": plenary,
         "poll": plenary.polls.first(),
+        "qa_session": qa_session,
+        "question": question,
         "idea": idea,
         "cluster": Cluster.objects.create(breakout=breakout, name="Money"),
         "outcome": outcome,

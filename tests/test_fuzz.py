@@ -41,9 +41,11 @@ from accounts.models import Feedback, Invite, Participant, User
 from breakouts import services as breakout_services
 from breakouts.models import Action as FollowUp
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
+from plenary import moderation
 from plenary import run_sheet as plenary_run_sheet
 from plenary import services as plenary_services
-from plenary.models import Answer, Plenary, Poll
+from plenary.models import Answer, Plenary, Poll, QaSession, Question, QuestionSupport
+from plenary.questions import ask_question
 from summit.event.agreement import Agreement
 from summit.event.design import PLACE_SUMMIT_DATA
 from summit.event.models import AgendaItem, Summit
@@ -1607,6 +1609,60 @@ def test_plenary_agenda_survives_anything(ctx, form):
         response = post(ctx.steerer, url, form, ctx.refs)
 
         checked(response)
+
+
+# Questions from the floor on phones
+
+
+def _floor_session(ctx) -> QaSession:
+    session = moderation.add_session(ctx.plenary, title="Ask <b>the</b> panel", by=ctx.organiser)
+    return moderation.change_session(session, state=QaSession.State.OPEN, by=ctx.organiser)
+
+
+def _floor_questions(ctx, client: Client) -> str:
+    return get(client, reverse("plenary:questions", args=[ctx.summit.slug]))
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries({"text": WRITING, "client_token": _token_field()}),
+    htmx=st.booleans(),
+)
+@example(form={"text": "<script>alert(1)</script>", "client_token": Ref("token")}, htmx=True)
+@example(form={"text": "a\x00b", "client_token": Ref("token")}, htmx=False)
+@example(form={"text": ["Two", "<b>bold</b>"], "client_token": "{{ x }}"}, htmx=True)
+def test_floor_question_survives_anything(ctx, form, htmx):
+    with fresh(ctx.member):
+        session = _floor_session(ctx)
+        url = reverse("plenary:ask_question", args=[ctx.summit.slug, session.pk])
+        response = post(ctx.member, url, form, ctx.refs, htmx=htmx)
+
+        checked(response)
+        asked = list(Question.objects.filter(session=session))
+        assert len(asked) == (1 if response.status_code in (200, 302) else 0)
+        for question in asked:
+            others = _floor_questions(ctx, client_for(ctx.someone))
+            shown_escaped(question.text, others, _floor_questions(ctx, ctx.member))
+
+
+@FUZZ
+@given(form=st.fixed_dictionaries({"supported": valid("1", "0")}), htmx=st.booleans())
+@example(form={"supported": ["1", "<b>bold</b>"]}, htmx=True)
+@example(form={"supported": HUGE}, htmx=False)
+def test_floor_support_survives_anything(ctx, form, htmx):
+    with fresh(ctx.member):
+        session = _floor_session(ctx)
+        question, _ = ask_question(session, ctx.someone, "<b>Who</b> holds it?", uuid.uuid4())
+        url = reverse("plenary:support_question", args=[ctx.summit.slug, question.pk])
+        response = post(ctx.member, url, form, ctx.refs, htmx=htmx)
+
+        body = checked(response)
+        supporters = QuestionSupport.objects.filter(question=question).count()
+        panel = _floor_questions(ctx, ctx.member)
+        for page in (panel, body) if response.status_code != 302 else (panel,):
+            shown_escaped(question.text, page)
+            label = f"{supporters} supporter{'' if supporters == 1 else 's'}"
+            assert f'id="question-{question.pk}-support">{label}</span>' in page
 
 
 # The run sheet: polls prepared before the day

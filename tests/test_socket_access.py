@@ -11,14 +11,18 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 
+from accounts.models import Participant
 from breakouts import actions, services
 from breakouts.board import FACILITATORS, breakout_group
 from breakouts.models import Action, Outcome
+from plenary import moderation
+from plenary.models import QaSession, Question
+from plenary.questions import ask_question, support_question
 from plenary.services import plenary_for
 from summit.config.routing import websocket_urlpatterns
 from summit.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from summit.organise import after
-from tests.conftest import socket_for
+from tests.conftest import make_participant, socket_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -187,3 +191,82 @@ def _done(action, organiser) -> None:
     actions.change_action(
         action, owner="NHS", status=Action.Status.DONE, due_on=None, notes="", by=organiser
     )
+
+
+# Questions from the floor
+
+
+def _open_session(summit, organiser, *, premoderated: bool = False):
+    plenary = plenary_for(summit)
+    session = moderation.add_session(
+        plenary, title="Ask the panel", premoderated=premoderated, by=organiser
+    )
+    return moderation.change_session(session, state=QaSession.State.OPEN, by=organiser)
+
+
+def _asked(summit, organiser, author):
+    session = _open_session(summit, organiser)
+    return ask_question(session, author, "Who holds the budget?", uuid.uuid4())[0]
+
+
+async def test_a_support_count_reaches_the_plenarys_screens_and_not_another_summits(
+    breakout, attendee, other_member, facilitator, organiser, outsider
+):
+    summit = breakout.summit
+    question = await sync_to_async(_asked)(summit, organiser, attendee)
+    plenary = await sync_to_async(plenary_for)(summit)
+    phone = await socket_for(f"/ws/plenary/{summit.slug}/", attendee)
+    console = await socket_for(f"/ws/plenary/{summit.slug}/", facilitator)
+    screen = await socket_for(f"/ws/screens/plenary/{plenary.screen_key}/")
+    elsewhere = await socket_for(f"/ws/plenary/{outsider.summit.slug}/", outsider)
+    sockets = (phone, console, screen, elsewhere)
+    for socket in sockets:
+        assert (await socket.connect())[0]
+
+    await sync_to_async(support_question)(question, other_member, True)
+
+    for socket in (phone, console, screen):
+        html = await socket.receive_from(timeout=3)
+        assert f'id="question-{question.pk}-support"' in html
+        assert "1 supporter" in html
+        assert "data-if-shown" in html
+    assert await elsewhere.receive_nothing(timeout=0.3)
+    for socket in sockets:
+        await socket.disconnect()
+
+
+async def test_a_question_awaiting_review_reaches_the_moderators_only(
+    breakout, attendee, other_member, facilitator, organiser
+):
+    summit = breakout.summit
+    moderator = await sync_to_async(_named_moderator)(summit)
+    session = await sync_to_async(_open_session)(summit, organiser, premoderated=True)
+    plenary = await sync_to_async(plenary_for)(summit)
+    console = await socket_for(f"/ws/plenary/{summit.slug}/", facilitator)
+    helper = await socket_for(f"/ws/plenary/{summit.slug}/", moderator)
+    phone = await socket_for(f"/ws/plenary/{summit.slug}/", attendee)
+    screen = await socket_for(f"/ws/screens/plenary/{plenary.screen_key}/")
+    sockets = (console, helper, phone, screen)
+    for socket in sockets:
+        assert (await socket.connect())[0]
+
+    question, _ = await sync_to_async(ask_question)(
+        session, other_member, "Held for review?", uuid.uuid4()
+    )
+
+    assert question.status == Question.Status.AWAITING
+    for socket in (console, helper):
+        html = await socket.receive_from(timeout=3)
+        assert "data-refresh-questions" in html
+        assert "Held for review?" not in html
+    for socket in (phone, screen):
+        assert await socket.receive_nothing(timeout=0.3)
+    for socket in sockets:
+        await socket.disconnect()
+
+
+def _named_moderator(summit) -> Participant:
+    person = make_participant(summit, name="Mo Moderator")
+    Participant.objects.filter(pk=person.pk).update(moderates_questions=True)
+    person.refresh_from_db()
+    return person

@@ -171,10 +171,29 @@
       refresh(panel.id, function () { return panel.dataset.catchUp; });
     });
   }
+  // The questions from the floor changed (a push carries data-refresh-questions): only the
+  // panels that show them fetch again (data-questions): a phone's questions, and a board
+  // that shows one of them (the big screen, while a question is being answered). The signal
+  // is read from the message as sent: it is marked data-if-shown, so a page without its slot
+  // drops it before htmx:wsAfterMessage.
+  function refreshQuestions() {
+    document.querySelectorAll("[data-questions]").forEach(function (panel) {
+      if (panel.id === "board") refresh("board", boardUrl);
+      else if (panel.id) refresh(panel.id, function () { return panel.dataset.catchUp; });
+    });
+  }
+  var questionsChanged = false;
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var message = event.detail && event.detail.message;
+    questionsChanged = typeof message === "string" && message.indexOf("data-refresh-questions") !== -1;
+  });
   document.addEventListener("htmx:wsOpen", catchUp);
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = event.detail && event.detail.message;
+    var questions = questionsChanged;
+    questionsChanged = false;
     if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) catchUp();
+    else if (questions) refreshQuestions();
   });
 
   // Replacing the board must not lose what someone is in the middle of (a comment, an
@@ -188,14 +207,17 @@
   }
   function changed(field) {
     if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+    // Sent back refused, with what was typed: still unsent, though the page drew it.
+    if (field.hasAttribute("data-unsent")) return field.value !== "";
     if (field.tagName === "SELECT") {
       return Array.from(field.options).some(function (option) { return option.selected !== option.defaultSelected; });
     }
     return field.value !== field.defaultValue;
   }
-  // Panels on the board a person opened or closed (an idea's comments, say) stay so when the
-  // board is drawn again or a card is replaced. A panel is known by its own id or the first id
-  // inside it.
+  // Panels on the board (or among the questions from the floor) a person opened or closed (an
+  // idea's comments, a closed session's questions) stay so when they are drawn again or a card
+  // is replaced. A panel is known by its own id or the first id inside it.
+  var KEPT_PANELS = "#board, [data-questions]";
   var toggled = {};
   function panelKey(details) {
     var named = details.id ? details : details.querySelector("[id]");
@@ -206,14 +228,12 @@
   document.addEventListener("click", function (event) {
     var summary = event.target.closest && event.target.closest("summary");
     var details = summary && summary.parentElement;
-    if (!details || details.tagName !== "DETAILS" || !details.closest("#board")) return;
+    if (!details || details.tagName !== "DETAILS" || !details.closest(KEPT_PANELS)) return;
     var key = panelKey(details);
     if (key) toggled[key] = !details.open;
   });
   function keepPanels() {
-    var board = document.getElementById("board");
-    if (!board) return;
-    board.querySelectorAll("details").forEach(function (details) {
+    document.querySelectorAll("#board details, [data-questions] details").forEach(function (details) {
       var key = panelKey(details);
       if (key in toggled && details.open !== toggled[key]) details.open = toggled[key];
     });
@@ -230,7 +250,7 @@
     var sent = event.detail.requestConfig && event.detail.requestConfig.elt;
     var sentForm = sent && sent.closest ? sent.closest("form") : null;
     var active = document.activeElement;
-    kept = { fields: {}, focus: active && active.id, focusForm: null, focusText: "" };
+    kept = { id: target.id, fields: {}, tokens: {}, focus: active && active.id, focusForm: null, focusText: "" };
     // A button has no id: note the form it is in and its words, to find its successor.
     var activeForm = active && !active.id && active.closest ? active.closest("form") : null;
     if (activeForm && target.contains(activeForm)) {
@@ -240,6 +260,9 @@
     target.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
       if (!field.name || (sentForm && sentForm.contains(field)) || !changed(field)) return;
       kept.fields[fieldKey(field)] = field.type === "radio" || field.type === "checkbox" ? field.checked : field.value;
+      // The form's token goes with what is kept, so sending it again stays one contribution.
+      var token = field.form && field.form.querySelector("input[name=client_token]");
+      if (token) kept.tokens[token.form.getAttribute("hx-post")] = token.value;
     });
     // A ranking being put in order is unsent input too.
     kept.rankings = {};
@@ -251,13 +274,17 @@
   });
   document.addEventListener("htmx:afterSwap", function () {
     if (!kept) return;
-    var board = document.getElementById("board");
-    if (board) {
-      board.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
+    var swapped = document.getElementById(kept.id || "board");
+    if (swapped) {
+      swapped.querySelectorAll("textarea, select, input:not([type=hidden])").forEach(function (field) {
         var key = fieldKey(field);
         if (!(key in kept.fields)) return;
         if (field.type === "radio" || field.type === "checkbox") field.checked = kept.fields[key];
         else field.value = kept.fields[key];
+      });
+      swapped.querySelectorAll("input[name=client_token]").forEach(function (token) {
+        var action = token.form && token.form.getAttribute("hx-post");
+        if (action in kept.tokens) token.value = kept.tokens[action];
       });
     }
     Object.keys(kept.rankings || {}).forEach(function (action) {
