@@ -38,12 +38,21 @@ def question_asked(question: Question) -> None:
 
 
 def support_changed(question: Question, count: int) -> None:
-    """A question's support now, to every screen that shows it."""
+    """A question's support now, to every screen that shows it; the moderators' screens
+    fetch their questions again, to rank them anew."""
     html = render_to_string(
         "plenary/questions.html#support_changed", {"question": question, "support": count}
     )
     plenary_id = question.session.plenary_id
+    # The moderators' page ranks the questions by support: it fetches them again, too.
+    ranked = html + render_to_string(
+        "plenary/questions.html#questions_changed", {"announcement": ""}
+    )
     push(
-        [(plenary_group(plenary_id, audience), html) for audience in AUDIENCES],
+        [
+            (plenary_group(plenary_id, audience), ranked if audience == FACILITATORS else html)
+            for audience in AUDIENCES
+        ]
+        + [(moderators_group(plenary_id), ranked)],
         coalesce=f"question-support-{question.pk}",
     )

@@ -225,11 +225,15 @@ async def test_a_support_count_reaches_the_plenarys_screens_and_not_another_summ
 
     await sync_to_async(support_question)(question, other_member, True)
 
-    for socket in (phone, console, screen):
-        html = await socket.receive_from(timeout=3)
+    received = {}
+    for name, socket in (("phone", phone), ("console", console), ("screen", screen)):
+        html = received[name] = await socket.receive_from(timeout=3)
         assert f'id="question-{question.pk}-support"' in html
         assert "1 supporter" in html
         assert "data-if-shown" in html
+    # The consoles (and the moderators' page on them) fetch the questions to rank them anew.
+    assert "data-refresh-questions" in received["console"]
+    assert "data-refresh-questions" not in received["phone"] + received["screen"]
     assert await elsewhere.receive_nothing(timeout=0.3)
     for socket in sockets:
         await socket.disconnect()
