@@ -152,6 +152,21 @@
       if (element && event.detail.target && element.contains(event.detail.target)) fetching[id].stale = true;
     });
   });
+  // A person's own post (an idea, a support) answered while a fetch of its panel is out: the
+  // fetch may have been drawn before the post was saved, and would undo on the screen what
+  // the post's answer just showed. It is stale too. (The panel is noted as the post leaves:
+  // its answer may replace the form that sent it.)
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig;
+    var elt = event.detail.elt;
+    if (!config || config.verb === "get" || !elt || !elt.closest) return;
+    var panel = elt.closest("#board, [data-catch-up]");
+    if (panel && panel.id && event.detail.xhr) event.detail.xhr.summitPanel = panel.id;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var id = event.detail.xhr && event.detail.xhr.summitPanel;
+    if (id && fetching[id]) fetching[id].stale = true;
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var state = target && target.id && fetching[target.id];
