@@ -135,6 +135,7 @@ def test_questions_go_from_phones_through_the_lanes_to_the_record(
         expect(page.locator(".on-screen")).to_contain_text(RESIDENTS, timeout=LIVE)
         expect(page.locator(".on-screen")).to_contain_text("Now answering")
     assert axe_violations(chair) == []
+    assert axe_violations(screen) == []
 
     answering = _card(chair, asked[RESIDENTS])
     answering.locator("summary", has_text="Mark answered").click()
