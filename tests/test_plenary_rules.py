@@ -938,6 +938,19 @@ def test_answer_view_changed_answer_saved_and_shown(plenary, attendee):
     assert Response.objects.count() == 1
 
 
+def test_room_drawn_again_says_the_answer_is_saved(plenary, attendee):
+    # A push or catch-up draws the room anew after a person answers: it says the same as the
+    # answer's own reply did, so the confirmation is not taken away from them.
+    poll = _opened(_poll(plenary, Kind.TEXT))
+    before = client_for(attendee).get(reverse("plenary:room", args=[plenary.summit.slug]))
+    _answer(poll, attendee, {"text": "First go"})
+
+    after = client_for(attendee).get(reverse("plenary:room", args=[plenary.summit.slug]))
+
+    assert "Your answer is saved" not in before.content.decode()
+    assert "Your answer is saved. You can change it until the poll closes." in after.content.decode()
+
+
 # The console's actions
 
 

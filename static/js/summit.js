@@ -152,27 +152,38 @@
       if (element && event.detail.target && element.contains(event.detail.target)) fetching[id].stale = true;
     });
   });
-  // A person's own post (an idea, a support) answered while a fetch of its panel is out: the
-  // fetch may have been drawn before the post was saved, and would undo on the screen what
-  // the post's answer just showed. It is stale too. (The panel is noted as the post leaves:
-  // its answer may replace the form that sent it.)
+  // A person's own post (an idea, a support, an answer) answered while a fetch of its panel
+  // is out: the fetch may have been drawn before the post was saved, and would undo on the
+  // screen what the post's answer just showed. It is stale too. And while the post is out, a
+  // fetch that comes back is not swapped in: it would replace the element the post's answer
+  // goes into, and that answer would be lost (htmx swaps it into the element it had when the
+  // post left). Either way the panel is fetched again, after. (The panel is noted as the post
+  // leaves: its answer may replace the form that sent it.)
+  var posting = {};
   document.addEventListener("htmx:beforeRequest", function (event) {
     var config = event.detail.requestConfig;
     var elt = event.detail.elt;
     if (!config || config.verb === "get" || !elt || !elt.closest) return;
     var panel = elt.closest("#board, [data-catch-up]");
-    if (panel && panel.id && event.detail.xhr) event.detail.xhr.summitPanel = panel.id;
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var id = event.detail.xhr && event.detail.xhr.summitPanel;
-    if (id && fetching[id]) fetching[id].stale = true;
+    if (!panel || !panel.id || !event.detail.xhr) return;
+    var id = panel.id;
+    posting[id] = (posting[id] || 0) + 1;
+    // Heard however the post ends (answered, failed, cut off), after its answer is swapped in,
+    // wherever its form is by then.
+    event.detail.xhr.addEventListener("loadend", function () {
+      posting[id] = Math.max(0, posting[id] - 1);
+      if (fetching[id]) fetching[id].stale = true;
+    });
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.target;
     var state = target && target.id && fetching[target.id];
     var config = event.detail.requestConfig;
     if (!state || !config || config.verb !== "get") return;
-    if (state.stale && state.dropped < MAX_DROPPED) event.detail.shouldSwap = false;
+    if ((state.stale || posting[target.id]) && state.dropped < MAX_DROPPED) {
+      state.stale = true;
+      event.detail.shouldSwap = false;
+    }
     else state.swapped = true;
     if (!event.detail.shouldSwap || event.detail.xhr.getResponseHeader("HX-Reswap") !== "none") return;
     // The pushes a reconnecting screen missed: swapped in out of band, now.
