@@ -948,7 +948,8 @@ def test_room_drawn_again_says_the_answer_is_saved(plenary, attendee):
     after = client_for(attendee).get(reverse("plenary:room", args=[plenary.summit.slug]))
 
     assert "Your answer is saved" not in before.content.decode()
-    assert "Your answer is saved. You can change it until the poll closes." in after.content.decode()
+    saved = "Your answer is saved. You can change it until the poll closes."
+    assert saved in after.content.decode()
 
 
 # The console's actions
