@@ -4,13 +4,15 @@ Starts the stack (``bench/stack.py``), has attendees join through the join page 
 signs the demo facilitators in, opens WebSocket screens (attendees' pages, facilitators'
 consoles, big screens) from several client processes, then posts ideas (or answers polls)
 over HTTP at a target rate, each idea carrying a marker with its number and the time it was
-sent. Every screen notes when each marker (or poll count) first reaches it. Prints one
+sent, or questions from the floor with their supports (``floor_load.py``). Every screen notes
+when each marker (or poll count, or support count) first reaches it. Prints one
 markdown table per run: latency from post to screen, lost deliveries, posts and deliveries a
 second, and the server's CPU and memory.
 
     .venv/bin/python bench/load.py smoke
     .venv/bin/python bench/load.py breakout-day            # PostgreSQL, Redis, 2 workers
     .venv/bin/python bench/load.py plenary-peak --workers 4
+    .venv/bin/python bench/load.py plenary-questions        # asking and supporting
     .venv/bin/python bench/load.py saturation --duration 20   # app and bare websockets
     .venv/bin/python bench/load.py embedded --slow 20 --flood
 
@@ -45,6 +47,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import floor_load
 from stack import Stack
 
 # Each request would otherwise be logged.
@@ -83,7 +86,8 @@ class Scenario:
     plenary_share: float  # of the attendees' screens, the part open on the plenary
     rate: float  # posts a second; 0 for as fast as the server takes them
     duration: float
-    posts: str = "ideas"  # ideas, answers, or both
+    posts: str = "ideas"  # ideas, answers, both, or questions (asked at ``rate``)
+    supports: float = 0.0  # with questions: supports of them a second
     embedded: bool = False
     workers: int = 2
     reference: bool = False
@@ -98,6 +102,9 @@ class Scenario:
 SCENARIOS = {
     "breakout-day": Scenario("breakout-day", 2000, 30, 0.1, 50, 60),
     "plenary-peak": Scenario("plenary-peak", 1000, 3, 1.0, 10, 60, posts="answers"),
+    "plenary-questions": Scenario(
+        "plenary-questions", 1000, 3, 1.0, 1, 60, posts="questions", supports=10
+    ),
     "saturation": Scenario("saturation", 500, 10, 0.0, 0, 20, reference=True),
     "embedded": Scenario("embedded", 300, 3, 0.1, 10, 60, embedded=True, workers=1),
     "smoke": Scenario(
@@ -134,6 +141,7 @@ class Post:
     status: int = 0  # the HTTP status (0: no answer)
     poll: int | None = None  # for an answer: the poll, and its place among accepted answers
     position: int = 0
+    kinds: tuple[str, ...] = ()  # the kinds of screen in its room it reaches; () for all
 
 
 @dataclass
@@ -141,6 +149,8 @@ class Result:
     label: str
     screens: dict = field(default_factory=dict)
     posts: list = field(default_factory=list)
+    noun: str = "post"  # what the posts are, in the table's rows
+    supports: list = field(default_factory=list)  # of questions from the floor
     seconds: float = 0.0
     cpu: list = field(default_factory=list)
     rss: list = field(default_factory=list)
@@ -191,7 +201,7 @@ async def _screen(ws_url: str, origin: str, screen: Screen, record: dict, opened
     opened.release()
     if screen.slow:
         return  # never reads: the server has to cope
-    got, counts, best = record["got"], record["counts"], record["best"]
+    got = record["got"]
     try:
         async for message in ws:
             now = time.time()
@@ -201,16 +211,25 @@ async def _screen(ws_url: str, origin: str, screen: Screen, record: dict, opened
                 number = int(found[1])
                 if number not in got:
                     got[number] = now - int(found[2]) / 1e6
-            for found in COUNT.finditer(message):
-                poll, count = int(found[1]), int(found[2])
-                if count > best.get(poll, 0):
-                    best[poll] = count
-                    counts.setdefault(poll, []).append((count, now))
+            _note_counts(COUNT, message, now, record["best"], record["counts"])
+            _note_counts(
+                floor_load.SUPPORT, message, now, record["best_supports"], record["supports"]
+            )
     except ConnectionClosed:
         pass
     if not record.get("stopping"):
         # Closed by the server, not by this client at the end of the run.
         record["closed"] = ws.close_code or -1
+
+
+def _note_counts(pattern, message: str, now: float, best: dict, seen: dict) -> None:
+    """Note each count (a poll's responses, a question's supporters) that rises above what
+    the screen has shown of it before, and when."""
+    for found in pattern.finditer(message):
+        key, count = int(found[1]), int(found[2])
+        if count > best.get(key, 0):
+            best[key] = count
+            seen.setdefault(key, []).append((count, now))
 
 
 async def _drain_slow(ws) -> dict:
@@ -230,7 +249,16 @@ async def _drain_slow(ws) -> dict:
 async def _client(ws_url: str, origin: str, screens: list[Screen]) -> dict:
     """Open the screens, say how many opened, read until told to stop (a line on stdin)."""
     records = {
-        s.number: {"got": {}, "counts": {}, "best": {}, "frames": 0, "bytes": 0, "closed": None}
+        s.number: {
+            "got": {},
+            "counts": {},
+            "supports": {},
+            "best": {},
+            "best_supports": {},
+            "frames": 0,
+            "bytes": 0,
+            "closed": None,
+        }
         for s in screens
     }
     gate = asyncio.Semaphore(32)
@@ -259,9 +287,10 @@ async def _client(ws_url: str, origin: str, screens: list[Screen]) -> dict:
     for record in records.values():
         record.pop("ws", None)
         record.pop("best")
+        record.pop("best_supports")
         record.pop("stopping")
-        record["got"] = list(record["got"].items())
-        record["counts"] = list(record["counts"].items())
+        for key in ("got", "counts", "supports"):
+            record[key] = list(record[key].items())
     return {"records": list(records.items()), "slow": list(slow.items())}
 
 
@@ -376,6 +405,28 @@ class AppPoster:
             headers=self._headers(person),
         )
         return answer.status_code
+
+    async def ask(
+        self, person: Person, session: int, number: int, text: str
+    ) -> tuple[int, int | None]:
+        """A question from the floor: the status, and the question's id from the panel that
+        comes back (the card holding the marker of ``number``)."""
+        data = {"text": text, "client_token": str(uuid.uuid4())}
+        answer = await self.client.post(
+            f"/s/{self.slug}/plenary/questions/sessions/{session}/ask/",
+            data=data,
+            headers=self._headers(person),
+        )
+        return answer.status_code, floor_load.asked_question(answer.text, number)
+
+    async def support(self, person: Person, question: int) -> tuple[int, int]:
+        """Support a question: the status, and the question's support count now."""
+        answer = await self.client.post(
+            f"/s/{self.slug}/plenary/questions/{question}/support/",
+            data={"supported": "1"},
+            headers=self._headers(person),
+        )
+        return answer.status_code, floor_load.support_shown(answer.text, question)
 
     async def close(self) -> None:
         for client in self.clients:
@@ -584,6 +635,7 @@ def close_screens(processes: list) -> tuple[dict, dict]:
         for number, record in answer["records"]:
             record["got"] = dict(record["got"])
             record["counts"] = {int(poll): seen for poll, seen in record["counts"]}
+            record["supports"] = {int(question): seen for question, seen in record["supports"]}
             records[number] = record
         slow.update(answer["slow"])
     return records, slow
@@ -630,16 +682,7 @@ async def post_for(
     background = [asyncio.create_task(flooding(until)) for _ in range(4 if flooder else 0)]
     numbers = itertools.count()
     if scenario.rate:
-        tasks = set()
-        for number in numbers:
-            due = start + number / scenario.rate
-            if due >= until:
-                break
-            await asyncio.sleep(max(0.0, due - time.monotonic()))
-            task = asyncio.create_task(one(number))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        await asyncio.gather(*tasks)
+        await floor_load.at_rate(scenario.rate, start, until, one)
     else:
 
         async def loop() -> None:
@@ -661,7 +704,7 @@ async def _answered(request) -> int:
 
 
 def answers_needed(scenario: Scenario, answerers: int) -> int:
-    if scenario.posts == "ideas" or not answerers:
+    if scenario.posts in ("ideas", "questions") or not answerers:
         return 1
     share = 1 if scenario.posts == "answers" else 2
     rate = scenario.rate or 200
@@ -703,6 +746,13 @@ async def _measure_app(scenario: Scenario, stack: Stack) -> Result:
     screens = app_screens(plan, summit, members, plenary_people, staff, scenario.slow)
     poster = AppPoster(stack.url, summit["slug"])
     ws_url = stack.url.replace("http://", "ws://")
+    if scenario.posts == "questions":
+        posting = _questions(scenario, poster, plenary_people, summit["qa_session"])
+    else:
+        posters = [p for p in members if p.breakout]
+        posting = _posts(
+            scenario, poster.idea, poster.answer, posters, plenary_people, summit["polls"]
+        )
     result = await _drive(
         scenario,
         f"app ({'SQLite, in-memory layer' if scenario.embedded else 'PostgreSQL, Redis'}, "
@@ -710,15 +760,39 @@ async def _measure_app(scenario: Scenario, stack: Stack) -> Result:
         ws_url,
         stack.url,
         screens,
-        poster.idea,
-        poster.answer,
-        [p for p in members if p.breakout],
-        plenary_people,
-        summit["polls"],
+        posting,
         stack.worker_processes,
     )
     await poster.close()
     return result
+
+
+def _posts(scenario, send_idea, send_answer, posters, answerers, polls):
+    """Posting ideas or poll answers, for ``_drive``."""
+
+    async def posting(result: Result) -> None:
+        result.posts, result.seconds, result.flood = await post_for(
+            scenario, send_idea, send_answer, list(posters), answerers, polls
+        )
+
+    return posting
+
+
+def _questions(scenario: Scenario, poster: AppPoster, attendees: list, session: int):
+    """Asking questions from the floor and supporting them, for ``_drive``. The questions
+    are the run's posts, each to reach the plenary's phones and consoles."""
+
+    async def posting(result: Result) -> None:
+        asked, result.supports, result.seconds = await floor_load.ask_and_support(
+            poster, attendees, session, scenario.rate, scenario.supports, scenario.duration
+        )
+        result.noun = "question"
+        result.posts = [
+            Post(q.number, PLENARY, q.sent, q.ok, q.status, kinds=floor_load.QUESTION_SCREENS)
+            for q in asked
+        ]
+
+    return posting
 
 
 async def run_reference(scenario: Scenario, app_screens_used: list[Screen], frame: int) -> Result:
@@ -751,11 +825,7 @@ async def run_reference(scenario: Scenario, app_screens_used: list[Screen], fram
             ws_url,
             "http://127.0.0.1",
             screens,
-            idea,
-            answer,
-            members,
-            [Person("", "")] * 1000,
-            polls,
+            _posts(reference, idea, answer, members, [Person("", "")] * 1000, polls),
             lambda: [psutil.Process(process.pid)],
         )
         await poster.close()
@@ -766,10 +836,9 @@ async def run_reference(scenario: Scenario, app_screens_used: list[Screen], fram
         process.stdout.close()
 
 
-async def _drive(
-    scenario, label, ws_url, origin, screens, send_idea, send_answer, posters, answerers, polls,
-    processes,
-) -> Result:  # fmt: skip
+async def _drive(scenario, label, ws_url, origin, screens, posting, processes) -> Result:
+    """Open the screens, post (``posting(result)`` fills in the posts and the seconds they
+    took), drain, and gather what every screen saw."""
     clients = max(1, min(scenario.clients, len(screens)))
     say(f"{label}: opening {len(screens)} screens")
     running, connected = open_screens(ws_url, origin, screens, clients)
@@ -778,16 +847,13 @@ async def _drive(
     result.rows["screens connected"] = f"{connected} of {len(screens)}"
     sampler = Sampler(processes).start()
     try:
-        posts, seconds, flood = await post_for(
-            scenario, send_idea, send_answer, list(posters), answerers, polls
-        )
-        say(f"Posted {len(posts)}; draining for {scenario.drain:g} s")
+        await posting(result)
+        say(f"Posted {len(result.posts) + len(result.supports)}; draining for {scenario.drain:g} s")
         await asyncio.sleep(scenario.drain)
     finally:
         sampler.stop()
         records, slow = close_screens(running)
-    result.posts, result.seconds, result.flood, result.slow = posts, seconds, flood, slow
-    result.cpu, result.rss = sampler.cpu, sampler.rss
+    result.slow, result.cpu, result.rss = slow, sampler.cpu, sampler.rss
     result.screens = {s.number: (s, records.get(s.number)) for s in screens}
     return result
 
@@ -822,6 +888,8 @@ def analyse(result: Result) -> dict:
             code = str(record.get("closed") or "not opened")
             close_codes[code] = close_codes.get(code, 0) + 1
         for post in by_room.get(screen.room, []):
+            if post.kinds and screen.kind not in post.kinds:
+                continue
             expected += 1
             if post.poll is None:
                 latency = record["got"].get(post.number)
@@ -873,16 +941,19 @@ def rows_for(result: Result) -> dict[str, str]:
     for post in result.posts:
         if not post.ok:
             statuses[str(post.status)] = statuses.get(str(post.status), 0) + 1
-    rows["posts sent / accepted"] = f"{len(result.posts)} / {figures['accepted']}" + _tally(
+    noun = result.noun
+    # Other posts beside the questions: their rows say which deliveries they count.
+    of = "" if noun == "post" else f"{noun} "
+    rows[f"{noun}s sent / accepted"] = f"{len(result.posts)} / {figures['accepted']}" + _tally(
         statuses, "HTTP"
     )
-    rows["posts/s achieved"] = f"{figures['accepted'] / result.seconds:.1f}"
-    rows["deliveries expected / received"] = f"{figures['expected']} / {figures['received']}"
-    rows["lost deliveries"] = str(figures["lost"])
+    rows[f"{noun}s/s achieved"] = f"{figures['accepted'] / result.seconds:.1f}"
+    rows[f"{of}deliveries expected / received"] = f"{figures['expected']} / {figures['received']}"
+    rows[f"lost {of}deliveries"] = str(figures["lost"])
     rows["screens dropped"] = str(figures["dropped"]) + _tally(figures["close_codes"], "close")
-    rows["deliveries/s"] = f"{figures['received'] / result.seconds:.0f}"
+    rows[f"{of}deliveries/s"] = f"{figures['received'] / result.seconds:.0f}"
     if ms:
-        rows["latency p50 / p95 / p99 / max (ms)"] = " / ".join(
+        rows[f"{of}latency p50 / p95 / p99 / max (ms)"] = " / ".join(
             f"{v:.0f}"
             for v in (
                 statistics.median(ms),
@@ -891,6 +962,8 @@ def rows_for(result: Result) -> dict[str, str]:
                 ms[-1],
             )
         )
+    if result.supports:
+        rows.update(floor_load.support_rows(result.screens, result.supports, _quantile))
     if result.cpu:
         rows["server CPU, % of one core (mean / peak)"] = (
             f"{statistics.fmean(result.cpu):.0f} / {max(result.cpu):.0f}"
@@ -935,7 +1008,8 @@ def table(scenario: Scenario, results: list[Result]) -> str:
         f"Machine: {machine()}",
         f"Scenario {scenario.name}: {scenario.screens} screens, {scenario.breakouts} breakouts, "
         f"{'as fast as answered' if not scenario.rate else f'{scenario.rate:g} posts/s'} "
-        f"({scenario.posts}), {scenario.duration:g} s, drain {scenario.drain:g} s, "
+        f"({scenario.posts}{f', {scenario.supports:g} supports/s' if scenario.supports else ''}), "
+        f"{scenario.duration:g} s, drain {scenario.drain:g} s, "
         f"{scenario.clients} client processes",
         "",
         head,
@@ -971,6 +1045,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--screens", type=int)
     parser.add_argument("--breakouts", type=int)
     parser.add_argument("--rate", type=float, help="Posts a second; 0 for as fast as possible.")
+    parser.add_argument("--supports", type=float, help="Supports a second, with questions.")
     parser.add_argument("--duration", type=float, help="Seconds of posting.")
     parser.add_argument("--drain", type=float, help="Seconds to wait for deliveries after.")
     parser.add_argument("--workers", type=int)
@@ -990,6 +1065,7 @@ def main(argv: list[str] | None = None) -> None:
             "screens",
             "breakouts",
             "rate",
+            "supports",
             "duration",
             "drain",
             "workers",

@@ -7,9 +7,10 @@ stack: a SQLite file, the in-memory channel layer and one worker.
 
 The summit is set up in a process of its own (``python bench/stack.py setup``), through the
 app's own services: the Place Summit, its demo people, as many breakouts as asked for (the
-demo facilitators share them out) and open multiple-choice polls for the plenary. It prints
-what the clients need as JSON: the join code, the breakouts' ids and big-screen keys, the
-plenary's big-screen key and the polls.
+demo facilitators share them out), open multiple-choice polls for the plenary and one session
+of questions from the floor, open and not pre-moderated. It prints what the clients need as
+JSON: the join code, the breakouts' ids and big-screen keys, the plenary's big-screen key,
+the polls and the session.
 """
 
 from __future__ import annotations
@@ -258,11 +259,13 @@ def setup(breakouts: int, polls: int) -> dict:
     django.setup()
     from django.core.management import call_command
 
+    from accounts.models import Participant
     from breakouts.demo import DEMO_PASSWORD, setup_demo
     from breakouts.models import Breakout
     from breakouts.services import add_breakout
     from breakouts.steering import set_phase
-    from plenary.models import Poll
+    from plenary.models import Poll, QaSession
+    from plenary.moderation import add_session, change_session
     from plenary.services import create_poll, open_poll, plenary_for
     from summit.organise.design_file import load_place_summit
 
@@ -291,6 +294,10 @@ def setup(breakouts: int, polls: int) -> dict:
         )
         open_poll(poll)
         made.append({"id": poll.pk, "options": list(poll.options.values_list("pk", flat=True))})
+    # Questions from the floor go straight to everyone, as the organisers may choose.
+    organiser = summit.participants.filter(role=Participant.Role.ORGANISER).first()
+    session = add_session(plenary, title="Questions for the panel", by=organiser)
+    change_session(session, state=QaSession.State.OPEN, by=organiser)
     return {
         "slug": summit.slug,
         "join_code": summit.join_code,
@@ -306,6 +313,7 @@ def setup(breakouts: int, polls: int) -> dict:
         ],
         "plenary_screen_key": plenary.screen_key,
         "polls": made,
+        "qa_session": session.pk,
     }
 
 
