@@ -1,7 +1,10 @@
 """Pushing the questions from the floor to the plenary's screens, after commit.
 
 A support count travels as a fragment swapped in out of band, folded like a poll's tally when
-several come at once. Anything else (a question asked, published, queued, answered,
+several come at once. A question asked straight into the open is pushed to every phone as its
+card, as everyone but its asker sees it (not yet supported by anyone): in a room of a thousand
+phones and a question a second, fetching the questions again on each would be a thousand
+requests a second. Anything else (a question published after review, queued, answered,
 dismissed, merged or edited, a session opened or closed) tells the screens to fetch their
 questions again: what is personal on a phone (your own questions and what you support) stays
 right, and a question awaiting review reaches the moderators alone.
@@ -34,7 +37,28 @@ def question_asked(question: Question) -> None:
             [(plenary_group(plenary.pk, FACILITATORS), html), (moderators_group(plenary.pk), html)]
         )
     else:
-        questions_changed(plenary)
+        question_published(question)
+
+
+def question_published(question: Question) -> None:
+    """A question everyone may see, as its card, to every screen of the plenary; the
+    moderators' lanes and the consoles fetch theirs again, to rank it among the others."""
+    plenary = question.session.plenary
+    html = render_to_string(
+        "plenary/floor.html#question_published",
+        # As a question view: no support yet, and not the viewer's own.
+        {"view": {"question": question, "support": 0}, "summit": plenary.summit},
+    )
+    lanes = html + render_to_string(
+        "plenary/questions.html#questions_changed", {"announcement": ""}
+    )
+    push(
+        [
+            (plenary_group(plenary.pk, audience), lanes if audience == FACILITATORS else html)
+            for audience in AUDIENCES
+        ]
+        + [(moderators_group(plenary.pk), lanes)]
+    )
 
 
 def support_changed(question: Question, count: int) -> None:

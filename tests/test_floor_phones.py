@@ -411,6 +411,51 @@ def test_an_anonymous_asker_is_never_named_to_anyone_else(
     assert HIDDEN_NAME not in own
 
 
+def test_a_question_asked_is_pushed_to_every_phone_as_its_card(
+    summit, plenary, session, asker, pushed, django_capture_on_commit_callbacks
+):
+    # A thousand phones need not fetch their questions for each one asked: the card comes to
+    # them, as everyone but its asker sees it, into whichever order each phone shows.
+    hidden = make_participant(summit, name=HIDDEN_NAME, sector="health", anonymous=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        question = _ask(session, hidden, "Why is the budget a secret?")
+
+    by_group = dict(pushed)
+    attendees = by_group[f"plenary-{plenary.pk}-attendees"]
+    card = f'<li class="floor-question" id="question-{question.pk}">'
+    for order, swap in (("newest", "afterbegin"), ("support", "beforeend")):
+        assert (
+            f'<ol id="floor-session-{session.pk}-by-{order}" hx-swap-oob="{swap}" data-if-shown '
+            f'data-if-new="question-{question.pk}">'
+        ) in attendees
+    assert attendees.count(card) == 2
+    assert "Why is the budget a secret?" in attendees
+    assert "Anonymous (Health and care (NHS))" in attendees
+    assert f'<span id="question-{question.pk}-support">0 supporters</span>' in attendees
+    assert 'aria-pressed="false"' in attendees
+    assert "New question from the floor: Why is the budget a secret?" in attendees
+    assert "data-refresh-questions" not in attendees
+    assert by_group[f"plenary-{plenary.pk}-screen"] == attendees
+    # The consoles and the moderators rank it among the others: they fetch their lanes.
+    for group in (f"plenary-{plenary.pk}-facilitators", f"plenary-{plenary.pk}-moderators"):
+        assert card in by_group[group]
+        assert "data-refresh-questions" in by_group[group]
+    assert not [html for _, html in pushed if HIDDEN_NAME in html]
+
+
+def test_a_phone_draws_its_questions_where_pushed_cards_can_arrive(
+    summit, session, asker, neighbour
+):
+    empty = _panel(client_for(neighbour), summit)
+    assert f'id="floor-session-{session.pk}-by-support" data-unique-children' in empty
+    assert "No questions yet." in empty
+
+    _ask(session, asker)
+    newest = _panel(client_for(neighbour), summit, "?sort=newest")
+    assert f'id="floor-session-{session.pk}-by-newest" data-unique-children' in newest
+    assert "Who holds the budget?" in newest
+
+
 # The big screen
 
 

@@ -25,6 +25,9 @@
         template.innerHTML = text;
         Array.from(template.content.children).forEach(function (fragment) {
           if (fragment.hasAttribute("data-if-shown") && !document.getElementById(fragment.id)) fragment.remove();
+          // And one bringing something new that is on the screen already (a pushed card its
+          // own fetch or post drew first) is dropped too.
+          else if (fragment.hasAttribute("data-if-new") && document.getElementById(fragment.getAttribute("data-if-new"))) fragment.remove();
         });
         return template.innerHTML;
       }

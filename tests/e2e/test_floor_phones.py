@@ -67,6 +67,9 @@ def test_a_question_asked_on_one_phone_is_supported_on_another_live(
         page.evaluate("window.loadedOnce = true")
     # Ben is in the middle of a question of his own when Aisha's arrives.
     neighbour.get_by_label("Your question for the panel").fill(HALF_TYPED)
+    questions_url = reverse("plenary:questions", args=[summit.slug])
+    fetched = []
+    neighbour.on("request", lambda request: fetched.append(request.url))
 
     asker.get_by_label("Your question for the panel").fill(QUESTION)
     asker.get_by_role("button", name="Ask the question").click()
@@ -79,6 +82,8 @@ def test_a_question_asked_on_one_phone_is_supported_on_another_live(
     expect(item).to_contain_text("Anonymous (Local government)")
     expect(_questions(neighbour)).not_to_contain_text("Aisha Rahman")
     expect(neighbour.get_by_label("Your question for the panel")).to_have_value(HALF_TYPED)
+    # The question came to Ben's phone as its card: his phone did not fetch its questions.
+    assert not [url for url in fetched if questions_url in url]
 
     support = item.get_by_role("button", name=re.compile("^Support"))
     expect(support).to_have_attribute("aria-pressed", "false")
