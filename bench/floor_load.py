@@ -28,9 +28,8 @@ import httpx
 # A question's card, in the panel an asker gets back; its support count, wherever it shows.
 QUESTION_CARD = re.compile(r'<li[^>]*\bid="question-(\d+)"')
 SUPPORT = re.compile(r'id="question-(\d+)-support"[^>]*>(\d+) supporter')
-# The screens a new question is pushed to (the big screen shows only the one being
-# answered); support counts reach every screen of the plenary.
-QUESTION_SCREENS = ("attendee", "console")
+# A new question's card and every support count are pushed to every screen of the plenary
+# (phones, consoles and the big screen), and each is expected on every one of them.
 PLENARY = "plenary"
 
 

@@ -141,7 +141,6 @@ class Post:
     status: int = 0  # the HTTP status (0: no answer)
     poll: int | None = None  # for an answer: the poll, and its place among accepted answers
     position: int = 0
-    kinds: tuple[str, ...] = ()  # the kinds of screen in its room it reaches; () for all
 
 
 @dataclass
@@ -780,17 +779,14 @@ def _posts(scenario, send_idea, send_answer, posters, answerers, polls):
 
 def _questions(scenario: Scenario, poster: AppPoster, attendees: list, session: int):
     """Asking questions from the floor and supporting them, for ``_drive``. The questions
-    are the run's posts, each to reach the plenary's phones and consoles."""
+    are the run's posts, each to reach every screen of the plenary."""
 
     async def posting(result: Result) -> None:
         asked, result.supports, result.seconds = await floor_load.ask_and_support(
             poster, attendees, session, scenario.rate, scenario.supports, scenario.duration
         )
         result.noun = "question"
-        result.posts = [
-            Post(q.number, PLENARY, q.sent, q.ok, q.status, kinds=floor_load.QUESTION_SCREENS)
-            for q in asked
-        ]
+        result.posts = [Post(q.number, PLENARY, q.sent, q.ok, q.status) for q in asked]
 
     return posting
 
@@ -888,8 +884,6 @@ def analyse(result: Result) -> dict:
             code = str(record.get("closed") or "not opened")
             close_codes[code] = close_codes.get(code, 0) + 1
         for post in by_room.get(screen.room, []):
-            if post.kinds and screen.kind not in post.kinds:
-                continue
             expected += 1
             if post.poll is None:
                 latency = record["got"].get(post.number)
