@@ -7,6 +7,15 @@ the plenary's polls answered by everyone. It then asks for each page as the pers
 it would, and for the fragment each screen fetches when its socket (re)opens, and prints one
 markdown table: the median and 90th percentile of the server time, the queries and the size.
 
+Then it carries the summit through its day and measures the pages added for it: an
+attendee's first thoughts before the day (``bench/pages_after.py``); once it is live, the
+questions from the floor, with one open session of questions supported by the room
+(``bench/pages_floor.py``); and once it has closed, the follow-up actions, an attendee's
+"what we did" page and the public summary, how views moved on the assumptions check asked
+again at the close, and the feedback results. Their numbers follow the participants': at
+500, 300 first thoughts and 400 feedback answers; ``--questions`` and ``--supports`` set the
+questions from the floor.
+
 The server time is the wall-clock time around the Django test client's ``get`` in this
 process, the whole answer read: URL routing, middleware, the view, its queries and the
 template. No network, no TLS, no browser; the database is the real one named.
@@ -14,6 +23,8 @@ template. No network, no TLS, no browser; the database is the real one named.
     .venv/bin/python bench/pages.py                       # a temporary SQLite file
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --ideas 1000 --participants 500 --repeat 20
+    .venv/bin/python bench/pages.py --ideas 250 --participants 125 --breakouts 2 \\
+        --questions 50 --supports 500                     # smaller, to compare the queries
 
 With PostgreSQL a test database is created beside the one named and dropped afterwards.
 """
@@ -31,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+# A page timed ``--record-repeat`` times rather than ``--repeat``: it takes seconds.
+SLOW = True
 
 
 def make_summit(ideas: int, participants: int, breakouts: int):
@@ -83,8 +97,9 @@ def miss_three_posts(group, people) -> dict[str, int]:
     return seen
 
 
-def pages(summit, group, plenary, seen) -> list[tuple[str, str, str, bool]]:
-    """(label, who asks, path, fetched by htmx) for every page measured."""
+def pages(summit, group, plenary, seen) -> list[tuple]:
+    """(label, who asks, path, fetched by htmx, and ``SLOW`` for a page timed
+    ``--record-repeat`` times) for every page of the day measured first."""
     from django.urls import reverse
 
     slug = summit.slug
@@ -108,7 +123,7 @@ def pages(summit, group, plenary, seen) -> list[tuple[str, str, str, bool]]:
         ("plenary: console's room on reconnect", "facilitator", f"{panel}?view=facilitators", True),
         ("plenary: big screen", None, reverse("plenary:screen", args=[plenary.screen_key]), False),
         ("plenary: big screen's room on reconnect", None, reverse("plenary:screen_panel", args=[plenary.screen_key]), True),  # noqa: E501
-        ("record page (HTML)", "organiser", reverse("record", args=[slug]), False),
+        ("record page (HTML)", "organiser", reverse("record", args=[slug]), False, SLOW),
     ]  # fmt: skip
 
 
@@ -129,18 +144,24 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
-def measure(summit, group, plenary, people, repeat: int, record_repeat: int) -> list[tuple]:
-    from django.db import connection
+def clients_for(people) -> dict:
+    """A client signed in as each person, and one signed in as nobody (the big screens)."""
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     clients = {None: Client()}
     for role, person in people.items():
         clients[role] = Client()
         clients[role].force_login(person.user)
+    return clients
+
+
+def measure(clients, measured: list[tuple], repeat: int, record_repeat: int) -> list[tuple]:
+    """A row for each of the ``measured`` pages (as ``pages`` lists them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     rows = []
-    seen = miss_three_posts(group, people)
-    for label, who, path, htmx in pages(summit, group, plenary, seen):
+    for label, who, path, htmx, *slow in measured:
         client = clients[who]
         # First the queries, on a run that also warms up (templates compiled, modules
         # imported); then the time, on runs of their own.
@@ -148,7 +169,7 @@ def measure(summit, group, plenary, people, repeat: int, record_repeat: int) -> 
             size = fetch(client, path, htmx)
         queries = len(captured)
         times = []
-        for _ in range(record_repeat if who == "organiser" else repeat):
+        for _ in range(record_repeat if slow else repeat):
             started = time.perf_counter()
             fetch(client, path, htmx)
             times.append(time.perf_counter() - started)
@@ -158,11 +179,49 @@ def measure(summit, group, plenary, people, repeat: int, record_repeat: int) -> 
     return rows
 
 
+def through_the_day(summit, plenary, people, clients, args) -> tuple[list[tuple], dict]:
+    """Carry the summit from before the day to after it, measuring the pages of each stage
+    while it lasts; the rows, and what was made for them."""
+    from pages_after import (
+        after_the_day_pages,
+        ask_the_assumptions_again,
+        before_the_day_pages,
+        close_the_day,
+        give_feedback_on_the_day,
+        write_first_thoughts,
+    )
+    from pages_floor import ask_and_support, floor_pages
+
+    from accounts.models import Participant
+    from summit.event.models import Summit
+    from summit.organise.summit_settings import move_summit
+
+    def measured(stage: list[tuple]) -> list[tuple]:
+        return measure(clients, stage, args.repeat, args.record_repeat)
+
+    attendees = list(
+        Participant.objects.filter(summit=summit, role=Participant.Role.ATTENDEE).order_by("pk")
+    )
+    made = write_first_thoughts(summit, people, attendees, args.participants * 3 // 5)
+    rows = measured(before_the_day_pages(summit))
+    # The day: the first thoughts go onto the walls as the summit goes live.
+    move_summit(summit, Summit.Status.LIVE, by=people["organiser"])
+    made |= ask_and_support(summit, people, attendees, args.questions, args.supports)[1]
+    rows += measured(floor_pages(summit, plenary))
+    made |= give_feedback_on_the_day(attendees, args.participants * 4 // 5)
+    made |= ask_the_assumptions_again(plenary, attendees)
+    made |= close_the_day(summit, people)
+    rows += measured(after_the_day_pages(summit, made.pop("public key")))
+    return rows, made
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ideas", type=int, default=1000, help="ideas in each breakout")
     parser.add_argument("--participants", type=int, default=500)
     parser.add_argument("--breakouts", type=int, default=5)
+    parser.add_argument("--questions", type=int, default=200, help="questions from the floor")
+    parser.add_argument("--supports", type=int, default=2000, help="tries at supporting a question")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs of each page")
     parser.add_argument(
         "--record-repeat", type=int, default=5, help="timed runs of the record page"
@@ -181,7 +240,14 @@ def main() -> None:
             + ", ".join(f"{n:,} {what}" for what, n in made.items())
         )
         print()
-        rows = measure(summit, group, plenary, people, args.repeat, args.record_repeat)
+        clients = clients_for(people)
+        seen = miss_three_posts(group, people)
+        measured = pages(summit, group, plenary, seen)
+        rows = measure(clients, measured, args.repeat, args.record_repeat)
+        later, made = through_the_day(summit, plenary, people, clients, args)
+        rows += later
+        print("Then, through the day: " + ", ".join(f"{n:,} {what}" for what, n in made.items()))
+        print()
     print("| page | median (ms) | p90 (ms) | queries | size (KiB) | runs |")
     print("|---|---:|---:|---:|---:|---:|")
     for label, median, p90, queries, size, runs in rows:
