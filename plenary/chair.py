@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from accounts.models import give_sector_names
 from plenary.models import Plenary, QaSession, Question
 from plenary.questions import QuestionView, by_cross_sector_support, load_questions, sorted_by
+from summit.event.sectors import sector_names
 
 S = Question.Status
 TOP = 5
@@ -68,6 +70,8 @@ def load_lanes(plenary: Plenary, session_id: str | None = None) -> Lanes:
         return lanes
     session.plenary = plenary
     views = load_questions(session, lanes=S.values)
+    # Once, for every anonymous asker's sector.
+    give_sector_names((v.question.author for v in views), sector_names(plenary.summit))
     for view in views:
         getattr(lanes, _LANE[view.question.status]).append(view)
     lanes.queue.sort(key=lambda v: (v.question.queue_position or 0, v.question.pk))

@@ -108,15 +108,30 @@ class EditForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.TypedChoiceField(
-        label=_("Merge into"),
-        coerce=int,
+    """The lanes' one merge form: the duplicate, and the question it is merged into, each
+    chosen from the questions still to answer (read with access when the form is valid)."""
+
+    question = forms.IntegerField(
+        label=_("The duplicate"),
+        min_value=1,
+        error_messages={
+            "required": _("Choose the duplicate question"),
+            "invalid": _("Choose one of the questions listed"),
+            "min_value": _("Choose one of the questions listed"),
+        },
+    )
+    into = forms.IntegerField(
+        label=_("Merge it into"),
+        min_value=1,
         error_messages={
             "required": _("Choose the question to merge it into"),
-            "invalid_choice": _("Choose one of the questions listed"),
+            "invalid": _("Choose one of the questions listed"),
+            "min_value": _("Choose one of the questions listed"),
         },
     )
 
-    def __init__(self, *args, choices: list[tuple[int, str]], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["into"].choices = choices
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("question") and data.get("question") == data.get("into"):
+            raise forms.ValidationError(_("Choose two different questions"))
+        return data

@@ -48,7 +48,6 @@ ACTIONS = {
     "answered": Move(AnsweredForm, lambda q, d, by: moderation.mark_answered(q, d["note"], by=by)),
     "dismiss": Move(DismissForm, lambda q, d, by: moderation.dismiss(q, d["reason"], by=by)),
     "edit": Move(EditForm, lambda q, d, by: moderation.edit_question(q, d["text"], by=by)),
-    "merge": Move(MergeForm, lambda q, d, by: moderation.merge(q, d["into"], by=by)),
 }
 
 
@@ -136,13 +135,6 @@ def change_session(request: HttpRequest, slug: str, session_id: int) -> HttpResp
     return _lanes(request, access, session.pk)
 
 
-def _merge_choices(question: Question) -> list[tuple[int, str]]:
-    others = Question.objects.filter(
-        session_id=question.session_id, status__in=moderation.LIVE_LANES
-    ).exclude(pk=question.pk)
-    return [(pk, text[:80]) for pk, text in others.values_list("pk", "text")]
-
-
 @require_POST
 @signed_in
 def act(request: HttpRequest, slug: str, question_id: int, action: str) -> HttpResponse:
@@ -155,14 +147,11 @@ def act(request: HttpRequest, slug: str, question_id: int, action: str) -> HttpR
     question = get_question_for(access, question_id)
     data = {}
     if move.form is not None:
-        extra = {"choices": _merge_choices(question)} if move.form is MergeForm else {}
-        form = move.form(request.POST, **extra)
+        form = move.form(request.POST)
         if not form.is_valid():
             message = next(iter(form.errors.values()))[0]
             return _refused(request, access, question, action, message)
         data = form.cleaned_data
-        if move.form is MergeForm:
-            data = {"into": get_question_for(access, data["into"])}
     try:
         move.call(question, data, access.participant)
     except Refused as refused:
@@ -172,6 +161,31 @@ def act(request: HttpRequest, slug: str, question_id: int, action: str) -> HttpR
     return _lanes(
         request, access, question.session_id, **(focus if action in {"up", "down"} else {})
     )
+
+
+@require_POST
+@signed_in
+def merge(request: HttpRequest, slug: str) -> HttpResponse:
+    """A duplicate merged into another question, both chosen on the lanes' merge form: the
+    lanes after it, or the refusal by the form with what was chosen kept."""
+    access = _moderate(request, slug)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        problem = {"merge": True, "message": next(iter(form.errors.values()))[0]}
+        return _lanes(request, access, request.POST.get("session"), 422, problem=problem)
+    duplicate = get_question_for(access, form.cleaned_data["question"])
+    into = get_question_for(access, form.cleaned_data["into"])
+    try:
+        moderation.merge(duplicate, into, by=access.participant)
+    except Refused as refused:
+        problem = {
+            "merge": True,
+            "message": str(refused),
+            "duplicate": duplicate.pk,
+            "into": into.pk,
+        }
+        return _lanes(request, access, duplicate.session_id, 422, problem=problem)
+    return _lanes(request, access, duplicate.session_id)
 
 
 def _refused(request, access, question: Question, action: str, message: str) -> HttpResponse:

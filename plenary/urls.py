@@ -40,6 +40,7 @@ urlpatterns = [
     # Questions from the floor: the moderators' page
     path(f"{moderate}", chair_views.moderate, name="moderate"),
     path(f"{moderate}lanes/", chair_views.lanes, name="moderate_lanes"),
+    path(f"{moderate}merge/", chair_views.merge, name="merge_questions"),
     path(f"{moderate}sessions/new/", chair_views.add_session, name="add_qa_session"),
     path(
         f"{moderate}sessions/<int:session_id>/",

@@ -164,6 +164,8 @@ CASES = {
         MODERATORS_ACT,
     ),
     "plenary:moderate_question": ("post", {}, _question_move, MODERATORS_ACT),
+    # Who may merge is checked before what is chosen: an empty form is refused (422).
+    "plenary:merge_questions": ("post", {}, _s, (302, 404, 403, 422, 422)),
     # Sam's own: anyone else withdraws nothing, and is told it is withdrawn already.
     "withdraw_first_thought": ("post", {}, _first_thought, (302, 404, 302, 302, 302)),
     "new_return_link": ("post", {}, lambda c: {"slug": c["summit"].slug}, MEMBERS),

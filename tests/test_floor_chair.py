@@ -91,7 +91,9 @@ def test_each_move_through_the_lanes(summit, session, organiser):
         second.pk,
         first.pk,
     ]
-    _act(organiser, duplicate, "merge", {"into": first.pk})
+    merge = reverse("plenary:merge_questions", args=[summit.slug])
+    answer = client_for(organiser).post(merge, {"question": duplicate.pk, "into": first.pk})
+    assert answer.status_code == 302
     _act(organiser, second, "answer-now")
     page = _act(organiser, second, "answered", {"note": "Written answer to follow"})
 
@@ -193,9 +195,45 @@ def test_the_page_takes_the_same_queries_however_many_questions(summit, session,
         support_question(_ask(session, text=f"Q{n}"), make_participant(summit), True)
     few = count()
     for n in range(12):
-        question = _ask(session, text=f"More {n}")
+        # Anonymous askers, each shown by their sector: named without a query each.
+        asker = make_participant(summit, sector="voluntary", anonymous=True)
+        question = _ask(session, asker, text=f"More {n}")
         support_question(question, make_participant(summit, sector="health"), True)
         moderation.queue(question, by=organiser)
     moderation.dismiss(_ask(session), "Off topic", by=organiser)
 
     assert count() == few
+
+
+def test_one_merge_form_chooses_the_duplicate_and_the_question_kept(summit, session, organiser):
+    kept, duplicate = (_ask(session, text=t) for t in ("Who pays?", "Who pays for it?"))
+    url = reverse("plenary:merge_questions", args=[summit.slug])
+    client = client_for(organiser)
+
+    same = client.post(url, {"question": kept.pk, "into": kept.pk}, HTTP_HX_REQUEST="true")
+    missing = client.post(url, {"question": duplicate.pk}, HTTP_HX_REQUEST="true")
+    done = client.post(url, {"question": duplicate.pk, "into": kept.pk}, HTTP_HX_REQUEST="true")
+
+    assert same.status_code == missing.status_code == 422
+    assert "Choose two different questions" in same.content.decode()
+    assert "Choose the question to merge it into" in missing.content.decode()
+    assert done.status_code == 200
+    duplicate.refresh_from_db()
+    assert (duplicate.status, duplicate.merged_into_id) == (S.MERGED, kept.pk)
+    # Merged already: refused by the form, which keeps the two chosen.
+    again = client.post(url, {"question": duplicate.pk, "into": kept.pk}, HTTP_HX_REQUEST="true")
+    assert again.status_code == 422
+
+
+def test_the_merge_form_lists_each_question_once_per_choice(summit, session, organiser):
+    # Not a list of all the others on every card: the page grows with the questions, not
+    # with their square.
+    for n in range(30):
+        _ask(session, text=f"Question number {n}?")
+
+    page = (
+        client_for(organiser).get(reverse("plenary:moderate", args=[summit.slug])).content.decode()
+    )
+
+    assert page.count(">Question number 7?</option>") == 2
+    assert page.count('id="merge-into"') == 1

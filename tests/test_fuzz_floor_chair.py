@@ -92,19 +92,14 @@ def test_session_change_survives_anything(ctx, change):
             "reason": WRITING,
             "note": WRITING,
             "text": WRITING,
-            "into": valid("{other}", "", HUGE, "-1"),
         }
     ),
 )
 def test_moderating_a_question_survives_anything(ctx, action, form):
     with fresh(ctx.organising):
         session = _open_session(ctx)
-        asked = [
-            ask_question(session, ctx.someone, text, uuid.uuid4())[0]
-            for text in ("Who pays?", "Who decides?")
-        ]
-        question, other = asked
-        form = {k: (str(other.pk) if v == "{other}" else v) for k, v in form.items()}
+        question = ask_question(session, ctx.someone, "Who pays?", uuid.uuid4())[0]
+        ask_question(session, ctx.someone, "Who decides?", uuid.uuid4())
         try:
             url = reverse("plenary:moderate_question", args=[ctx.summit.slug, question.pk, action])
         except Exception:  # an action no URL can carry is refused before any view
@@ -119,3 +114,34 @@ def test_moderating_a_question_survives_anything(ctx, action, form):
             shown_escaped(question.dismiss_reason, page)
         if question.answer_note:
             shown_escaped(question.answer_note, page)
+
+
+@FUZZ
+@given(
+    form=st.fixed_dictionaries(
+        {
+            "question": valid("{duplicate}", "{kept}", "", HUGE, "-1", "0"),
+            "into": valid("{kept}", "{duplicate}", "", HUGE, "-1", "0"),
+            "session": valid("{session}", "", HUGE),
+        }
+    )
+)
+def test_merging_survives_anything(ctx, form):
+    with fresh(ctx.organising):
+        session = _open_session(ctx)
+        kept, duplicate = (
+            ask_question(session, ctx.someone, text, uuid.uuid4())[0]
+            for text in ("Who pays?", "Who pays for it?")
+        )
+        refs = {"{kept}": kept.pk, "{duplicate}": duplicate.pk, "{session}": session.pk}
+        form = {
+            k: (str(refs[v]) if isinstance(v, str) and v in refs else v) for k, v in form.items()
+        }
+        url = reverse("plenary:merge_questions", args=[ctx.summit.slug])
+        response = post(ctx.organising, url, form, ctx.refs)
+
+        body = checked(response)
+        merged = Question.objects.filter(status=Question.Status.MERGED).count()
+        assert merged == (response.status_code == 200)
+        if response.status_code == 422:
+            assert refusal_messages(body) or "There is a problem" in body
