@@ -107,28 +107,22 @@ class EditForm(forms.Form):
     )
 
 
+def _listed(label: str, required: str) -> forms.IntegerField:
+    """One of the questions a form lists, by its number."""
+    listed = _("Choose one of the questions listed")
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        error_messages={"required": required, "invalid": listed, "min_value": listed},
+    )
+
+
 class MergeForm(forms.Form):
     """The lanes' one merge form: the duplicate, and the question it is merged into, each
     chosen from the questions still to answer (read with access when the form is valid)."""
 
-    question = forms.IntegerField(
-        label=_("The duplicate"),
-        min_value=1,
-        error_messages={
-            "required": _("Choose the duplicate question"),
-            "invalid": _("Choose one of the questions listed"),
-            "min_value": _("Choose one of the questions listed"),
-        },
-    )
-    into = forms.IntegerField(
-        label=_("Merge it into"),
-        min_value=1,
-        error_messages={
-            "required": _("Choose the question to merge it into"),
-            "invalid": _("Choose one of the questions listed"),
-            "min_value": _("Choose one of the questions listed"),
-        },
-    )
+    question = _listed(_("The duplicate"), _("Choose the duplicate question"))
+    into = _listed(_("Merge it into"), _("Choose the question to merge it into"))
 
     def clean(self) -> dict:
         data = super().clean()
