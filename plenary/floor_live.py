@@ -42,23 +42,14 @@ def question_asked(question: Question) -> None:
 
 def question_published(question: Question) -> None:
     """A question everyone may see, as its card, to every screen of the plenary; the
-    moderators' lanes and the consoles fetch theirs again, to rank it among the others."""
+    moderators' lanes fetch theirs again, to rank it among the others."""
     plenary = question.session.plenary
     html = render_to_string(
         "plenary/floor.html#question_published",
         # As a question view: no support yet, and not the viewer's own.
         {"view": {"question": question, "support": 0}, "summit": plenary.summit},
     )
-    lanes = html + render_to_string(
-        "plenary/questions.html#questions_changed", {"announcement": ""}
-    )
-    push(
-        [
-            (plenary_group(plenary.pk, audience), lanes if audience == FACILITATORS else html)
-            for audience in AUDIENCES
-        ]
-        + [(moderators_group(plenary.pk), lanes)]
-    )
+    _ranked_anew(plenary.pk, html)
 
 
 def support_changed(question: Question, count: int) -> None:
@@ -67,8 +58,12 @@ def support_changed(question: Question, count: int) -> None:
     html = render_to_string(
         "plenary/questions.html#support_changed", {"question": question, "support": count}
     )
-    plenary_id = question.session.plenary_id
-    # The moderators' page ranks the questions by support: it fetches them again, too.
+    _ranked_anew(question.session.plenary_id, html, coalesce=f"question-support-{question.pk}")
+
+
+def _ranked_anew(plenary_id: int, html: str, *, coalesce: str | None = None) -> None:
+    """``html`` to every screen of the plenary; to the facilitators' and moderators' groups
+    with the signal that fetches the lanes again, which rank the questions by support."""
     ranked = html + render_to_string(
         "plenary/questions.html#questions_changed", {"announcement": ""}
     )
@@ -78,5 +73,5 @@ def support_changed(question: Question, count: int) -> None:
             for audience in AUDIENCES
         ]
         + [(moderators_group(plenary_id), ranked)],
-        coalesce=f"question-support-{question.pk}",
+        coalesce=coalesce,
     )

@@ -443,6 +443,29 @@ def test_a_question_asked_is_pushed_to_every_phone_as_its_card(
     assert not [html for _, html in pushed if HIDDEN_NAME in html]
 
 
+def test_support_counts_are_pushed_folded_like_a_polls_tally(
+    plenary, session, asker, neighbour, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent: list[tuple[list, str | None]] = []
+    monkeypatch.setattr(
+        "plenary.floor_live.push",
+        lambda fragments, coalesce=None: sent.append((list(fragments), coalesce)),
+    )
+    question = _ask(session, asker)
+    with django_capture_on_commit_callbacks(execute=True):
+        support_question(question, neighbour, True)
+
+    ((fragments, coalesce),) = sent
+    # Counts that follow one another closely are folded into the newest, per question.
+    assert coalesce == f"question-support-{question.pk}"
+    by_group = dict(fragments)
+    attendees = by_group[f"plenary-{plenary.pk}-attendees"]
+    assert f'<span id="question-{question.pk}-support" hx-swap-oob="outerHTML"' in attendees
+    assert "1 supporter" in attendees
+    assert "data-refresh-questions" not in attendees
+    assert "data-refresh-questions" in by_group[f"plenary-{plenary.pk}-moderators"]
+
+
 def test_a_phone_draws_its_questions_where_pushed_cards_can_arrive(
     summit, session, asker, neighbour
 ):
