@@ -140,9 +140,11 @@ def test_the_plan_has_every_part_and_runs_one_way():
     assert set(parts) == {
         "live",
         "web",
+        "engine",
         "event",
         "accounts",
         "breakouts",
+        "synthesis",
         "plenary",
         "record",
         "organise",
