@@ -11,6 +11,9 @@ import numpy as np
 SIMILAR_FLOOR = 0.35
 # At or above this, two ideas are offered to a facilitator as a possible duplicate.
 DUPLICATE_FLOOR = 0.55
+# Suggested clusters are offered only by an engine whose groups reach this adjusted Rand index
+# on the labelled set in bench/.
+SUGGESTION_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -72,3 +75,12 @@ class Engine:
 
     def suggest_groups(self, ideas: Sequence[tuple[Hashable, str]]) -> list[Group]:
         raise NotImplementedError
+
+    def quality(self) -> Quality | None:
+        """How this engine did on the labelled set, or None where it has not been measured."""
+        return None
+
+    def offers_suggested_groups(self) -> bool:
+        """Whether this engine's groups are good enough to be offered to a facilitator."""
+        measured = self.quality()
+        return measured is not None and measured.adjusted_rand >= SUGGESTION_FLOOR
