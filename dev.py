@@ -97,6 +97,11 @@ def ensure_browser() -> None:
         )
 
 
+# A worker that runs out of tests takes some of another's, so one long test at the end does
+# not leave a core idle.
+STEAL = ("--dist", "worksteal")
+
+
 def test(pytest_args: list[str]) -> None:
     ensure_environment(("test",))
     ensure_browser()
@@ -110,7 +115,7 @@ def test(pytest_args: list[str]) -> None:
     workers = str(min(4, os.cpu_count() or 1))
     say(f"Fast tests (no browser), {workers} at a time")
     fast = subprocess.run(  # noqa: S603
-        [str(a) for a in (*pytest, "-m", "not e2e and not faults", "-n", workers)],
+        [str(a) for a in (*pytest, "-m", "not e2e and not faults", "-n", workers, *STEAL)],
         cwd=ROOT,
         check=False,
     )
@@ -119,7 +124,7 @@ def test(pytest_args: list[str]) -> None:
     browsers = str(min(2, os.cpu_count() or 1))
     say(f"Browser tests (Chromium), {browsers} at a time")
     browser = subprocess.run(  # noqa: S603
-        [str(a) for a in (*pytest, "-m", "e2e and not faults", "-n", browsers)],
+        [str(a) for a in (*pytest, "-m", "e2e and not faults", "-n", browsers, *STEAL)],
         cwd=ROOT,
         check=False,
     )
