@@ -351,3 +351,21 @@ def test_without_a_readable_labelled_set_there_is_no_quality_and_no_suggestions(
     engine = get_engine()
     assert engine.quality() is None
     assert engine.offers_suggested_groups() is False
+
+
+def test_an_engine_that_fails_its_measure_offers_no_suggestions(
+    tmp_path, settings, monkeypatch, caplog
+):
+    path = tmp_path / "ideas.json"
+    path.write_text(json.dumps(SMALL_SET), encoding="utf-8")
+    settings.SYNTHESIS_LABELLED_SET = path
+    engine = get_engine()
+
+    def broken(ideas):
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(engine, "suggest_groups", broken)
+    with caplog.at_level(logging.ERROR, logger="summit.engine.quality"):
+        assert engine.quality() is None
+    assert engine.offers_suggested_groups() is False
+    assert "could not be measured" in caplog.text

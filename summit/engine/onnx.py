@@ -82,7 +82,8 @@ class OnnxEngine(VectorEngine):
         return unit_rows(np.concatenate(rows)) if rows else np.zeros((0, 0), np.float32)
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(texts)
+        # One text at a time: the tokenizer's batch call starts a pool of threads in a worker.
+        encodings = [self.tokenizer.encode(text) for text in texts]
         width = max(1, max(len(e.ids) for e in encodings))
         ids = np.zeros((len(texts), width), dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)

@@ -120,10 +120,19 @@ def labelled_set_path() -> Path | None:
 
 
 def measure_engine(engine: Engine) -> Quality | None:
-    """How ``engine`` does on the labelled set, or None where there is no set to read."""
+    """How ``engine`` does on the labelled set, or None where there is no set to read.
+
+    It embeds the whole set: a fraction of a second with the static model, a few seconds with
+    an ONNX model on one thread, once a process (``Engine.quality`` keeps the answer).
+    """
     path = labelled_set_path()
     data = load_labelled_set(path) if path is not None else None
     if data is None:
         logger.info("No labelled set of ideas at %s: the engine is not measured.", path)
         return None
-    return measure(engine, data)
+    try:
+        return measure(engine, data)
+    except Exception:
+        # Unmeasured, so suggested clusters are not offered; the page that asked still works.
+        logger.exception("The engine could not be measured on the labelled set at %s.", path)
+        return None
