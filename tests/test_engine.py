@@ -163,6 +163,14 @@ def test_a_model_folder_without_its_files_is_a_clear_error(model_dir, settings, 
         get_engine()
 
 
+def test_the_onnx_engine_made_alone_reads_the_setting(model_dir, settings):
+    settings.SYNTHESIS_MODEL_DIR = str(model_dir)
+    assert OnnxEngine().folder == model_dir
+    settings.SYNTHESIS_MODEL_DIR = None
+    with pytest.raises(ImproperlyConfigured, match="Set SYNTHESIS_MODEL_DIR"):
+        OnnxEngine()
+
+
 def test_a_model_folder_that_is_not_there_is_a_clear_error(tmp_path, settings):
     settings.SYNTHESIS_MODEL_DIR = str(tmp_path / "nowhere")
     with pytest.raises(ImproperlyConfigured, match="which is not a folder"):

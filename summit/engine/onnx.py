@@ -44,11 +44,15 @@ class OnnxEngine(VectorEngine):
     """A sentence-embedding model: mean of its token vectors over the attention mask (or the
     model's own sentence vector where it gives one), at unit length."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path | None = None) -> None:
         import onnxruntime
+        from django.conf import settings
         from tokenizers import Tokenizer
 
         super().__init__()
+        folder = folder or getattr(settings, "SYNTHESIS_MODEL_DIR", None)
+        if not folder:
+            raise ImproperlyConfigured("Set SYNTHESIS_MODEL_DIR to the folder of an ONNX model.")
         self.folder = Path(folder)
         model, tokenizer = model_files(self.folder)
         options = onnxruntime.SessionOptions()
