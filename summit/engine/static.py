@@ -2,12 +2,12 @@
 
 A static model is a table of one vector per token; a text's vector is the mean of its tokens'
 vectors (the pooling the model was trained for), so embedding is a table look-up and a sum: a
-thousand ideas in a few milliseconds, with no network and no GPU. The table is 32,000 tokens by
-256 numbers, held at half precision (16 MB).
+thousand ideas in under a tenth of a second, with no network and no GPU. The table is 32,000
+tokens by 256 numbers, held at half precision (16 MB).
 
 Measured on the labelled set (docs/synthesis.md), mixing in words in common, weighting tokens
-by their rarity on the wall, and lower dimensions gained nothing beyond noise, so this engine
-is the model alone; letters are lower-cased first, as sticky notes capitalise at random.
+by their rarity on the wall and matching word to word gained nothing beyond noise, so this
+engine is the model alone; letters are lower-cased first, as sticky notes capitalise at random.
 """
 
 from __future__ import annotations
