@@ -206,6 +206,10 @@ REDIS_PREFIX = env_str("REDIS_PREFIX", "summit")
 CHANNEL_LAYERS = {"default": channel_layer_from_url(REDIS_URL)}
 # The live path's shortcuts past the libraries' supported path (summit/live/fast/); 0: none.
 LIVE_FAST_PATH = env_bool("LIVE_FAST_PATH", True)
+# Ideas alike in meaning (summit/engine/, docs/synthesis.md): a folder an operator filled with
+# a sentence-embedding model in ONNX format (model.onnx and its tokenizer.json); without it,
+# the small static model shipped in wordllama's wheel. Nothing is ever downloaded.
+SYNTHESIS_MODEL_DIR = os.environ.get("SYNTHESIS_MODEL_DIR") or None
 
 # How many proxies in front of the app append to X-Forwarded-For; 0 trusts none of it, so a
 # client cannot dodge the rate limits by sending the header itself.

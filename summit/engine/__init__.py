@@ -10,7 +10,12 @@ The interface is small, and every caller uses only this module's names:
 - ``engine.embed(texts)`` gives one row of unit length per text;
 - ``engine.similar(text, wall, k)`` gives the ``k`` ideas of a wall most like a text;
 - ``engine.duplicates(wall, limit)`` gives the pairs of a wall most likely to say one thing;
-- ``engine.suggest_groups(ideas)`` proposes groups, each with a label.
+- ``engine.suggest_groups(ideas)`` proposes groups, each with a label;
+- ``engine.quality()`` says how the engine did on the labelled set (measured once a process),
+  and ``engine.offers_suggested_groups()`` whether its groups are good enough to offer.
+
+Which engine: ``summit.engine.choice`` (a setting, an ONNX model an operator chose, wordllama's
+static model, or words in common); docs/synthesis.md says how each works and how it is measured.
 
 A wall or a list of ideas is a sequence of ``(key, text)`` pairs; the key is the caller's own
 (an idea's primary key, say) and comes back unchanged.

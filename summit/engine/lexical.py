@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from summit.engine.base import Engine, Group
+from summit.engine.base import Engine
 
 WORD = re.compile(r"[a-z0-9]+")
 STOP = frozenset(
@@ -96,18 +96,3 @@ class LexicalEngine(Engine):
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return tfidf(texts)
-
-    def suggest_groups(self, ideas: Sequence[tuple[Hashable, str]]) -> list[Group]:
-        if not ideas:
-            return []
-        matrix = self.similarity([t for _, t in ideas])
-        unplaced = list(range(len(ideas)))
-        groups = []
-        while unplaced:
-            seed = unplaced.pop(0)
-            members = [seed] + [i for i in unplaced if matrix[seed, i] >= 0.3]
-            unplaced = [i for i in unplaced if i not in members]
-            common = Counter(w for i in members for w in set(words(ideas[i][1])))
-            label = " ".join(w for w, _ in common.most_common(3)) or ideas[seed][1][:40]
-            groups.append(Group(label=label, keys=tuple(ideas[i][0] for i in members)))
-        return groups
