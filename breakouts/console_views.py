@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import signed_in
 from breakouts import services, steering, voting
 from breakouts.access import BreakoutAccess, get_breakout_for
+from breakouts.alike_views import console_panels
 from breakouts.balance import voice_balance
 from breakouts.board import FACILITATORS
 from breakouts.forms import (
@@ -199,6 +200,7 @@ def console(request: HttpRequest, breakout_id: int) -> HttpResponse:
     access = _steer(request, breakout_id)
     context = board_context(request, access, FACILITATORS)
     context.update(console_forms(access), voice=voice_balance(access.breakout))
+    context.update(console_panels(access.breakout))
     return render(request, "breakouts/console.html", context)
 
 

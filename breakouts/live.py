@@ -56,16 +56,17 @@ def cluster_choices(breakout: Breakout) -> list[ClusterChoice]:
 
 
 def _push(
-    fragments: list[tuple[str, str]], *, coalesce: str | None = None, voice_html: str = ""
+    fragments: list[tuple[str, str]], *, coalesce: str | None = None, console_html: str = ""
 ) -> None:
     """Push to the breakout's screens, each push numbered and kept for a while, so that a
-    screen that reconnects is sent what it missed rather than its whole board. The consoles'
-    voice balance goes with their push but is not kept: a console fetches it anew when it
-    reconnects, and only the latest counts."""
+    screen that reconnects is sent what it missed rather than its whole board. What goes to
+    the consoles alone (their voice balance, the word that ideas alike may have changed) goes
+    with their push but is not kept: a console fetches its panels anew when it reconnects,
+    and only the latest counts."""
     fragments = replay.record(fragments)
-    if voice_html:
+    if console_html:
         fragments = [
-            (group, html + voice_html if group.endswith(FACILITATORS) else html)
+            (group, html + console_html if group.endswith(FACILITATORS) else html)
             for group, html in fragments
         ]
     push(fragments, coalesce=coalesce)
@@ -102,13 +103,17 @@ def _each_audience(
     *,
     voice: bool = False,
     wall: dict[str, int] | None = None,
+    alike: bool = False,
     **context,
 ) -> None:
     """Render ``template`` once per audience and push it; with ``voice``, the consoles'
     message also carries the voice balance, since a contribution has changed it (unless it
     was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end). With
-    ``wall``, each audience's count of the ideas on its wall goes too."""
-    voice_html = _voice_if_due(breakout) if voice else ""
+    ``wall``, each audience's count of the ideas on its wall goes too; with ``alike``, the
+    consoles hear that the ideas on the wall, and so those alike, have changed."""
+    console_html = _voice_if_due(breakout) if voice else ""
+    if alike:
+        console_html += _alike_signal()
     fragments = []
     for audience in audiences:
         board = _board(breakout, audience, wall)
@@ -119,7 +124,19 @@ def _each_audience(
             {**context, "board": board, "breakout": breakout, "token": uuid.uuid4()},
         )
         fragments.append((breakout_group(breakout.pk, audience), html))
-    _push(fragments, voice_html=voice_html)
+    _push(fragments, console_html=console_html)
+
+
+def _alike_signal() -> str:
+    """What tells a console to fetch its possible duplicates and suggested clusters again."""
+    return render_to_string("breakouts/alike.html#signal")
+
+
+def alike_changed(breakout: Breakout) -> None:
+    """The breakout's consoles fetch their possible duplicates and suggested clusters again (a
+    facilitator has dismissed or discarded one). Not numbered: a console fetches its panels
+    anew when it reconnects."""
+    push([(breakout_group(breakout.pk, FACILITATORS), _alike_signal())])
 
 
 def _voice(breakout: Breakout) -> str:
@@ -192,7 +209,9 @@ def idea_added(idea: Idea) -> None:
     idea.dot_total = idea.voter_count = 0
     breakout = idea.breakout
     wall = wall_counts(breakout)
-    _each_audience(breakout, "breakouts/board.html#idea_added", voice=True, wall=wall, idea=idea)
+    _each_audience(
+        breakout, "breakouts/board.html#idea_added", voice=True, wall=wall, alike=True, idea=idea
+    )
 
 
 def idea_changed(idea: Idea) -> None:
@@ -200,7 +219,7 @@ def idea_changed(idea: Idea) -> None:
     idea.dot_total = idea.voter_count = 0
     breakout = idea.breakout
     wall = wall_counts(breakout) if idea.status != Idea.Status.VISIBLE else None
-    _each_audience(breakout, "breakouts/board.html#idea_changed", wall=wall, idea=idea)
+    _each_audience(breakout, "breakouts/board.html#idea_changed", wall=wall, alike=True, idea=idea)
 
 
 def comment_added(comment: Comment) -> None:
@@ -233,7 +252,7 @@ def totals_changed(idea: Idea) -> None:
     _push(
         [(breakout_group(breakout.pk, audience), html) for audience in audiences],
         coalesce=f"totals-{idea.pk}",
-        voice_html=_voice_if_due(breakout),
+        console_html=_voice_if_due(breakout),
     )
 
 

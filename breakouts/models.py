@@ -14,6 +14,7 @@ from summit.event.models import Prompt, Subtheme, Summit
 
 IDEA_MAX_LENGTH = 500
 COMMENT_MAX_LENGTH = 300
+CLUSTER_NAME_MAX_LENGTH = 120
 ACTION_OWNER_MAX_LENGTH = 300
 ACTION_NOTES_MAX_LENGTH = 2000
 
@@ -92,7 +93,7 @@ class Cluster(models.Model):
     """A facilitator's grouping of related ideas."""
 
     breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="clusters")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=CLUSTER_NAME_MAX_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -155,6 +156,61 @@ class Idea(models.Model):
         if self.anonymous:
             return f"Anonymous ({self.author.sector_label})"
         return self.author.attribution
+
+
+class DismissedDuplicate(models.Model):
+    """Two ideas a facilitator has said are not duplicates, so they are never offered as a
+    possible duplicate again. The pair is kept in one order, the lower id first, so it is one
+    row whichever way round it was dismissed."""
+
+    breakout = models.ForeignKey(
+        Breakout, on_delete=models.CASCADE, related_name="dismissed_duplicates"
+    )
+    first_idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    second_idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["breakout_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["first_idea", "second_idea"], name="dismissed_duplicate_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_idea__lt=models.F("second_idea")),
+                name="dismissed_duplicate_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_idea_id} and {self.second_idea_id}"
+
+
+class DiscardedSuggestion(models.Model):
+    """A suggested cluster a facilitator has discarded, never offered again. Known by its
+    ``key``: a hash of the sorted ids of the ideas it proposed together (``breakouts.alike``),
+    whatever the engine called it."""
+
+    breakout = models.ForeignKey(
+        Breakout, on_delete=models.CASCADE, related_name="discarded_suggestions"
+    )
+    key = models.CharField(max_length=64)
+    discarded_by = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["breakout_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["breakout", "key"], name="discarded_suggestion_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key[:12]
 
 
 class Comment(models.Model):

@@ -281,14 +281,20 @@ def merge_ideas(
     return target
 
 
+def new_cluster(breakout: Breakout, name: str) -> Cluster:
+    """A cluster made in the caller's transaction, as every way of adding one makes it:
+    refused once the breakout has closed, or for a name it has already (in any case)."""
+    _steerable(breakout)
+    if Cluster.objects.filter(breakout=breakout, name__iexact=name).exists():
+        raise Refused(f"There is already a cluster called “{name}”")
+    return Cluster.objects.create(breakout=breakout, name=name)
+
+
 def add_cluster(breakout: Breakout, name: str, *, by: Participant | None = None) -> Cluster:
     """Side effects: the cluster made; "Added a cluster" logged with its name; after commit,
     every screen refreshes."""
-    _steerable(breakout)
     with transaction.atomic():
-        if Cluster.objects.filter(breakout=breakout, name__iexact=name).exists():
-            raise Refused(f"There is already a cluster called “{name}”")
-        cluster = Cluster.objects.create(breakout=breakout, name=name)
+        cluster = new_cluster(breakout, name)
         audit.log(by, "Added a cluster", breakout, name=name)
         _refresh(breakout, f"New cluster: {name}")
     return cluster

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from breakouts import alike_views as alike
 from breakouts import console_views as steer
 from breakouts import views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("<int:breakout_id>/", views.breakout_page, name="breakout"),
     path("<int:breakout_id>/board/", views.board, name="board"),
     path("<int:breakout_id>/ideas/post/", views.post_idea, name="post_idea"),
+    path("<int:breakout_id>/ideas/similar/", alike.similar, name="similar"),
     path("<int:breakout_id>/ideas/<int:idea_id>/edit/", views.edit_idea, name="edit_idea"),
     path(
         "<int:breakout_id>/ideas/<int:idea_id>/withdraw/",
@@ -25,6 +27,11 @@ urlpatterns = [
     # The facilitator's console: its pages, then every action on it, from its table.
     path("<int:breakout_id>/console/", steer.console, name="console"),
     path("<int:breakout_id>/console/voice/", steer.voice, name="voice"),
+    # Ideas alike: the console's possible duplicates and suggested clusters, and their actions.
+    *(
+        path(f"<int:breakout_id>/console/{route}", view, name=view.__name__)
+        for route, view in alike.CONSOLE_ROUTES
+    ),
     *(
         path(
             f"<int:breakout_id>/console/{action.route}",

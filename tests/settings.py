@@ -18,6 +18,9 @@ WHITENOISE_USE_FINDERS = True
 DEMO_LOGIN = True
 # Refusals answer at once in tests; tests/test_rate_limits.py checks the delay itself.
 REFUSAL_DELAY_SECONDS = 0
+# The plainest engine for ideas alike, fast and with no model to load, in the test process
+# and in the browser tests' server alike; a test wanting another names it.
+SYNTHESIS_ENGINE = "summit.engine.lexical.LexicalEngine"
 
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not memory, so the browser tests' server process sees the same test database.

@@ -346,6 +346,16 @@ CASES = {
     "breakouts:new_screen_link": _steer("new_screen_link", STEER_DONE),
     "breakouts:rank_by": _steer("rank_by"),
     "breakouts:voice": ("get", None, _b, FACILITATORS),
+    # Ideas alike. A look-up as an attendee types finds nothing in an empty text (never a
+    # refusal: the idea can be posted all the same); the console's panels are its
+    # facilitators' and organisers', and an empty action is refused by the panel.
+    "breakouts:similar": ("htmx", {}, _b, (403, 404, 200, 200, 200)),
+    "breakouts:duplicates": ("get", None, _b, FACILITATORS),
+    "breakouts:merge_duplicate": _steer("merge_duplicate"),
+    "breakouts:dismiss_duplicate": _steer("dismiss_duplicate"),
+    "breakouts:suggestions": ("get", None, _b, FACILITATORS),
+    "breakouts:accept_suggestion": _steer("accept_suggestion"),
+    "breakouts:discard_suggestion": _steer("discard_suggestion"),
     "voice": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
     "audit_log": ("get", None, lambda c: {"slug": c["summit"].slug}, ORGANISERS),
     # A summit's privacy notice is for anyone, before they join.
@@ -391,6 +401,34 @@ CASES = {
     "plenary:screen": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
     "plenary:screen_panel": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
 }
+
+
+# An attendee of another breakout of the same summit, for the URLs of one breakout's ideas
+# alike: refused, as for the breakout's other pages, before anything is looked up or changed.
+OTHER_BREAKOUT = {
+    "breakouts:similar": ("htmx", {"text": "An idea of the group"}, 403),
+    "breakouts:duplicates": ("get", None, 403),
+    "breakouts:merge_duplicate": ("htmx", {}, 403),
+    "breakouts:dismiss_duplicate": ("htmx", {}, 403),
+    "breakouts:suggestions": ("get", None, 403),
+    "breakouts:accept_suggestion": ("htmx", {}, 403),
+    "breakouts:discard_suggestion": ("htmx", {}, 403),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_BREAKOUT))
+def test_ideas_alike_refuse_an_attendee_of_another_breakout(ctx, other_member, name):
+    method, data, expected = OTHER_BREAKOUT[name]
+    client = client_for(other_member)
+    url = reverse(name, kwargs=_b(ctx))
+
+    if method == "htmx":
+        response = client.post(url, data, HTTP_HX_REQUEST="true")
+    else:
+        response = client.get(url)
+
+    assert response.status_code == expected
+    assert "An idea" not in response.content.decode()
 
 
 def _names(patterns, prefix: str = "") -> set[str]:

@@ -628,6 +628,17 @@ MEMBER_ACTIONS = {
         Breakout.Phase.AGREE,
         {"level": valid(*(str(v) for v in Agreement.values))},
     ),
+    # Looking up ideas like the one being typed: the whole idea form, as the box sends it.
+    "similar": Action(
+        "breakouts:similar",
+        ("breakout",),
+        Breakout.Phase.GATHER,
+        {
+            "text": st.one_of(WRITING, st.just("Theirs and mine and ours")),
+            "anonymous": valid("", "on"),
+            "client_token": _token_field(),
+        },
+    ),
 }
 
 
@@ -796,6 +807,34 @@ CONSOLE_ACTIONS = {
         Breakout.Phase.AGREE,
         {"rank_by": valid(*Breakout.RankBy.values)},
     ),
+    # Ideas alike: a possible duplicate merged or dismissed, a suggested cluster accepted or
+    # discarded, as the console's panels send them.
+    **{
+        name: Action(
+            f"breakouts:{name}",
+            ("breakout",),
+            Breakout.Phase.CLUSTER,
+            {
+                "first": valid(Ref("mine"), Ref("theirs"), Ref("elsewhere"), HUGE, "0"),
+                "second": valid(Ref("theirs"), Ref("mine"), Ref("elsewhere"), HUGE, "-1"),
+            },
+        )
+        for name in ("merge_duplicate", "dismiss_duplicate")
+    },
+    **{
+        name: Action(
+            f"breakouts:{name}",
+            ("breakout",),
+            Breakout.Phase.CLUSTER,
+            {
+                "name": st.one_of(WRITING, st.just("money"), st.just("Mine and theirs")),
+                "ideas": valid(_ids("theirs"), _ids("mine", "theirs"), Ref("elsewhere"), HUGE),
+                "proposal": valid(_ids("mine", "theirs"), _ids("mine", "elsewhere"), HUGE),
+            },
+            _cluster_names,
+        )
+        for name in ("accept_suggestion", "discard_suggestion")
+    },
 }
 
 
@@ -820,13 +859,15 @@ def test_console_action_survives_anything(ctx, name, data):
     with fresh(ctx.steerer):
         Breakout.objects.filter(pk=ctx.breakout.pk).update(phase=action.phase)
         url = reverse(action.url, args=[ctx.refs[a] for a in action.args])
-        # Sent from the console, the answer is the console's board, fresh.
+        # Sent from the console, the answer is the console's board, fresh (or, from a panel
+        # beside the board, that panel: the board is then fetched as the console would).
         response = post(ctx.steerer, url, {**form, "view": "facilitators"}, ctx.refs)
 
         body = checked(response)
-        if response.status_code == 200:
-            for text in action.stored(ctx):
-                shown_escaped(text, body)
+        if response.status_code == 200 and (stored := action.stored(ctx)):
+            board = body if 'id="board"' in body else _console(ctx)
+            for text in stored:
+                shown_escaped(text, board)
 
 
 @pytest.mark.parametrize(
@@ -849,6 +890,14 @@ def test_console_action_survives_anything(ctx, name, data):
                 "proposal": "<script>alert(1)</script>",
                 "who_should_act": "{% now 'Y' %}",
                 "horizon": "now",
+            },
+        ),
+        (
+            "accept_suggestion",
+            {
+                "name": "<script>alert(1)</script>",
+                "ideas": _ids("theirs"),
+                "proposal": _ids("mine", "theirs"),
             },
         ),
     ],

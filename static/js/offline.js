@@ -162,6 +162,8 @@
     document.addEventListener(name, function (event) {
       var detail = event.detail || {};
       var form = formOf(detail.elt);
+      // A look-up of ideas like the one being typed (summit.js) sends nothing to keep.
+      if (detail.elt && detail.elt.hasAttribute && detail.elt.hasAttribute("data-lookup")) return;
       if (!waits(form) || !detail.requestConfig || detail.requestConfig.verb !== "post") return;
       if (!keep(detail.requestConfig)) return;
       detail.waiting = true;

@@ -211,18 +211,33 @@
       else if (panel.id) refresh(panel.id, function () { return panel.dataset.catchUp; });
     });
   }
+  // The ideas on a breakout's wall changed (a push to the consoles carries data-refresh-alike,
+  // marked data-if-shown like the questions' signal): the console's panels of ideas alike
+  // (possible duplicates, suggested clusters: data-alike) fetch again.
+  function refreshAlike() {
+    document.querySelectorAll("[data-alike]").forEach(function (panel) {
+      if (panel.id) refresh(panel.id, function () { return panel.dataset.catchUp; });
+    });
+  }
   var questionsChanged = false;
+  var alikeChanged = false;
   document.addEventListener("htmx:wsBeforeMessage", function (event) {
     var message = event.detail && event.detail.message;
-    questionsChanged = typeof message === "string" && message.indexOf("data-refresh-questions") !== -1;
+    var text = typeof message === "string" ? message : "";
+    questionsChanged = text.indexOf("data-refresh-questions") !== -1;
+    alikeChanged = text.indexOf("data-refresh-alike") !== -1;
   });
   document.addEventListener("htmx:wsOpen", catchUp);
   document.addEventListener("htmx:wsAfterMessage", function (event) {
     var message = event.detail && event.detail.message;
     var questions = questionsChanged;
-    questionsChanged = false;
+    var alike = alikeChanged;
+    questionsChanged = alikeChanged = false;
     if (typeof message === "string" && message.indexOf("data-refresh-board") !== -1) catchUp();
-    else if (questions) refreshQuestions();
+    else {
+      if (questions) refreshQuestions();
+      if (alike) refreshAlike();
+    }
   });
 
   // Replacing the board must not lose what someone is in the middle of (a comment, an
@@ -260,6 +275,22 @@
     if (!details || details.tagName !== "DETAILS" || !details.closest(KEPT_PANELS)) return;
     var key = panelKey(details);
     if (key) toggled[key] = !details.open;
+  });
+  // "Build on this instead", beside an idea like the one being typed: that idea's comments
+  // open, and the cursor goes to its comment box. What was typed in the idea box stays there.
+  // Where the idea has no comment box, the link simply goes to the idea.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-build-on]");
+    var box = link && document.getElementById("comment-" + link.dataset.buildOn);
+    if (!box) return;
+    event.preventDefault();
+    var details = box.closest("details");
+    if (details) {
+      details.open = true;
+      var key = panelKey(details);
+      if (key) toggled[key] = true;
+    }
+    box.focus();
   });
   function keepPanels() {
     document.querySelectorAll("#board details, [data-questions] details").forEach(function (details) {
@@ -383,6 +414,8 @@
   // the form as it was, typed text included; say so, and that sending again is safe: the form
   // carries the same token, so a retry cannot make a second copy.
   function showSendError(event, message) {
+    // A look-up of ideas like the one being typed sends nothing of the person's: no word.
+    if (lookingUp(event.detail.elt)) return;
     var form = event.detail.elt && event.detail.elt.closest("form");
     var slot = form && form.querySelector("[data-send-error]");
     if (!slot) return;
@@ -404,6 +437,28 @@
   document.addEventListener("htmx:beforeRequest", function (event) {
     var slot = event.detail.elt && event.detail.elt.querySelector && event.detail.elt.querySelector("[data-send-error]");
     if (slot) slot.hidden = true;
+  });
+
+  // Ideas like the one being typed (data-lookup, on the idea box), drawn under it: the box's
+  // live region says so in a word, or says nothing, rather than reading every idea out. An
+  // answer that comes once the idea has been sent goes to the form that has gone, unheard.
+  function lookingUp(elt) {
+    return !!(elt && elt.hasAttribute && elt.hasAttribute("data-lookup"));
+  }
+  // Only the latest look-up counts: one answered for words since changed is dropped (a look-up
+  // for the words as they are now follows, at the next pause).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.elt;
+    var config = event.detail.requestConfig;
+    var sent = config && config.formData && config.formData.get("text");
+    if (lookingUp(elt) && typeof sent === "string" && sent !== elt.value) event.detail.shouldSwap = false;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "similar-ideas") return;
+    var status = document.getElementById("similar-status");
+    var heading = target.querySelector("[data-similar-heading]");
+    if (status) status.textContent = heading ? heading.textContent : "";
   });
 
   // Ranking: reorder the items with Move up / Move down (keyboard and screen readers) or by

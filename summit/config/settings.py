@@ -223,6 +223,8 @@ ATTEMPT_WINDOW_SECONDS = env_int("ATTEMPT_WINDOW_SECONDS", 600)
 # answers per person; and everything from one client address (a whole venue may share one).
 POSTS_PER_MINUTE = env_int("POSTS_PER_MINUTE", 20)
 VOTES_PER_MINUTE = env_int("VOTES_PER_MINUTE", 60)
+# Look-ups of similar ideas while typing an idea, per person: a few each pause in typing.
+LOOKUPS_PER_MINUTE = env_int("LOOKUPS_PER_MINUTE", 60)
 ACTIONS_PER_MINUTE_PER_ADDRESS = env_int("ACTIONS_PER_MINUTE_PER_ADDRESS", 3000)
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -79,11 +79,13 @@ BURST_SECONDS = 10
 
 class ActionRate:
     """At most ``per_person`` actions a minute by one person, and
-    ``settings.ACTIONS_PER_MINUTE_PER_ADDRESS`` from one client address."""
+    ``settings.ACTIONS_PER_MINUTE_PER_ADDRESS`` from one client address, counted with every
+    other action of the same ``address_scope`` (what people send, all together, unless said)."""
 
-    def __init__(self, scope: str, per_person_setting: str) -> None:
+    def __init__(self, scope: str, per_person_setting: str, *, address_scope: str = "all") -> None:
         self.scope = scope
         self.per_person_setting = per_person_setting
+        self.address_scope = address_scope
 
     def refusal(self, request: HttpRequest, person_id: int) -> str | None:
         """Count this action; the message to show if it is one too many, else ``None``."""
@@ -94,7 +96,7 @@ class ActionRate:
             person, in_burst, address = counts.count_each(
                 (f"rate:{self.scope}:p{person_id}:{minute}", 60),
                 (f"rate:{self.scope}:b{person_id}:{burst}", BURST_SECONDS),
-                (f"rate:all:{client_address(request)}:{minute}", 60),
+                (f"rate:{self.address_scope}:{client_address(request)}:{minute}", 60),
             )
         except counts.UNAVAILABLE as error:
             _counts_unavailable(error)
@@ -119,3 +121,7 @@ def _hold_back() -> None:
 
 post_rate = ActionRate("post", "POSTS_PER_MINUTE")
 vote_rate = ActionRate("vote", "VOTES_PER_MINUTE")
+# Looking up ideas like the one being typed, asked by the page at each pause in typing: counted
+# apart from what people send, so that a room typing at once never uses up a shared
+# connection's allowance for posting.
+lookup_rate = ActionRate("lookup", "LOOKUPS_PER_MINUTE", address_scope="lookup")
