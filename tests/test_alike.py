@@ -584,7 +584,7 @@ def test_suggested_clusters_only_in_the_cluster_phase(grouping, breakout, attend
 def test_suggested_clusters_propose_groups_of_two_or_more_unclustered_ideas(
     grouping, breakout, attendee
 ):
-    pool, data, _, pool_again, data_again = _groups(breakout, attendee)
+    pool, data, bus, pool_again, data_again = _groups(breakout, attendee)
     _move(breakout, Phase.CLUSTER)
 
     found = alike.suggested_clusters(breakout)
@@ -594,8 +594,9 @@ def test_suggested_clusters_propose_groups_of_two_or_more_unclustered_ideas(
     proposed = [[i.pk for i in p.ideas] for p in found.proposals]
     assert proposed == [[pool.pk, pool_again.pk], [data.pk, data_again.pk]]
     assert all(p.ticked == {i.pk for i in p.ideas} for p in found.proposals)
-    labels = [g.label for g in GroupingEngine().suggest_groups([(1, POOL), (2, POOL_AGAIN)])]
-    assert found.proposals[0].name == labels[0]
+    wall = [(i.pk, i.text) for i in (pool, data, bus, pool_again, data_again)]
+    labels = {frozenset(g.keys): g.label for g in GroupingEngine().suggest_groups(wall)}
+    assert found.proposals[0].name == labels[frozenset((pool.pk, pool_again.pk))]
 
 
 def test_suggested_clusters_leave_out_clustered_ideas_and_discarded_suggestions(
