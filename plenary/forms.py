@@ -262,6 +262,21 @@ class ShowForm(forms.Form):
     )
 
 
+class ThemeChoiceForm(forms.Form):
+    """A theme across rooms to put on the big screen."""
+
+    theme = forms.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "required": "Choose a theme to put on the big screen",
+            "invalid": "Choose one of this summit’s themes",
+            "min_value": "Choose one of this summit’s themes",
+            "max_value": "Choose one of this summit’s themes",
+        },
+    )
+
+
 class AgendaForm(forms.Form):
     item = forms.IntegerField(
         required=False,
