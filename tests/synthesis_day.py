@@ -110,3 +110,33 @@ def make_rooms(breakout, breakouts, facilitator, organiser, attendee) -> Rooms:
         outcome=outcome,
         ideas=ideas,
     )
+
+
+def more_rooms(rooms: Rooms, n: int, theme=None) -> None:
+    """``n`` more breakouts on the first breakout's subtheme, each with a cluster of three
+    ideas dotted by three people and an outcome drawing on two of them; each cluster is
+    mapped to ``theme``, or to a theme of its own."""
+    from summit.synthesis import services as synthesis
+
+    voters = people(rooms.summit, 3, "voluntary")
+    for k in range(n):
+        breakout = breakout_services.add_breakout(rooms.first.subtheme, f"Room {uuid.uuid4()}")
+        cluster = Cluster.objects.create(breakout=breakout, name=f"Cluster {k}")
+        ideas = Idea.objects.bulk_create(
+            Idea(
+                breakout=breakout,
+                author=rooms.attendee,
+                text=f"Idea {k}.{i} about budgets",
+                client_token=uuid.uuid4(),
+                cluster=cluster,
+            )
+            for i in range(3)
+        )
+        for idea in ideas:
+            dot(idea, voters)
+        outcome = Outcome.objects.create(breakout=breakout, proposal=f"Outcome {k}")
+        outcome.ideas.add(*ideas[:2])
+        mapped_to = theme or synthesis.add_theme(
+            rooms.first.subtheme, f"Theme {uuid.uuid4()}", by=None
+        )
+        synthesis.map_item(cluster, mapped_to.pk, by=None)

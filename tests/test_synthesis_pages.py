@@ -11,12 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from breakouts import services as breakout_services
-from breakouts.models import Cluster, Idea, Outcome
+from breakouts.models import Cluster
 from summit.synthesis import services
 from summit.synthesis.models import SynthesisLead, Theme, ThemeLink
 from tests.conftest import client_for
-from tests.synthesis_day import Rooms, dot, people
+from tests.synthesis_day import Rooms, more_rooms
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lexical_engine")]
 
@@ -198,31 +197,6 @@ def test_the_index_lists_subthemes_and_leads_and_an_organiser_names_one(rooms):
 # Queries that do not grow
 
 
-def _more(rooms: Rooms, n: int) -> None:
-    """``n`` more breakouts on the subtheme, each with a cluster of ideas with dots, an
-    outcome, and a theme its cluster is mapped to."""
-    voters = people(rooms.summit, 3, "voluntary")
-    for k in range(n):
-        breakout = breakout_services.add_breakout(rooms.first.subtheme, f"Room {k} {uuid.uuid4()}")
-        cluster = Cluster.objects.create(breakout=breakout, name=f"Cluster {k}")
-        ideas = Idea.objects.bulk_create(
-            Idea(
-                breakout=breakout,
-                author=rooms.attendee,
-                text=f"Idea {k}.{i} about budgets",
-                client_token=uuid.uuid4(),
-                cluster=cluster,
-            )
-            for i in range(4)
-        )
-        for idea in ideas:
-            dot(idea, voters)
-        outcome = Outcome.objects.create(breakout=breakout, proposal=f"Outcome {k}")
-        outcome.ideas.add(*ideas[:2])
-        theme = _theme(rooms, f"Theme {k} {uuid.uuid4()}")
-        services.map_item(cluster, theme.pk, by=rooms.organiser)
-
-
 @pytest.mark.parametrize("name", ["page", "board", "index"])
 def test_pages_take_the_same_queries_however_much_is_mapped(rooms, name):
     url = {
@@ -233,7 +207,7 @@ def test_pages_take_the_same_queries_however_much_is_mapped(rooms, name):
     client = client_for(rooms.organiser)
     counts = []
     for n in (1, 8):
-        _more(rooms, n)
+        more_rooms(rooms, n)
         client.get(url)  # the session's first reads
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

@@ -5,16 +5,12 @@ it changes; and read in queries that do not grow with the theme."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import AuditEntry
-from breakouts import services as breakout_services
-from breakouts.models import Cluster, Idea
 from plenary import steering, themes
 from plenary.models import Plenary
 from plenary.services import plenary_for
@@ -22,7 +18,7 @@ from summit.event.refusals import Refused
 from summit.synthesis import services
 from summit.synthesis.models import Theme
 from tests.conftest import client_for
-from tests.synthesis_day import Rooms, dot, people
+from tests.synthesis_day import Rooms, more_rooms
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lexical_engine")]
 
@@ -184,27 +180,6 @@ def test_a_removed_theme_signals_the_screens_to_fetch_again(
     assert plenary.shown_theme is None
 
 
-def _bigger(rooms: Rooms, theme: Theme, n: int) -> None:
-    """``n`` more breakouts, each with a cluster of ideas dotted, mapped to the theme."""
-    voters = people(rooms.summit, 2, "voluntary")
-    for k in range(n):
-        breakout = breakout_services.add_breakout(rooms.first.subtheme, f"Room {uuid.uuid4()}")
-        cluster = Cluster.objects.create(breakout=breakout, name=f"Cluster {k}")
-        ideas = Idea.objects.bulk_create(
-            Idea(
-                breakout=breakout,
-                author=rooms.attendee,
-                text="More",
-                cluster=cluster,
-                client_token=uuid.uuid4(),
-            )
-            for _ in range(3)
-        )
-        for idea in ideas:
-            dot(idea, voters)
-        services.map_item(cluster, theme.pk, by=rooms.organiser)
-
-
 def test_the_big_screen_takes_the_same_queries_however_big_the_theme(rooms, money):
     plenary = plenary_for(rooms.summit)
     themes.show_theme(plenary, money.pk, by=rooms.organiser)
@@ -213,7 +188,7 @@ def test_the_big_screen_takes_the_same_queries_however_big_the_theme(rooms, mone
 
     counts = []
     for n in (1, 10):
-        _bigger(rooms, money, n)
+        more_rooms(rooms, n, money)
         with CaptureQueriesContext(connection) as queries:
             assert Client().get(url).status_code == 200
         counts.append(len(queries))
