@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from plenary.models import (
     LISTED_KINDS,
@@ -269,10 +270,10 @@ class ThemeChoiceForm(forms.Form):
         min_value=1,
         max_value=2**63 - 1,
         error_messages={
-            "required": "Choose a theme to put on the big screen",
-            "invalid": "Choose one of this summit’s themes",
-            "min_value": "Choose one of this summit’s themes",
-            "max_value": "Choose one of this summit’s themes",
+            "required": _("Choose a theme to put on the big screen"),
+            "invalid": _("Choose one of this summit’s themes"),
+            "min_value": _("Choose one of this summit’s themes"),
+            "max_value": _("Choose one of this summit’s themes"),
         },
     )
 
