@@ -14,6 +14,7 @@ from plenary.room import (
     screen_key_group,
 )
 from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer, participant_group
+from summit.synthesis.live import theme_screens_group
 
 
 class PlenaryConsumer(HtmlPushConsumer):
@@ -36,7 +37,8 @@ class PlenaryConsumer(HtmlPushConsumer):
 
 
 class PlenaryScreenConsumer(HtmlPushConsumer):
-    """The plenary's big screen, opened by its unguessable link rather than by a person."""
+    """The plenary's big screen, opened by its unguessable link rather than by a person. It
+    hears the summit's themes across rooms too, to keep one it shows current."""
 
     async def connect(self) -> None:
         key = self.scope["url_route"]["kwargs"]["key"]
@@ -44,4 +46,8 @@ class PlenaryScreenConsumer(HtmlPushConsumer):
         if plenary is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.join(plenary_group(plenary.pk, SCREEN), screen_key_group(key))
+        await self.join(
+            plenary_group(plenary.pk, SCREEN),
+            screen_key_group(key),
+            theme_screens_group(plenary.summit_id),
+        )

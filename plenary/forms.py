@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from plenary.models import (
     LISTED_KINDS,
@@ -259,6 +260,21 @@ class ShowForm(forms.Form):
         required=False,
         strip=True,
         error_messages={"max_length": "Keep the message to %(limit_value)d characters or fewer"},
+    )
+
+
+class ThemeChoiceForm(forms.Form):
+    """A theme across rooms to put on the big screen."""
+
+    theme = forms.IntegerField(
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "required": _("Choose a theme to put on the big screen"),
+            "invalid": _("Choose one of this summit’s themes"),
+            "min_value": _("Choose one of this summit’s themes"),
+            "max_value": _("Choose one of this summit’s themes"),
+        },
     )
 
 

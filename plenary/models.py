@@ -7,6 +7,7 @@ from django.db import models
 from accounts.models import Participant
 from breakouts.models import Breakout, Idea, Outcome, new_screen_key
 from summit.event.models import AgendaItem, Summit
+from summit.synthesis.models import Theme
 
 QUESTION_MAX_LENGTH = 300
 OPTION_MAX_LENGTH = 1000
@@ -45,6 +46,11 @@ class Plenary(models.Model):
     message = models.CharField(max_length=MESSAGE_MAX_LENGTH, blank=True)
     shown_question = models.ForeignKey(
         "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A theme across rooms, shown over whatever ``showing`` says while it is set: taking it
+    # off brings back what the big screen showed before.
+    shown_theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # The big screen's read-only link: unguessable, and replaced to revoke it.
     screen_key = models.CharField(max_length=32, unique=True, default=new_screen_key)

@@ -22,6 +22,8 @@ from plenary.models import (
 from plenary.results import Results, tally
 from summit.event.models import AgendaItem
 from summit.event.sectors import sector_names
+from summit.synthesis.board import ThemeEntry
+from summit.synthesis.screen import theme_for_screen
 
 ATTENDEES = "attendees"
 FACILITATORS = "facilitators"
@@ -142,6 +144,8 @@ class Room:
     idea: Idea | None = None
     # The question from the floor being answered, with its ``support``, when it is shown.
     floor: Question | None = None
+    # A theme across rooms shown over the rest on the big screen (and named on the console).
+    theme: ThemeEntry | None = None
     breakouts: list[Breakout] = field(default_factory=list)
     viewer: Participant | None = None
 
@@ -263,6 +267,8 @@ def load_room(plenary: Plenary, audience: str, viewer: Participant | None = None
             give_sector_names([idea.author], names)
     elif plenary.showing == Plenary.Showing.FLOOR and plenary.shown_question_id:
         room.floor = shown_question(plenary, names)
+    if plenary.shown_theme_id and audience in (SCREEN, FACILITATORS):
+        room.theme = theme_for_screen(plenary.shown_theme_id, names)
     if audience == FACILITATORS:
         room.breakouts = list(
             Breakout.objects.filter(summit=summit)

@@ -31,7 +31,8 @@ def _big_screen_changes(
     """The plenary's fields to write for ``showing``, once what it names is found in this
     summit; refused otherwise."""
     summit_id = plenary.summit_id
-    changes: dict = {"showing": showing}
+    # A theme shown over the screen gives way to what is chosen now.
+    changes: dict = {"showing": showing, "shown_theme": None}
     if showing == Plenary.Showing.POLL:
         poll = Poll.objects.filter(pk=poll_id, plenary=plenary).first()
         if poll is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plenary import chair_views, floor_views, views
+from plenary import chair_views, floor_views, theme_views, views
 
 app_name = "plenary"
 room = "s/<slug:slug>/plenary/"
@@ -37,6 +37,8 @@ urlpatterns = [
     path(f"{poll}delete/", views.delete_poll, name="delete_poll"),
     path(f"{console}consensus/", views.consensus, name="consensus"),
     path(f"{console}new-screen-link/", views.new_screen_link, name="new_screen_link"),
+    path(f"{console}theme/", theme_views.show_theme, name="show_theme"),
+    path(f"{console}theme/clear/", theme_views.clear_theme, name="clear_theme"),
     # Questions from the floor: the moderators' page
     path(f"{moderate}", chair_views.moderate, name="moderate"),
     path(f"{moderate}lanes/", chair_views.lanes, name="moderate_lanes"),

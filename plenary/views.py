@@ -115,7 +115,7 @@ def _steer(request: HttpRequest, slug: str) -> PlenaryAccess:
     return get_plenary_for(request.user, slug, facilitate=True)
 
 
-def _console_response(request: HttpRequest, access: PlenaryAccess) -> HttpResponse:
+def console_response(request: HttpRequest, access: PlenaryAccess) -> HttpResponse:
     if not request.htmx:
         return redirect("plenary:console", slug=access.plenary.summit.slug)
     access.plenary.refresh_from_db()
@@ -123,7 +123,7 @@ def _console_response(request: HttpRequest, access: PlenaryAccess) -> HttpRespon
     return render(request, "plenary/room.html#room", room_context(access, FACILITATORS))
 
 
-def _refusal(request: HttpRequest, access: PlenaryAccess, message: str) -> HttpResponse:
+def console_refusal(request: HttpRequest, access: PlenaryAccess, message: str) -> HttpResponse:
     """A refused action: the message where the facilitator is looking, nothing else changed."""
     if not request.htmx:
         messages.error(request, message)
@@ -136,13 +136,13 @@ def _act(request: HttpRequest, access: PlenaryAccess, form, action: Callable) ->
     """Validate ``form`` (if any) and run ``action(cleaned_data)``, one service that logs
     itself: the console after it, or the refusal, nothing changed."""
     if form is not None and not form.is_valid():
-        return _refusal(request, access, next(iter(form.errors.values()))[0])
+        return console_refusal(request, access, next(iter(form.errors.values()))[0])
     data = form.cleaned_data if form is not None else {}
     try:
         action(data)
     except Refused as refused:
-        return _refusal(request, access, str(refused))
-    return _console_response(request, access)
+        return console_refusal(request, access, str(refused))
+    return console_response(request, access)
 
 
 @require_GET

@@ -158,3 +158,21 @@ def outsider(db):
     person = make_participant(elsewhere, name="Olly Outsider")
     breakout.members.add(person)
     return person
+
+
+@pytest.fixture
+def rooms(breakout, breakouts, facilitator, organiser, attendee):
+    """Two breakouts on one subtheme with clusters of ideas dotted from several sectors, for
+    the themes across rooms (``tests/synthesis_day.py``)."""
+    from tests.synthesis_day import make_rooms
+
+    return make_rooms(breakout, breakouts, facilitator, organiser, attendee)
+
+
+@pytest.fixture
+def lexical_engine():
+    """Candidates from the plainest engine, words in common, whatever the default."""
+    from tests.synthesis_day import lexical
+
+    with lexical():
+        yield

@@ -21,6 +21,7 @@ from plenary.models import QaSession
 from plenary.questions import ask_question
 from plenary.services import plenary_for
 from summit.organise import after
+from summit.synthesis.models import Theme
 from tests.conftest import client_for, make_participant
 
 WHO = ["anonymous", "outsider", "attendee", "facilitator", "organiser"]
@@ -112,6 +113,24 @@ def _invite_id(ctx) -> int:
     _invite_token(ctx)
     return Invite.objects.get().pk
 
+
+def _subtheme_of(c) -> dict:
+    return {**_s(c), "subtheme_id": c["breakout"].subtheme_id}
+
+
+def _theme(c) -> dict:
+    return {**_s(c), "theme_id": c["theme"].pk}
+
+
+def _cluster(c) -> dict:
+    return {**_s(c), "kind": "cluster", "item_id": c["cluster"].pk}
+
+
+# The themes across rooms: organisers, leads and the summit's facilitators see them; leads
+# (here the organiser) keep the themes; the breakout's facilitator maps its clusters. An empty
+# form is refused with its message.
+LEADS_REFUSED = (403, 404, 403, 403, 422)
+MAP_REFUSED = (403, 404, 403, 422, 422)
 
 # name: (method, data, kwargs from the context, statuses in the order of WHO)
 CASES = {
@@ -398,6 +417,23 @@ CASES = {
         lambda c: {**_s(c), "question_id": c["question"].pk},
         MEMBER_ACTION,
     ),
+    "plenary:show_theme": ("htmx", {}, _s, STEER_REFUSED),
+    "plenary:clear_theme": ("htmx", {}, _s, STEER_DONE),  # none on it: nothing to take off
+    "synthesis": ("get", None, _s, FACILITATORS),
+    "synthesis_add_lead": ("post", {}, _s, (302, 404, 403, 403, 422)),
+    "synthesis_remove_lead": (
+        "post",
+        {},
+        lambda c: {**_s(c), "person_id": c["facilitator"].pk},
+        ORGANISERS_ACT,
+    ),
+    "synthesis_subtheme": ("get", None, _subtheme_of, FACILITATORS),
+    "synthesis_board": ("get", None, _subtheme_of, FACILITATORS),
+    "synthesis_add_theme": ("htmx", {}, _subtheme_of, LEADS_REFUSED),
+    "synthesis_change_theme": ("htmx", {}, _theme, LEADS_REFUSED),
+    "synthesis_remove_theme": ("htmx", {}, _theme, (403, 404, 403, 403, 200)),
+    "synthesis_map": ("htmx", {}, _cluster, MAP_REFUSED),
+    "synthesis_unmap": ("htmx", {}, _cluster, (403, 404, 403, 200, 200)),
     "plenary:screen": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
     "plenary:screen_panel": ("get", None, lambda c: {"key": c["plenary"].screen_key}, PUBLIC),
 }
@@ -468,6 +504,7 @@ def ctx(breakout, attendee, facilitator, organiser, outsider):
         "question": question,
         "idea": idea,
         "cluster": Cluster.objects.create(breakout=breakout, name="Money"),
+        "theme": Theme.objects.create(subtheme=breakout.subtheme, name="Money", position=1),
         "outcome": outcome,
         "action": Action.objects.create(outcome=outcome, owner="Councils"),
         "summit": breakout.summit,

@@ -1987,6 +1987,10 @@ SOCKETS = {
     "plenary screen": lambda c: (f"/ws/screens/plenary/{c.plenary.screen_key}/", None),
     "what we did": lambda c: (f"/ws/summits/{c.summit.slug}/actions/", c.attendee),
     "public summary": lambda c: (f"/ws/public/{c.public_key}/", None),
+    "synthesis": lambda c: (
+        f"/ws/synthesis/{c.summit.slug}/{c.breakout.subtheme_id}/",
+        c.organiser,
+    ),
 }
 
 
@@ -1996,6 +2000,7 @@ def socket_ctx(transactional_db, breakout, attendee, organiser):
         breakout=breakout,
         summit=breakout.summit,
         attendee=attendee,
+        organiser=organiser,
         plenary=plenary_services.plenary_for(breakout.summit),
         public_key=after.publish_summary(breakout.summit, by=organiser),
     )

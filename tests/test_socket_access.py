@@ -58,6 +58,11 @@ CASES = {
         lambda c: f"/ws/public/{c['public_key']}/",
         (True, True, True, True, True, True),
     ),
+    # The themes across rooms of a subtheme: its organisers and facilitators.
+    "ws/synthesis/<slug:slug>/<int:subtheme_id>/": (
+        lambda c: f"/ws/synthesis/{c['breakout'].summit.slug}/{c['breakout'].subtheme_id}/",
+        (False, False, False, False, True, True),
+    ),
 }
 
 
@@ -274,3 +279,54 @@ def _named_moderator(summit) -> Participant:
     Participant.objects.filter(pk=person.pk).update(moderates_questions=True)
     person.refresh_from_db()
     return person
+
+
+# Themes across rooms
+
+
+def _mapped_theme(breakout, organiser):
+    from breakouts.models import Cluster
+    from plenary.themes import show_theme
+    from summit.synthesis import services as synthesis
+
+    theme = synthesis.add_theme(breakout.subtheme, "Money follows the place", by=organiser)
+    show_theme(plenary_for(breakout.summit), theme.pk, by=organiser)
+    cluster = Cluster.objects.create(breakout=breakout, name="Pooled budgets")
+    return theme, cluster
+
+
+def _map(cluster, theme, organiser) -> None:
+    from summit.synthesis import services as synthesis
+
+    synthesis.map_item(cluster, theme.pk, by=organiser)
+
+
+async def test_a_mapping_reaches_the_synthesis_pages_and_the_big_screen_showing_it(
+    breakout, other_breakout, facilitator, organiser, outsider
+):
+    theme, cluster = await sync_to_async(_mapped_theme)(breakout, organiser)
+    plenary = await sync_to_async(plenary_for)(breakout.summit)
+    summit = breakout.summit
+    page = await socket_for(f"/ws/synthesis/{summit.slug}/{breakout.subtheme_id}/", facilitator)
+    other = await socket_for(
+        f"/ws/synthesis/{summit.slug}/{other_breakout.subtheme_id}/", organiser
+    )
+    screen = await socket_for(f"/ws/screens/plenary/{plenary.screen_key}/")
+    elsewhere = await sync_to_async(plenary_for)(outsider.summit)
+    their_screen = await socket_for(f"/ws/screens/plenary/{elsewhere.screen_key}/")
+    sockets = (page, other, screen, their_screen)
+    for socket in sockets:
+        assert (await socket.connect())[0]
+
+    await sync_to_async(_map)(cluster, theme, organiser)
+
+    signal = await page.receive_from(timeout=3)
+    assert "data-refresh-board" in signal
+    assert "“Pooled budgets” from" in signal
+    card = await screen.receive_from(timeout=3)
+    assert f'id="screen-theme-{theme.pk}"' in card
+    assert "data-if-shown" in card
+    for socket in (other, their_screen):
+        assert await socket.receive_nothing(timeout=0.3)
+    for socket in sockets:
+        await socket.disconnect()

@@ -95,10 +95,12 @@
       fetching[id].again = true;
       return;
     }
-    var state = (fetching[id] = { again: false, stale: false, swapped: false, dropped: dropped || 0 });
+    var state = (fetching[id] = { again: false, stale: false, swapped: false, held: false, dropped: dropped || 0 });
     htmx.ajax("GET", url, { source: element, target: element, swap: "outerHTML" }).finally(function () {
       delete fetching[id];
-      if (state.again || state.stale) refresh(id, urlFor, state.stale && !state.swapped ? state.dropped + 1 : 0);
+      if (state.held && posting[id]) afterPosts[id] = urlFor;
+      else if (state.held) refresh(id, urlFor);
+      else if (state.again || state.stale) refresh(id, urlFor, state.stale && !state.swapped ? state.dropped + 1 : 0);
     });
   }
 
@@ -162,7 +164,11 @@
   // goes into, and that answer would be lost (htmx swaps it into the element it had when the
   // post left). Either way the panel is fetched again, after. (The panel is noted as the post
   // leaves: its answer may replace the form that sent it.)
+  // A fetch answered while a post is out is held, however busy the room: swapped in, it would
+  // take away the element that post's answer goes into (htmx finds an answer's target from the
+  // element that sent it). It is fetched again once the last post of its panel is answered.
   var posting = {};
+  var afterPosts = {};
   document.addEventListener("htmx:beforeRequest", function (event) {
     var config = event.detail.requestConfig;
     var elt = event.detail.elt;
@@ -176,6 +182,11 @@
     event.detail.xhr.addEventListener("loadend", function () {
       posting[id] = Math.max(0, posting[id] - 1);
       if (fetching[id]) fetching[id].stale = true;
+      else if (!posting[id] && afterPosts[id]) {
+        var held = afterPosts[id];
+        delete afterPosts[id];
+        refresh(id, held);
+      }
     });
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
@@ -183,10 +194,11 @@
     var state = target && target.id && fetching[target.id];
     var config = event.detail.requestConfig;
     if (!state || !config || config.verb !== "get") return;
-    if ((state.stale || posting[target.id]) && state.dropped < MAX_DROPPED) {
-      state.stale = true;
+    if (posting[target.id]) {
+      state.held = true;
       event.detail.shouldSwap = false;
     }
+    else if (state.stale && state.dropped < MAX_DROPPED) event.detail.shouldSwap = false;
     else state.swapped = true;
     if (!event.detail.shouldSwap || event.detail.xhr.getResponseHeader("HX-Reswap") !== "none") return;
     // The pushes a reconnecting screen missed: swapped in out of band, now.

@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "summit.event",
     "accounts",
     "breakouts",
+    "summit.synthesis",
     "plenary",
     "summit.record",
     "summit.organise",

@@ -218,6 +218,7 @@ urlpatterns = [
     ),
     # The JSON document's schema, at one address for every summit and every version's file.
     path("record/schema/record-v1.schema.json", record_views.record_schema, name="record_schema"),
+    path("", include("summit.synthesis.urls")),
     path("breakouts/", include("breakouts.urls")),
     path("", include("plenary.urls")),
 ]

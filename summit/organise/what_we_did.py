@@ -41,7 +41,7 @@ def _shared(summit: Summit) -> dict:
     if not summit.is_over or summit.shared_after == Summit.SharedAfter.NOTHING:
         return {}
     full = summit.shared_after == Summit.SharedAfter.FULL
-    record = build_record(summit, contributions=full)
+    record = build_record(summit, contributions=full, themes=full)
     shared = {"summary": summary_of(record)}
     if full:
         shared["outline"] = outline(record)
@@ -115,5 +115,5 @@ def public_summary(request: HttpRequest, key: str) -> HttpResponse:
     summit = summit_by_public_key(key)
     if summit is None:
         raise Http404("No such summary.")
-    summary = summary_of(build_record(summit, contributions=False))
+    summary = summary_of(build_record(summit, contributions=False, themes=False))
     return render(request, "summit/public_summary.html", {"summary": summary, "key": key})

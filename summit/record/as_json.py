@@ -32,6 +32,7 @@ from summit.record.rows import (
     vote_rows,
 )
 from summit.record.shift import shift_json
+from summit.record.themes import themes_json
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "record-v1.schema.json"
 FLUSH_CHARS = 64 * 1024
@@ -246,6 +247,7 @@ def head(record: Record) -> dict:
 
 def tail(record: Record) -> dict:
     return {
+        "themes": themes_json(record),
         "dissent": [
             {
                 "outcome": d.outcome,

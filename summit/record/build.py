@@ -4,9 +4,9 @@ ideas, comments, votes or answers: a fixed set, plus at most three for each poll
 Each part has a loader of its own: the breakouts' ideas in ``ideas``, their outcomes in
 ``outcomes``, the plenary in ``polls``, the figures in ``participation``, cross-sector
 support in ``support``, voice balance in ``voice``, the questions from the floor in
-``floor`` and the log in ``audit``. Every person is named through the models'
-``attribution`` properties, so whoever chose anonymity is "Anonymous (sector)" wherever the
-record mentions them.
+``floor``, the themes across rooms in ``themes`` and the log in ``audit``. Every person is
+named through the models' ``attribution`` properties, so whoever chose anonymity is
+"Anonymous (sector)" wherever the record mentions them.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ from summit.record.participation import Contributions, count_contributions, part
 from summit.record.polls import PlenaryPart, load_plenary
 from summit.record.shift import load_shifts
 from summit.record.support import orders
+from summit.record.themes import load_themes
 from summit.record.voice import load_voice
 
 ROLE_ORDER = {
@@ -221,7 +222,11 @@ def _subthemes(
 
 
 def build_record(
-    summit: Summit, breakouts: Iterable[Breakout] | None = None, *, contributions: bool = True
+    summit: Summit,
+    breakouts: Iterable[Breakout] | None = None,
+    *,
+    contributions: bool = True,
+    themes: bool = True,
 ) -> Record:
     """The summit's record: all of it, or with ``breakouts`` given (a facilitator's), only
     those breakouts' ideas and outcomes and the consensus check rows of their outcomes,
@@ -230,8 +235,8 @@ def build_record(
     ``contributions=False`` leaves out the ideas on the wall and every comment, for the
     formats that stream those from ``rows`` instead; hidden, merged and withdrawn ideas,
     clusters, the outcomes with the ideas they draw on, and the numbers of the ideas on the
-    wall in both orders (by dots and by cross-sector support) stay.
-    """
+    wall in both orders (by dots and by cross-sector support) stay. ``themes=False`` leaves
+    out the themes across rooms (the summary says nothing of them)."""
     scoped = breakouts is not None
     # Read once: every sector the record names, it names as the summit now does.
     names = sector_names(summit)
@@ -294,4 +299,5 @@ def build_record(
         feedback=load_feedback(summit, names),
         shifts=load_shifts(plenary.runs, names),
         floor=load_floor(summit, names),
+        themes=load_themes(summit, chosen, outcomes, names, whole=not scoped) if themes else [],
     )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         VoiceEntry,
     )
     from summit.record.floor import FloorSession
+    from summit.record.themes import SubthemeThemes
 
 VERSION = "1"
 
@@ -269,6 +270,8 @@ class Record:
     shifts: list[PollShift] = field(default_factory=list)
     # The sessions of questions from the floor, each with its questions (``floor``).
     floor: list[FloorSession] = field(default_factory=list)
+    # The themes across rooms of each subtheme, with what is mapped to them (``themes``).
+    themes: list[SubthemeThemes] = field(default_factory=list)
     version: str = VERSION
 
     @property

@@ -30,6 +30,7 @@ from summit.record.shift import (
     shift_rows,
     shift_sector_rows,
 )
+from summit.record.themes import THEME_COLUMNS, theme_rows
 
 
 @dataclass
@@ -317,6 +318,7 @@ def tables(record: Record) -> list[Table]:
             ranking_rows,
         ),
         Table("outcomes", "Outcomes", OUTCOME_COLUMNS, outcome_rows),
+        Table("themes", "Themes across rooms", THEME_COLUMNS, theme_rows),
         Table("actions", "Follow-up actions", ACTION_COLUMNS, action_rows),
         Table("consensus", "Consensus check", CONSENSUS_COLUMNS, consensus_rows),
         Table(

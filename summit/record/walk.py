@@ -43,6 +43,8 @@ from summit.record.feedback import feedback_blocks
 from summit.record.floor import TITLE as FLOOR_TITLE
 from summit.record.floor import floor_blocks
 from summit.record.shift import shift_blocks
+from summit.record.themes import TITLE as THEMES_TITLE
+from summit.record.themes import theme_blocks
 from summit.record.walk_breakout import breakout_blocks, prompt_items, remark_items
 from summit.record.walk_findings import (
     dissent_blocks,
@@ -227,6 +229,7 @@ def outline(record: Record) -> Outline:
         Section("subthemes", "Subthemes and questions", _subthemes(record), new_page=True),
     ]
     findings = [
+        Section("themes", THEMES_TITLE, theme_blocks(record), new_page=True, chapter=True),
         Section("dissent", "Dissent register", dissent_blocks(record), new_page=True, chapter=True),
         Section("polls", "Plenary polls", poll_blocks(record), new_page=True),
         Section("shift", "How views moved", shift_blocks(record), new_page=True),

@@ -1,0 +1,39 @@
+"""Pushing the synthesis's changes to its screens after commit: the synthesis page of each
+subtheme fetches itself again (what a person may do on it is their own), and the plenary's
+big screens that show a theme are sent the theme as it now stands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.template.loader import render_to_string
+
+from summit.event.sectors import sector_names
+from summit.live import push
+from summit.synthesis.screen import theme_for_screen
+
+
+def synthesis_group(subtheme_id: int) -> str:
+    """The synthesis pages open on one subtheme."""
+    return f"synthesis-{subtheme_id}"
+
+
+def theme_screens_group(summit_id: int) -> str:
+    """The summit's plenary big screens, which may be showing one of its themes."""
+    return f"synthesis-screens-{summit_id}"
+
+
+def synthesis_changed(subtheme_ids: Iterable[int], announcement: str) -> None:
+    """Every synthesis page of the subthemes fetches its board again, and hears what changed."""
+    html = render_to_string("synthesis/page.html#changed", {"announcement": announcement})
+    push([(synthesis_group(pk), html) for pk in subtheme_ids])
+
+
+def theme_on_screens(summit_id: int, theme_id: int) -> None:
+    """The theme as it now stands, to every big screen of the summit: a screen showing it
+    swaps it in, the others drop it (it is marked ``data-if-shown``). A theme removed takes
+    itself off the screens showing it, which fetch what they showed before."""
+    entry = theme_for_screen(theme_id, sector_names(summit_id))
+    context = {"entry": entry, "theme_id": theme_id, "oob": True}
+    html = render_to_string("synthesis/screen.html#theme_screen", context)
+    push([(theme_screens_group(summit_id), html)])
