@@ -98,7 +98,7 @@
     var state = (fetching[id] = { again: false, stale: false, swapped: false, held: false, dropped: dropped || 0 });
     htmx.ajax("GET", url, { source: element, target: element, swap: "outerHTML" }).finally(function () {
       delete fetching[id];
-      if (state.held && posting[id]) afterPosts[id] = urlFor;
+      if (state.held && posting[id]) holdUntilPosted(id, urlFor);
       else if (state.held) refresh(id, urlFor);
       else if (state.again || state.stale) refresh(id, urlFor, state.stale && !state.swapped ? state.dropped + 1 : 0);
     });
@@ -169,6 +169,17 @@
   // element that sent it). It is fetched again once the last post of its panel is answered.
   var posting = {};
   var afterPosts = {};
+  // A post that takes longer than this (a slow or failing network) holds its panel no longer:
+  // the panel is fetched and drawn anyway, so a screen never stays behind for a hung post.
+  var HOLD_MS = 2500;
+  function holdUntilPosted(id, urlFor) {
+    afterPosts[id] = urlFor;
+    setTimeout(function () {
+      if (afterPosts[id] !== urlFor) return;
+      delete afterPosts[id];
+      refresh(id, urlFor, MAX_DROPPED);
+    }, HOLD_MS);
+  }
   document.addEventListener("htmx:beforeRequest", function (event) {
     var config = event.detail.requestConfig;
     var elt = event.detail.elt;
@@ -194,7 +205,7 @@
     var state = target && target.id && fetching[target.id];
     var config = event.detail.requestConfig;
     if (!state || !config || config.verb !== "get") return;
-    if (posting[target.id]) {
+    if (posting[target.id] && state.dropped < MAX_DROPPED) {
       state.held = true;
       event.detail.shouldSwap = false;
     }
