@@ -14,7 +14,10 @@ questions from the floor, with one open session of questions supported by the ro
 "what we did" page and the public summary, how views moved on the assumptions check asked
 again at the close, and the feedback results. Their numbers follow the participants': at
 500, 300 first thoughts and 400 feedback answers; ``--questions`` and ``--supports`` set the
-questions from the floor.
+questions from the floor. Before any page is measured, the clusters and outcomes of ten rooms
+on one subtheme are mapped to ``--themes`` themes; once the day is live, the synthesis pages
+and the big screen with a theme on it are measured, the candidates offered by the engine a
+running app chooses (``bench/pages_synthesis.py``).
 
 The server time is the wall-clock time around the Django test client's ``get`` in this
 process, the whole answer read: URL routing, middleware, the view, its queries and the
@@ -191,6 +194,7 @@ def through_the_day(summit, plenary, people, clients, args) -> tuple[list[tuple]
         write_first_thoughts,
     )
     from pages_floor import ask_and_support, floor_pages
+    from pages_synthesis import synthesis_shown
 
     from accounts.models import Participant
     from summit.event.models import Summit
@@ -206,6 +210,8 @@ def through_the_day(summit, plenary, people, clients, args) -> tuple[list[tuple]
     rows = measured(before_the_day_pages(summit))
     # The day: the first thoughts go onto the walls as the summit goes live.
     move_summit(summit, Summit.Status.LIVE, by=people["organiser"])
+    with synthesis_shown(summit, plenary, people) as stage:
+        rows += measured(stage)
     made |= ask_and_support(summit, people, attendees, args.questions, args.supports)[1]
     rows += measured(floor_pages(summit, plenary))
     made |= give_feedback_on_the_day(attendees, args.participants * 4 // 5)
@@ -222,12 +228,14 @@ def main() -> None:
     parser.add_argument("--breakouts", type=int, default=5)
     parser.add_argument("--questions", type=int, default=200, help="questions from the floor")
     parser.add_argument("--supports", type=int, default=2000, help="tries at supporting a question")
+    parser.add_argument("--themes", type=int, default=8, help="themes on the subtheme synthesised")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs of each page")
     parser.add_argument(
         "--record-repeat", type=int, default=5, help="timed runs of the record page"
     )
     args = parser.parse_args()
 
+    from pages_synthesis import make_synthesis
     from record import throwaway_database
 
     with throwaway_database() as connection:
@@ -235,6 +243,7 @@ def main() -> None:
         summit, group, plenary, people, made = make_summit(
             args.ideas, args.participants, args.breakouts
         )
+        made |= make_synthesis(summit, people, args.themes)
         print(
             f"Made on {connection.vendor} in {time.perf_counter() - started:.1f} s: "
             + ", ".join(f"{n:,} {what}" for what, n in made.items())
