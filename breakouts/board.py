@@ -39,6 +39,12 @@ def breakout_group(breakout_id: int, audience: str) -> str:
     return f"breakout-{breakout_id}-{audience}"
 
 
+def subtheme_work_group(subtheme_id: int) -> str:
+    """The screens that follow the work of every breakout on a subtheme (its clusters,
+    outcomes and ideas), as the themes across rooms do, without being a breakout's own."""
+    return f"subtheme-{subtheme_id}-work"
+
+
 def screen_key_group(key: str) -> str:
     """The big screens open on one link, closed together when the link is replaced."""
     return f"screen-{key}"

@@ -23,6 +23,7 @@ from breakouts.board import (
     Board,
     attach_support,
     breakout_group,
+    subtheme_work_group,
     wall_counts,
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
@@ -258,12 +259,18 @@ def totals_changed(idea: Idea) -> None:
 
 def board_changed(breakout: Breakout, announcement: str, *, renamed: bool = False) -> None:
     """Every screen of the breakout fetches its board again, and hears what changed; with
-    ``renamed``, each shows the breakout's new name in its heading too."""
+    ``renamed``, each shows the breakout's new name in its heading too. The screens that
+    follow the subtheme's breakouts (the themes across rooms) fetch theirs again, silently:
+    several rooms' changes at once reach them as one."""
     html = render_to_string(
         "breakouts/board.html#board_changed",
         {"breakout": breakout, "announcement": announcement, "renamed": renamed},
     )
     _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
+    work = render_to_string("breakouts/board.html#work_changed")
+    push(
+        [(subtheme_work_group(breakout.subtheme_id), work)], coalesce=f"work-{breakout.subtheme_id}"
+    )
 
 
 def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, str]]:

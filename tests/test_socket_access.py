@@ -330,3 +330,32 @@ async def test_a_mapping_reaches_the_synthesis_pages_and_the_big_screen_showing_
         assert await socket.receive_nothing(timeout=0.3)
     for socket in sockets:
         await socket.disconnect()
+
+
+def _cluster_added(breakout, facilitator) -> None:
+    from breakouts.steering import add_cluster
+
+    add_cluster(breakout, "Shared data", by=facilitator)
+
+
+async def test_a_breakouts_new_cluster_has_its_subthemes_synthesis_pages_fetch_again(
+    breakout, other_breakout, facilitator, organiser
+):
+    """A lead sees a new cluster to map as the room makes it, without reloading; the pages of
+    another subtheme hear nothing."""
+    summit = breakout.summit
+    page = await socket_for(f"/ws/synthesis/{summit.slug}/{breakout.subtheme_id}/", organiser)
+    other = await socket_for(
+        f"/ws/synthesis/{summit.slug}/{other_breakout.subtheme_id}/", organiser
+    )
+    for socket in (page, other):
+        assert (await socket.connect())[0]
+
+    await sync_to_async(_cluster_added)(breakout, facilitator)
+
+    signal = await page.receive_from(timeout=3)
+    assert 'id="work-signal"' in signal
+    assert "data-refresh-board" in signal
+    assert await other.receive_nothing(timeout=0.3)
+    for socket in (page, other):
+        await socket.disconnect()

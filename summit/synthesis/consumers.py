@@ -1,4 +1,5 @@
-"""The synthesis page's socket: it only listens, for the signal to fetch its board again."""
+"""The synthesis page's socket: it only listens, for the signal to fetch its board again, sent
+when a theme or a mapping changes and when any breakout of the subtheme changes its work."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from breakouts.board import subtheme_work_group
 from summit.live import CLOSE_FORBIDDEN, HtmlPushConsumer, participant_group
 from summit.synthesis.access import get_subtheme_for, get_synthesis_for
 from summit.synthesis.live import synthesis_group
@@ -28,4 +30,8 @@ class SynthesisConsumer(HtmlPushConsumer):
         except (PermissionDenied, Http404):
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.join(synthesis_group(subtheme_id), participant_group(participant_id))
+        await self.join(
+            synthesis_group(subtheme_id),
+            subtheme_work_group(subtheme_id),
+            participant_group(participant_id),
+        )
