@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from breakouts.models import Idea
 from tests.e2e.conftest import axe_violations
+from tests.e2e.summit_day import settled
 
 pytestmark = pytest.mark.e2e
 
@@ -89,6 +90,8 @@ def test_post_after_signing_out_elsewhere_keeps_the_text_and_says_why(
     browser_problems.expect_status(403, post)
     browser_problems.expect_console(rf"^Response Status Error Code 403 from {post}")
     phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
+    # Connected and caught up while still signed in: only the post goes without the session.
+    settled(phone)
     phone.get_by_label("Your idea").fill("Written just as my session ended")
 
     phone.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
@@ -108,7 +111,7 @@ def test_console_reconnects_after_a_server_restart_and_catches_up(
     # While the server is down, the console's attempts to reconnect and catch up fail, and
     # htmx reports each failed socket (its error event) and fetch.
     browser_problems.expect_console(r"^WebSocket connection to .* failed|^\[object Event\]$")
-    browser_problems.expect_console(r"net::ERR_CONNECTION_(RESET|REFUSED)")
+    browser_problems.expect_console(r"net::ERR_(CONNECTION_(RESET|REFUSED)|EMPTY_RESPONSE)")
     browser_problems.expect_console(r"^htmx:(sendError|afterRequest), ")
     # The service worker's script, if the browser is still fetching it when the server stops.
     browser_problems.expect_console(r"error occurred when fetching the script")
@@ -117,6 +120,7 @@ def test_console_reconnects_after_a_server_restart_and_catches_up(
     status = console.locator("[data-connection-status]")
     expect(status).to_have_attribute("data-state", "open")
     console.evaluate("window.loadedOnce = true")
+    settled(console)  # its panels fetched, so none is cut off by the stop
 
     own_server.stop()
     expect(status).to_have_attribute("data-state", "closed")
