@@ -1,0 +1,133 @@
+"""Words in the templates that are not marked for translation.
+
+Each template is read with Django's own lexer. What the template language says (tags,
+variables, comments) is set aside, and so is the body of every ``{% blocktranslate %}``, which
+is marked as a whole; what is left is the template's own HTML or plain text. That HTML is read
+with the standard library's parser, and any word in its text, or in an attribute a person reads
+or hears (``alt``, ``title``, ``placeholder``, ``aria-label``, a button's ``value``, a text held
+in a ``data-`` attribute for a script to show), is unmarked. A plain-text template (an email)
+is all text.
+
+Run ``python -m tests.unmarked [path ...]`` to list what is left in some folders or files.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+from django.template.base import Lexer, TokenType
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_DIRS = [
+    ROOT / "templates",
+    *sorted(ROOT.glob("*/templates")),
+    *sorted(ROOT.glob("summit/*/templates")),
+]
+
+# Stands for whatever the template language put there: no letters, so never a word.
+HOLE = "\u2063"
+# A word: two letters or more (a lone "x" or "–" in a layout is not a sentence to translate).
+WORD = re.compile(r"[^\W\d_]{2,}")
+# The app's name is a name, the same in every language; so are the languages' own names.
+NAMES = {"Summit", "English", "Cymraeg"}
+
+READ_ALOUD = {"alt", "title", "placeholder", "aria-label", "aria-description", "label"}
+BUTTONS = {"submit", "button", "reset"}
+NOT_TEXT = {"script", "style"}
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in WORD.findall(text) if word not in NAMES]
+
+
+class _Reader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in NOT_TEXT:
+            self.skipping += 1
+        values = dict(attrs)
+        for name, value in attrs:
+            if not value:
+                continue
+            read = name in READ_ALOUD
+            read |= name == "value" and values.get("type") in BUTTONS
+            read |= name == "content" and values.get("name") == "description"
+            # A text for a script to show: words with a space between them, not a setting.
+            read |= name.startswith("data-") and " " in value.strip()
+            if read and _words(value):
+                self.found.append(f'{tag}[{name}]="{value.strip()}"')
+
+    def handle_endtag(self, tag) -> None:
+        if tag in NOT_TEXT and self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data) -> None:
+        if not self.skipping and _words(data):
+            self.found.append(" ".join(data.split()))
+
+
+def _bare(source: str) -> str:
+    """The template with everything the template language says put out of the way."""
+    parts, marked = [], 0
+    for token in Lexer(source).tokenize():
+        if token.token_type == TokenType.BLOCK:
+            name = token.contents.split()[0] if token.contents else ""
+            if name in {"blocktranslate", "blocktrans", "comment"}:
+                marked += 1
+            elif name in {"endblocktranslate", "endblocktrans", "endcomment"}:
+                marked -= 1
+            parts.append(HOLE)
+        elif token.token_type == TokenType.TEXT and not marked:
+            parts.append(token.contents)
+        else:
+            parts.append(HOLE)
+    return "".join(parts)
+
+
+def unmarked(path: Path) -> list[str]:
+    """The texts of one template that a person reads and no translation covers."""
+    bare = _bare(path.read_text(encoding="utf-8"))
+    if path.suffix == ".txt":
+        return [" ".join(line.split()) for line in bare.splitlines() if _words(line)]
+    reader = _Reader()
+    reader.feed(bare)
+    reader.close()
+    return reader.found
+
+
+def templates(paths: list[Path] | None = None) -> list[Path]:
+    roots = paths or TEMPLATE_DIRS
+    found = []
+    for root in roots:
+        if root.is_file():
+            found.append(root)
+        else:
+            found += [p for p in root.rglob("*") if p.suffix in {".html", ".txt"}]
+    return sorted(found)
+
+
+def main(argv: list[str]) -> int:
+    import django
+
+    django.setup()
+    count = 0
+    for path in templates([Path(arg).resolve() for arg in argv] or None):
+        for text in unmarked(path):
+            count += 1
+            print(f"{path.relative_to(ROOT)}: {text}")
+    print(f"{count} unmarked", file=sys.stderr)
+    return 1 if count else 0
+
+
+if __name__ == "__main__":
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    raise SystemExit(main(sys.argv[1:]))
