@@ -7,9 +7,11 @@ import secrets
 from collections.abc import Iterable
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from summit.event.models import Subtheme, Summit
@@ -55,6 +57,12 @@ def give_sector_names(people: Iterable[Participant | None], names: dict[str, str
             person.sector_names = names
 
 
+def joining_language() -> str:
+    """The language of the page a person joins from, if it is one the app is offered in."""
+    code = translation.get_language()
+    return code if code in {c for c, _ in settings.LANGUAGES} else ""
+
+
 class ParticipantQuerySet(models.QuerySet):
     def active(self):
         """People still in the summit: a removed person keeps their contributions, not access."""
@@ -87,6 +95,9 @@ class Participant(models.Model):
     preferred_subtheme = models.ForeignKey(
         Subtheme, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The language the person last chose (one of settings.LANGUAGES): their pages come back
+    # in it when they sign in, and their emails are written in it. Set when they join.
+    language = models.CharField(max_length=8, blank=True, default=joining_language)
     joined_at = models.DateTimeField(auto_now_add=True)
     removed_at = models.DateTimeField(null=True, blank=True)
     # When the person's details were erased, at their request or when the summit's retention

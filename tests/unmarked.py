@@ -29,7 +29,7 @@ TEMPLATE_DIRS = [
 
 # Stands for whatever the template language put there: no letters, so never a word.
 HOLE = "\u2063"
-# A word: two letters or more (a lone "x" or "–" in a layout is not a sentence to translate).
+# A word: two letters or more (a lone "x" or a dash in a layout is not a sentence to translate).
 WORD = re.compile(r"[^\W\d_]{2,}")
 # The app's name is a name, the same in every language; so are the languages' own names.
 NAMES = {"Summit", "English", "Cymraeg"}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from accounts import language_views
 from accounts import views as account_views
 from summit.organise import (
     action_views,
@@ -36,6 +37,7 @@ reset = {
 urlpatterns = [
     path("", home.home, name="home"),
     path("privacy/", home.privacy, name="privacy"),
+    path("language/", language_views.switch_language, name="switch_language"),
     # Installing the app, and keeping a phone going while its network is away
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("sw.js", offline.service_worker, name="service_worker"),

@@ -1,0 +1,91 @@
+"""Each person's language, the same for their pages and their screens' sockets.
+
+A person's choice, made with the switch on every page, is kept in their session (and in the
+language cookie, so that it outlasts signing out); the accounts app also keeps it on each
+of their parts in a summit, and brings it back into the session when they sign in. With no
+choice yet, the browser's ``Accept-Language`` decides, and then English, the source language.
+
+A socket is given the language of the page that opened it: the same session, the same
+cookie and the same browser, read from the socket's scope.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from asgiref.sync import iscoroutinefunction
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.decorators import sync_and_async_middleware
+
+SESSION_KEY = "summit_language"
+
+
+def offered() -> list[str]:
+    """The codes of the languages offered, the source language first."""
+    return [code for code, _ in settings.LANGUAGES]
+
+
+def is_offered(code: object) -> bool:
+    return isinstance(code, str) and code in offered()
+
+
+def _chosen(session) -> str | None:
+    if session is None:
+        return None
+    code = session.get(SESSION_KEY)
+    return code if is_offered(code) else None
+
+
+def for_request(request) -> str:
+    """The language a page is shown in: the person's choice, else their browser's."""
+    return _chosen(getattr(request, "session", None)) or translation.get_language_from_request(
+        request
+    )
+
+
+def for_scope(scope) -> str:
+    """The language a socket's pushes come in: as ``for_request`` for the page it was opened
+    from. Django's own reading of the cookie and of ``Accept-Language`` is given them as a
+    request would carry them."""
+    chosen = _chosen(scope.get("session"))
+    if chosen:
+        return chosen
+    headers = dict(scope.get("headers") or ())
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    browser = SimpleNamespace(
+        COOKIES=scope.get("cookies") or {}, META={"HTTP_ACCEPT_LANGUAGE": accept}
+    )
+    return translation.get_language_from_request(browser)
+
+
+def _begin(request) -> str:
+    language = for_request(request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    return language
+
+
+def _end(response, language: str):
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    response.headers.setdefault("Content-Language", language)
+    return response
+
+
+@sync_and_async_middleware
+def language_middleware(get_response):
+    """Shows each request in its person's language (after the session middleware)."""
+    if iscoroutinefunction(get_response):
+
+        async def middleware(request):
+            language = _begin(request)
+            return _end(await get_response(request), language)
+
+    else:
+
+        def middleware(request):
+            language = _begin(request)
+            return _end(get_response(request), language)
+
+    return middleware
