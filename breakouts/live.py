@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from breakouts.balance import voice_balance
 from breakouts.board import (
@@ -28,7 +29,7 @@ from breakouts.board import (
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
 from summit.event.sectors import names_for
-from summit.live import close_group, later, push
+from summit.live import close_group, group_in, in_languages, later, push, send
 from summit.web import counts, replay
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout:
@@ -64,13 +65,16 @@ def _push(
     the consoles alone (their voice balance, the word that ideas alike may have changed) goes
     with their push but is not kept: a console fetches its panels anew when it reconnects,
     and only the latest counts."""
-    fragments = replay.record(fragments)
+    fragments = replay.record(in_languages(fragments))
     if console_html:
         fragments = [
-            (group, html + console_html if group.endswith(FACILITATORS) else html)
+            (
+                group,
+                html + console_html if group.rpartition(".")[0].endswith(FACILITATORS) else html,
+            )
             for group, html in fragments
         ]
-    push(fragments, coalesce=coalesce)
+    send(fragments, coalesce=coalesce)
 
 
 def missed(breakout_id: int, audience: str, seen: int, drawn: int = 0) -> list[str] | None:
@@ -78,7 +82,7 @@ def missed(breakout_id: int, audience: str, seen: int, drawn: int = 0) -> list[s
     ``drawn``, the number their board was drawn with), as they were sent; ``None`` when the
     screen must fetch its whole board: some of it is no longer kept, or it changed shape
     (each screen then fetches its own)."""
-    pushes = replay.since(breakout_group(breakout_id, audience), seen, drawn)
+    pushes = replay.since(_in_language(breakout_id, audience), seen, drawn)
     if pushes is None or any(REFRESH in html for html in pushes):
         return None
     return pushes
@@ -87,8 +91,14 @@ def missed(breakout_id: int, audience: str, seen: int, drawn: int = 0) -> list[s
 def latest_push(breakout_id: int, audience: str) -> dict:
     """The audience's group and the number of its latest push, for a board about to be
     drawn (as ``seq_group`` and ``seq``, which it carries)."""
-    group = breakout_group(breakout_id, audience)
+    group = _in_language(breakout_id, audience)
     return {"seq_group": group, "seq": replay.latest(group)}
+
+
+def _in_language(breakout_id: int, audience: str) -> str:
+    """The audience's group in the language of the request: its screens' pushes are numbered
+    per language."""
+    return group_in(breakout_group(breakout_id, audience), get_language())
 
 
 def _board(breakout: Breakout, audience: str, wall: dict[str, int] | None) -> Board:
@@ -279,7 +289,9 @@ def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, 
     the other rooms' in one push."""
     html = render_to_string("breakouts/board.html#board_changed", {"announcement": announcement})
     breakouts = Breakout.objects.filter(summit_id=summit_id).order_by().values_list("pk", flat=True)
-    return replay.record([(breakout_group(pk, who), html) for pk in breakouts for who in AUDIENCES])
+    return replay.record(
+        in_languages([(breakout_group(pk, who), html) for pk in breakouts for who in AUDIENCES])
+    )
 
 
 def breakout_renamed(breakout: Breakout, announcement: str) -> None:

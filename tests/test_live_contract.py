@@ -156,7 +156,7 @@ async def test_with_the_fast_path_off_pushes_go_through_channels_own_send(
 
     hub = live.hub_for(get_channel_layer())
     [screen] = {s for members in hub.members.values() for s in members}
-    await sync_to_async(live.push)(
+    await sync_to_async(live.send)(
         [(group, "<p>plain</p>") for group in hub.members if group.startswith("breakout")]
     )
 

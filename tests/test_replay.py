@@ -12,6 +12,7 @@ from django.urls import reverse
 from breakouts import services, steering
 from breakouts.board import FACILITATORS, MEMBERS, breakout_group
 from breakouts.models import Breakout
+from summit.live import group_in
 from summit.web import replay
 from tests.conftest import client_for, use_redis_counts
 
@@ -167,13 +168,13 @@ def test_board_since_a_member_asking_for_the_console_gets_the_members_pushes(
     url = reverse("breakouts:board", args=[breakout.pk])
     seq = _board_seq(client, url)
     _post(breakout, attendee, "Seen by all", django_capture_on_commit_callbacks)
-    console_seq = replay.latest(breakout_group(breakout.pk, FACILITATORS))
+    console_seq = replay.latest(group_in(breakout_group(breakout.pk, FACILITATORS), "en-gb"))
 
     response = client.get(f"{url}?view={FACILITATORS}&since={seq}")
     console = client.get(f"{url}?view={FACILITATORS}&since={console_seq - 1}")
 
     assert response["HX-Reswap"] == "none"
-    members_pushes = replay.since(breakout_group(breakout.pk, MEMBERS), seq)
+    members_pushes = replay.since(group_in(breakout_group(breakout.pk, MEMBERS), "en-gb"), seq)
     assert response.content.decode() == "".join(members_pushes)
     assert "HX-Reswap" not in console  # not a number of the members' count: the whole board
 

@@ -20,7 +20,7 @@ from plenary.models import QaSession, Question
 from plenary.questions import ask_question, support_question
 from plenary.services import plenary_for
 from summit.config.routing import websocket_urlpatterns
-from summit.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
+from summit.live import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, group_in
 from summit.organise import after
 from tests.conftest import make_participant, socket_for
 
@@ -124,7 +124,7 @@ async def test_socket_hears_nothing_of_other_groups_or_summits(
 
     await sync_to_async(_post)(other_breakout, other_member, "Other group's idea")
     await sync_to_async(_post)(elsewhere, outsider, "Other summit's idea")
-    group = breakout_group(breakout.pk, FACILITATORS)
+    group = group_in(breakout_group(breakout.pk, FACILITATORS), "en-gb")
     await get_channel_layer().group_send(
         group, {"type": "push.html", "group": group, "html": "<p>For facilitators only</p>"}
     )

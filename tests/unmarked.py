@@ -57,7 +57,7 @@ class _Reader(HTMLParser):
             if not value:
                 continue
             read = name in READ_ALOUD
-            read |= name == "value" and values.get("type") in BUTTONS
+            read |= tag == "input" and name == "value" and values.get("type") in BUTTONS
             read |= name == "content" and values.get("name") == "description"
             # A text for a script to show: words with a space between them, not a setting.
             read |= name.startswith("data-") and " " in value.strip()
@@ -75,16 +75,21 @@ class _Reader(HTMLParser):
 
 def _bare(source: str) -> str:
     """The template with everything the template language says put out of the way."""
-    parts, marked = [], 0
+    parts: list[str] = []
+    # The blocks open here, each with whether its text is set aside (a translation, a
+    # comment, or a block named for a class, which fills an attribute: ``main_class``).
+    opened: list[bool] = []
     for token in Lexer(source).tokenize():
         if token.token_type == TokenType.BLOCK:
-            name = token.contents.split()[0] if token.contents else ""
-            if name in {"blocktranslate", "blocktrans", "comment"}:
-                marked += 1
-            elif name in {"endblocktranslate", "endblocktrans", "endcomment"}:
-                marked -= 1
+            words = token.contents.split() or [""]
+            if words[0] in {"blocktranslate", "blocktrans", "comment"}:
+                opened.append(True)
+            elif words[0] == "block":
+                opened.append(len(words) > 1 and words[1].endswith("_class"))
+            elif words[0] in {"endblocktranslate", "endblocktrans", "endcomment", "endblock"}:
+                opened = opened[:-1]
             parts.append(HOLE)
-        elif token.token_type == TokenType.TEXT and not marked:
+        elif token.token_type == TokenType.TEXT and not any(opened):
             parts.append(token.contents)
         else:
             parts.append(HOLE)

@@ -39,6 +39,7 @@ from summit.live.codes import (
 )
 from summit.live.fast import PROVEN, frame_writer, http_application, text_frame
 from summit.live.hub import BEAT_SECONDS, COALESCE_SECONDS, Hub, hub_for
+from summit.live.languages import Fragment, group_in, in_languages, offered, rendered, wanted
 from summit.live.screens import HtmlPushConsumer, NoSuchScreen
 
 __all__ = [
@@ -56,12 +57,17 @@ __all__ = [
     "close_group",
     "close_screens",
     "frame_writer",
+    "group_in",
     "http_application",
     "hub_for",
+    "in_languages",
     "later",
     "participant_group",
     "push",
+    "rendered",
+    "send",
     "text_frame",
+    "wanted",
 ]
 
 logger = logging.getLogger(__name__)
@@ -134,12 +140,14 @@ def close_screens(participant_id: int) -> None:
 
 
 def close_group(group: str) -> None:
-    """Close every screen in the group."""
-    _send_all([(group, {"type": "screen.close", "group": group})])
+    """Close every screen in the group, in every language."""
+    named = [group_in(group, code) for code in offered()]
+    _send_all([(name, {"type": "screen.close", "group": name}) for name in named])
 
 
-def push(fragments: Iterable[tuple[str, str]], *, coalesce: str | None = None) -> None:
-    """Send each ``(group, html)`` pair to every screen in the group.
+def push(fragments: Iterable[tuple[str, Fragment]], *, coalesce: str | None = None) -> None:
+    """Send each ``(group, fragment)`` to every screen in the group: a fragment rendered per
+    language (``rendered``) to the screens in each language, one text to them all.
 
     With ``coalesce``, a key naming what the fragments show (one poll's tally, say), a newer
     push with the same key may replace this one on screens that have not been sent it yet.
@@ -147,6 +155,11 @@ def push(fragments: Iterable[tuple[str, str]], *, coalesce: str | None = None) -
     Called once a write has committed, which stands even when the layer is down: the failure
     is logged, and screens catch up when they reconnect.
     """
+    send(in_languages(fragments), coalesce=coalesce)
+
+
+def send(fragments: Iterable[tuple[str, str]], *, coalesce: str | None = None) -> None:
+    """``push`` for fragments already in their groups' languages (``in_languages``)."""
     _send_all(
         [
             (group, {"type": "push.html", "group": group, "html": html, "coalesce": coalesce})

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from summit.live.codes import CLOSE_NOT_FOUND, CLOSE_UNEXPECTED_MESSAGE
 from summit.live.fast import socket_writers
 from summit.live.hub import hub_for
+from summit.live.languages import for_scope, group_in, joined
 
 logger = logging.getLogger("summit.live")
 
@@ -32,8 +35,16 @@ class HtmlPushConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
     groups_joined: tuple[str, ...] = ()
     write_frame = None
+    language = ""
 
     async def join(self, *groups: str) -> None:
+        """Join ``groups`` in the language of the page this screen was opened from."""
+        self.language = for_scope(self.scope)
+        if self.language != settings.LANGUAGE_CODE:
+            await sync_to_async(joined, thread_sensitive=False)(groups, self.language)
+        await self._join_groups(*[group_in(group, self.language) for group in groups])
+
+    async def _join_groups(self, *groups: str) -> None:
         # Which path this screen takes is settled here, once, so the hub's write loop pays
         # nothing for it; and before joining, since a push may come while the later groups are
         # joined.

@@ -23,7 +23,7 @@ from breakouts.live import summit_boards_changed
 from plenary.live import summit_room_changed
 from summit.event.models import Summit
 from summit.event.refusals import Refused
-from summit.live import push
+from summit.live import in_languages, send
 from summit.organise.design import Part
 
 UP, DOWN = "up", "down"
@@ -209,7 +209,7 @@ def screens_follow(summit_id: int, announcement: str) -> None:
     and hears ``announcement``: one push, after the change has committed."""
     fragments = [
         *summit_boards_changed(summit_id, announcement),
-        *summit_room_changed(summit_id, announcement),
+        *in_languages(summit_room_changed(summit_id, announcement)),
     ]
     if fragments:
-        push(fragments)
+        send(fragments)

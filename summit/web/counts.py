@@ -96,6 +96,27 @@ def mark_anew(name: str, ms: int, *, clearing: str) -> None:
     client.pipeline(transaction=False).delete(key(clearing)).set(key(name), 1, px=ms).execute()
 
 
+def keep_marks(names: list[str], ms: int) -> None:
+    """Set each mark of ``names`` for ``ms`` milliseconds from now, set or not."""
+    client = redis_client()
+    if client is None:
+        for name in names:
+            _here.keep(name, ms)
+        return
+    pipeline = client.pipeline(transaction=False)
+    for name in names:
+        pipeline.set(key(name), 1, px=ms)
+    pipeline.execute()
+
+
+def marked(names: list[str]) -> list[bool]:
+    """Whether each mark of ``names`` is set."""
+    client = redis_client()
+    if client is None:
+        return [_here.remaining_ms(name) > 0 for name in names]
+    return [value is not None for value in client.mget([key(name) for name in names])]
+
+
 def clear() -> None:
     """Forget every count and mark (under this prefix, on Redis)."""
     client = redis_client()
@@ -171,6 +192,10 @@ class _InThisProcess:
         with self.lock:
             self.entries.pop(clearing, None)
             self.entries[name] = (1, now + ms / 1000)
+
+    def keep(self, name: str, ms: int) -> None:
+        with self.lock:
+            self.entries[name] = (1, time.monotonic() + ms / 1000)
 
     def clear(self) -> None:
         with self.lock:
