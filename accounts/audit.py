@@ -7,7 +7,9 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from accounts.models import AuditEntry, Participant
 
@@ -30,11 +32,16 @@ def _plain(value):
 def log_action(
     actor: Participant, action: str, *, place: str = "", detail: Mapping | None = None
 ) -> AuditEntry:
-    """Record that ``actor`` did ``action`` (in words, "Hid an idea") in ``place``."""
+    """Record that ``actor`` did ``action`` (in words, "Hid an idea") in ``place``.
+
+    The actor's name is kept in the source language, as the action is, whichever language
+    the person acting reads."""
+    with translation.override(settings.LANGUAGE_CODE):
+        actor_name = actor.attribution
     return AuditEntry.objects.create(
         summit_id=actor.summit_id,
         actor=actor,
-        actor_name=actor.attribution,
+        actor_name=actor_name,
         action=action,
         place=place,
         detail={

@@ -29,12 +29,34 @@ def sector_field(label: str, required_message: str) -> forms.ChoiceField:
         widget=forms.RadioSelect,
         error_messages={
             "required": required_message,
-            "invalid_choice": "Select one of the sectors listed",
+            "invalid_choice": _("Select one of the sectors listed"),
         },
     )
 
 
 NO_PREFERENCE = ""
+
+# Each text field's errors in whole sentences (summit.web.forms.plain_text_field).
+NAME_MESSAGES = {
+    "required": _("Enter your name"),
+    "max_length": _("Your name must be %(limit_value)d characters or fewer"),
+    "markup": _("Enter your name without the characters < > { } [ ] or \\"),
+}
+ORGANISATION_MESSAGES = {
+    "required": _("Enter your organisation"),
+    "max_length": _("Your organisation must be %(limit_value)d characters or fewer"),
+    "markup": _("Enter your organisation without the characters < > { } [ ] or \\"),
+}
+FIRST_NAME_MESSAGES = {
+    "required": _("Enter your first name"),
+    "max_length": _("Your first name must be %(limit_value)d characters or fewer"),
+    "markup": _("Enter your first name without the characters < > { } [ ] or \\"),
+}
+LAST_NAME_MESSAGES = {
+    "required": _("Enter your last name"),
+    "max_length": _("Your last name must be %(limit_value)d characters or fewer"),
+    "markup": _("Enter your last name without the characters < > { } [ ] or \\"),
+}
 
 
 def subthemes_offered(summit: Summit) -> list[tuple[str, str]]:
@@ -78,13 +100,13 @@ class PreferenceForm(forms.Form):
 
 class JoinCodeForm(forms.Form):
     code = forms.CharField(
-        label="Join code",
+        label=_("Join code"),
         max_length=20,
         strip=True,
-        help_text="The 6 letters and numbers on the screen or in your invitation, like K7QM2X.",
+        help_text=_("The 6 letters and numbers on the screen or in your invitation, like K7QM2X."),
         error_messages={
-            "required": "Enter the join code",
-            "max_length": "A join code is 6 letters and numbers, like K7QM2X",
+            "required": _("Enter the join code"),
+            "max_length": _("A join code is 6 letters and numbers, like K7QM2X"),
         },
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -98,38 +120,42 @@ class JoinForm(forms.Form):
     NAMED, ANONYMOUS = "named", "anonymous"
 
     display_name = plain_text_field(
-        "Name",
+        _("Name"),
         80,
-        help_text="As you would like other people in your group to see it.",
+        messages=NAME_MESSAGES,
+        help_text=_("As you would like other people in your group to see it."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     organisation = plain_text_field(
-        "Organisation",
+        _("Organisation"),
         120,
+        messages=ORGANISATION_MESSAGES,
         required=False,
-        help_text="Optional. Leave this empty if you are taking part as a resident.",
+        help_text=_("Optional. Leave this empty if you are taking part as a resident."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    sector = sector_field("Which sector are you here from?", "Select the sector you are here from")
+    sector = sector_field(
+        _("Which sector are you here from?"), _("Select the sector you are here from")
+    )
     attribution = forms.ChoiceField(
-        label="How may the summit record name you?",
+        label=_("How may the summit record name you?"),
         choices=[
-            (NAMED, "Name me with my organisation"),
-            (ANONYMOUS, "Keep me anonymous: show only my sector"),
+            (NAMED, _("Name me with my organisation")),
+            (ANONYMOUS, _("Keep me anonymous: show only my sector")),
         ],
         widget=forms.RadioSelect,
-        help_text="Anonymous contributions still count; nobody else sees who made them.",
+        help_text=_("Anonymous contributions still count; nobody else sees who made them."),
         error_messages={
-            "required": "Select how the record may name you",
-            "invalid_choice": "Select one of the options listed",
+            "required": _("Select how the record may name you"),
+            "invalid_choice": _("Select one of the options listed"),
         },
     )
     preferred_subtheme = preference_field()
     join_token = forms.UUIDField(
         widget=forms.HiddenInput,
         error_messages={
-            "required": "This form has expired. Fill it in again",
-            "invalid": "This form has expired. Fill it in again",
+            "required": _("This form has expired. Fill it in again"),
+            "invalid": _("This form has expired. Fill it in again"),
         },
     )
 
@@ -163,19 +189,19 @@ class JoinForm(forms.Form):
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": _("Enter your email address"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         max_length=200,
         strip=False,
-        error_messages={"required": "Enter your password"},
+        error_messages={"required": _("Enter your password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -193,28 +219,28 @@ class SignInForm(forms.Form):
         )
         if self.user is None:
             # The same words whether the email is unknown or the password wrong.
-            raise forms.ValidationError("Enter a correct email address and password")
+            raise forms.ValidationError(_("Enter a correct email address and password"))
         return cleaned
 
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Their email address",
+        label=_("Their email address"),
         max_length=254,
-        help_text="The invitation link is sent here. It works once, for 7 days.",
+        help_text=_("The invitation link is sent here. It works once, for 7 days."),
         error_messages={
-            "required": "Enter the email address to send the invitation to",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": _("Enter the email address to send the invitation to"),
+            "invalid": _("Enter an email address in the correct format, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label="Invite them as",
+        label=_("Invite them as"),
         choices=Invite.ROLES,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select the role to invite them as",
-            "invalid_choice": "Select one of the roles listed",
+            "required": _("Select the role to invite them as"),
+            "invalid_choice": _("Select one of the roles listed"),
         },
     )
 
@@ -223,24 +249,31 @@ class StaffDetailsForm(forms.Form):
     """Who a newly invited facilitator or organiser is, and a password for signing in."""
 
     first_name = plain_text_field(
-        "First name", 60, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        _("First name"),
+        60,
+        messages=FIRST_NAME_MESSAGES,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = plain_text_field(
-        "Last name", 60, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        _("Last name"),
+        60,
+        messages=LAST_NAME_MESSAGES,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
     organisation = plain_text_field(
-        "Organisation",
+        _("Organisation"),
         120,
+        messages=ORGANISATION_MESSAGES,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    sector = sector_field("Sector", "Select your sector")
+    sector = sector_field(_("Sector"), _("Select your sector"))
     password = forms.CharField(
-        label="Create a password",
+        label=_("Create a password"),
         max_length=200,
         strip=False,
-        help_text="At least 12 characters. A few unrelated words make a strong one.",
-        error_messages={"required": "Create a password"},
+        help_text=_("At least 12 characters. A few unrelated words make a strong one."),
+        error_messages={"required": _("Create a password")},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 

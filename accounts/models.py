@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from summit.event.models import Subtheme, Summit
@@ -31,7 +32,7 @@ class User(AbstractUser):
     """A login. Attendees join without a password; staff roles sign in with email and one."""
 
     is_demo = models.BooleanField(
-        default=False, help_text="A demonstration account that the demo login page may enter."
+        default=False, help_text=_("A demonstration account that the demo login page may enter.")
     )
 
     class Meta(AbstractUser.Meta):
@@ -73,9 +74,9 @@ class Participant(models.Model):
     """A user's part in one summit: their role, sector and how the record may name them."""
 
     class Role(models.TextChoices):
-        ATTENDEE = "attendee", "Attendee"
-        FACILITATOR = "facilitator", "Facilitator"
-        ORGANISER = "organiser", "Organiser"
+        ATTENDEE = "attendee", _("Attendee")
+        FACILITATOR = "facilitator", _("Facilitator")
+        ORGANISER = "organiser", _("Organiser")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="participations")
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="participants")
@@ -85,7 +86,7 @@ class Participant(models.Model):
     # The key of one of the summit's sectors (summit.event.sectors); the forms offer only those.
     sector = models.CharField(max_length=24, default=OTHER_SECTOR)
     anonymous = models.BooleanField(
-        default=False, help_text="The record shows “Anonymous (sector)” instead of the name."
+        default=False, help_text=_("The record shows “Anonymous (sector)” instead of the name.")
     )
     # Named by an organiser to help work questions from the floor (facilitators and organisers
     # always may), whatever their role.
@@ -149,7 +150,7 @@ class Participant(models.Model):
     def attribution(self) -> str:
         """How the record and every screen name this person."""
         if self.anonymous:
-            return f"Anonymous ({self.sector_label})"
+            return gettext("Anonymous (%(sector)s)") % {"sector": self.sector_label}
         if self.organisation:
             return f"{self.display_name}, {self.organisation}"
         return self.display_name
@@ -159,8 +160,8 @@ class Invite(models.Model):
     """A single-use link that makes someone a facilitator or co-organiser of one summit."""
 
     ROLES = [
-        (Participant.Role.FACILITATOR, "Facilitator"),
-        (Participant.Role.ORGANISER, "Co-organiser"),
+        (Participant.Role.FACILITATOR, _("Facilitator")),
+        (Participant.Role.ORGANISER, _("Co-organiser")),
     ]
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="invites")
@@ -226,8 +227,8 @@ class EmailSent(models.Model):
     """
 
     class Kind(models.TextChoices):
-        INVITE_REMINDER = "invite_reminder", "Reminder of an invitation"
-        STARTS_TOMORROW = "starts_tomorrow", "The summit starts tomorrow"
+        INVITE_REMINDER = "invite_reminder", _("Reminder of an invitation")
+        STARTS_TOMORROW = "starts_tomorrow", _("The summit starts tomorrow")
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="emails_sent")
     kind = models.CharField(max_length=20, choices=Kind)

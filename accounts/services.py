@@ -66,7 +66,9 @@ def join_summit(
         existing = Participant.objects.filter(summit=summit, user=user).first()
     if existing is not None:
         if existing.removed_at is not None:
-            raise Refused("You have been removed from this summit. Ask an organiser for help.")
+            raise Refused(
+                gettext("You have been removed from this summit. Ask an organiser for help.")
+            )
         return existing, False
     refusal = summit.joining_refusal(timezone.now())
     if refusal:
@@ -176,7 +178,8 @@ def invite(
 def _send_invite(record: Invite, links: dict[str, str], inviter: str) -> None:
     context = {"invite": record, "inviter": inviter, **links}
     send_mail(
-        subject=f"Invitation to {record.summit.title} as {record.get_role_display().lower()}",
+        subject=gettext("Invitation to %(title)s as %(role)s")
+        % {"title": record.summit.title, "role": record.get_role_display().lower()},
         message=render_to_string("accounts/email/invite.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[record.email],
@@ -227,7 +230,9 @@ def accept_invite(
             expires_at__gt=timezone.now(),
         ).update(used_at=timezone.now())
         if not claimed:
-            raise Refused("This invite link is not valid. Ask the organiser for a new one.")
+            raise Refused(
+                gettext("This invite link is not valid. Ask the organiser for a new one.")
+            )
         participant = Participant.objects.filter(user=user, summit=record.summit).first()
         if participant is None:
             # Someone already known from another summit keeps the details they gave there.

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import services
@@ -94,7 +95,9 @@ def join(request: HttpRequest) -> HttpResponse:
         if summit is not None:
             return redirect("join_summit", code=summit.join_code)
         join_attempts.fail(request)
-        form.add_error("code", "There is no summit with that code. Check the code and try again")
+        form.add_error(
+            "code", gettext("There is no summit with that code. Check the code and try again")
+        )
     return render(request, "accounts/join_code.html", {"form": form}, status=422)
 
 
@@ -110,7 +113,9 @@ def join_summit(request: HttpRequest, code: str) -> HttpResponse:
         join_attempts.fail(request)
         form = JoinCodeForm({"code": code[:20]})
         form.is_valid()
-        form.add_error("code", "There is no summit with that code. Check the code and try again")
+        form.add_error(
+            "code", gettext("There is no summit with that code. Check the code and try again")
+        )
         return render(request, "accounts/join_code.html", {"form": form}, status=404)
     known = None
     if request.user.is_authenticated:
@@ -120,7 +125,9 @@ def join_summit(request: HttpRequest, code: str) -> HttpResponse:
         return _enter(request, known)
     refusal = summit.joining_refusal(timezone.now())
     if known is not None:
-        refusal = "You have been removed from this summit. Ask an organiser if this is a mistake."
+        refusal = gettext(
+            "You have been removed from this summit. Ask an organiser if this is a mistake."
+        )
     if refusal:
         return render(
             request, "accounts/join_refused.html", {"summit": summit, "reason": refusal}, status=403
@@ -352,7 +359,7 @@ def demo_login(request: HttpRequest) -> HttpResponse:
             if participant is None:
                 return redirect("home")
             return redirect("summit_home", slug=participant.summit.slug)
-        error = "Choose one of the demo accounts listed"
+        error = gettext("Choose one of the demo accounts listed")
     return render(
         request,
         "accounts/demo_login.html",

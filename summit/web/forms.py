@@ -16,15 +16,19 @@ class SummitFormRenderer(TemplatesSetting):
 _MARKUP = re.compile(r"[<>{}\[\]\\]|[\x00-\x1f\x7f]")
 
 
-def plain_text_field(label: str, max_length: int, *, required: bool = True, **kwargs):
-    """A one-line text field that refuses markup and control characters."""
-    noun = label[0].lower() + label[1:]
+def plain_text_field(
+    label: str, max_length: int, *, messages: dict[str, str], required: bool = True, **kwargs
+):
+    """A one-line text field that refuses markup and control characters.
+
+    ``messages`` holds each error in whole words, as translated: ``required``, ``max_length``
+    (with ``%(limit_value)d``) and ``markup``, for text with one of the refused characters.
+    """
+    markup_message = messages["markup"]
 
     def no_markup(value: str) -> None:
         if _MARKUP.search(value):
-            raise forms.ValidationError(
-                f"Enter your {noun} without the characters < > {{ }} [ ] or \\"
-            )
+            raise forms.ValidationError(markup_message)
 
     return forms.CharField(
         label=label,
@@ -32,9 +36,6 @@ def plain_text_field(label: str, max_length: int, *, required: bool = True, **kw
         required=required,
         strip=True,
         validators=[no_markup],
-        error_messages={
-            "required": f"Enter your {noun}",
-            "max_length": f"Your {noun} must be %(limit_value)d characters or fewer",
-        },
+        error_messages={"required": messages["required"], "max_length": messages["max_length"]},
         **kwargs,
     )

@@ -15,6 +15,7 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 
 from summit.web import counts
 
@@ -62,10 +63,13 @@ class AttemptLimit:
     @property
     def message(self) -> str:
         minutes = max(1, settings.ATTEMPT_WINDOW_SECONDS // 60)
-        return (
+        return ngettext(
             "There have been too many unsuccessful attempts from your connection. "
-            f"Wait {minutes} minutes, then try again."
-        )
+            "Wait %(minutes)d minute, then try again.",
+            "There have been too many unsuccessful attempts from your connection. "
+            "Wait %(minutes)d minutes, then try again.",
+            minutes,
+        ) % {"minutes": minutes}
 
 
 join_attempts = AttemptLimit("join")
@@ -105,10 +109,12 @@ class ActionRate:
         # A minute's allowance cannot all be spent in one burst, which would hold up the room.
         if person > per_minute or in_burst > max(3, per_minute // 4):
             _hold_back()
-            return "You are sending very quickly. Wait a few seconds, then send again."
+            return gettext("You are sending very quickly. Wait a few seconds, then send again.")
         if address > settings.ACTIONS_PER_MINUTE_PER_ADDRESS:
             _hold_back()
-            return "Your connection is sending too much at once. Wait a minute, then send again."
+            return gettext(
+                "Your connection is sending too much at once. Wait a minute, then send again."
+            )
         return None
 
 
