@@ -53,7 +53,8 @@ class Part:
     # The field that names an item in lists, messages and the audit log.
     name_field: str
     title: str
-    one: str
+    # The heading of an item's own page, naming the kind of thing it is.
+    change_title: str
     lead: str
     add_title: str
     # How the audit log names an item ("a working assumption"): the log is kept as written.
@@ -70,8 +71,9 @@ class Part:
     prepare: Callable[[Summit], object] = _nothing_to_prepare
     # What an item is checked for, and given, before it is saved; raises Refused.
     check: Callable[..., None] = _nothing_to_check
-    # Whether at least one item must stay neither removed nor retired.
-    keep_one: bool = False
+    # When at least one item must stay neither removed nor retired, the refusal that says so
+    # to the organiser; "" when every item may go.
+    keep_one: str = ""
     fields: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -175,7 +177,7 @@ PARTS: dict[str, Part] = {
             kind=Material.Kind.SECTION,
             name_field="title",
             title=_("Pre-reading"),
-            one=_("pre-reading section"),
+            change_title=_("Change this pre-reading section"),
             lead=_("The sections of the stimulus document attendees read before the day."),
             add_title=_("Add a section"),
             logged_as="a pre-reading section",
@@ -186,7 +188,7 @@ PARTS: dict[str, Part] = {
             form=forms.AssumptionForm,
             name_field="text",
             title=_("Working assumptions"),
-            one=_("working assumption"),
+            change_title=_("Change this working assumption"),
             lead=_("Statements the summit works from, open to challenge in the plenary."),
             add_title=_("Add a working assumption"),
             logged_as="a working assumption",
@@ -198,7 +200,7 @@ PARTS: dict[str, Part] = {
             form=forms.ObstacleForm,
             name_field="text",
             title=_("Obstacles"),
-            one=_("obstacle"),
+            change_title=_("Change this obstacle"),
             lead=_("The barriers in the way, for the plenary to rank."),
             add_title=_("Add an obstacle"),
             logged_as="an obstacle",
@@ -210,7 +212,7 @@ PARTS: dict[str, Part] = {
             form=forms.SubthemeForm,
             name_field="title",
             title=_("Subthemes"),
-            one=_("subtheme"),
+            change_title=_("Change this subtheme"),
             lead=_("The questions the breakouts discuss: each breakout works on one subtheme."),
             add_title=_("Add a subtheme"),
             logged_as="a subtheme",
@@ -224,7 +226,7 @@ PARTS: dict[str, Part] = {
             form=forms.AreaForm,
             name_field="text",
             title=_("Areas to be addressed"),
-            one=_("area to be addressed"),
+            change_title=_("Change this area to be addressed"),
             lead=_("The questions breakouts answer with their ideas, for one subtheme or any."),
             add_title=_("Add an area to be addressed"),
             logged_as="an area to be addressed",
@@ -239,7 +241,7 @@ PARTS: dict[str, Part] = {
             form=forms.AgendaItemForm,
             name_field="title",
             title=_("Agenda"),
-            one=_("agenda item"),
+            change_title=_("Change this agenda item"),
             lead=_("The day in order: plenaries, breakout rounds and breaks."),
             add_title=_("Add an agenda item"),
             logged_as="an agenda item",
@@ -252,7 +254,7 @@ PARTS: dict[str, Part] = {
             kind=Material.Kind.LINK,
             name_field="title",
             title=_("Materials"),
-            one=_("material"),
+            change_title=_("Change this material"),
             lead=_("Links to further reading, each with a note on what it is."),
             add_title=_("Add a material"),
             logged_as="a material",
@@ -263,7 +265,7 @@ PARTS: dict[str, Part] = {
             form=forms.SectorForm,
             name_field="name",
             title=_("Sectors"),
-            one=_("sector"),
+            change_title=_("Change this sector"),
             lead=_(
                 "Where people come from. Voice balance, cross-sector support and the mixing of "
                 "breakouts are worked out across these."
@@ -275,7 +277,7 @@ PARTS: dict[str, Part] = {
             in_use=_sector_in_use,
             prepare=ensure_sectors,
             check=_check_sector,
-            keep_one=True,
+            keep_one=_("Keep at least one sector open: add another first."),
         ),
     )
 }

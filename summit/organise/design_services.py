@@ -188,9 +188,7 @@ def _renumber(part: Part, items: list[models.Model]) -> None:
 def _refuse_the_last(part: Part, item: models.Model) -> None:
     others = part.items(item.summit).filter(retired_at__isnull=True).exclude(pk=item.pk)
     if not others.exists():
-        raise Refused(
-            gettext("Keep at least one %(thing)s open: add another first.") % {"thing": part.one}
-        )
+        raise Refused(str(part.keep_one))
 
 
 def _detail(part: Part, item: models.Model) -> dict:
@@ -199,9 +197,8 @@ def _detail(part: Part, item: models.Model) -> dict:
 
 def _screens_follow(summit: Summit, part: Part) -> None:
     if part.announcement:
-        transaction.on_commit(
-            partial(screens_follow, summit.pk, str(part.announcement)), robust=True
-        )
+        # Still to be put into words: each screen hears it in its own language.
+        transaction.on_commit(partial(screens_follow, summit.pk, part.announcement), robust=True)
 
 
 def screens_follow(summit_id: int, announcement: str) -> None:

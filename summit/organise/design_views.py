@@ -103,6 +103,8 @@ def design_part(request: HttpRequest, slug: str, part: Part) -> HttpResponse:
             "items": items,
             "form": form,
             "may_edit": person.is_organiser,
+            "up": design_services.UP,
+            "down": design_services.DOWN,
         },
         status=422 if form.errors else 200,
     )

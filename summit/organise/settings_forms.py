@@ -4,6 +4,7 @@ words by its field, and what was typed kept."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from summit.organise.summit_settings import (
@@ -17,14 +18,15 @@ from summit.organise.summit_settings import (
 WELCOME_MAX_LENGTH = 20_000
 
 
-def _whole_number(label: str, low: int, high: int, words: str, **kwargs) -> forms.IntegerField:
+def _between(refusal: str, low: int, high: int) -> str:
+    return str(refusal) % {"low": low, "high": high}
+
+
+def _whole_number(label: str, low: int, high: int, refusal: str, **kwargs) -> forms.IntegerField:
     """A number typed into a text box (GOV.UK's advice: a number input rounds and scrolls),
-    refused in words outside ``low`` to ``high``."""
-    between = _("Enter %(words)s from %(low)d to %(high)d") % {
-        "words": words,
-        "low": low,
-        "high": high,
-    }
+    refused outside ``low`` to ``high`` with ``refusal`` (which names both): put into words
+    as each form is shown, in its reader's language."""
+    between = lazy(_between, str)(refusal, low, high)
     return forms.IntegerField(
         label=label,
         min_value=low,
@@ -110,7 +112,7 @@ class SettingsForm(forms.Form):
         _("Dots each person has in a new breakout"),
         DOT_BUDGET_MIN,
         DOT_BUDGET_MAX,
-        _("a number of dots"),
+        _("Enter a number of dots from %(low)d to %(high)d"),
         help_text=_("Facilitators can change it for their own breakout."),
     )
     allow_anonymous = forms.BooleanField(
@@ -121,7 +123,7 @@ class SettingsForm(forms.Form):
         _("Supermajority, in per cent"),
         SUPERMAJORITY_MIN,
         SUPERMAJORITY_MAX,
-        _("a share in per cent"),
+        _("Enter a share in per cent from %(low)d to %(high)d"),
         help_text=_(
             "The share of support a proposal needs to pass under the supermajority rule. "
             "75 means three in every four."

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import get_participant_for, signed_in
@@ -21,46 +21,47 @@ from summit.organise.settings_forms import SettingsForm
 
 Status = Summit.Status
 
-# Each move's button, and what it means for the people at the summit.
+# Each move's button, and what it means for the people at the summit. The buttons say what
+# to do ("Open for joining"), where the status they lead to says what the summit is.
 MOVE_WORDS = {
     (Status.DRAFT, Status.OPEN): (
-        gettext_lazy("Open for joining"),
+        pgettext_lazy("status move", "Open for joining"),
         gettext_lazy(
             "The join code and link start to work, so people can join and read the "
             "pre-reading before the day."
         ),
     ),
     (Status.OPEN, Status.LIVE): (
-        gettext_lazy("Start the day (live)"),
+        pgettext_lazy("status move", "Start the day (live)"),
         gettext_lazy("The summit is running. People can still join with the code."),
     ),
     (Status.OPEN, Status.DRAFT): (
-        gettext_lazy("Back to draft"),
+        pgettext_lazy("status move", "Back to draft"),
         gettext_lazy("The join code stops working. Only while nobody has joined."),
     ),
     (Status.LIVE, Status.CLOSED): (
-        gettext_lazy("Close"),
+        pgettext_lazy("status move", "Close"),
         gettext_lazy(
             "The summit is over: nobody new can join. Everything contributed stays for the record."
         ),
     ),
     (Status.LIVE, Status.OPEN): (
-        gettext_lazy("Back to open for joining"),
+        pgettext_lazy("status move", "Back to open for joining"),
         gettext_lazy("The day has not started after all. People can still join."),
     ),
     (Status.CLOSED, Status.ARCHIVED): (
-        gettext_lazy("Archive"),
+        pgettext_lazy("status move", "Archive"),
         gettext_lazy(
             "The summit leaves everyone’s list of summits. Organisers find it under "
             "“Archived” and can bring it back."
         ),
     ),
     (Status.CLOSED, Status.LIVE): (
-        gettext_lazy("Reopen (live)"),
+        pgettext_lazy("status move", "Reopen (live)"),
         gettext_lazy("The summit runs again, and people can join with the code again."),
     ),
     (Status.ARCHIVED, Status.CLOSED): (
-        gettext_lazy("Bring back from the archive"),
+        pgettext_lazy("status move", "Bring back from the archive"),
         gettext_lazy("The summit shows in people’s lists again, still closed."),
     ),
 }

@@ -12,7 +12,7 @@ import re
 from django import forms
 from django.core import signing
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from summit.event.refusals import Refused
 from summit.event.stimulus import MAX_ITEMS, MAX_UPLOAD, TITLE_LENGTH, read_stimulus
@@ -22,6 +22,24 @@ SECTIONS_LAST = dt.timedelta(days=1)  # time to check and confirm what was found
 LINE_LENGTH = 1000
 ACCEPT = ".docx,.md,.markdown,.txt"
 _AREA_SUBTHEME = re.compile(r"\[(\d{1,3})\]\s*(.*)")
+
+# Each list's refusals: too many lines, and one line too long.
+TOO_MANY = {
+    "subthemes": gettext_lazy("Keep to %(max)s subthemes or fewer"),
+    "areas": gettext_lazy("Keep to %(max)s areas to be addressed or fewer"),
+    "assumptions": gettext_lazy("Keep to %(max)s working assumptions or fewer"),
+    "obstacles": gettext_lazy("Keep to %(max)s obstacles or fewer"),
+}
+TOO_LONG = {
+    "subthemes": gettext_lazy("Line %(n)s of the subthemes is over %(max)s characters: shorten it"),
+    "areas": gettext_lazy(
+        "Line %(n)s of the areas to be addressed is over %(max)s characters: shorten it"
+    ),
+    "assumptions": gettext_lazy(
+        "Line %(n)s of the working assumptions is over %(max)s characters: shorten it"
+    ),
+    "obstacles": gettext_lazy("Line %(n)s of the obstacles is over %(max)s characters: shorten it"),
+}
 
 
 class StimulusUploadForm(forms.Form):
@@ -56,6 +74,15 @@ class StimulusUploadForm(forms.Form):
 
 def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _words(section: dict) -> str:
+    """A pre-reading section to keep or not: its title and how long it is."""
+    words = len(section["body"].split())
+    return ngettext("%(title)s (%(words)s word)", "%(title)s (%(words)s words)", words) % {
+        "title": section["title"],
+        "words": words,
+    }
 
 
 def _list_field(label, help_text) -> forms.CharField:
@@ -123,8 +150,7 @@ class StimulusConfirmForm(forms.Form):
         self.fields["keep"].choices = [
             (
                 str(n),
-                _("%(title)s (%(words)s words)")
-                % {"title": section["title"], "words": len(section["body"].split())},
+                _words(section),
             )
             for n, section in enumerate(self.pre_reading)
         ]
@@ -174,29 +200,26 @@ class StimulusConfirmForm(forms.Form):
             if isinstance(section, dict)
         ]
 
-    def _items(self, name: str, noun: str) -> list[str]:
+    def _items(self, name: str) -> list[str]:
         lines = _lines(self.cleaned_data.get(name, ""))
         if len(lines) > MAX_ITEMS:
-            raise forms.ValidationError(
-                _("Keep to %(max)s %(noun)s or fewer") % {"max": MAX_ITEMS, "noun": noun}
-            )
+            raise forms.ValidationError(str(TOO_MANY[name]) % {"max": MAX_ITEMS})
         for number, line in enumerate(lines, start=1):
             if len(line) > LINE_LENGTH:
                 raise forms.ValidationError(
-                    _("Line %(n)s of the %(noun)s is over %(max)s characters: shorten it")
-                    % {"n": number, "noun": noun, "max": f"{LINE_LENGTH:,}"}
+                    str(TOO_LONG[name]) % {"n": number, "max": f"{LINE_LENGTH:,}"}
                 )
         return lines
 
     def clean_assumptions(self) -> list[str]:
-        return self._items("assumptions", _("working assumptions"))
+        return self._items("assumptions")
 
     def clean_obstacles(self) -> list[str]:
-        return self._items("obstacles", _("obstacles"))
+        return self._items("obstacles")
 
     def clean_subthemes(self) -> list[dict]:
         subthemes, titles = [], set()
-        for number, line in enumerate(self._items("subthemes", _("subthemes")), start=1):
+        for number, line in enumerate(self._items("subthemes"), start=1):
             title, colon, question = (part.strip() for part in line.partition(":"))
             if not (colon and title and question):
                 raise forms.ValidationError(
@@ -225,7 +248,7 @@ class StimulusConfirmForm(forms.Form):
 
     def clean_areas(self) -> list[dict]:
         areas = []
-        for line in self._items("areas", _("areas to be addressed")):
+        for line in self._items("areas"):
             found = _AREA_SUBTHEME.fullmatch(line)
             if found and found.group(2):
                 areas.append({"text": found.group(2), "subtheme": int(found.group(1))})

@@ -8,7 +8,9 @@ import datetime as dt
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
@@ -43,20 +45,20 @@ def known_time_zone(name: str) -> str | None:
     return _by_lower_name().get(name.strip().lower())
 
 
-def _refuse_out_of_bounds(settings: dict) -> None:
-    if not DOT_BUDGET_MIN <= settings["dot_budget"] <= DOT_BUDGET_MAX:
+def _refuse_out_of_bounds(chosen: dict) -> None:
+    if not DOT_BUDGET_MIN <= chosen["dot_budget"] <= DOT_BUDGET_MAX:
         raise Refused(
             _("Each person’s dots must be from %(low)d to %(high)d.")
             % {"low": DOT_BUDGET_MIN, "high": DOT_BUDGET_MAX}
         )
-    if not SUPERMAJORITY_MIN <= settings["supermajority"] <= SUPERMAJORITY_MAX:
+    if not SUPERMAJORITY_MIN <= chosen["supermajority"] <= SUPERMAJORITY_MAX:
         raise Refused(
             _("The supermajority must be from %(low)d to %(high)d per cent.")
             % {"low": SUPERMAJORITY_MIN, "high": SUPERMAJORITY_MAX}
         )
-    if known_time_zone(settings["time_zone"]) != settings["time_zone"]:
+    if known_time_zone(chosen["time_zone"]) != chosen["time_zone"]:
         raise Refused(_("Choose a time zone from the list, like Europe/London."))
-    if not settings["title"].strip() or not settings["central_question"].strip():
+    if not chosen["title"].strip() or not chosen["central_question"].strip():
         raise Refused(_("A summit needs a title and a central question."))
 
 
@@ -154,11 +156,10 @@ def move_summit(summit: Summit, to: str, *, by: Participant) -> Summit:
         placed = place_first_thoughts(current) if to == Summit.Status.LIVE else 0
         if placed:
             detail["first_thoughts_placed"] = placed
-        log_action(
-            by,
-            f"Moved the summit from {Summit.Status(was).label} to {Summit.Status(to).label}",
-            detail=detail,
-        )
+        # The audit log is kept in the source language, whatever the organiser reads.
+        with translation.override(settings.LANGUAGE_CODE):
+            moved = f"Moved the summit from {_label(was)} to {_label(to)}"
+        log_action(by, moved, detail=detail)
     summit.status = to
     return summit
 
