@@ -145,6 +145,8 @@ CASES = {
     "manifest": ("get", None, lambda c: {}, PUBLIC),
     "service_worker": ("get", None, lambda c: {}, PUBLIC),
     "offline": ("get", None, lambda c: {}, PUBLIC),
+    # The words the browser scripts show, in a language: the same for everyone.
+    "js_catalogue": ("get", None, lambda c: {"language": "cy"}, PUBLIC),
     "join": ("get", None, lambda c: {}, PUBLIC),
     "login": ("get", None, lambda c: {}, PUBLIC),
     "demo_login": ("get", None, lambda c: {}, PUBLIC),

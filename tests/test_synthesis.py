@@ -9,6 +9,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from accounts.models import AuditEntry, Participant
 from breakouts.models import Idea
@@ -200,6 +203,25 @@ def test_mapping_is_logged_pushed_and_the_same_again_changes_nothing(
     assert screen[0] == f"synthesis-screens-{rooms.summit.pk}"
     assert f'id="screen-theme-{theme.pk}"' in screen[1]
     assert "data-if-shown" in screen[1]
+
+
+def test_what_a_page_hears_of_a_change_is_put_in_its_language_as_it_is_drawn(
+    rooms, monkeypatch, django_capture_on_commit_callbacks
+):
+    heard = []
+    monkeypatch.setattr(
+        "summit.synthesis.live.synthesis_changed", lambda pages, said: heard.append(said)
+    )
+    theme = _theme(rooms)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.map_item(rooms.joint, theme.pk, by=rooms.other_facilitator)
+
+    said = heard[-1]
+    words = {"item": "Joint budgets", "breakout": "Second room", "theme": theme.name}
+    assert isinstance(said, Promise)
+    assert str(said) == "“Joint budgets” from Second room is now in “Money follows the place”"
+    with translation.override("cy"):
+        assert str(said) == gettext("“{item}” from {breakout} is now in “{theme}”").format(**words)
 
 
 def test_an_item_in_another_theme_is_refused_until_unmapped(rooms):

@@ -2,6 +2,17 @@
 (function () {
   "use strict";
 
+  // The words a person reads or hears, in the page's language: from the catalogue each page
+  // loads before this script (summit/web/catalogue.py). Where it has not loaded, they are
+  // shown as written here, in English.
+  function gettext(text) {
+    return window.gettext ? window.gettext(text) : text;
+  }
+  function interpolate(format, values) {
+    if (window.interpolate) return window.interpolate(format, values, true);
+    return format.replace(/%\((\w+)\)s/g, function (match, name) { return String(values[name]); });
+  }
+
   // After a dropped connection or a server restart, screens reconnect within a few seconds,
   // spread out at random so that a room of phones does not come back all at once.
   if (window.htmx) {
@@ -55,10 +66,10 @@
   }
 
   document.addEventListener("htmx:wsOpen", function (event) {
-    setConnectionStatus(event.target, "Live: new contributions appear as they arrive.", "open");
+    setConnectionStatus(event.target, gettext("Live: new contributions appear as they arrive."), "open");
   });
   document.addEventListener("htmx:wsClose", function (event) {
-    setConnectionStatus(event.target, "Connection lost. Reconnecting… Nothing posted meanwhile will be missed.", "closed");
+    setConnectionStatus(event.target, gettext("Connection lost. Reconnecting… Nothing posted meanwhile will be missed."), "closed");
   });
   // The server asks a screen to reconnect (4012, in summit/live.py) when live updates may have
   // been lost: it reopens after a random pause, and catches up as every reopened socket does.
@@ -425,7 +436,7 @@
       var clock = timer.querySelector(".timer__clock");
       var minutes = Math.floor(left / 60);
       var seconds = left % 60;
-      clock.textContent = left === 0 ? "Time is up" : minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+      clock.textContent = left === 0 ? gettext("Time is up") : minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
       timer.classList.toggle("timer--up", left === 0);
     });
   }
@@ -448,13 +459,13 @@
   document.addEventListener("htmx:sendError", function (event) {
     // Kept to send when the connection returns, and the form says so (static/js/offline.js).
     if (event.detail.waiting) return;
-    showSendError(event, "Not sent: there is no connection to the summit. Your text is still here; try again in a moment.");
+    showSendError(event, gettext("Not sent: there is no connection to the summit. Your text is still here; try again in a moment."));
   });
   document.addEventListener("htmx:responseError", function (event) {
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     var message = status === 403 || status === 404
-      ? "Not sent: you are no longer in this group or signed in. Copy your text, then reload the page."
-      : "Not sent: the summit could not save it just now. Your text is still here; try again in a moment.";
+      ? gettext("Not sent: you are no longer in this group or signed in. Copy your text, then reload the page.")
+      : gettext("Not sent: the summit could not save it just now. Your text is still here; try again in a moment.");
     showSendError(event, message);
   });
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -491,7 +502,11 @@
     if (!status) return;
     var items = Array.from(list.querySelectorAll("[data-ranking-item]"));
     var text = item.querySelector(".ranking__text").textContent;
-    status.textContent = "Moved to place " + (items.indexOf(item) + 1) + " of " + items.length + ": " + text;
+    status.textContent = interpolate(gettext("Moved to place %(place)s of %(count)s: %(text)s"), {
+      place: items.indexOf(item) + 1,
+      count: items.length,
+      text: text
+    });
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-move]");

@@ -24,6 +24,7 @@ from summit.organise import (
 from summit.organise import views as organise_views
 from summit.organise.design import PartConverter
 from summit.record import views as record_views
+from summit.web.catalogue import js_catalogue
 
 register_converter(PartConverter, "design_part")
 
@@ -42,6 +43,8 @@ urlpatterns = [
     path("manifest.webmanifest", offline.manifest, name="manifest"),
     path("sw.js", offline.service_worker, name="service_worker"),
     path("offline/", offline.offline_page, name="offline"),
+    # The words the browser scripts show, in the language named
+    path("i18n/<str:language>/catalogue.js", js_catalogue, name="js_catalogue"),
     # Joining and signing in
     path("join/", account_views.join, name="join"),
     path("j/<str:code>/", account_views.join_summit, name="join_summit"),

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+from django.utils.translation import gettext
 
 from summit.engine.base import Engine
 
@@ -92,7 +93,9 @@ def tfidf(texts: Sequence[str]) -> np.ndarray:
 class LexicalEngine(Engine):
     """Words alone: fast and plain, with no model."""
 
-    name = "words in common (TF-IDF)"
+    @property
+    def name(self) -> str:
+        return gettext("words in common (TF-IDF)")
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return tfidf(texts)

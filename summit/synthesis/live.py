@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 
 from summit.event.sectors import sector_names
 from summit.live import push
@@ -23,8 +24,9 @@ def theme_screens_group(summit_id: int) -> str:
     return f"synthesis-screens-{summit_id}"
 
 
-def synthesis_changed(subtheme_ids: Iterable[int], announcement: str) -> None:
-    """Every synthesis page of the subthemes fetches its board again, and hears what changed."""
+def synthesis_changed(subtheme_ids: Iterable[int], announcement: str | Promise) -> None:
+    """Every synthesis page of the subthemes fetches its board again, and hears what changed
+    (``announcement``, lazy: drawn in the language the page is drawn in)."""
     html = render_to_string("synthesis/page.html#changed", {"announcement": announcement})
     push([(synthesis_group(pk), html) for pk in subtheme_ids])
 

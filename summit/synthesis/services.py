@@ -19,7 +19,10 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.audit import log_action
 from accounts.models import Participant
@@ -46,7 +49,9 @@ def _log(by: Participant | None, action: str, place: str, **detail) -> None:
         log_action(by, action, place=place, detail=detail)
 
 
-def _pages_refresh(subtheme_ids, announcement: str) -> None:
+def _pages_refresh(subtheme_ids, announcement: str | Promise) -> None:
+    """The subtheme's synthesis pages fetch their boards again after commit, hearing
+    ``announcement``: lazy, so that each page hears it in its own language."""
     transaction.on_commit(
         partial(live.synthesis_changed, list(subtheme_ids), announcement), robust=True
     )
@@ -90,9 +95,8 @@ def name_lead(summit: Summit, person_id: int, *, by: Participant | None = None) 
         if made:
             _log(by, "Named a synthesis lead", LEADS_PLACE, person=person.attribution)
             subthemes = summit.subthemes.values_list("pk", flat=True)
-            _pages_refresh(
-                subthemes, _("%(name)s leads the synthesis") % {"name": person.attribution}
-            )
+            said = format_lazy(gettext_lazy("{name} leads the synthesis"), name=person.attribution)
+            _pages_refresh(subthemes, said)
     return person
 
 
@@ -147,7 +151,7 @@ def _new_theme(subtheme: Subtheme, name: str, description: str, token, by) -> Th
     except IntegrityError:  # another lead added the same name a moment ago
         raise _name_taken(subtheme.pk, name) or Refused(_("Try again")) from None
     _log(by, "Added a theme", _place(subtheme), theme=theme.pk, name=name, description=description)
-    _pages_refresh([subtheme.pk], _("New theme: %(name)s") % {"name": name})
+    _pages_refresh([subtheme.pk], format_lazy(gettext_lazy("New theme: {name}"), name=name))
     return theme
 
 
@@ -204,7 +208,8 @@ def change_theme(
                 description=description,
                 was=" / ".join(was),
             )
-            _pages_refresh([theme.subtheme_id], _("Theme changed: %(name)s") % {"name": name})
+            said = format_lazy(gettext_lazy("Theme changed: {name}"), name=name)
+            _pages_refresh([theme.subtheme_id], said)
             _screens_refresh(theme.subtheme.summit_id, theme.pk)
     return theme
 
@@ -228,7 +233,8 @@ def remove_theme(theme: Theme, *, by: Participant | None = None) -> None:
             )
         locked.delete()
         _log(by, "Removed a theme", _place(theme.subtheme), theme=theme.pk, name=locked.name)
-        _pages_refresh([theme.subtheme_id], _("Theme removed: %(name)s") % {"name": locked.name})
+        said = format_lazy(gettext_lazy("Theme removed: {name}"), name=locked.name)
+        _pages_refresh([theme.subtheme_id], said)
         _screens_refresh(theme.subtheme.summit_id, theme.pk)
 
 
@@ -251,9 +257,11 @@ def _locked(item: Cluster | Outcome) -> Cluster | Outcome:
     return found
 
 
-def _mapping_changed(item: Cluster | Outcome, theme: Theme, action: str, said: str, by) -> None:
+def _mapping_changed(item: Cluster | Outcome, theme: Theme, action: str, said, by) -> None:
     """Log a mapping or an unmapping (``action`` with the item's kind in words) with the
-    breakout and the theme, and have the pages and screens follow after commit."""
+    breakout and the theme, and have the pages and screens follow after commit, hearing
+    ``said`` (a lazy text with ``{item}``, ``{breakout}`` and ``{theme}`` in it, put into each
+    page's language as it is drawn)."""
     kind, breakout = _what(item), item.breakout
     what = "a cluster" if kind == CLUSTER else "an outcome"
     _log(
@@ -266,7 +274,7 @@ def _mapping_changed(item: Cluster | Outcome, theme: Theme, action: str, said: s
         name=theme.name,
     )
     words = {"item": _label(item), "breakout": breakout.name, "theme": theme.name}
-    _pages_refresh([breakout.subtheme_id], said % words)
+    _pages_refresh([breakout.subtheme_id], format_lazy(said, **words))
     _screens_refresh(breakout.summit_id, theme.pk)
 
 
@@ -321,7 +329,7 @@ def map_item(
                 % {"name": link.theme.name}
             )
         link = ThemeLink.objects.create(theme=theme, mapped_by=by, **{kind: locked})
-        said = _("“%(item)s” from %(breakout)s is now in “%(theme)s”")
+        said = gettext_lazy("“{item}” from {breakout} is now in “{theme}”")
         _mapping_changed(item, theme, "Mapped {} to a theme", said, by)
     return link
 
@@ -340,5 +348,5 @@ def unmap_item(item: Cluster | Outcome, *, by: Participant | None = None) -> Non
         if link is None:
             return
         link.delete()
-        said = _("“%(item)s” from %(breakout)s is out of “%(theme)s”")
+        said = gettext_lazy("“{item}” from {breakout} is out of “{theme}”")
         _mapping_changed(item, link.theme, "Unmapped {} from a theme", said, by)
