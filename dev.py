@@ -3,6 +3,8 @@
 
     python3 dev.py start   # virtual environment, install, migrate, load the Place Summit, serve
     python3 dev.py test    # the same set-up, then the fast tests and the browser tests
+    python3 dev.py translations  # the Welsh catalogues brought up to date with the code, and
+                                 # compiled (needs GNU gettext's xgettext and msgmerge)
 
 Only the standard library is used here: this script is what makes the rest installable.
 """
@@ -133,12 +135,36 @@ def test(pytest_args: list[str]) -> None:
         sys.exit(1)
 
 
+# What is never scanned for text to translate.
+NOT_SCANNED = (".venv", "bench", "tests", "staticfiles", "test-results", "locale")
+# The compiled catalogues are made in Python (polib), so a machine without GNU gettext can
+# still build them from the .po files; tests/test_catalogue.py holds the two to each other.
+COMPILE = """
+import sys
+from pathlib import Path
+import polib
+for po in Path("locale").glob("*/LC_MESSAGES/*.po"):
+    polib.pofile(str(po), wrapwidth=99).save_as_mofile(str(po.with_suffix(".mo")))
+    print("compiled", po)
+"""
+
+
+def translations() -> None:
+    ensure_environment(("test",))
+    ignore = [arg for name in NOT_SCANNED for arg in ("-i", name)]
+    for domain in ("django", "djangojs"):
+        manage("makemessages", "-l", "cy", "-d", domain, "--no-obsolete", "--no-wrap", *ignore)
+    run(PYTHON, "-c", COMPILE)
+
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     if command == "start":
         start()
     elif command == "test":
         test(sys.argv[2:])
+    elif command == "translations":
+        translations()
     else:
         print(__doc__)
         sys.exit(0 if command in {"help", "-h", "--help"} else 2)
