@@ -87,6 +87,8 @@ class Poll(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind)
     question = models.CharField(max_length=QUESTION_MAX_LENGTH)
+    # The question in Welsh, shown to people reading in Welsh (summit.event.bilingual).
+    question_cy = models.CharField(max_length=QUESTION_MAX_LENGTH, blank=True)
     # Multiple choice: whether a person may pick several answers.
     multiple = models.BooleanField(default=False)
     # Agreement scale: whether a person may add a challenge in their own words.
@@ -145,6 +147,7 @@ class PollOption(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=OPTION_MAX_LENGTH)
+    text_cy = models.CharField(max_length=OPTION_MAX_LENGTH, blank=True)
     # In the consensus check: the outcome rated. The text keeps its words if it is deleted.
     outcome = models.ForeignKey(
         Outcome, on_delete=models.SET_NULL, null=True, blank=True, related_name="poll_options"

@@ -72,6 +72,12 @@ class Summit(models.Model):
     convener = models.CharField(max_length=200, blank=True)
     central_question = models.TextField()
     summary = models.TextField(blank=True)
+    # The organiser's words in Welsh, each beside its English; either may be left empty, and
+    # a page shows the other in its place (summit.event.bilingual).
+    title_cy = models.CharField(max_length=200, blank=True)
+    central_question_cy = models.TextField(blank=True)
+    summary_cy = models.TextField(blank=True)
+    welcome_cy = models.TextField(blank=True)
     date = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
@@ -202,6 +208,8 @@ class Subtheme(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=80)
     question = models.TextField()
+    title_cy = models.CharField(max_length=80, blank=True)
+    question_cy = models.TextField(blank=True)
     # Retired rather than removed once a breakout has worked on it: its history stays.
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -221,6 +229,7 @@ class Prompt(models.Model):
     )
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
+    text_cy = models.TextField(blank=True)
     # Retired rather than removed once an idea answers it: its history stays.
     retired_at = models.DateTimeField(null=True, blank=True)
 
@@ -237,6 +246,7 @@ class Assumption(models.Model):
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="assumptions")
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
+    text_cy = models.TextField(blank=True)
 
     class Meta:
         ordering = ["summit_id", "order", "id"]
@@ -251,6 +261,7 @@ class Obstacle(models.Model):
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="obstacles")
     order = models.PositiveSmallIntegerField()
     text = models.TextField()
+    text_cy = models.TextField(blank=True)
 
     class Meta:
         ordering = ["summit_id", "order", "id"]
@@ -272,6 +283,8 @@ class AgendaItem(models.Model):
     starts_at = models.TimeField(null=True, blank=True)
     ends_at = models.TimeField(null=True, blank=True)
     description = models.TextField(blank=True)
+    title_cy = models.CharField(max_length=200, blank=True)
+    description_cy = models.TextField(blank=True)
 
     class Meta:
         ordering = ["summit_id", "order", "id"]
@@ -292,6 +305,8 @@ class Material(models.Model):
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.SECTION)
     title = models.CharField(max_length=300)
     body = models.TextField(blank=True)
+    title_cy = models.CharField(max_length=300, blank=True)
+    body_cy = models.TextField(blank=True)
     url = models.URLField(blank=True)
 
     class Meta:
