@@ -17,11 +17,11 @@ from summit.event.models import DEFAULT_SUPERMAJORITY
 
 
 class Agreement(models.IntegerChoices):
-    FULL = 5, "Fully support"
-    RESERVATIONS = 4, "Support with reservations"
-    STAND_ASIDE = 3, "Stand aside"
-    DISAGREE = 2, "Disagree"
-    BLOCK = 1, "Block"
+    FULL = 5, gettext_lazy("Fully support")
+    RESERVATIONS = 4, gettext_lazy("Support with reservations")
+    STAND_ASIDE = 3, gettext_lazy("Stand aside")
+    DISAGREE = 2, gettext_lazy("Disagree")
+    BLOCK = 1, gettext_lazy("Block")
 
 
 SUPPORT = frozenset({Agreement.FULL, Agreement.RESERVATIONS})

@@ -9,7 +9,7 @@ import zoneinfo
 from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
@@ -30,16 +30,20 @@ DOT_BUDGET_RANGE = (1, 20)
 SUPERMAJORITY_RANGE = (51, 100)
 
 # The nine sectors every summit starts with; an organiser renames, adds and retires its own.
+# Their names are the summit's own words, as its organisers' are: the first change to any
+# sector writes all nine into the summit's rows, and a design file carries them, so they are
+# not marked for translation (a name stored in whichever language its writer was using would
+# read differently before and after).
 DEFAULT_SECTORS: tuple[tuple[str, str], ...] = (
-    ("local_government", _("Local government")),
-    ("health", _("Health and care (NHS)")),
-    ("voluntary", _("Voluntary and community")),
-    ("faith", _("Faith")),
-    ("business", _("Business")),
-    ("resident", _("Resident or citizen")),
-    ("academia", _("Academia and research")),
-    ("national_government", _("National government")),
-    ("other", _("Other")),
+    ("local_government", "Local government"),
+    ("health", "Health and care (NHS)"),
+    ("voluntary", "Voluntary and community"),
+    ("faith", "Faith"),
+    ("business", "Business"),
+    ("resident", "Resident or citizen"),
+    ("academia", "Academia and research"),
+    ("national_government", "National government"),
+    ("other", "Other"),
 )
 
 
@@ -82,37 +86,39 @@ class Summit(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, default=DEFAULT_TIME_ZONE)
     welcome = models.TextField(
-        blank=True, help_text="What attendees read on the summit's home page, in Markdown."
+        blank=True, help_text=_("What attendees read on the summit's home page, in Markdown.")
     )
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     dot_budget = models.PositiveSmallIntegerField(
-        default=5, help_text="How many dots each person has in a new breakout."
+        default=5, help_text=_("How many dots each person has in a new breakout.")
     )
     supermajority = models.PositiveSmallIntegerField(
         default=DEFAULT_SUPERMAJORITY,
-        help_text="The share of support, in per cent, the supermajority rule asks for.",
+        help_text=_("The share of support, in per cent, the supermajority rule asks for."),
     )
     join_code = models.CharField(max_length=12, unique=True, default=new_join_code)
     joining_opens_at = models.DateTimeField(
-        null=True, blank=True, help_text="Before this, the join code and link do not work yet."
+        null=True, blank=True, help_text=_("Before this, the join code and link do not work yet.")
     )
     joining_closes_at = models.DateTimeField(
-        null=True, blank=True, help_text="After this, the join code and link stop working."
+        null=True, blank=True, help_text=_("After this, the join code and link stop working.")
     )
     allow_anonymous = models.BooleanField(
-        default=True, help_text="Whether attendees may post without their name on the record."
+        default=True, help_text=_("Whether attendees may post without their name on the record.")
     )
     attendees_choose_breakout = models.BooleanField(
-        default=False, help_text="Whether attendees may move themselves to another breakout."
+        default=False, help_text=_("Whether attendees may move themselves to another breakout.")
     )
     privacy_contact = models.EmailField(
-        blank=True, help_text="Who attendees write to about their personal data."
+        blank=True, help_text=_("Who attendees write to about their personal data.")
     )
     retain_personal_data_until = models.DateField(
         null=True,
         blank=True,
-        help_text="After this date names, organisations and emails are erased; the record is "
-        "kept with everyone shown as “Anonymous (sector)”.",
+        help_text=_(
+            "After this date names, organisations and emails are erased; the record is "
+            "kept with everyone shown as “Anonymous (sector)”."
+        ),
     )
     # What is on now, moved on from the plenary console as the day goes; while it is unset,
     # the agenda's times of day decide.
@@ -272,9 +278,9 @@ class Obstacle(models.Model):
 
 class AgendaItem(models.Model):
     class Kind(models.TextChoices):
-        PLENARY = "plenary", "Plenary"
-        BREAKOUT = "breakout", "Breakouts"
-        BREAK = "break", "Break"
+        PLENARY = "plenary", _("Plenary")
+        BREAKOUT = "breakout", _("Breakouts")
+        BREAK = "break", pgettext_lazy("an agenda item", "Break")
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="agenda")
     order = models.PositiveSmallIntegerField()
@@ -297,8 +303,8 @@ class Material(models.Model):
     """Pre-reading: a section of the stimulus document, or a link to further reading."""
 
     class Kind(models.TextChoices):
-        SECTION = "section", "Section"
-        LINK = "link", "Link"
+        SECTION = "section", _("Section")
+        LINK = "link", _("Link")
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="materials")
     order = models.PositiveSmallIntegerField()

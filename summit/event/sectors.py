@@ -17,7 +17,7 @@ from summit.event.models import DEFAULT_SECTORS, Sector, Summit
 def default_sectors(summit: Summit) -> list[Sector]:
     """The nine defaults as unsaved rows of ``summit``."""
     return [
-        Sector(summit=summit, key=key, name=str(name), order=n)
+        Sector(summit=summit, key=key, name=name, order=n)
         for n, (key, name) in enumerate(DEFAULT_SECTORS, start=1)
     ]
 
@@ -62,7 +62,7 @@ def sector_names(summit: Summit | int) -> dict[str, str]:
     if isinstance(summit, Summit):
         return {row.key: row.name for row in sectors_of(summit)}
     names = dict(Sector.objects.filter(summit_id=summit).values_list("key", "name"))
-    return names or {key: str(name) for key, name in DEFAULT_SECTORS}
+    return names or dict(DEFAULT_SECTORS)
 
 
 def names_for(owner) -> dict[str, str]:

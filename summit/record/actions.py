@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from breakouts.actions import STATUS_LABELS
 from breakouts.models import Action
 from summit.record.blocks import Block, Cell, Heading, Table, paragraph
@@ -38,23 +41,25 @@ def _due(action: ActionEntry) -> str:
 
 def action_blocks(outcome: OutcomeEntry, anchor: str) -> Iterator[Block]:
     """Under an outcome: who is to act on it, how far each action has got, and by when."""
-    yield Heading(5, "Follow-up actions", f"{anchor}-actions")
+    yield Heading(5, _("Follow-up actions"), f"{anchor}-actions")
     if not outcome.actions:
-        yield paragraph("No follow-up actions were recorded.")
+        yield paragraph(_("No follow-up actions were recorded."))
         return
     yield Table(
-        [Cell("Who is to act"), Cell("Status"), Cell("Due"), Cell("Notes")],
+        [Cell(_("Who is to act")), Cell(_("Status")), Cell(_("Due")), Cell(_("Notes"))],
         [
             [
                 Cell(a.owner, header=True),
                 Cell(a.status),
-                Cell(a.due.strftime("%-d %B %Y") if a.due else "No date set"),
+                Cell(date_format(a.due, "j F Y") if a.due else _("No date set")),
                 Cell(a.notes),
             ]
             for a in outcome.actions
         ],
-        caption=f"The follow-up actions of outcome {outcome.number}, as they stood when the "
-        "record was made",
+        caption=_(
+            "The follow-up actions of outcome %(number)s, as they stood when the record was made"
+        )
+        % {"number": outcome.number},
         look=("compact",),
     )
 

@@ -7,6 +7,8 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from django.utils.functional import Promise
+
 from summit.record.contents import Record
 from summit.record.tables import tables
 
@@ -44,6 +46,8 @@ def cell(value) -> str | int | float:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Promise):  # a label marked for translation, in the record's language
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.oxml.ns import qn
@@ -151,7 +152,7 @@ def _draw(w: _Writer, block: Block) -> None:
             w.heading(block.text, 0)
             if block.convener:
                 w.para(block.convener)
-            w.para(block.question, bold="The question for the day: ")
+            w.para(f" {block.question}", bold=_("The question for the day:"))
         case Open(chapter=True):
             w.doc.add_page_break()
         case Heading():

@@ -12,6 +12,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from django.core.serializers.json import DjangoJSONEncoder
+
 from summit.record.actions import action_json
 from summit.record.breakout_contents import (
     BreakoutEntry,
@@ -39,7 +41,9 @@ FLUSH_CHARS = 64 * 1024
 
 
 def _dump(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # Django's encoder writes a label marked for translation as its words in the record's
+    # language.
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
 def _levels(levels: list[Level]) -> list[dict]:

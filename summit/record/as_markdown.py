@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+
 from summit.record.blocks import (
     Block,
     Contents,
@@ -86,9 +88,9 @@ def _lines(block: Block) -> Iterator[str]:
                 yield ""
                 yield f"*{esc(block.convener)}*"
             yield ""
-            yield f"> **The question for the day:** {esc(block.question)}"
+            yield f"> **{esc(_('The question for the day:'))}** {esc(block.question)}"
         case Contents():
-            yield "## Contents"
+            yield f"## {esc(_('Contents'))}"
             yield ""
             for n, entry in enumerate(block.entries, start=1):
                 yield f"{n}. {esc(entry.text)}"

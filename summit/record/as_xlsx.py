@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -13,6 +14,7 @@ from openpyxl.styles import Font
 
 from summit.record.contents import Record
 from summit.record.tables import tables
+from summit.record.walk import record_title
 
 
 def _value(sheet, value):
@@ -20,6 +22,8 @@ def _value(sheet, value):
     would otherwise be written as a formula."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Promise):  # a label marked for translation, in the record's language
+        value = str(value)
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -32,7 +36,7 @@ def _value(sheet, value):
 
 def xlsx(record: Record) -> bytes:
     book = Workbook(write_only=True)
-    book.properties.title = f"The record of {record.title}"
+    book.properties.title = record_title(record.title)
     bold = Font(bold=True)
     for table in tables(record):
         sheet = book.create_sheet(table.title[:31])

@@ -6,6 +6,8 @@ place is one of them); the organisers' record holds every entry.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from accounts.audit import detail_items
 from accounts.models import AuditEntry
 from summit.event.models import Summit
@@ -26,13 +28,13 @@ def _kept(detail: dict, names: dict[str, str]) -> dict:
     speaker = kept.get("speaker")
     if isinstance(speaker, list) and len(speaker) == 2:
         kind, who = speaker
-        kept["speaker"] = "a member of the group" if kind == "member" else names.get(who, who)
+        kept["speaker"] = _("a member of the group") if kind == "member" else names.get(who, who)
     return kept
 
 
 def _words(value) -> str:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, (list, tuple)):
         return ", ".join(_words(v) for v in value)
     if isinstance(value, dict):

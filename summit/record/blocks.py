@@ -10,10 +10,14 @@ block carries it and the documents leave it out.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any, ClassVar
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class Drawn:
@@ -101,6 +105,19 @@ class Paragraph(Drawn):
 
 def paragraph(text: str, look: str = "") -> Paragraph:
     return Paragraph((Span(text),), look)
+
+
+_LINKED = re.compile(r"(?P<before>.*?)\[(?P<words>[^\]]+)\](?P<after>.*)", re.DOTALL)
+
+
+def linked(text: str, anchor: str) -> tuple[Span, ...]:
+    """A sentence whose words in square brackets lead to ``anchor``: "The results are in
+    [Working assumptions]." A sentence without brackets is one span, leading nowhere."""
+    found = _LINKED.fullmatch(text)
+    if found is None:
+        return (Span(text),)
+    spans = (Span(found["before"]), Span(found["words"], anchor), Span(found["after"]))
+    return tuple(span for span in spans if span.text)
 
 
 @dataclass(slots=True)
@@ -243,10 +260,15 @@ class IdeaLine(Drawn):
         """What the documents say of the idea after who it came from."""
         details = [self.question] if self.question else []
         if self.cluster:
-            details.append(f"Cluster: {self.cluster}")
-        details.append(f"{plural(self.dots, 'dot', 'dots')} from {people(self.voters)}")
-        supporters = f" ({self.supporters})" if self.supporters else ""
-        details.append(f"cross-sector support {self.score}{supporters}")
+            details.append(_("Cluster: %(name)s") % {"name": self.cluster})
+        details.append(dots_from(self.dots, self.voters))
+        if self.supporters:
+            details.append(
+                _("cross-sector support %(score)s (%(supporters)s)")
+                % {"score": self.score, "supporters": self.supporters}
+            )
+        else:
+            details.append(_("cross-sector support %(score)s") % {"score": self.score})
         return details
 
 
@@ -277,7 +299,7 @@ class Ranking(Drawn):
                 str(i.place_by_support),
                 f"#{i.number} {i.text}",
                 i.score,
-                i.supporters or "None",
+                i.supporters or _("None"),
                 f"{i.dots} ({i.voters})",
                 str(i.place_by_dots),
             ]
@@ -299,16 +321,21 @@ Block = (
 
 
 def head(*labels: str) -> list[Cell]:
-    """A table's head, from its columns' labels."""
-    return [Cell(label) for label in labels]
-
-
-def plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    """A table's head, from its columns' labels (in the language of the record)."""
+    return [Cell(str(label)) for label in labels]
 
 
 def people(n: int) -> str:
-    return plural(n, "person", "people")
+    """A count of people: "1 person", "12 people"."""
+    return ngettext("%(count)s person", "%(count)s people", n) % {"count": n}
+
+
+def dots_from(dots: int, voters: int) -> str:
+    """An idea's dots and how many people placed them: "3 dots from 2 people"."""
+    return ngettext("%(count)s dot from %(people)s", "%(count)s dots from %(people)s", dots) % {
+        "count": dots,
+        "people": people(voters),
+    }
 
 
 def headings(blocks: Iterable[Block]) -> Iterator[tuple[int, str]]:

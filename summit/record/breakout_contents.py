@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from summit.event.measures import OTHER_SECTORS, small_sectors_combined
 
 if TYPE_CHECKING:
@@ -147,6 +149,7 @@ class Source:
     dots: int
     voters: int
     status: str
+    visible: bool = True  # still on the wall: its status goes unsaid
 
 
 @dataclass
@@ -223,7 +226,7 @@ class VoiceEntry:
 
     @property
     def evenness_text(self) -> str:
-        return "No contributions" if self.evenness is None else f"{self.evenness:.2f}"
+        return gettext("No contributions") if self.evenness is None else f"{self.evenness:.2f}"
 
 
 @dataclass

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.feedback import load_feedback
 from accounts.models import Participant, give_sector_names
@@ -107,7 +108,7 @@ def _people(
 
 def _total(attendance: list[SectorCount]) -> SectorCount:
     return SectorCount(
-        "All sectors",
+        _("All sectors"),
         attendees=sum(s.attendees for s in attendance),
         facilitators=sum(s.facilitators for s in attendance),
         organisers=sum(s.organisers for s in attendance),
@@ -134,7 +135,8 @@ def _plenary(
             result.rated = statement.rated
             result.levels = statement.levels
             result.challenges = statement.remarks
-    obstacles = [RankedItem(n, t, 0, "not ranked") for n, t in enumerate(obstacle_texts, 1)]
+    unranked = _("not ranked")
+    obstacles = [RankedItem(n, t, 0, unranked) for n, t in enumerate(obstacle_texts, 1)]
     if plenary.obstacles is not None:
         obstacles = [
             RankedItem(n, bar.label, bar.count, bar.note)

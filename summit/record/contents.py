@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from summit.event.measures import OTHER_SECTORS, small_sectors_combined
 
 if TYPE_CHECKING:
@@ -277,15 +279,17 @@ class Record:
     @property
     def covers(self) -> str:
         if self.whole:
-            return "The whole summit"
+            return _("The whole summit")
         if not self.scope:
-            return "The summit’s plenary, and no breakout"
-        return f"The breakouts {', '.join(self.scope)}, and the summit’s plenary"
+            return _("The summit’s plenary, and no breakout")
+        return _("The breakouts %(names)s, and the summit’s plenary") % {
+            "names": ", ".join(self.scope)
+        }
 
     @property
     def all_breakouts(self) -> str:
         """What the record's voice balance across its breakouts is called."""
-        return "All breakouts" if self.whole else "All breakouts in this record"
+        return _("All breakouts") if self.whole else _("All breakouts in this record")
 
     @property
     def breakouts(self) -> list[BreakoutEntry]:

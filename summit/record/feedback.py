@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from accounts.feedback import FeedbackQuestion, FeedbackResults
 from summit.event.measures import withheld_or
-from summit.record.blocks import Block, Cell, Item, Items, Table, head, paragraph, people
+from summit.record.blocks import Block, Cell, Item, Items, Table, head, paragraph
 from summit.record.contents import Record
 
-TITLE = "Appendix: feedback on the day"
-NOTE = (
+TITLE = gettext_lazy("Appendix: feedback on the day")
+NOTE = gettext_lazy(
     "After the day began, everyone in the summit could answer a short form. A sector of "
     "fewer than 5 people who answered is counted only together with other sectors, so that "
     "no small sector's count can be worked out from the totals. What people wrote is listed "
@@ -37,38 +40,44 @@ def _question(question: FeedbackQuestion) -> Table:
         else:
             rows.append(_row(row.sector, row.counts, row.answered))
     return Table(
-        head("Sector", *(level.label for level in question.levels), "Answered"),
+        head(_("Sector"), *(level.label for level in question.levels), _("Answered")),
         rows,
-        caption=f"{question.question} By sector",
+        caption=_("%(question)s By sector") % {"question": question.question},
         title=question.question,
-        foot=_row("All sectors", [level.count for level in question.levels], question.answered),
+        foot=_row(_("All sectors"), [level.count for level in question.levels], question.answered),
         look=("numbers",),
     )
 
 
 def feedback_blocks(record: Record) -> Iterator[Block]:
     results = record.feedback
-    yield paragraph(NOTE)
+    yield paragraph(str(NOTE))
     if results is None or not results.answered:
-        yield paragraph("Nobody gave feedback.")
+        yield paragraph(_("Nobody gave feedback."))
         return
-    yield paragraph(f"{people(results.answered)} gave feedback.")
+    n = results.answered
+    yield paragraph(
+        ngettext("%(count)s person gave feedback.", "%(count)s people gave feedback.", n)
+        % {"count": n}
+    )
     for question in results.questions:
         yield _question(question)
-    yield paragraph("What should change", "label")
+    yield paragraph(_("What should change"), "label")
     yield Items(
         [Item(text) for text in results.changes],
         "remarks",
-        empty="Nobody wrote what should change.",
+        empty=_("Nobody wrote what should change."),
     )
 
 
 def _json_question(question: FeedbackQuestion) -> dict:
     return {
         "question": question.question,
-        "levels": [{"level": v.value, "label": v.label, "count": v.count} for v in question.levels],
+        "levels": [
+            {"level": v.value, "label": str(v.label), "count": v.count} for v in question.levels
+        ],
         "by_sector": [
-            {"sector": row.sector, "counts": row.counts, "answered": row.answered}
+            {"sector": str(row.sector), "counts": row.counts, "answered": row.answered}
             for row in question.by_sector
         ],
     }
@@ -88,21 +97,22 @@ def feedback_rows(record: Record) -> Iterator[dict]:
     """One row a level and sector, the totals of all sectors first."""
     if record.feedback is None:
         return
+    everyone = _("All sectors")
     for question in record.feedback.questions:
         for n, level in enumerate(question.levels):
             yield {
                 "question": question.question,
                 "level": level.value,
-                "label": level.label,
-                "sector": "All sectors",
+                "label": str(level.label),
+                "sector": everyone,
                 "count": level.count,
             }
             for row in question.by_sector:
                 yield {
                     "question": question.question,
                     "level": level.value,
-                    "label": level.label,
-                    "sector": row.sector,
+                    "label": str(level.label),
+                    "sector": str(row.sector),
                     "count": withheld_or(row.counts[n]),
                 }
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import give_sector_names
 from breakouts.board import named_supporters
@@ -37,12 +39,11 @@ from summit.record.blocks import (
     Table,
     head,
     paragraph,
-    plural,
 )
 from summit.record.contents import Record
 
-TITLE = "Questions from the floor"
-NOTE = (
+TITLE = gettext_lazy("Questions from the floor")
+NOTE = gettext_lazy(
     "Every question asked from the floor, session by session in the order asked, whatever "
     "became of it: who asked it, named as they chose, what a moderator did with it, the "
     "reason they gave for dismissing it and the note they kept of its answer. A moderator's "
@@ -53,7 +54,7 @@ NOTE = (
     "who support the one kept as well. A sector of fewer than 5 supporters is counted only "
     "together with other sectors, so that no small sector's count can be worked out."
 )
-EDITED = "edited by a moderator"
+EDITED = gettext_lazy("edited by a moderator")
 
 S = Question.Status
 
@@ -92,9 +93,9 @@ class FloorQuestion:
         """What became of it, in words: its status, and the question it was merged into or
         when it was answered."""
         if self.status == S.MERGED and self.merged_into is not None:
-            return f"Merged into #{self.merged_into}"
+            return _("Merged into #%(number)s") % {"number": self.merged_into}
         if self.status == S.ANSWERED and self.answered_at is not None:
-            return f"Answered at {_hhmm(self.answered_at)}"
+            return _("Answered at %(time)s") % {"time": _hhmm(self.answered_at)}
         return self.status_label
 
     @property
@@ -215,7 +216,7 @@ def _supported(place_and_question: tuple[int, FloorQuestion]) -> list[Cell]:
         Cell(f"#{q.id} {q.text}", look="text"),
         Cell(q.supporters),
         Cell(parts.score(q.score)),
-        Cell(q.breakdown() or "None"),
+        Cell(q.breakdown() or _("None")),
         Cell(q.outcome),
     ]
 
@@ -224,45 +225,58 @@ def _session(session: FloorSession) -> Iterator[Block]:
     anchor = f"floor-session-{session.id}"
     yield Open("block")
     yield Heading(3, session.title, anchor)
-    facts = [Fact("Agenda item", session.agenda_item)] if session.agenda_item else []
+    facts = [Fact(_("Agenda item"), session.agenda_item)] if session.agenda_item else []
+    asked = _("%(asked)s asked, %(answered)s answered") % {
+        "asked": len(session.questions),
+        "answered": session.answered,
+    }
     yield Facts(
         [
             *facts,
-            Fact("State", session.state_label),
-            Fact("Pre-moderated", "Yes" if session.premoderated else "No"),
-            Fact("Questions", f"{len(session.questions)} asked, {session.answered} answered"),
+            Fact(_("State"), session.state_label),
+            Fact(_("Pre-moderated"), _("Yes") if session.premoderated else _("No")),
+            Fact(_("Questions"), asked),
         ]
     )
     if not session.questions:
-        yield paragraph("Nobody asked a question in this session.")
+        yield paragraph(_("Nobody asked a question in this session."))
         yield Close("block")
         return
     yield Table(
-        head("No.", "Question", "Asked by", "Asked", "Status", "Answer note or reason"),
+        head(
+            _("No."),
+            _("Question"),
+            _("Asked by"),
+            _("Asked"),
+            _("Status"),
+            _("Answer note or reason"),
+        ),
         Rows(session.questions, _asked),
-        caption=f"The questions asked in {session.title}, in the order asked",
+        caption=_("The questions asked in %(session)s, in the order asked")
+        % {"session": session.title},
     )
     yield Table(
         head(
-            "Place",
-            "Question",
-            "Supporters",
-            "Cross-sector support",
-            "Supporters by sector",
-            "Status",
+            _("Place"),
+            _("Question"),
+            _("Supporters"),
+            _("Cross-sector support"),
+            _("Supporters by sector"),
+            _("Status"),
         ),
         Rows(list(enumerate(session.by_support, start=1)), _supported),
-        caption=f"The questions asked in {session.title}, in order of cross-sector support",
-        title="By cross-sector support",
+        caption=_("The questions asked in %(session)s, in order of cross-sector support")
+        % {"session": session.title},
+        title=_("By cross-sector support"),
         look=("compact",),
     )
     yield Close("block")
 
 
 def floor_blocks(record: Record) -> Iterator[Block]:
-    yield paragraph(NOTE)
+    yield paragraph(str(NOTE))
     if not record.floor:
-        yield paragraph("No session of questions from the floor was held.")
+        yield paragraph(_("No session of questions from the floor was held."))
         return
     for session in record.floor:
         yield from _session(session)
@@ -275,11 +289,20 @@ def floor_summary(record: Record) -> list[Block]:
         return []
     questions = [q for s in record.floor for q in s.questions]
     answered = sum(s.answered for s in record.floor)
-    sessions = plural(len(record.floor), "session", "sessions")
+    sessions = ngettext("%(count)s session", "%(count)s sessions", len(record.floor)) % {
+        "count": len(record.floor)
+    }
+    were_answered = ngettext("%(count)s was answered", "%(count)s were answered", answered) % {
+        "count": answered
+    }
     return [
         paragraph(
-            f"{plural(len(questions), 'question was', 'questions were')} asked from the floor "
-            f"in {sessions}; {answered} {'was' if answered == 1 else 'were'} answered."
+            ngettext(
+                "%(count)s question was asked from the floor in %(sessions)s; %(answered)s.",
+                "%(count)s questions were asked from the floor in %(sessions)s; %(answered)s.",
+                len(questions),
+            )
+            % {"count": len(questions), "sessions": sessions, "answered": were_answered}
         )
     ]
 

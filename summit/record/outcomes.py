@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
+from django.utils.translation import gettext_lazy
 
 from accounts.models import give_sector_names
 from breakouts.models import Breakout, Idea, Outcome, Rating
@@ -26,8 +27,7 @@ from summit.record.ideas import IDEA_FIELDS, person_fields, with_totals
 from summit.record.polls import PlenaryPart
 
 DISSENT = (Agreement.BLOCK, Agreement.DISAGREE)
-LEVEL_LABELS = dict(Agreement.choices)
-OWN_RATINGS = "The group’s own ratings"
+OWN_RATINGS = gettext_lazy("The group’s own ratings")
 
 
 @dataclass
@@ -109,7 +109,7 @@ def _check(
         where=where,
         poll=None,
         rated=sum(counts.values()),
-        levels=[Level(v, label, counts.get(v, 0)) for v, label in Agreement.choices],
+        levels=[Level(v, str(label), counts.get(v, 0)) for v, label in Agreement.choices],
         decision=decide(counts, supermajority),
         sectors=splits_shown(
             [
@@ -122,7 +122,15 @@ def _check(
 
 def _sources(outcome: Outcome) -> list[Source]:
     return [
-        Source(i.pk, i.text, i.attribution, i.dot_total, i.voter_count, i.get_status_display())
+        Source(
+            i.pk,
+            i.text,
+            i.attribution,
+            i.dot_total,
+            i.voter_count,
+            i.get_status_display(),
+            visible=i.status == Idea.Status.VISIBLE,
+        )
         for i in outcome.ideas.all()
     ]
 
@@ -134,7 +142,7 @@ def _dissent(number: int, outcome: Outcome, breakout: Breakout, loaded, plenary)
             number,
             outcome.proposal,
             breakout.name,
-            OWN_RATINGS,
+            str(OWN_RATINGS),
             r.get_level_display(),
             r.rater.attribution,
             r.rater.sector_label,
@@ -174,7 +182,7 @@ def number_outcomes(
         for outcome in by_breakout[breakout.pk]:
             number += 1
             own = _check(
-                OWN_RATINGS,
+                str(OWN_RATINGS),
                 loaded.ratings[outcome.pk],
                 loaded.by_sector[outcome.pk],
                 loaded.names,
@@ -196,5 +204,6 @@ def number_outcomes(
             dissent += _dissent(number, outcome, breakout, loaded, plenary)
             for statement in plenary.statements[outcome.pk]:
                 statement.outcome = number
-    dissent.sort(key=lambda d: (d.outcome, d.position != LEVEL_LABELS[Agreement.BLOCK]))
+    block = str(Agreement.BLOCK.label)
+    dissent.sort(key=lambda d: (d.outcome, d.position != block))
     return entries, dissent

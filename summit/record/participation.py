@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Sum
+from django.utils.translation import gettext as _
 
 from accounts.models import Participant
 from breakouts.models import Comment, Idea, Outcome, Rating, Vote
@@ -107,22 +108,26 @@ def participation(
     status = counts.ideas_by_status
     respondents = _respondents(summit)
     figures = [
-        Figure("People in the summit", len(people)),
-        Figure("Attendees", attendees),
-        Figure("Attendees who took part in a breakout or a poll", _took_part(summit, breakout_ids)),
-        Figure("Ideas posted", sum(status.values())),
-        Figure("Ideas on the wall", status[Idea.Status.VISIBLE]),
-        Figure("Ideas hidden by a facilitator", status[Idea.Status.HIDDEN]),
-        Figure("Ideas merged into another", status[Idea.Status.MERGED]),
-        Figure("Ideas withdrawn by their authors", status[Idea.Status.WITHDRAWN]),
-        Figure("Comments building on ideas", sum(counts.comments_by_sector.values())),
-        Figure("Dots placed", sum(counts.dots_by_breakout.values())),
-        Figure("People who placed dots", sum(counts.voters_by_sector.values())),
-        Figure("Outcomes drafted", len(outcomes)),
-        Figure("Ratings of outcomes in the groups", sum(sum(c.values()) for c in ratings.values())),
-        Figure("Plenary polls run", len(polls)),
-        Figure("Poll responses", sum(p.responses for p in polls)),
-        Figure("People who answered a poll", sum(respondents.values())),
+        Figure(_("People in the summit"), len(people)),
+        Figure(_("Attendees"), attendees),
+        Figure(
+            _("Attendees who took part in a breakout or a poll"), _took_part(summit, breakout_ids)
+        ),
+        Figure(_("Ideas posted"), sum(status.values())),
+        Figure(_("Ideas on the wall"), status[Idea.Status.VISIBLE]),
+        Figure(_("Ideas hidden by a facilitator"), status[Idea.Status.HIDDEN]),
+        Figure(_("Ideas merged into another"), status[Idea.Status.MERGED]),
+        Figure(_("Ideas withdrawn by their authors"), status[Idea.Status.WITHDRAWN]),
+        Figure(_("Comments building on ideas"), sum(counts.comments_by_sector.values())),
+        Figure(_("Dots placed"), sum(counts.dots_by_breakout.values())),
+        Figure(_("People who placed dots"), sum(counts.voters_by_sector.values())),
+        Figure(_("Outcomes drafted"), len(outcomes)),
+        Figure(
+            _("Ratings of outcomes in the groups"), sum(sum(c.values()) for c in ratings.values())
+        ),
+        Figure(_("Plenary polls run"), len(polls)),
+        Figure(_("Poll responses"), sum(p.responses for p in polls)),
+        Figure(_("People who answered a poll"), sum(respondents.values())),
     ]
     rows = {
         s.sector: SectorActivity(s.sector, attendees=s.attendees, people=s.total)

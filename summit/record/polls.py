@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from accounts.models import give_sector_names
 from plenary.forms import levels_for
@@ -47,7 +48,7 @@ class PlenaryPart:
 
 
 def round_name(round_: int) -> str:
-    return f"Consensus check in the plenary, round {round_}"
+    return _("Consensus check in the plenary, round %(round)s") % {"round": round_}
 
 
 def _polls_run(summit: Summit) -> list[Poll]:
@@ -89,7 +90,7 @@ def _written(
         remark = Remark(
             person.attribution,
             person.sector_label,
-            levels[poll.pk].get(answer.value, ""),
+            str(levels[poll.pk].get(answer.value, "")),
             answer.text,
         )
         yield poll, answer, remark
@@ -105,18 +106,20 @@ def _entry(poll: Poll, results: Results, part: str, remarks: dict) -> PollEntry:
         responses=results.responses,
         agenda_item=poll.agenda_item.title if poll.agenda_item else "",
         part=part,
-        bars=[Bar(b.label, b.count, b.note) for b in results.bars],
+        bars=[Bar(str(b.label), b.count, str(b.note)) for b in results.bars],
         words=[(w.text, w.count) for w in results.words],
         remarks=remarks.get(-poll.pk, []),
         statements=[
             StatementEntry(
                 text=statement.option.text,
                 rated=statement.rated,
-                levels=[Level(s.value, s.label, s.count) for s in statement.segments],
+                levels=[Level(s.value, str(s.label), s.count) for s in statement.segments],
                 decision=statement.decision,
                 # As the plenary's screens showed them.
                 sectors=[
-                    SectorSplit(s.sector, s.support, s.stand_aside, s.against, s.blocks, s.withheld)
+                    SectorSplit(
+                        str(s.sector), s.support, s.stand_aside, s.against, s.blocks, s.withheld
+                    )
                     for s in statement.sectors_shown
                 ],
                 remarks=remarks.get(statement.option.pk, []),

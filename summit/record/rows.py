@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from breakouts.models import Comment, Idea, Vote
 from plenary.forms import levels_for
@@ -137,9 +138,9 @@ def response_rows(record: Record) -> Iterator[dict]:
         person.sector_names = record.sector_names
         if poll.pk not in levels:
             levels[poll.pk] = dict(levels_for(poll)) if poll.rated else {}
-        position = levels[poll.pk].get(answer.value, "")
+        position = str(levels[poll.pk].get(answer.value, ""))
         if poll.kind == Poll.Kind.RANKING and answer.value is not None:
-            position = f"Place {answer.value}"
+            position = _("Place %(place)s") % {"place": answer.value}
         yield {
             "poll": poll.pk,
             "question": poll.question,

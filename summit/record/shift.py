@@ -12,13 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from plenary.models import Poll
 from plenary.shift import Movement, PollShift, SectorShift, StatementShift, shifts_for, signed
 from summit.event.measures import withheld_or
 from summit.record.blocks import Block, Cell, Close, Heading, Open, Table, head, paragraph, people
 from summit.record.contents import Record
 
-NOTE = (
+NOTE = gettext_lazy(
     "Each agreement scale asked again at the close, statement by statement. Levels run from "
     "1 (strongly disagree) to 5 (strongly agree), so a shift above zero is towards agreement. "
     "“All who answered” compares everyone who answered each round; “answered both” follows "
@@ -50,31 +53,31 @@ def _mean(value: float | None) -> str:
 def _movement_rows(s: StatementShift) -> list[list[Cell]]:
     moved = s.moved
     rows = [
-        ["Shift of the mean, all who answered", s.shift_text],
-        ["Answered both rounds", withheld_or(moved.people)],
+        [_("Shift of the mean, all who answered"), s.shift_text],
+        [_("Answered both rounds"), withheld_or(moved.people)],
     ]
     if not moved.withheld:
         rows += [
-            ["Their mean move", moved.shift_text],
-            ["Moved towards agreement", moved.up],
-            ["Moved away from agreement", moved.down],
-            ["Stayed where they were", moved.same],
+            [_("Their mean move"), moved.shift_text],
+            [_("Moved towards agreement"), moved.up],
+            [_("Moved away from agreement"), moved.down],
+            [_("Stayed where they were"), moved.same],
         ]
     return [[Cell(label, header=True), Cell(value)] for label, value in rows]
 
 
 SECTOR_HEAD = (
-    "Sector",
-    "First round",
-    "Mean",
-    "Closing round",
-    "Mean",
-    "Shift of the mean",
-    "Answered both",
-    "Their mean move",
-    "Up",
-    "Down",
-    "Same",
+    gettext_lazy("Sector"),
+    gettext_lazy("First round"),
+    gettext_lazy("Mean"),
+    gettext_lazy("Closing round"),
+    gettext_lazy("Mean"),
+    gettext_lazy("Shift of the mean"),
+    gettext_lazy("Answered both"),
+    gettext_lazy("Their mean move"),
+    gettext_lazy("Up"),
+    gettext_lazy("Down"),
+    gettext_lazy("Same"),
 )
 
 
@@ -95,52 +98,60 @@ def _sector_cells(row: SectorShift) -> list[Cell]:
 
 def _statement(shift: PollShift, s: StatementShift) -> Iterator[Block]:
     yield Open("block")
-    yield Heading(4, f"Statement {s.number}")
+    number = {"number": s.number}
+    yield Heading(4, _("Statement %(number)s") % number)
     yield paragraph(s.text, "statement")
     yield Table(
-        head("Position", "First round", "Closing round"),
+        head(_("Position"), _("First round"), _("Closing round")),
         [
             *(
-                [Cell(level.label, header=True), Cell(level.before), Cell(level.after)]
+                [Cell(str(level.label), header=True), Cell(level.before), Cell(level.after)]
                 for level in s.levels
             ),
-            [Cell("Answered", header=True), Cell(s.before), Cell(s.after)],
+            [Cell(_("Answered"), header=True), Cell(s.before), Cell(s.after)],
             [
-                Cell("Mean level", header=True),
+                Cell(_("Mean level"), header=True),
                 Cell(_mean(s.mean_before)),
                 Cell(_mean(s.mean_after)),
             ],
         ],
-        caption=f"Positions on statement {s.number} in each round",
+        caption=_("Positions on statement %(number)s in each round") % number,
         look=("compact", "numbers"),
     )
     yield Table(
-        head("Measure", "Value"),
+        head(_("Measure"), _("Value")),
         _movement_rows(s),
-        caption=f"How views on statement {s.number} moved",
+        caption=_("How views on statement %(number)s moved") % number,
         look=("compact", "numbers", "headless"),
     )
     if shift.asked_again:
         yield Table(
             head(*SECTOR_HEAD),
             [_sector_cells(row) for row in s.sectors],
-            caption=f"How views on statement {s.number} moved, by sector",
-            empty="Nobody of a named sector answered both rounds.",
+            caption=_("How views on statement %(number)s moved, by sector") % number,
+            empty=_("Nobody of a named sector answered both rounds."),
             look=("compact", "numbers"),
         )
     yield Close("block")
 
 
 def shift_blocks(record: Record) -> Iterator[Block]:
-    yield paragraph(NOTE)
+    yield paragraph(str(NOTE))
     if not record.shifts:
-        yield paragraph("No poll was asked again at the close.")
+        yield paragraph(_("No poll was asked again at the close."))
         return
     for shift in record.shifts:
         yield Heading(3, shift.baseline.question)
         yield paragraph(
-            f"First round: {people(shift.before)} answered · closing round: "
-            f"{people(shift.after)} · answered both: {people(shift.both)}",
+            _(
+                "First round: %(first)s answered · closing round: %(closing)s · answered both: "
+                "%(both)s"
+            )
+            % {
+                "first": people(shift.before),
+                "closing": people(shift.after),
+                "both": people(shift.both),
+            },
             "meta",
         )
         for statement in shift.statements:
@@ -263,7 +274,12 @@ def shift_json(record: Record) -> list[dict]:
                     "number": s.number,
                     "text": s.text,
                     "levels": [
-                        {"level": v.value, "label": v.label, "before": v.before, "after": v.after}
+                        {
+                            "level": v.value,
+                            "label": str(v.label),
+                            "before": v.before,
+                            "after": v.after,
+                        }
                         for v in s.levels
                     ],
                     "first_round": s.before,
@@ -274,7 +290,7 @@ def shift_json(record: Record) -> list[dict]:
                     "paired": _paired(s.moved),
                     "by_sector": [
                         {
-                            "sector": row.sector,
+                            "sector": str(row.sector),
                             "first_round": row.before,
                             "closing_round": row.after,
                             "mean_before": row.mean_before,

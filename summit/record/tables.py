@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from summit.event.agreement import Agreement
 from summit.event.measures import withheld_or
 from summit.record.actions import ACTION_COLUMNS, action_rows
@@ -35,33 +38,37 @@ from summit.record.themes import THEME_COLUMNS, theme_rows
 
 @dataclass
 class Table:
-    name: str
-    title: str
+    name: str  # the CSV file's name: a machine key, the same in every language
+    title: str  # the workbook's sheet: 31 characters at most, none of []:*?/\
     columns: list[str]
     rows: Callable[[], Iterator[dict]]
 
 
 def summit_rows(record: Record) -> Iterator[dict]:
     for field, value in (
-        ("Summit", record.title),
-        ("Convened by", record.convener),
-        ("The question for the day", record.central_question),
-        ("Date", record.date.isoformat() if record.date else ""),
-        ("Status", record.status),
-        ("Decision rules", rules_note(record.supermajority)),
-        ("Supermajority (per cent)", record.supermajority),
-        ("Covers", record.covers),
-        ("Record made", record.generated_at.isoformat()),
-        ("Record version", record.version),
+        (pgettext("the event", "Summit"), record.title),
+        (_("Convened by"), record.convener),
+        (_("The question for the day"), record.central_question),
+        (_("Date"), record.date.isoformat() if record.date else ""),
+        (_("Status"), record.status),
+        (_("Decision rules"), rules_note(record.supermajority)),
+        (_("Supermajority (per cent)"), record.supermajority),
+        (_("Covers"), record.covers),
+        (_("Record made"), record.generated_at.isoformat()),
+        (_("Record version"), record.version),
     ):
         yield {"field": field, "value": value}
     for item in record.agenda:
+        times = f"{item.starts_at}–{item.ends_at}"
         yield {
-            "field": f"Agenda {item.starts_at}–{item.ends_at}".strip("– "),
+            "field": (_("Agenda %(times)s") % {"times": times}).strip("– "),
             "value": item.title,
         }
     for row in record.attendance:
-        yield {"field": f"Attendance: {row.sector}", "value": withheld_or(row.total)}
+        yield {
+            "field": _("Attendance: %(sector)s") % {"sector": row.sector},
+            "value": withheld_or(row.total),
+        }
 
 
 def participant_rows(record: Record) -> Iterator[dict]:
@@ -103,13 +110,14 @@ def outcome_rows(record: Record) -> Iterator[dict]:
 def consensus_rows(record: Record) -> Iterator[dict]:
     """Each outcome under each reading (the group's ratings, each plenary round), for all
     who rated it and then sector by sector."""
+    everyone = _("All sectors")
     for outcome in record.outcomes:
         for check in outcome.checks:
             counts = {level.value: level.count for level in check.levels}
             yield {
                 "outcome": outcome.number,
                 "where": check.where,
-                "sector": "All sectors",
+                "sector": everyone,
                 "rated": check.rated,
                 "support": check.decision.support,
                 "stand_aside": counts[Agreement.STAND_ASIDE],
@@ -300,66 +308,72 @@ VOICE_SECTOR_COLUMNS = [
 
 def tables(record: Record) -> list[Table]:
     return [
-        Table("summit", "Summit", ["field", "value"], summit_rows),
-        Table("participants", "Participants", ["name", "sector", "role"], participant_rows),
-        Table("ideas", "Ideas", IDEA_COLUMNS, idea_rows),
+        Table("summit", pgettext("the event", "Summit"), ["field", "value"], summit_rows),
+        Table("participants", _("Participants"), ["name", "sector", "role"], participant_rows),
+        Table("ideas", _("Ideas"), IDEA_COLUMNS, idea_rows),
         Table(
             "comments",
-            "Comments",
+            _("Comments"),
             ["id", "idea", "breakout", "text", "by", "sector", "created_at"],
             comment_rows,
         ),
-        Table("votes", "Votes", ["idea", "breakout", "sector", "dots"], vote_rows),
-        Table("clusters", "Clusters", ["id", "breakout", "name", "ideas"], cluster_rows),
+        Table("votes", _("Votes"), ["idea", "breakout", "sector", "dots"], vote_rows),
+        Table("clusters", _("Clusters"), ["id", "breakout", "name", "ideas"], cluster_rows),
         Table(
             "rankings",
-            "Ideas ranked two ways",
+            _("Ideas ranked two ways"),
             ["breakout", "place", "by_dots", "dots", "by_support", "support_score"],
             ranking_rows,
         ),
-        Table("outcomes", "Outcomes", OUTCOME_COLUMNS, outcome_rows),
-        Table("themes", "Themes across rooms", THEME_COLUMNS, theme_rows),
-        Table("actions", "Follow-up actions", ACTION_COLUMNS, action_rows),
-        Table("consensus", "Consensus check", CONSENSUS_COLUMNS, consensus_rows),
+        Table("outcomes", _("Outcomes"), OUTCOME_COLUMNS, outcome_rows),
+        Table("themes", _("Themes across rooms"), THEME_COLUMNS, theme_rows),
+        Table("actions", _("Follow-up actions"), ACTION_COLUMNS, action_rows),
+        Table("consensus", _("Consensus check"), CONSENSUS_COLUMNS, consensus_rows),
         Table(
             "dissent",
-            "Dissent register",
+            _("Dissent register"),
             ["outcome", "breakout", "where", "position", "by", "sector", "reason"],
             dissent_rows,
         ),
         Table(
             "polls",
-            "Polls",
+            _("Polls"),
             ["poll", "question", "kind", "state", "responses", "item", "count", "detail"],
             poll_rows,
         ),
-        Table("shift", "How views moved", SHIFT_COLUMNS, shift_rows),
+        Table("shift", _("How views moved"), SHIFT_COLUMNS, shift_rows),
         Table(
-            "shift_by_sector", "How views moved by sector", SHIFT_SECTOR_COLUMNS, shift_sector_rows
+            "shift_by_sector",
+            _("How views moved by sector"),
+            SHIFT_SECTOR_COLUMNS,
+            shift_sector_rows,
         ),
-        Table("qa_sessions", "Sessions of questions", SESSION_COLUMNS, session_rows),
-        Table("questions", "Questions from the floor", QUESTION_COLUMNS, question_rows),
+        Table("qa_sessions", _("Sessions of questions"), SESSION_COLUMNS, session_rows),
+        Table("questions", _("Questions from the floor"), QUESTION_COLUMNS, question_rows),
         Table(
             "responses",
-            "Poll responses",
+            _("Poll responses"),
             ["poll", "question", "by", "sector", "item", "value", "position", "text"],
             response_rows,
         ),
-        Table("voice_balance", "Voice balance", VOICE_COLUMNS, voice_rows),
+        Table("voice_balance", _("Voice balance"), VOICE_COLUMNS, voice_rows),
         Table(
-            "voice_by_sector", "Voice balance by sector", VOICE_SECTOR_COLUMNS, voice_sector_rows
+            "voice_by_sector",
+            _("Voice balance by sector"),
+            VOICE_SECTOR_COLUMNS,
+            voice_sector_rows,
         ),
         Table(
             "audit_log",
-            "Moderation and facilitation log",
+            _("Moderation and facilitation log"),
             ["created_at", "actor_name", "action", "place", "details"],
             audit_rows,
         ),
         Table(
             "feedback",
-            "Feedback on the day",
+            _("Feedback on the day"),
             ["question", "level", "label", "sector", "count"],
             feedback_rows,
         ),
-        Table("feedback_changes", "What should change", ["text"], change_rows),
+        Table("feedback_changes", _("What should change"), ["text"], change_rows),
     ]

@@ -16,6 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from breakouts.models import Breakout
 from summit.event.measures import SectorCell
 from summit.event.models import Summit
@@ -29,8 +32,8 @@ from summit.synthesis.board import Item as Mapped
 from summit.synthesis.board import Synthesis, ThemeEntry, gather
 from summit.synthesis.models import Theme
 
-TITLE = "Themes across rooms"
-NOTE = (
+TITLE = gettext_lazy("Themes across rooms")
+NOTE = gettext_lazy(
     "The themes the synthesis leads kept across each subtheme’s breakouts, and the clusters "
     "and outcomes each breakout’s facilitators or a lead mapped to them: nothing was mapped "
     "without a person confirming it. A theme’s ideas are those on the wall of its clusters "
@@ -53,9 +56,10 @@ class MappedLine:
 
     @property
     def words(self) -> str:
+        said = {"number": self.number, "text": self.text, "breakout": self.breakout}
         if self.kind == CLUSTER:
-            return f"Cluster “{self.text}” ({self.breakout})"
-        return f"Outcome {self.number}: {self.text} ({self.breakout})"
+            return _("Cluster “%(text)s” (%(breakout)s)") % said
+        return _("Outcome %(number)s: %(text)s (%(breakout)s)") % said
 
 
 @dataclass
@@ -159,14 +163,23 @@ def load_themes(
 
 
 def _facts(t: ThemeLine) -> list[Fact]:
-    rooms = ", ".join(name for _, name in t.rooms) or "None"
-    sectors = f" from {t.supporting_sectors} sectors" if t.supporting_sectors else ""
+    rooms = ", ".join(name for _pk, name in t.rooms) or _("None")
+    score = parts.score(t.score)
+    if t.supporting_sectors:
+        score = ngettext(
+            "%(score)s from %(count)s sector",
+            "%(score)s from %(count)s sectors",
+            t.supporting_sectors,
+        ) % {"score": score, "count": t.supporting_sectors}
     return [
-        Fact("Rooms", rooms),
-        Fact("Ideas", ", ".join(f"#{i}" for i in t.ideas) or "None"),
-        Fact("Dots", f"{t.dots} from {people_count(t.supporters)}"),
-        Fact("Cross-sector support", f"{parts.score(t.score)}{sectors}"),
-        Fact("Supporters by sector", t.breakdown() or "None"),
+        Fact(_("Rooms"), rooms),
+        Fact(_("Ideas"), ", ".join(f"#{i}" for i in t.ideas) or _("None")),
+        Fact(
+            _("Dots"),
+            _("%(dots)s from %(people)s") % {"dots": t.dots, "people": people_count(t.supporters)},
+        ),
+        Fact(_("Cross-sector support"), score),
+        Fact(_("Supporters by sector"), t.breakdown() or _("None")),
     ]
 
 
@@ -177,24 +190,24 @@ def _theme_blocks(t: ThemeLine) -> Iterator[Block]:
         yield paragraph(t.description, "reading")
     yield Facts(_facts(t))
     mapped = [*t.clusters, *t.outcomes]
-    yield paragraph("Mapped to it:", "label")
-    yield Items([Item(line.words) for line in mapped], empty="Nothing")
+    yield paragraph(_("Mapped to it:"), "label")
+    yield Items([Item(line.words) for line in mapped], empty=_("Nothing"))
     yield Close("block")
 
 
 def theme_blocks(record: Record) -> Iterator[Block]:
-    yield paragraph(NOTE)
+    yield paragraph(str(NOTE))
     if not record.themes:
-        yield paragraph("No themes were kept across the rooms.")
+        yield paragraph(_("No themes were kept across the rooms."))
         return
     for s in record.themes:
-        yield Heading(3, f"Subtheme {s.order}: {s.title}")
+        yield Heading(3, _("Subtheme %(order)s: %(title)s") % {"order": s.order, "title": s.title})
         if not s.themes:
-            yield paragraph("No themes were kept for this subtheme.")
+            yield paragraph(_("No themes were kept for this subtheme."))
         for t in s.themes:
             yield from _theme_blocks(t)
         if s.unmapped:
-            yield paragraph("Not mapped to any theme:", "label")
+            yield paragraph(_("Not mapped to any theme:"), "label")
             yield Items([Item(line.words) for line in s.unmapped])
 
 
@@ -229,7 +242,7 @@ def theme_rows(record: Record) -> Iterator[dict]:
                 "name": t.name,
                 "description": t.description,
                 "position": t.position,
-                "rooms": "; ".join(name for _, name in t.rooms),
+                "rooms": "; ".join(name for _pk, name in t.rooms),
                 "clusters": " ".join(str(c.number) for c in t.clusters),
                 "outcomes": " ".join(str(o.number) for o in t.outcomes),
                 "ideas": " ".join(f"#{i}" for i in t.ideas),

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,11 +39,11 @@ SCHEMA = "application/schema+json"
 SCHEMA_MAX_AGE = 3600
 
 DOWNLOADS = (
-    ("record_docx", "Word document (.docx)", "headings, tables and numbered outcomes"),
-    ("record_markdown", "Markdown (.md)", "plain text with headings"),
-    ("record_xlsx", "Spreadsheet (.xlsx)", "a sheet for each table"),
-    ("record_csv", "CSV files (.zip)", "a file for each table"),
-    ("record_json", "JSON (.json)", "for analysis, with a published schema"),
+    ("record_docx", _("Word document (.docx)"), _("headings, tables and numbered outcomes")),
+    ("record_markdown", _("Markdown (.md)"), _("plain text with headings")),
+    ("record_xlsx", _("Spreadsheet (.xlsx)"), _("a sheet for each table")),
+    ("record_csv", _("CSV files (.zip)"), _("a file for each table")),
+    ("record_json", _("JSON (.json)"), _("for analysis, with a published schema")),
 )
 
 

@@ -15,6 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from summit.event.measures import withheld_or
 from summit.record import parts
@@ -35,7 +38,6 @@ from summit.record.blocks import (
     Title,
     head,
     paragraph,
-    people,
 )
 from summit.record.contents import Record, SectorCount
 from summit.record.feedback import TITLE as FEEDBACK_TITLE
@@ -53,7 +55,7 @@ from summit.record.walk_findings import (
     poll_blocks,
 )
 
-NAMING_NOTE = (
+NAMING_NOTE = gettext_lazy(
     "People are named as they chose: by name and organisation, or as “Anonymous” with their "
     "sector. Every outcome lists the ideas it draws on, with their dots; ideas are numbered "
     "as they were on the day (#12)."
@@ -98,25 +100,25 @@ class Outline:
 
 def _about(record: Record) -> Iterator[Block]:
     made = timezone.localtime(record.generated_at)
-    facts = [Fact("Summit", record.title)]
+    facts = [Fact(pgettext("the event", "Summit"), record.title)]
     if record.convener:
-        facts.append(Fact("Convened by", record.convener))
+        facts.append(Fact(_("Convened by"), record.convener))
     facts += [
-        Fact("Date", f"{record.date.day} {record.date:%B %Y}" if record.date else "Not set"),
-        Fact("Status", record.status),
-        Fact("Record made", f"{made.day} {made:%B %Y, %H:%M}", at=record.generated_at),
-        Fact("Covers", record.covers),
+        Fact(_("Date"), date_format(record.date, "j F Y") if record.date else _("Not set")),
+        Fact(_("Status"), record.status),
+        Fact(_("Record made"), date_format(made, "j F Y, H:i"), at=record.generated_at),
+        Fact(_("Covers"), record.covers),
     ]
     yield Facts(facts, compact=False)
     if record.summary:
         yield paragraph(record.summary, "reading")
-    yield paragraph(NAMING_NOTE, "reading")
+    yield paragraph(str(NAMING_NOTE), "reading")
     yield paragraph(parts.rules_note(record.supermajority), "reading")
 
 
 def _agenda(record: Record) -> Iterator[Block]:
     yield Table(
-        head("Time", "Item", "Kind"),
+        head(_("Time"), _("Item"), _("Kind")),
         [
             [
                 Cell(f"{i.starts_at}–{i.ends_at}" if i.ends_at else i.starts_at, look="nowrap"),
@@ -125,8 +127,8 @@ def _agenda(record: Record) -> Iterator[Block]:
             ]
             for i in record.agenda
         ],
-        caption="Agenda",
-        empty="No agenda was set.",
+        caption=_("Agenda"),
+        empty=_("No agenda was set."),
     )
 
 
@@ -136,83 +138,109 @@ def _attendance(record: Record) -> Iterator[Block]:
         return [Cell(r.sector, header=True), *(Cell(withheld_or(n)) for n in numbers)]
 
     yield Table(
-        head("Sector", "Attendees", "Facilitators", "Organisers", "All"),
+        head(_("Sector"), _("Attendees"), _("Facilitators"), _("Organisers"), _("All")),
         [row(r) for r in record.attendance],
-        caption="People in the summit by sector and role",
+        caption=_("People in the summit by sector and role"),
         foot=row(record.attendance_total),
         look=("numbers",),
     )
 
 
 def _assumptions(record: Record) -> Iterator[Block]:
+    n = record.assumptions_responses
     yield paragraph(
-        f"{people(record.assumptions_responses)} said how far they agree with each working "
-        "assumption, and some challenged it in their own words."
+        ngettext(
+            "%(count)s person said how far they agree with each working assumption, and some "
+            "challenged it in their own words.",
+            "%(count)s people said how far they agree with each working assumption, and some "
+            "challenged it in their own words.",
+            n,
+        )
+        % {"count": n}
     )
     for a in record.assumptions:
         yield Open("block")
-        yield Heading(3, f"Assumption {a.number}")
+        yield Heading(3, _("Assumption %(number)s") % {"number": a.number})
         yield paragraph(a.text, "statement")
         if a.rated:
             yield Table(
-                head(*(level.label for level in a.levels), "Answered"),
+                head(*(level.label for level in a.levels), _("Answered")),
                 [[*(Cell(level.count) for level in a.levels), Cell(a.rated)]],
-                caption=f"Positions on assumption {a.number}",
+                caption=_("Positions on assumption %(number)s") % {"number": a.number},
                 look=("compact", "numbers"),
             )
         else:
-            yield paragraph("Nobody answered on this assumption.", "hint")
+            yield paragraph(_("Nobody answered on this assumption."), "hint")
         if a.challenges:
-            yield Heading(4, f"Challenges people wrote ({len(a.challenges)})")
+            yield Heading(
+                4, _("Challenges people wrote (%(count)s)") % {"count": len(a.challenges)}
+            )
             yield remark_items(a.challenges)
         yield Close("block")
 
 
 def _obstacles(record: Record) -> Iterator[Block]:
+    n = record.obstacles_responses
     yield paragraph(
-        f"{people(record.obstacles_responses)} ranked the obstacles. First place earns as "
-        "many points as there are obstacles, last place one."
+        ngettext(
+            "%(count)s person ranked the obstacles. First place earns as many points as there "
+            "are obstacles, last place one.",
+            "%(count)s people ranked the obstacles. First place earns as many points as there "
+            "are obstacles, last place one.",
+            n,
+        )
+        % {"count": n}
     )
     yield Table(
-        head("Place", "Obstacle", "Points", "Average place"),
+        head(_("Place"), _("Obstacle"), _("Points"), _("Average place")),
         [
             [Cell(o.place), Cell(o.text, header=True), Cell(o.points), Cell(o.note)]
             for o in record.obstacles
         ],
-        caption="Obstacles by points",
+        caption=_("Obstacles by points"),
         look=("numbers",),
     )
 
 
 def _subthemes(record: Record) -> Iterator[Block]:
     for s in record.subthemes:
-        yield Heading(3, f"Subtheme {s.order}: {s.title}")
+        yield Heading(3, subtheme_heading(s.order, s.title))
         yield paragraph(s.question, "statement")
         if s.prompts:
             yield Items(prompt_items(s.prompts), "prompts")
-        spans = [Span("Breakouts: ")]
+        if not s.breakouts:
+            yield paragraph(_("Breakouts: none in this record."))
+            continue
+        spans = [Span(_("Breakouts: "))]
         for b in s.breakouts:
             if len(spans) > 1:
                 spans.append(Span(", "))
             spans.append(Span(b.name, f"breakout-{b.id}"))
-        if not s.breakouts:
-            spans.append(Span("none in this record"))
         yield Paragraph((*spans, Span(".")))
 
 
 def _people(record: Record) -> Iterator[Block]:
     yield Table(
-        head("Name", "Sector", "Role"),
+        head(_("Name"), _("Sector"), _("Role")),
         Rows(record.people, lambda p: [Cell(p.name), Cell(p.sector), Cell(p.role)]),
-        caption="Everyone in the summit, as the record names them",
+        caption=_("Everyone in the summit, as the record names them"),
     )
+
+
+def record_title(title: str) -> str:
+    """The record's title, as every document gives it: "The record of …"."""
+    return _("The record of %(title)s") % {"title": title}
+
+
+def subtheme_heading(order: int, title: str) -> str:
+    return _("Subtheme %(order)s: %(title)s") % {"order": order, "title": title}
 
 
 def outline(record: Record) -> Outline:
     breakouts = [
         Section(
             f"breakout-{b.id}",
-            f"Breakout: {b.name}",
+            _("Breakout: %(name)s") % {"name": b.name},
             breakout_blocks(b),
             part="breakout",
             new_page=True,
@@ -221,26 +249,28 @@ def outline(record: Record) -> Outline:
         for b in record.breakouts
     ]
     summit = [
-        Section("about", "About this record", _about(record)),
-        Section("agenda", "Agenda", _agenda(record)),
-        Section("attendance", "Attendance by sector", _attendance(record)),
-        Section("assumptions", "Working assumptions", _assumptions(record), new_page=True),
-        Section("obstacles", "Obstacles ranked", _obstacles(record)),
-        Section("subthemes", "Subthemes and questions", _subthemes(record), new_page=True),
+        Section("about", _("About this record"), _about(record)),
+        Section("agenda", _("Agenda"), _agenda(record)),
+        Section("attendance", _("Attendance by sector"), _attendance(record)),
+        Section("assumptions", _("Working assumptions"), _assumptions(record), new_page=True),
+        Section("obstacles", _("Obstacles ranked"), _obstacles(record)),
+        Section("subthemes", _("Subthemes and questions"), _subthemes(record), new_page=True),
     ]
     findings = [
-        Section("themes", THEMES_TITLE, theme_blocks(record), new_page=True, chapter=True),
-        Section("dissent", "Dissent register", dissent_blocks(record), new_page=True, chapter=True),
-        Section("polls", "Plenary polls", poll_blocks(record), new_page=True),
-        Section("shift", "How views moved", shift_blocks(record), new_page=True),
-        Section("floor", FLOOR_TITLE, floor_blocks(record), new_page=True),
-        Section("participation", "Participation", participation_blocks(record), new_page=True),
-        Section("log", "Moderation and facilitation log", log_blocks(record), new_page=True),
-        Section("people", "Who took part", _people(record)),
-        Section("feedback", FEEDBACK_TITLE, feedback_blocks(record), new_page=True),
+        Section("themes", str(THEMES_TITLE), theme_blocks(record), new_page=True, chapter=True),
+        Section(
+            "dissent", _("Dissent register"), dissent_blocks(record), new_page=True, chapter=True
+        ),
+        Section("polls", _("Plenary polls"), poll_blocks(record), new_page=True),
+        Section("shift", _("How views moved"), shift_blocks(record), new_page=True),
+        Section("floor", str(FLOOR_TITLE), floor_blocks(record), new_page=True),
+        Section("participation", _("Participation"), participation_blocks(record), new_page=True),
+        Section("log", _("Moderation and facilitation log"), log_blocks(record), new_page=True),
+        Section("people", _("Who took part"), _people(record)),
+        Section("feedback", str(FEEDBACK_TITLE), feedback_blocks(record), new_page=True),
     ]
     title = Title(
-        f"The record of {record.title}", record.title, record.convener, record.central_question
+        record_title(record.title), record.title, record.convener, record.central_question
     )
     every = [*summit, *breakouts, *findings]
     contents = Contents([Span(s.title, s.anchor) for s in every])

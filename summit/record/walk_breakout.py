@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from summit.event.agreement import RULES, Decision
 from summit.event.measures import withheld_or
 from summit.record import parts
@@ -24,10 +27,9 @@ from summit.record.blocks import (
     Open,
     Ranking,
     Table,
+    dots_from,
     head,
     paragraph,
-    people,
-    plural,
 )
 from summit.record.breakout_contents import (
     BreakoutEntry,
@@ -39,7 +41,12 @@ from summit.record.contents import PromptEntry, Remark
 
 
 def prompt_items(prompts: Iterable[PromptEntry]) -> list[Item]:
-    return [Item(p.text, lead=f"Q{p.number}") for p in prompts]
+    return [Item(p.text, lead=question_number(p.number)) for p in prompts]
+
+
+def question_number(number: int) -> str:
+    """A question of the summit by its number: "Q3"."""
+    return _("Q%(number)s") % {"number": number}
 
 
 def remark_items(remarks: Iterable[Remark]) -> Items:
@@ -56,8 +63,8 @@ def verdicts(rated: int, decision: Decision) -> list[Cell]:
     """What each decision rule makes of a reading."""
     rules = decision.rules()
     if not rated:
-        return [Cell("Not rated") for _ in rules]
-    return [Cell("Passes" if passes else "Does not pass") for _, _, passes in rules]
+        return [Cell(_("Not rated")) for _rule in rules]
+    return [Cell(_("Passes") if passes else _("Does not pass")) for _r, _a, passes in rules]
 
 
 def _idea(idea: IdeaEntry) -> IdeaLine:
@@ -65,7 +72,7 @@ def _idea(idea: IdeaEntry) -> IdeaLine:
         number=idea.id,
         text=idea.text,
         by=idea.by,
-        question=f"Q{idea.prompt}" if idea.prompt else "",
+        question=question_number(idea.prompt) if idea.prompt else "",
         cluster=idea.cluster,
         dots=idea.dots,
         voters=idea.voters,
@@ -78,52 +85,55 @@ def _idea(idea: IdeaEntry) -> IdeaLine:
 
 
 def _support_order(b: BreakoutEntry, lines: dict[int, IdeaLine]) -> Iterator[Block]:
-    yield Heading(3, "Ideas by cross-sector support")
-    yield paragraph(parts.SUPPORT_NOTE, "hint")
+    yield Heading(3, _("Ideas by cross-sector support"))
+    yield paragraph(str(parts.SUPPORT_NOTE), "hint")
     if not b.ideas:
-        yield paragraph("No ideas.")
+        yield paragraph(_("No ideas."))
         return
     if b.by_dots == b.by_support:
-        yield paragraph("Here the order is the same as by dots.")
+        yield paragraph(_("Here the order is the same as by dots."))
     yield Ranking(
         [lines[i.id] for i in b.ideas_by_support],
-        parts.SUPPORT_HEAD,
-        f"Ideas in {b.name} in order of cross-sector support",
+        [str(label) for label in parts.SUPPORT_HEAD],
+        _("Ideas in %(breakout)s in order of cross-sector support") % {"breakout": b.name},
     )
 
 
 def _off_the_wall(b: BreakoutEntry) -> Iterator[Block]:
     """The ideas a facilitator hid or merged, and those their authors withdrew."""
-    yield Heading(3, f"Hidden ideas ({len(b.hidden)})")
+    yield Heading(3, _("Hidden ideas (%(count)s)") % {"count": len(b.hidden)})
     if b.hidden:
-        yield paragraph("Taken off the wall by a facilitator, who gave the reason shown.", "hint")
+        yield paragraph(
+            _("Taken off the wall by a facilitator, who gave the reason shown."), "hint"
+        )
         yield Table(
-            head("No.", "Idea", "From", "Reason for hiding"),
+            head(_("No."), _("Idea"), _("From"), _("Reason for hiding")),
             [
                 [Cell(f"#{i.id}"), Cell(i.text, look="text"), Cell(i.by), Cell(i.hidden_reason)]
                 for i in b.hidden
             ],
-            caption=f"Ideas hidden in {b.name}, with the reasons",
+            caption=_("Ideas hidden in %(breakout)s, with the reasons") % {"breakout": b.name},
         )
     else:
-        yield paragraph("No idea was hidden.")
-    yield Heading(3, f"Merged ideas ({len(b.merges)})")
+        yield paragraph(_("No idea was hidden."))
+    yield Heading(3, _("Merged ideas (%(count)s)") % {"count": len(b.merges)})
     if b.merges:
+        merged = _(
+            "#%(idea)s “%(text)s” (%(by)s) was merged into #%(into)s, with its comments and dots."
+        )
         yield Items(
             [
-                Item(
-                    f"#{m.idea} “{m.text}” ({m.by}) was merged into #{m.into}, "
-                    "with its comments and dots."
-                )
+                Item(merged % {"idea": m.idea, "text": m.text, "by": m.by, "into": m.into})
                 for m in b.merges
             ]
         )
     else:
-        yield paragraph("No ideas were merged.")
+        yield paragraph(_("No ideas were merged."))
     if b.withdrawn:
-        yield Heading(3, f"Withdrawn ideas ({len(b.withdrawn)})")
+        yield Heading(3, _("Withdrawn ideas (%(count)s)") % {"count": len(b.withdrawn)})
+        withdrawn = _("#%(idea)s “%(text)s” (%(by)s), withdrawn by its author.")
         yield Items(
-            [Item(f"#{i.id} “{i.text}” ({i.by}), withdrawn by its author.") for i in b.withdrawn]
+            [Item(withdrawn % {"idea": i.id, "text": i.text, "by": i.by}) for i in b.withdrawn]
         )
 
 
@@ -134,9 +144,9 @@ def check_blocks(outcome: OutcomeEntry, anchor: str, *, remarks: bool = True) ->
     rules = rule_heads(outcome.checks[0].decision.threshold)
     yield Table(
         [
-            Cell("Reading"),
-            Cell("Rated"),
-            *(Cell(level.label) for level in outcome.checks[0].levels),
+            Cell(_("Reading")),
+            Cell(_("Rated")),
+            *(Cell(str(level.label)) for level in outcome.checks[0].levels),
             *rules,
         ],
         [
@@ -149,7 +159,8 @@ def check_blocks(outcome: OutcomeEntry, anchor: str, *, remarks: bool = True) ->
             for c in outcome.checks
         ],
         caption=(
-            f"How outcome {outcome.number} was rated, and what each decision rule makes of it"
+            _("How outcome %(number)s was rated, and what each decision rule makes of it")
+            % {"number": outcome.number}
         ),
         look=("compact", "numbers"),
         scroll=f"{anchor} {anchor}-check",
@@ -157,7 +168,7 @@ def check_blocks(outcome: OutcomeEntry, anchor: str, *, remarks: bool = True) ->
     for check in outcome.checks:
         if check.sectors:
             yield Table(
-                head("Sector", "Support", "Stand aside", "Disagree", "Block"),
+                head(_("Sector"), _("Support"), _("Stand aside"), _("Disagree"), _("Block")),
                 [
                     [
                         Cell(s.sector, header=True),
@@ -168,41 +179,42 @@ def check_blocks(outcome: OutcomeEntry, anchor: str, *, remarks: bool = True) ->
                     ]
                     for s in check.sectors
                 ],
-                title=f"{check.where}, by sector",
+                title=_("%(reading)s, by sector") % {"reading": check.where},
                 look=("compact", "numbers"),
             )
         if remarks and check.remarks:
-            yield paragraph(f"What people wrote ({check.where.lower()})", "label")
+            yield paragraph(
+                _("What people wrote (%(reading)s)") % {"reading": check.where.lower()}, "label"
+            )
             yield remark_items(check.remarks)
 
 
 def _outcome(outcome: OutcomeEntry) -> Iterator[Block]:
     anchor = f"outcome-{outcome.number}"
     yield Open("outcome", anchor)
-    yield Heading(4, f"Outcome {outcome.number}", anchor)
+    yield Heading(4, _("Outcome %(number)s") % {"number": outcome.number}, anchor)
     yield paragraph(outcome.proposal, "statement")
-    facts = [Fact("Who should act", outcome.who_should_act), Fact("When", outcome.horizon)]
+    facts = [Fact(_("Who should act"), outcome.who_should_act), Fact(_("When"), outcome.horizon)]
     if outcome.drafted_by:
-        facts.append(Fact("Drafted by", outcome.drafted_by))
+        facts.append(Fact(_("Drafted by"), outcome.drafted_by))
     yield Facts(facts)
-    yield Heading(5, "Draws on")
+    yield Heading(5, _("Draws on"))
     yield Items(
         [
             Item(
                 s.text,
-                lead=f"Idea #{s.idea}",
+                lead=_("Idea #%(number)s") % {"number": s.idea},
                 sep=": ",
                 by=s.by,
-                detail=f"{plural(s.dots, 'dot', 'dots')} from {people(s.voters)}"
-                + (f" · {s.status}" if s.status != "Visible" else ""),
+                detail=dots_from(s.dots, s.voters) + ("" if s.visible else f" · {s.status}"),
                 link=f"idea-{s.idea}",
             )
             for s in outcome.sources
         ],
         "sources",
-        empty="No ideas were cited.",
+        empty=_("No ideas were cited."),
     )
-    yield Heading(5, "Consensus check", f"{anchor}-check")
+    yield Heading(5, _("Consensus check"), f"{anchor}-check")
     yield from check_blocks(outcome, anchor)
     yield from action_blocks(outcome, anchor)
     yield Close("outcome")
@@ -230,7 +242,8 @@ def voice_blocks(
                 ]
                 for s in voice.sectors
             ],
-            caption=f"Each sector’s share of the members and of the contributions: {where}",
+            caption=_("Each sector’s share of the members and of the contributions: %(where)s")
+            % {"where": where},
             look=("compact", "numbers"),
         )
     yield Close("voice")
@@ -238,44 +251,54 @@ def voice_blocks(
 
 def breakout_blocks(b: BreakoutEntry) -> Iterator[Block]:
     """A breakout's section, after its heading."""
-    contributions = (
-        f"{plural(b.idea_count, 'idea', 'ideas')}, "
-        f"{plural(b.comment_count, 'comment', 'comments')}, {plural(b.dots, 'dot', 'dots')}"
-    )
     yield Facts(
         [
-            Fact("Subtheme", b.subtheme),
-            Fact("Facilitated by", "; ".join(b.facilitators) or "Nobody named"),
-            Fact("Members", str(b.members)),
-            Fact("Reached", b.phase),
-            Fact("Contributions", contributions),
+            Fact(_("Subtheme"), b.subtheme),
+            Fact(_("Facilitated by"), "; ".join(b.facilitators) or _("Nobody named")),
+            Fact(_("Members"), str(b.members)),
+            Fact(_("Reached"), b.phase),
+            Fact(_("Contributions"), _contributions(b)),
         ]
     )
-    yield Heading(3, "Questions")
-    yield Items(prompt_items(b.prompts), "prompts", empty="No question was set.")
-    yield Heading(3, f"Ideas ({len(b.ideas)})")
-    yield paragraph(parts.IDEAS_NOTE, "hint")
+    yield Heading(3, _("Questions"))
+    yield Items(prompt_items(b.prompts), "prompts", empty=_("No question was set."))
+    yield Heading(3, _("Ideas (%(count)s)") % {"count": len(b.ideas)})
+    yield paragraph(str(parts.IDEAS_NOTE), "hint")
     lines = {i.id: _idea(i) for i in b.ideas}  # most dots first
     if lines:
-        yield Ideas(list(lines.values()), f"Ideas in {b.name}, most dots first")
+        yield Ideas(
+            list(lines.values()), _("Ideas in %(breakout)s, most dots first") % {"breakout": b.name}
+        )
     else:
-        yield paragraph("No ideas.")
+        yield paragraph(_("No ideas."))
     yield from _support_order(b, lines)
-    yield Heading(3, f"Clusters ({len(b.clusters)})")
+    yield Heading(3, _("Clusters (%(count)s)") % {"count": len(b.clusters)})
     if b.clusters:
         yield Items(
             [
-                Item(", ".join(f"#{i}" for i in c.ideas) or "no ideas", lead=c.name, sep=": ")
+                Item(", ".join(f"#{i}" for i in c.ideas) or _("no ideas"), lead=c.name, sep=": ")
                 for c in b.clusters
             ]
         )
     else:
-        yield paragraph("The facilitator made no clusters.")
+        yield paragraph(_("The facilitator made no clusters."))
     yield from _off_the_wall(b)
-    yield Heading(3, f"Outcomes ({len(b.outcomes)})")
+    yield Heading(3, _("Outcomes (%(count)s)") % {"count": len(b.outcomes)})
     for outcome in b.outcomes:
         yield from _outcome(outcome)
     if not b.outcomes:
-        yield paragraph("The group drafted no outcomes.")
+        yield paragraph(_("The group drafted no outcomes."))
     if b.voice is not None:
-        yield from voice_blocks(b.voice, "Voice balance", f"voice-{b.id}", b.name)
+        yield from voice_blocks(b.voice, _("Voice balance"), f"voice-{b.id}", b.name)
+
+
+def _contributions(b: BreakoutEntry) -> str:
+    """A breakout's contributions in words: "12 ideas, 30 comments, 48 dots"."""
+    return ", ".join(
+        [
+            ngettext("%(count)s idea", "%(count)s ideas", b.idea_count) % {"count": b.idea_count},
+            ngettext("%(count)s comment", "%(count)s comments", b.comment_count)
+            % {"count": b.comment_count},
+            ngettext("%(count)s dot", "%(count)s dots", b.dots) % {"count": b.dots},
+        ]
+    )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from summit.event.measures import withheld_or
 from summit.record import parts
@@ -18,12 +20,11 @@ from summit.record.blocks import (
     Open,
     Paragraph,
     Rows,
-    Span,
     Table,
     Words,
     head,
+    linked,
     paragraph,
-    plural,
 )
 from summit.record.contents import (
     ASSUMPTIONS,
@@ -37,41 +38,48 @@ from summit.record.contents import (
 from summit.record.walk_breakout import remark_items, rule_heads, verdicts, voice_blocks
 
 # Where a poll's results are given instead, when they belong to another section.
-ELSEWHERE = {ASSUMPTIONS: "Working assumptions", OBSTACLES: "Obstacles ranked"}
+ELSEWHERE = {
+    ASSUMPTIONS: gettext_lazy("Working assumptions"),
+    OBSTACLES: gettext_lazy("Obstacles ranked"),
+}
+
+
+def _outcome_link(number: int) -> str:
+    return _("Outcome %(number)s") % {"number": number}
 
 
 def _dissent(d: Dissent) -> list[Cell]:
     return [
-        Cell(f"({d.breakout})", link=f"Outcome {d.outcome}", anchor=f"outcome-{d.outcome}"),
+        Cell(f"({d.breakout})", link=_outcome_link(d.outcome), anchor=f"outcome-{d.outcome}"),
         Cell(d.where),
         Cell(d.position),
         Cell(d.by),
-        Cell(d.reason or "No reason given"),
+        Cell(d.reason or _("No reason given")),
     ]
 
 
 def dissent_blocks(record: Record) -> Iterator[Block]:
-    yield paragraph(parts.DISSENT_NOTE)
+    yield paragraph(str(parts.DISSENT_NOTE))
     if not record.dissent:
-        yield paragraph("Nobody blocked or disagreed with an outcome.")
+        yield paragraph(_("Nobody blocked or disagreed with an outcome."))
         return
     yield Table(
         head(*parts.DISSENT_HEAD),
         Rows(record.dissent, _dissent),
-        caption="Blocks and disagreements",
+        caption=_("Blocks and disagreements"),
     )
 
 
 def _consensus(poll: PollEntry, supermajority: int) -> Iterator[Block]:
     """A consensus check: each outcome's result, which the outcome gives in full."""
     yield Paragraph(
-        (
-            Span(
+        linked(
+            # Translators: the words in square brackets link to the dissent register.
+            _(
                 "Each outcome’s result, by sector, is given with the outcome; blocks and "
-                "disagreements are in the "
+                "disagreements are in the [dissent register]."
             ),
-            Span("dissent register", "dissent"),
-            Span("."),
+            "dissent",
         )
     )
     rows = []
@@ -79,13 +87,14 @@ def _consensus(poll: PollEntry, supermajority: int) -> Iterator[Block]:
         first = Cell(s.text, header=True)
         if s.outcome:
             first = Cell(
-                "", header=True, link=f"Outcome {s.outcome}", anchor=f"outcome-{s.outcome}"
+                "", header=True, link=_outcome_link(s.outcome), anchor=f"outcome-{s.outcome}"
             )
         rows.append([first, Cell(s.rated), *verdicts(s.rated, s.decision)])
     yield Table(
         [*head(*parts.CONSENSUS_HEAD), *rule_heads(supermajority)],
         rows,
-        caption=f"{poll.question}: what each decision rule makes of each outcome",
+        caption=_("%(question)s: what each decision rule makes of each outcome")
+        % {"question": poll.question},
         look=("compact", "numbers"),
     )
 
@@ -96,17 +105,22 @@ def _results(poll: PollEntry) -> Iterator[Block]:
     if poll.bars:
         ranking = poll.kind == "ranking"
         yield Table(
-            head("Item" if ranking else "Answer", "Points" if ranking else "Chosen by", "Note"),
+            head(
+                _("Item") if ranking else _("Answer"),
+                _("Points") if ranking else _("Chosen by"),
+                _("Note"),
+            ),
             [[Cell(b.label, header=True), Cell(b.count), Cell(b.note)] for b in poll.bars],
-            caption=f"Results of {poll.question}",
+            caption=_("Results of %(question)s") % {"question": poll.question},
             look=("compact", "numbers"),
         )
     for statement in poll.statements:
         yield paragraph(statement.text, "statement")
         yield Table(
-            head(*(level.label for level in statement.levels), "Answered"),
+            head(*(level.label for level in statement.levels), _("Answered")),
             [[*(Cell(level.count) for level in statement.levels), Cell(statement.rated)]],
-            caption=f"Positions on: {Truncator(statement.text).chars(80)}",
+            caption=_("Positions on: %(statement)s")
+            % {"statement": Truncator(statement.text).chars(80)},
             look=("compact", "numbers"),
         )
         if statement.remarks:
@@ -116,22 +130,31 @@ def _results(poll: PollEntry) -> Iterator[Block]:
     if poll.remarks:
         yield remark_items(poll.remarks)
     if not poll.responses:
-        yield paragraph("Nobody answered.")
+        yield paragraph(_("Nobody answered."))
 
 
 def _poll(poll: PollEntry, supermajority: int) -> Iterator[Block]:
     yield Open("block")
     yield Heading(3, poll.question)
-    round_ = f", round {poll.round}" if poll.round else ""
-    where = f" · {poll.agenda_item}" if poll.agenda_item else ""
-    yield paragraph(
-        f"{poll.kind_label}{round_} · {poll.state} · "
-        f"{plural(poll.responses, 'response', 'responses')}{where}",
-        "meta",
-    )
+    kind = poll.kind_label
+    if poll.round:
+        kind = _("%(kind)s, round %(round)s") % {"kind": kind, "round": poll.round}
+    facts = [
+        kind,
+        poll.state,
+        ngettext("%(count)s response", "%(count)s responses", poll.responses)
+        % {"count": poll.responses},
+    ]
+    if poll.agenda_item:
+        facts.append(poll.agenda_item)
+    yield paragraph(" · ".join(facts), "meta")
     if poll.part in ELSEWHERE:
         yield Paragraph(
-            (Span("The results are in "), Span(ELSEWHERE[poll.part], poll.part), Span("."))
+            linked(
+                # Translators: the section's name, in square brackets, links to it.
+                _("The results are in [%(section)s].") % {"section": ELSEWHERE[poll.part]},
+                poll.part,
+            )
         )
     elif poll.part == CONSENSUS:
         yield from _consensus(poll, supermajority)
@@ -144,25 +167,25 @@ def poll_blocks(record: Record) -> Iterator[Block]:
     for poll in record.polls:
         yield from _poll(poll, record.supermajority)
     if not record.polls:
-        yield paragraph("No plenary polls were run.")
+        yield paragraph(_("No plenary polls were run."))
 
 
 def participation_blocks(record: Record) -> Iterator[Block]:
     yield Table(
-        head("Figure", "Number"),
+        head(_("Figure"), _("Number")),
         [[Cell(f.label, header=True), Cell(f.value)] for f in record.figures],
-        caption="Participation figures",
+        caption=_("Participation figures"),
         look=("numbers", "headless"),
     )
-    yield Heading(3, "By sector")
+    yield Heading(3, _("By sector"))
     yield Table(
         head(
-            "Sector",
-            "Attendees",
-            "Ideas",
-            "Comments",
-            "People who placed dots",
-            "People who answered polls",
+            _("Sector"),
+            _("Attendees"),
+            _("Ideas"),
+            _("Comments"),
+            _("People who placed dots"),
+            _("People who answered polls"),
         ),
         [
             [Cell(s.sector, header=True)]
@@ -172,15 +195,15 @@ def participation_blocks(record: Record) -> Iterator[Block]:
             ]
             for s in record.by_sector
         ],
-        caption="Contributions by sector",
+        caption=_("Contributions by sector"),
         look=("numbers",),
     )
     yield from voice_blocks(
         record.voice,
-        "Voice balance across the breakouts",
+        _("Voice balance across the breakouts"),
         "voice-all",
         record.all_breakouts,
-        parts.SUMMIT_VOICE_NOTE,
+        str(parts.SUMMIT_VOICE_NOTE),
     )
 
 
@@ -195,14 +218,14 @@ def _logged(a: AuditLine) -> list[Cell]:
 
 
 def log_blocks(record: Record) -> Iterator[Block]:
-    note = parts.AUDIT_NOTE
+    note = str(parts.AUDIT_NOTE)
     yield paragraph(note if record.whole else f"{note} {parts.SCOPED_AUDIT_NOTE}")
     if not record.audit:
-        yield paragraph("Nothing was logged.")
+        yield paragraph(_("Nothing was logged."))
         return
     yield Table(
         head(*parts.AUDIT_HEAD),
         Rows(record.audit, _logged),
-        caption="What facilitators and organisers did, oldest first",
+        caption=_("What facilitators and organisers did, oldest first"),
         look=("compact", "log"),
     )
