@@ -4,6 +4,8 @@ follows it, and so do its sockets."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -119,3 +121,25 @@ def test_a_socket_takes_the_language_of_the_page_that_opened_it():
     assert for_scope({"headers": [(b"accept-language", b"fr")]}) == "en-gb"
     # A choice that is not offered (a tampered session) is passed over.
     assert for_scope({"session": Session({SESSION_KEY: "xx"}), "headers": []}) == "en-gb"
+
+
+def test_the_record_downloads_in_the_language_chosen_for_it(summit):
+    from tests.conftest import make_participant as person
+
+    organiser = person(summit, Participant.Role.ORGANISER)
+    client = client_for(organiser)
+    page = client.get(reverse("record", args=[summit.slug])).content.decode()
+    markdown = reverse("record_markdown", args=[summit.slug])
+    assert f'href="{markdown}?language=cy" download hreflang="cy"' in page
+    welsh = client.get(f"{markdown}?language=cy")
+    assert welsh["Content-Language"] == "cy"
+    english = client.get(f"{markdown}?language=en-gb")
+    assert welsh.content != english.content
+    assert "Cofnod" in welsh.content.decode()
+    # Streamed to the last chunk in Welsh, though the page asking was in English.
+    json_welsh = client.get(reverse("record_json", args=[summit.slug]) + "?language=cy")
+    body = b"".join(json_welsh.streaming_content).decode()
+    assert json_welsh["Content-Language"] == "cy"
+    assert json.loads(body)["summit"]["title"] == summit.title
+    # A language not offered: the page's own.
+    assert client.get(f"{markdown}?language=xx")["Content-Language"] == "en-gb"

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
-from functools import cache, partial
+from functools import cache, partial, wraps
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ from summit.record.as_xlsx import xlsx
 from summit.record.build import build_record
 from summit.record.contents import Record
 from summit.record.walk import outline
+from summit.web.language import is_offered
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,7 +97,35 @@ async def _in_sync_thread(chunks: Iterator[bytes]) -> AsyncIterator[bytes]:
         await sync_to_async(chunks.close, thread_sensitive=True)()
 
 
+def in_language(view):
+    """A download in the language the organiser chose for it (``?language=cy``), else in
+    their page's; written wholly in it, to the last chunk of a streamed one."""
+
+    @wraps(view)
+    def download(request: HttpRequest, slug: str) -> HttpResponse:
+        chosen = request.GET.get("language", "")
+        language = chosen if is_offered(chosen) else translation.get_language()
+        with translation.override(language):
+            response = view(request, slug)
+        response.headers["Content-Language"] = language
+        return response
+
+    return download
+
+
+def _chunks_in(chunks: Iterator[bytes], language: str) -> Iterator[bytes]:
+    """Each chunk made in ``language``, and the language let go between them."""
+    chunks = iter(chunks)
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
 def _stream(request: HttpRequest, chunks: Iterator[bytes], content_type: str):
+    chunks = _chunks_in(chunks, translation.get_language())
     if isinstance(request, ASGIRequest):
         chunks = _in_sync_thread(chunks)
     return StreamingHttpResponse(chunks, content_type=content_type)
@@ -130,10 +161,12 @@ def record_page(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug)
     _logged(participant, record, "page")
     downloads = [(label, reverse(name, args=[slug]), note) for name, label, note in DOWNLOADS]
+    languages = [(code, name) for code, name in settings.LANGUAGES]
     context = {
         "participant": participant,
         "outline": outline(record),
         "downloads": downloads,
+        "languages": languages,
         "schema_url": reverse("record_schema"),
     }
     return render(request, "summit/record/record.html", context)
@@ -142,6 +175,7 @@ def record_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @signed_in
 @never_cache
+@in_language
 def record_markdown(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug)
     response = HttpResponse(markdown(record), content_type="text/markdown; charset=utf-8")
@@ -152,6 +186,7 @@ def record_markdown(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @signed_in
 @never_cache
+@in_language
 def record_docx(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug)
     response = HttpResponse(docx(record), content_type=DOCX)
@@ -162,6 +197,7 @@ def record_docx(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @signed_in
 @never_cache
+@in_language
 def record_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug, contributions=False)
     response = HttpResponse(xlsx(record), content_type=XLSX)
@@ -172,6 +208,7 @@ def record_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @signed_in
 @never_cache
+@in_language
 def record_csv(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug, contributions=False)
     _logged(participant, record, "csv")
@@ -181,6 +218,7 @@ def record_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @signed_in
 @never_cache
+@in_language
 def record_json(request: HttpRequest, slug: str) -> HttpResponse:
     participant, record = _record_for(request, slug, contributions=False)
     _logged(participant, record, "json")
