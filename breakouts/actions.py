@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from accounts.audit import log_action
 from accounts.models import Participant
@@ -147,7 +148,9 @@ def change_action(
         )
         current.save()
         if was != status:
-            was_said, now_said = STATUS_LABELS[was], STATUS_LABELS[status]
+            # Logged in English, the source language, whatever language the page was in.
+            with override(settings.LANGUAGE_CODE):
+                was_said, now_said = str(STATUS_LABELS[was]), str(STATUS_LABELS[status])
             said = f"Changed an action's status from {was_said} to {now_said}"
             audit.log(by, said, breakout, action_id=current.pk, was=was, now=status)
         if others:

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from accounts.models import Participant
-from breakouts import audit, live, steering
+from breakouts import announcements, audit, live, steering
 from breakouts.models import (
     CLUSTER_NAME_MAX_LENGTH,
     IDEA_MAX_LENGTH,
@@ -326,8 +326,7 @@ def accept_suggested_cluster(
         cluster = steering.new_cluster(breakout, name)
         Idea.objects.filter(pk__in=ids).update(cluster=cluster)
         audit.log(by, "Accepted a suggested cluster", breakout, name=name, ideas=ids)
-        announcement = gettext("New cluster: %(name)s") % {"name": name}
-        transaction.on_commit(partial(live.board_changed, breakout, announcement), robust=True)
+        announcements.after_commit(breakout, announcements.new_cluster(name))
     return cluster
 
 

@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Participant
-from breakouts import live
+from breakouts import announcements
 from breakouts.models import Breakout, FirstThought, Idea
 from breakouts.services import open_breakouts
 from summit.event.models import Subtheme, Summit
@@ -162,7 +161,6 @@ def place_first_thoughts(summit: Summit) -> int:
         for (thought, _wall), idea in zip(placed, ideas, strict=True):
             thought.idea = idea
         FirstThought.objects.bulk_update([t for t, _w in placed], ["idea"])
-        said = _("First thoughts written before the day are on the wall")
         for wall in {w.pk: w for _t, w in placed}.values():
-            transaction.on_commit(partial(live.board_changed, wall, said), robust=True)
+            announcements.after_commit(wall, announcements.FIRST_THOUGHTS_PLACED)
     return len(placed)

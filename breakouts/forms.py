@@ -8,35 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from breakouts.models import COMMENT_MAX_LENGTH, IDEA_MAX_LENGTH, Breakout, Outcome
 from summit.event.agreement import Agreement
 
-EXPIRED = "This form has expired. Reload the page and try again"
+EXPIRED = _("This form has expired. Reload the page and try again")
+ENTER_IDEA = _("Enter your idea")
+IDEA_TOO_LONG = _("Your idea must be %(limit_value)d characters or fewer (it has %(show_value)d)")
 
 
 def _token() -> forms.UUIDField:
     return forms.UUIDField(error_messages={"required": EXPIRED, "invalid": EXPIRED})
 
 
-def _text(label: str, max_length: int, noun: str, **kwargs) -> forms.CharField:
+def _text(label, max_length: int, required, too_long, **kwargs) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=max_length,
         strip=True,
-        error_messages={
-            "required": f"Enter your {noun}",
-            "max_length": (
-                f"Your {noun} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
-            ),
-        },
+        error_messages={"required": required, "max_length": too_long},
         **kwargs,
     )
 
 
 class IdeaForm(forms.Form):
-    text = _text("Your idea", IDEA_MAX_LENGTH, "idea")
-    anonymous = forms.BooleanField(label="Post without my name", required=False)
+    text = _text(_("Your idea"), IDEA_MAX_LENGTH, ENTER_IDEA, IDEA_TOO_LONG)
+    anonymous = forms.BooleanField(label=_("Post without my name"), required=False)
     client_token = forms.UUIDField(
         error_messages={
-            "required": "This form has expired. Post your idea again",
-            "invalid": "This form has expired. Post your idea again",
+            "required": _("This form has expired. Post your idea again"),
+            "invalid": _("This form has expired. Post your idea again"),
         },
     )
 
@@ -74,14 +71,19 @@ class FirstThoughtForm(forms.Form):
 
 
 class EditIdeaForm(forms.Form):
-    text = _text("Your idea", IDEA_MAX_LENGTH, "idea")
+    text = _text(_("Your idea"), IDEA_MAX_LENGTH, ENTER_IDEA, IDEA_TOO_LONG)
 
 
 class CommentForm(forms.Form):
     """A comment on ``idea``: its refusals name the idea, since they are shown by that idea's
     own box, one of many on the wall."""
 
-    text = _text("Your comment", COMMENT_MAX_LENGTH, "comment")
+    text = _text(
+        _("Your comment"),
+        COMMENT_MAX_LENGTH,
+        _("Enter your comment"),
+        _("Your comment must be %(limit_value)d characters or fewer (it has %(show_value)d)"),
+    )
     anonymous = forms.BooleanField(required=False)
     client_token = _token()
 
@@ -109,7 +111,7 @@ class DotsForm(forms.Form):
     dots = forms.IntegerField(
         min_value=0,
         max_value=20,
-        error_messages={"invalid": "Choose how many dots", "required": "Choose how many dots"},
+        error_messages=dict.fromkeys(("invalid", "required"), _("Choose how many dots")),
     )
 
 
@@ -118,23 +120,23 @@ class RatingForm(forms.Form):
         choices=Agreement.choices,
         coerce=int,
         error_messages={
-            "required": "Choose how far you agree",
-            "invalid_choice": "Choose one of the levels of agreement listed",
+            "required": _("Choose how far you agree"),
+            "invalid_choice": _("Choose one of the levels of agreement listed"),
         },
     )
 
 
 def _minutes(required: bool = False) -> forms.IntegerField:
     return forms.IntegerField(
-        label="Timer (minutes)",
+        label=_("Timer (minutes)"),
         min_value=1,
         max_value=180,
         required=required,
         error_messages={
-            "invalid": "Enter the timer as a whole number of minutes",
-            "min_value": "A timer runs for 1 to 180 minutes",
-            "max_value": "A timer runs for 1 to 180 minutes",
-            "required": "Enter how many minutes the timer runs for",
+            "invalid": _("Enter the timer as a whole number of minutes"),
+            "min_value": _("A timer runs for 1 to 180 minutes"),
+            "max_value": _("A timer runs for 1 to 180 minutes"),
+            "required": _("Enter how many minutes the timer runs for"),
         },
     )
 
@@ -143,8 +145,8 @@ class PhaseForm(forms.Form):
     phase = forms.ChoiceField(
         choices=Breakout.Phase.choices,
         error_messages={
-            "required": "Choose the phase to move the group to",
-            "invalid_choice": "Choose one of the phases listed",
+            "required": _("Choose the phase to move the group to"),
+            "invalid_choice": _("Choose one of the phases listed"),
         },
     )
     minutes = _minutes()
@@ -156,27 +158,27 @@ class TimerForm(forms.Form):
 
 class PromptForm(forms.Form):
     prompt = forms.IntegerField(
-        required=False, error_messages={"invalid": "Choose one of the summit’s questions"}
+        required=False, error_messages={"invalid": _("Choose one of the summit’s questions")}
     )
 
 
 class VotingRulesForm(forms.Form):
     dot_budget = forms.IntegerField(
-        label="Dots each person has",
+        label=_("Dots each person has"),
         min_value=1,
         max_value=20,
-        error_messages={"invalid": "Enter a number of dots", "required": "Enter a number of dots"},
+        error_messages=dict.fromkeys(("invalid", "required"), _("Enter a number of dots")),
     )
     max_dots_per_idea = forms.IntegerField(
-        label="Most dots on one idea",
+        label=_("Most dots on one idea"),
         min_value=1,
         max_value=20,
-        error_messages={"invalid": "Enter a number of dots", "required": "Enter a number of dots"},
+        error_messages=dict.fromkeys(("invalid", "required"), _("Enter a number of dots")),
     )
     vote_display = forms.ChoiceField(
-        label="Vote totals",
+        label=_("Vote totals"),
         choices=Breakout.VoteDisplay.choices,
-        error_messages={"invalid_choice": "Choose when vote totals are shown"},
+        error_messages={"invalid_choice": _("Choose when vote totals are shown")},
     )
 
 
@@ -185,8 +187,8 @@ class HideForm(forms.Form):
         max_length=200,
         strip=True,
         error_messages={
-            "required": "Give a reason for hiding the idea: the record shows it",
-            "max_length": "The reason must be 200 characters or fewer",
+            "required": _("Give a reason for hiding the idea: the record shows it"),
+            "max_length": _("The reason must be 200 characters or fewer"),
         },
     )
 
@@ -196,10 +198,10 @@ class MergeForm(forms.Form):
         min_value=1,
         max_value=2**31 - 1,
         error_messages={
-            "required": "Enter the number of the idea to merge into",
-            "invalid": "Enter the number of the idea to merge into, like 12",
-            "min_value": "Enter the number of the idea to merge into, like 12",
-            "max_value": "There is no idea with that number in this breakout",
+            "required": _("Enter the number of the idea to merge into"),
+            "invalid": _("Enter the number of the idea to merge into, like 12"),
+            "min_value": _("Enter the number of the idea to merge into, like 12"),
+            "max_value": _("There is no idea with that number in this breakout"),
         },
     )
 
@@ -209,29 +211,29 @@ class ClusterForm(forms.Form):
         max_length=120,
         strip=True,
         error_messages={
-            "required": "Enter a name for the cluster",
-            "max_length": "The cluster name must be 120 characters or fewer",
+            "required": _("Enter a name for the cluster"),
+            "max_length": _("The cluster name must be 120 characters or fewer"),
         },
     )
 
 
 class ClusterIdeaForm(forms.Form):
     cluster = forms.IntegerField(
-        required=False, error_messages={"invalid": "Choose one of the clusters listed"}
+        required=False, error_messages={"invalid": _("Choose one of the clusters listed")}
     )
 
 
 class SpotlightForm(forms.Form):
-    idea = forms.IntegerField(required=False, error_messages={"invalid": "Choose an idea"})
+    idea = forms.IntegerField(required=False, error_messages={"invalid": _("Choose an idea")})
 
 
 class OnBehalfForm(forms.Form):
     """An idea typed by a facilitator for someone in the room without a device."""
 
-    text = _text("Their idea", IDEA_MAX_LENGTH, "idea")
+    text = _text(_("Their idea"), IDEA_MAX_LENGTH, ENTER_IDEA, IDEA_TOO_LONG)
     speaker = forms.CharField(
         max_length=40,
-        error_messages={"required": "Choose who said it: a member, or a sector"},
+        error_messages={"required": _("Choose who said it: a member, or a sector")},
     )
     client_token = _token()
 
@@ -248,43 +250,45 @@ class OnBehalfForm(forms.Form):
             return ("member", self.members[key])
         if kind == "sector" and key in self.sectors:
             return ("sector", key)
-        raise forms.ValidationError("Choose who said it: a member of the group, or a sector")
+        raise forms.ValidationError(
+            gettext("Choose who said it: a member of the group, or a sector")
+        )
 
 
 class OutcomeForm(forms.Form):
     proposal = forms.CharField(
-        label="What the group proposes",
+        label=_("What the group proposes"),
         max_length=1000,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={
-            "required": "Enter what the group proposes",
-            "max_length": "The proposal must be 1000 characters or fewer",
+            "required": _("Enter what the group proposes"),
+            "max_length": _("The proposal must be 1000 characters or fewer"),
         },
     )
     who_should_act = forms.CharField(
-        label="Who should act",
+        label=_("Who should act"),
         max_length=300,
         strip=True,
         error_messages={
-            "required": "Enter who should act on it",
-            "max_length": "Who should act must be 300 characters or fewer",
+            "required": _("Enter who should act on it"),
+            "max_length": _("Who should act must be 300 characters or fewer"),
         },
     )
     horizon = forms.ChoiceField(
-        label="When",
+        label=_("When"),
         choices=Outcome.Horizon.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose now or longer term",
-            "invalid_choice": "Choose now or longer term",
+            "required": _("Choose now or longer term"),
+            "invalid_choice": _("Choose now or longer term"),
         },
     )
     ideas = forms.TypedMultipleChoiceField(
-        label="The ideas it draws on",
+        label=_("The ideas it draws on"),
         coerce=int,
         required=False,
-        error_messages={"invalid_choice": "Choose ideas from this group’s wall"},
+        error_messages={"invalid_choice": _("Choose ideas from this group’s wall")},
     )
 
     def __init__(self, *args, idea_choices=(), **kwargs) -> None:
@@ -296,7 +300,7 @@ class RankByForm(forms.Form):
     rank_by = forms.ChoiceField(
         choices=Breakout.RankBy.choices,
         error_messages={
-            "required": "Choose how to order the ideas",
-            "invalid_choice": "Choose how to order the ideas",
+            "required": _("Choose how to order the ideas"),
+            "invalid_choice": _("Choose how to order the ideas"),
         },
     )

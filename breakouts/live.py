@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Sum
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 
 from breakouts.balance import voice_balance
@@ -267,11 +268,14 @@ def totals_changed(idea: Idea) -> None:
     )
 
 
-def board_changed(breakout: Breakout, announcement: str, *, renamed: bool = False) -> None:
+def board_changed(
+    breakout: Breakout, announcement: str | Promise, *, renamed: bool = False
+) -> None:
     """Every screen of the breakout fetches its board again, and hears what changed; with
     ``renamed``, each shows the breakout's new name in its heading too. The screens that
     follow the subtheme's breakouts (the themes across rooms) fetch theirs again, silently:
-    several rooms' changes at once reach them as one."""
+    several rooms' changes at once reach them as one. A lazy ``announcement`` is put into
+    words as the push is drawn, in the language it is drawn in."""
     html = render_to_string(
         "breakouts/board.html#board_changed",
         {"breakout": breakout, "announcement": announcement, "renamed": renamed},
@@ -283,7 +287,7 @@ def board_changed(breakout: Breakout, announcement: str, *, renamed: bool = Fals
     )
 
 
-def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, str]]:
+def summit_boards_changed(summit_id: int, announcement: str | Promise) -> list[tuple[str, str]]:
     """What tells every screen of every breakout in the summit to fetch its board again (the
     summit's own design has changed), numbered like every push, for the caller to send with
     the other rooms' in one push."""
@@ -294,7 +298,7 @@ def summit_boards_changed(summit_id: int, announcement: str) -> list[tuple[str, 
     )
 
 
-def breakout_renamed(breakout: Breakout, announcement: str) -> None:
+def breakout_renamed(breakout: Breakout, announcement: str | Promise) -> None:
     """Every screen of the breakout shows its new name in its heading, fetches its board
     again and hears what changed."""
     board_changed(breakout, announcement, renamed=True)

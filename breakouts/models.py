@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Participant
@@ -25,20 +26,20 @@ def new_screen_key() -> str:
 
 class Breakout(models.Model):
     class Phase(models.TextChoices):
-        GATHER = "gather", "Gather ideas"
-        BUILD = "build", "Build on ideas"
-        CLUSTER = "cluster", "Cluster"
-        VOTE = "vote", "Vote"
-        AGREE = "agree", "Agree outcomes"
-        CLOSED = "closed", "Closed"
+        GATHER = "gather", _("Gather ideas")
+        BUILD = "build", _("Build on ideas")
+        CLUSTER = "cluster", pgettext_lazy("breakout phase", "Cluster")
+        VOTE = "vote", pgettext_lazy("breakout phase", "Vote")
+        AGREE = "agree", _("Agree outcomes")
+        CLOSED = "closed", pgettext_lazy("breakout phase", "Closed")
 
     class RankBy(models.TextChoices):
-        SUPPORT = "support", "Cross-sector support"
-        DOTS = "dots", "Dots"
+        SUPPORT = "support", _("Cross-sector support")
+        DOTS = "dots", _("Dots")
 
     class VoteDisplay(models.TextChoices):
-        AFTER = "after", "Hide totals until the vote closes"
-        LIVE = "live", "Show totals as people vote"
+        AFTER = "after", _("Hide totals until the vote closes")
+        LIVE = "live", _("Show totals as people vote")
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="breakouts")
     subtheme = models.ForeignKey(Subtheme, on_delete=models.PROTECT, related_name="breakouts")
@@ -105,10 +106,10 @@ class Cluster(models.Model):
 
 class Idea(models.Model):
     class Status(models.TextChoices):
-        VISIBLE = "visible", "Visible"
-        HIDDEN = "hidden", "Hidden by a facilitator"
-        WITHDRAWN = "withdrawn", "Withdrawn by its author"
-        MERGED = "merged", "Merged into another idea"
+        VISIBLE = "visible", _("Visible")
+        HIDDEN = "hidden", _("Hidden by a facilitator")
+        WITHDRAWN = "withdrawn", _("Withdrawn by its author")
+        MERGED = "merged", _("Merged into another idea")
 
     breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="ideas")
     author = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="ideas")
@@ -152,9 +153,10 @@ class Idea(models.Model):
     def attribution(self) -> str:
         if self.spoken_sector:
             names = self.author.sector_names  # the speaker's summit is the facilitator's
-            return f"Said in the room ({names.get(self.spoken_sector, self.spoken_sector)})"
+            sector = names.get(self.spoken_sector, self.spoken_sector)
+            return gettext("Said in the room (%(sector)s)") % {"sector": sector}
         if self.anonymous:
-            return f"Anonymous ({self.author.sector_label})"
+            return gettext("Anonymous (%(sector)s)") % {"sector": self.author.sector_label}
         return self.author.attribution
 
 
@@ -235,7 +237,7 @@ class Comment(models.Model):
     @property
     def attribution(self) -> str:
         if self.anonymous:
-            return f"Anonymous ({self.author.sector_label})"
+            return gettext("Anonymous (%(sector)s)") % {"sector": self.author.sector_label}
         return self.author.attribution
 
 
@@ -290,8 +292,8 @@ class Outcome(models.Model):
     """What the group proposes, and the ideas it draws on."""
 
     class Horizon(models.TextChoices):
-        NOW = "now", "Now"
-        LONGER = "longer", "Longer term"
+        NOW = "now", _("Now")
+        LONGER = "longer", _("Longer term")
 
     breakout = models.ForeignKey(Breakout, on_delete=models.CASCADE, related_name="outcomes")
     proposal = models.TextField(max_length=1000)

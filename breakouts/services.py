@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Participant
-from breakouts import audit, live
+from breakouts import announcements, audit, live
 from breakouts.models import Breakout, Comment, Idea
 from breakouts.placing import Spot, choose_spot
 from summit.event.models import Subtheme, Summit
@@ -61,7 +61,8 @@ def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
         said = gettext("“%(title)s” is retired: bring it back before adding a group to it")
         raise Refused(said % {"title": subtheme.title})
     if Breakout.objects.filter(summit_id=subtheme.summit_id, name__iexact=name).exists():
-        raise Refused(f"There is already a breakout called “{name}”")
+        said = gettext("There is already a breakout called “%(name)s”")
+        raise Refused(said % {"name": name})
     breakout = new_breakout(subtheme, name)
     breakout.save()
     return breakout
@@ -113,7 +114,7 @@ def mix_everyone(summit: Summit) -> dict[int, list[Participant]]:
     """
     breakouts = list(open_breakouts(summit.pk))
     if not breakouts:
-        raise Refused("There is no open breakout to put people in")
+        raise Refused(gettext("There is no open breakout to put people in"))
     attendees = list(
         Participant.objects.active().filter(summit=summit, role=Participant.Role.ATTENDEE)
     )
@@ -134,9 +135,7 @@ def mix_everyone(summit: Summit) -> dict[int, list[Participant]]:
             for p in people
         )
         for breakout in breakouts:
-            transaction.on_commit(
-                partial(live.board_changed, breakout, "Groups have been mixed again"), robust=True
-            )
+            announcements.after_commit(breakout, announcements.GROUPS_MIXED)
     return groups
 
 
@@ -163,11 +162,13 @@ def choose_breakout(participant: Participant, breakout: Breakout) -> None:
     Side effects: database writes only.
     """
     if not breakout.summit.attendees_choose_breakout:
-        raise Refused("Your organisers place people in groups. Ask a facilitator to move you")
+        raise Refused(
+            gettext("Your organisers place people in groups. Ask a facilitator to move you")
+        )
     if breakout.summit_id != participant.summit_id or not participant.role == "attendee":
-        raise Refused("Only attendees of this summit can choose its groups")
+        raise Refused(gettext("Only attendees of this summit can choose its groups"))
     if breakout.phase == Breakout.Phase.CLOSED:
-        raise Refused(f"{breakout.name} has finished")
+        raise Refused(gettext("%(name)s has finished") % {"name": breakout.name})
     assign(participant, breakout)
 
 
@@ -203,9 +204,8 @@ def post_idea(
         if existing is not None:
             return existing, False
     if not breakout.accepts_ideas:
-        raise Refused(
-            f"The group is not taking new ideas in the “{breakout.get_phase_display()}” phase"
-        )
+        said = gettext("The group is not taking new ideas in the “%(phase)s” phase")
+        raise Refused(said % {"phase": breakout.get_phase_display()})
     try:
         with transaction.atomic():
             idea = Idea.objects.create(
@@ -263,11 +263,13 @@ def add_idea_said_in_room(
 
 def _own_idea(idea: Idea, person: Participant) -> Idea:
     if idea.author_id != person.pk or idea.added_by_id is not None:
-        raise Refused("You can only change ideas you posted yourself")
+        raise Refused(gettext("You can only change ideas you posted yourself"))
     if idea.status != Idea.Status.VISIBLE:
-        raise Refused("This idea can no longer be changed")
+        raise Refused(gettext("This idea can no longer be changed"))
     if not idea.breakout.accepts_ideas:
-        raise Refused("Ideas can only be changed while the group is gathering and building on them")
+        raise Refused(
+            gettext("Ideas can only be changed while the group is gathering and building on them")
+        )
     return idea
 
 
@@ -322,11 +324,10 @@ def comment(
         return existing, False
     breakout = idea.breakout
     if not breakout.accepts_comments:
-        raise Refused(
-            f"The group is not taking comments in the “{breakout.get_phase_display()}” phase"
-        )
+        said = gettext("The group is not taking comments in the “%(phase)s” phase")
+        raise Refused(said % {"phase": breakout.get_phase_display()})
     if idea.status != Idea.Status.VISIBLE:
-        raise Refused("This idea is no longer on the wall")
+        raise Refused(gettext("This idea is no longer on the wall"))
     try:
         with transaction.atomic():
             made = Comment.objects.create(

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Participant
-from breakouts import audit, live
+from breakouts import announcements, audit
+from breakouts.announcements import after_commit
 from breakouts.board import screen_key_group
 from breakouts.models import Breakout, Cluster, Idea, Vote, new_screen_key
 from summit.event.models import DOT_BUDGET_RANGE, Prompt
@@ -31,8 +32,10 @@ def _locked(breakout: Breakout) -> Breakout:
     return Breakout.objects.select_for_update().select_related("summit").get(pk=breakout.pk)
 
 
-def _refresh(breakout: Breakout, announcement: str) -> None:
-    transaction.on_commit(partial(live.board_changed, breakout, announcement), robust=True)
+def _check_minutes(minutes: int | None) -> None:
+    if minutes is not None and not 1 <= minutes <= TIMER_MAX_MINUTES:
+        said = gettext("A timer runs for 1 to %(most)d minutes")
+        raise Refused(said % {"most": TIMER_MAX_MINUTES})
 
 
 def set_phase(
@@ -45,18 +48,15 @@ def set_phase(
     phase and minutes; after commit, every screen refreshes.
     """
     if phase not in Breakout.Phase.values:
-        raise Refused("Choose one of the phases listed")
-    if minutes is not None and not 1 <= minutes <= TIMER_MAX_MINUTES:
-        raise Refused(f"A timer runs for 1 to {TIMER_MAX_MINUTES} minutes")
+        raise Refused(gettext("Choose one of the phases listed"))
+    _check_minutes(minutes)
     with transaction.atomic():
         breakout = _locked(breakout)
         breakout.phase = phase
         breakout.timer_ends_at = timezone.now() + dt.timedelta(minutes=minutes) if minutes else None
         breakout.save(update_fields=["phase", "timer_ends_at"])
-        label = breakout.get_phase_display()
-        timer = f", {minutes} minutes on the clock" if minutes else ""
         audit.log(by, "Moved the group to another phase", breakout, phase=phase, minutes=minutes)
-        _refresh(breakout, f"The group moved to: {label}{timer}")
+        after_commit(breakout, announcements.moved(phase, minutes))
     return breakout
 
 
@@ -68,14 +68,13 @@ def set_timer(
     Side effects: the breakout written; "Set the timer" logged with the minutes; after
     commit, every screen refreshes.
     """
-    if minutes is not None and not 1 <= minutes <= TIMER_MAX_MINUTES:
-        raise Refused(f"A timer runs for 1 to {TIMER_MAX_MINUTES} minutes")
+    _check_minutes(minutes)
     with transaction.atomic():
         breakout = _locked(breakout)
         breakout.timer_ends_at = timezone.now() + dt.timedelta(minutes=minutes) if minutes else None
         breakout.save(update_fields=["timer_ends_at"])
         audit.log(by, "Set the timer", breakout, minutes=minutes)
-        _refresh(breakout, f"Timer set: {minutes} minutes" if minutes else "Timer stopped")
+        after_commit(breakout, announcements.timer(minutes))
     return breakout
 
 
@@ -93,7 +92,7 @@ def set_prompt(
     if prompt_id:
         prompt = Prompt.objects.filter(pk=prompt_id, summit_id=breakout.summit_id).first()
         if prompt is None:
-            raise Refused("Choose one of this summit’s questions")
+            raise Refused(gettext("Choose one of this summit’s questions"))
         if prompt.retired_at is not None and prompt.pk != breakout.current_prompt_id:
             raise Refused(gettext("The organisers have retired that question: choose another"))
     with transaction.atomic():
@@ -101,7 +100,7 @@ def set_prompt(
         breakout.current_prompt = prompt
         breakout.save(update_fields=["current_prompt"])
         audit.log(by, "Set the question the group works on", breakout, prompt=prompt_id)
-        _refresh(breakout, "The group is working on a new question" if prompt else "")
+        after_commit(breakout, announcements.NEW_QUESTION if prompt else "")
     return breakout
 
 
@@ -121,31 +120,29 @@ def set_voting_rules(
     """
     low, high = DOT_BUDGET_RANGE
     if not low <= dot_budget <= high:
-        raise Refused(f"Give each person between {low} and {high} dots")
+        said = gettext("Give each person between %(low)d and %(high)d dots")
+        raise Refused(said % {"low": low, "high": high})
     if not 1 <= max_dots_per_idea <= dot_budget:
-        raise Refused("The dots allowed on one idea must be between 1 and the dots each person has")
+        raise Refused(
+            gettext("The dots allowed on one idea must be between 1 and the dots each person has")
+        )
     if vote_display not in Breakout.VoteDisplay.values:
-        raise Refused("Choose when vote totals are shown")
+        raise Refused(gettext("Choose when vote totals are shown"))
     with transaction.atomic():
         breakout = _locked(breakout)
         voting_started = {Breakout.Phase.VOTE, Breakout.Phase.AGREE, Breakout.Phase.CLOSED}
         if breakout.phase in voting_started:
-            raise Refused("The voting rules are fixed once voting has started")
-        breakout.dot_budget = dot_budget
-        breakout.max_dots_per_idea = max_dots_per_idea
-        breakout.vote_display = vote_display
-        breakout.save(update_fields=["dot_budget", "max_dots_per_idea", "vote_display"])
-        audit.log(
-            by,
-            "Set the voting rules",
-            breakout,
-            dot_budget=dot_budget,
-            max_dots_per_idea=max_dots_per_idea,
-            vote_display=vote_display,
-        )
-        _refresh(
-            breakout, f"Each person has {dot_budget} dots, at most {max_dots_per_idea} on one idea"
-        )
+            raise Refused(gettext("The voting rules are fixed once voting has started"))
+        rules = {
+            "dot_budget": dot_budget,
+            "max_dots_per_idea": max_dots_per_idea,
+            "vote_display": vote_display,
+        }
+        for name, value in rules.items():
+            setattr(breakout, name, value)
+        breakout.save(update_fields=list(rules))
+        audit.log(by, "Set the voting rules", breakout, **rules)
+        after_commit(breakout, announcements.voting_rules(dot_budget, max_dots_per_idea))
     return breakout
 
 
@@ -156,13 +153,13 @@ def set_rank_by(breakout: Breakout, rank_by: str, *, by: Participant | None = No
     order; after commit, every screen refreshes.
     """
     if rank_by not in Breakout.RankBy.values:
-        raise Refused("Choose how to order the ideas")
+        raise Refused(gettext("Choose how to order the ideas"))
     with transaction.atomic():
         breakout = _locked(breakout)
         breakout.rank_by = rank_by
         breakout.save(update_fields=["rank_by"])
         audit.log(by, "Changed how voted ideas are ordered", breakout, rank_by=rank_by)
-        _refresh(breakout, f"Ideas are ordered by {breakout.get_rank_by_display().lower()}")
+        after_commit(breakout, announcements.ORDERED_BY[rank_by])
     return breakout
 
 
@@ -170,13 +167,18 @@ def _idea_in(breakout: Breakout, idea_id: int, *, lock: bool = True) -> Idea:
     ideas = Idea.objects.select_for_update() if lock else Idea.objects
     idea = ideas.filter(pk=idea_id, breakout=breakout).first()
     if idea is None:
-        raise Refused(f"There is no idea {idea_id} in {breakout.name}")
+        raise _no_idea(breakout, idea_id)
     return idea
+
+
+def _no_idea(breakout: Breakout, number: int) -> Refused:
+    said = gettext("There is no idea %(number)d in %(name)s")
+    return Refused(said % {"number": number, "name": breakout.name})
 
 
 def _steerable(breakout: Breakout) -> None:
     if breakout.phase == Breakout.Phase.CLOSED:
-        raise Refused("The breakout has closed: reopen it by moving it back a phase first")
+        raise Refused(gettext("The breakout has closed: reopen it by moving it back a phase first"))
 
 
 def hide_idea(
@@ -190,17 +192,17 @@ def hide_idea(
     """
     _steerable(breakout)
     if not reason.strip():
-        raise Refused("Give a reason for hiding the idea: the record shows it")
+        raise Refused(gettext("Give a reason for hiding the idea: the record shows it"))
     with transaction.atomic():
         idea = _idea_in(breakout, idea_id)
         if idea.status != Idea.Status.VISIBLE:
-            raise Refused("Only an idea on the wall can be hidden")
+            raise Refused(gettext("Only an idea on the wall can be hidden"))
         idea.status = Idea.Status.HIDDEN
         idea.hidden_reason = reason.strip()
         idea.save(update_fields=["status", "hidden_reason"])
         Breakout.objects.filter(pk=breakout.pk, spotlight=idea).update(spotlight=None)
         audit.log(by, "Hid an idea", breakout, idea_id=idea_id, reason=idea.hidden_reason)
-        _refresh(breakout, "An idea was hidden by the facilitator")
+        after_commit(breakout, announcements.HIDDEN)
     return idea
 
 
@@ -214,12 +216,12 @@ def restore_idea(breakout: Breakout, idea_id: int, *, by: Participant | None = N
     with transaction.atomic():
         idea = _idea_in(breakout, idea_id)
         if idea.status != Idea.Status.HIDDEN:
-            raise Refused("Only a hidden idea can be put back")
+            raise Refused(gettext("Only a hidden idea can be put back"))
         idea.status = Idea.Status.VISIBLE
         idea.hidden_reason = ""
         idea.save(update_fields=["status", "hidden_reason"])
         audit.log(by, "Restored a hidden idea", breakout, idea_id=idea_id)
-        _refresh(breakout, "A hidden idea is back on the wall")
+        after_commit(breakout, announcements.RESTORED)
     return idea
 
 
@@ -240,7 +242,7 @@ def merge_ideas(
     """
     _steerable(breakout)
     if source_id == target_id:
-        raise Refused("Choose two different ideas to merge")
+        raise Refused(gettext("Choose two different ideas to merge"))
     with transaction.atomic():
         locked = {
             idea.pk: idea
@@ -251,9 +253,10 @@ def merge_ideas(
         source, target = locked.get(source_id), locked.get(target_id)
         for number, idea in ((source_id, source), (target_id, target)):
             if idea is None or idea.breakout_id != breakout.pk:
-                raise Refused(f"There is no idea {number} in {breakout.name}")
+                raise _no_idea(breakout, number)
             if idea.status != Idea.Status.VISIBLE:
-                raise Refused(f"Idea {number} is not on the wall, so cannot be merged")
+                said = gettext("Idea %(number)d is not on the wall, so cannot be merged")
+                raise Refused(said % {"number": number})
         for vote in Vote.objects.select_for_update().filter(idea=source):
             kept = Vote.objects.select_for_update().filter(idea=target, voter=vote.voter_id).first()
             if kept is None:
@@ -277,7 +280,7 @@ def merge_ideas(
             target.save(update_fields=["cluster"])
         Breakout.objects.filter(pk=breakout.pk, spotlight_id=source.pk).update(spotlight=target)
         audit.log(by, "Merged two ideas", breakout, idea_id=source_id, into=target_id)
-        _refresh(breakout, f"Two ideas were merged into one: {target.text[:80]}")
+        after_commit(breakout, announcements.merged(target.text))
     return target
 
 
@@ -285,9 +288,14 @@ def new_cluster(breakout: Breakout, name: str) -> Cluster:
     """A cluster made in the caller's transaction, as every way of adding one makes it:
     refused once the breakout has closed, or for a name it has already (in any case)."""
     _steerable(breakout)
-    if Cluster.objects.filter(breakout=breakout, name__iexact=name).exists():
-        raise Refused(f"There is already a cluster called “{name}”")
+    _name_free(breakout, name)
     return Cluster.objects.create(breakout=breakout, name=name)
+
+
+def _name_free(breakout: Breakout, name: str, cluster: Cluster | None = None) -> None:
+    taken = Cluster.objects.filter(breakout=breakout, name__iexact=name)
+    if (taken.exclude(pk=cluster.pk) if cluster else taken).exists():
+        raise Refused(gettext("There is already a cluster called “%(name)s”") % {"name": name})
 
 
 def add_cluster(breakout: Breakout, name: str, *, by: Participant | None = None) -> Cluster:
@@ -296,7 +304,7 @@ def add_cluster(breakout: Breakout, name: str, *, by: Participant | None = None)
     with transaction.atomic():
         cluster = new_cluster(breakout, name)
         audit.log(by, "Added a cluster", breakout, name=name)
-        _refresh(breakout, f"New cluster: {name}")
+        after_commit(breakout, announcements.new_cluster(name))
     return cluster
 
 
@@ -309,14 +317,12 @@ def rename_cluster(
     with transaction.atomic():
         cluster = Cluster.objects.filter(pk=cluster_id, breakout=breakout).first()
         if cluster is None:
-            raise Refused("That cluster is not in this breakout")
-        taken = Cluster.objects.filter(breakout=breakout, name__iexact=name).exclude(pk=cluster.pk)
-        if taken.exists():
-            raise Refused(f"There is already a cluster called “{name}”")
+            raise Refused(gettext("That cluster is not in this breakout"))
+        _name_free(breakout, name, cluster)
         cluster.name = name
         cluster.save(update_fields=["name"])
         audit.log(by, "Renamed a cluster", breakout, cluster_id=cluster_id, name=name)
-        _refresh(breakout, f"Cluster renamed: {name}")
+        after_commit(breakout, announcements.cluster_renamed(name))
     return cluster
 
 
@@ -330,9 +336,9 @@ def remove_cluster(breakout: Breakout, cluster_id: int, *, by: Participant | Non
     with transaction.atomic():
         deleted, _ = Cluster.objects.filter(pk=cluster_id, breakout=breakout).delete()
         if not deleted:
-            raise Refused("That cluster is not in this breakout")
+            raise Refused(gettext("That cluster is not in this breakout"))
         audit.log(by, "Removed a cluster", breakout, cluster_id=cluster_id)
-        _refresh(breakout, "A cluster was removed; its ideas are still on the wall")
+        after_commit(breakout, announcements.CLUSTER_REMOVED)
 
 
 def cluster_idea(
@@ -346,15 +352,13 @@ def cluster_idea(
     _steerable(breakout)
     with transaction.atomic():
         idea = _idea_in(breakout, idea_id)
-        if (
-            cluster_id is not None
-            and not Cluster.objects.filter(pk=cluster_id, breakout=breakout).exists()
-        ):
-            raise Refused("That cluster is not in this breakout")
+        known = Cluster.objects.filter(pk=cluster_id, breakout=breakout)
+        if cluster_id is not None and not known.exists():
+            raise Refused(gettext("That cluster is not in this breakout"))
         idea.cluster_id = cluster_id
         idea.save(update_fields=["cluster"])
         audit.log(by, "Put an idea in a cluster", breakout, idea_id=idea_id, cluster=cluster_id)
-        _refresh(breakout, "")
+        after_commit(breakout, "")
     return idea
 
 
@@ -371,11 +375,11 @@ def spotlight(
         if idea_id is not None:
             idea = _idea_in(locked, idea_id, lock=False)
             if idea.status != Idea.Status.VISIBLE:
-                raise Refused("Only an idea on the wall can be in the spotlight")
+                raise Refused(gettext("Only an idea on the wall can be in the spotlight"))
         locked.spotlight_id = idea_id
         locked.save(update_fields=["spotlight"])
         audit.log(by, "Changed the spotlight", locked, idea=idea_id)
-        _refresh(locked, "An idea is in the spotlight" if idea_id else "Spotlight off")
+        after_commit(locked, announcements.SPOTLIGHT_ON if idea_id else announcements.SPOTLIGHT_OFF)
     return locked
 
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -333,7 +334,7 @@ def choose(request: HttpRequest, breakout_id: int) -> HttpResponse:
     except Refused as refused:
         messages.error(request, str(refused))
         return redirect("summit_home", slug=breakout.summit.slug)
-    messages.success(request, f"You are now in {breakout.name}.")
+    messages.success(request, gettext("You are now in %(name)s.") % {"name": breakout.name})
     return redirect("breakouts:breakout", breakout_id=breakout.pk)
 
 

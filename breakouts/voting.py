@@ -8,9 +8,10 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Participant
-from breakouts import audit, live
+from breakouts import announcements, audit, live
 from breakouts.models import Breakout, Idea, Outcome, Rating, Vote
 from summit.event.agreement import Agreement
 from summit.event.refusals import Refused
@@ -27,18 +28,24 @@ def set_dots(idea: Idea, voter: Participant, dots: int) -> int:
     """
     breakout = idea.breakout
     if breakout.phase != Breakout.Phase.VOTE:
-        raise Refused("Voting is not open: the facilitator opens it in the vote phase")
+        raise Refused(gettext("Voting is not open: the facilitator opens it in the vote phase"))
     if dots < 0:
-        raise Refused("Dots cannot go below none")
+        raise Refused(gettext("Dots cannot go below none"))
     with transaction.atomic():
         Participant.objects.select_for_update().filter(pk=voter.pk).first()
         current = Vote.objects.filter(idea=idea, voter=voter).first()
         had = current.dots if current else 0
         if dots > had and idea.status != Idea.Status.VISIBLE:
             # Dots can still be taken back from it, so none is stranded.
-            raise Refused("This idea is no longer on the wall")
+            raise Refused(gettext("This idea is no longer on the wall"))
         if dots > had and dots > breakout.max_dots_per_idea:
-            raise Refused(f"You can put at most {breakout.max_dots_per_idea} dots on one idea")
+            most = breakout.max_dots_per_idea
+            said = ngettext(
+                "You can put at most %(n)d dot on one idea",
+                "You can put at most %(n)d dots on one idea",
+                most,
+            )
+            raise Refused(said % {"n": most})
         spent_elsewhere = (
             Vote.objects.filter(voter=voter, idea__breakout=breakout)
             .exclude(idea=idea)
@@ -46,11 +53,7 @@ def set_dots(idea: Idea, voter: Participant, dots: int) -> int:
         )
         if dots > had and spent_elsewhere + dots > breakout.dot_budget:
             left = breakout.dot_budget - spent_elsewhere - had
-            raise Refused(
-                f"You have used all your {breakout.dot_budget} dots"
-                if left <= 0
-                else f"You have only {left} dot{'s' if left != 1 else ''} left"
-            )
+            raise Refused(_out_of_dots(breakout.dot_budget, left))
         if dots == had:
             return breakout.dot_budget - spent_elsewhere - had
         if dots == 0:
@@ -64,18 +67,29 @@ def set_dots(idea: Idea, voter: Participant, dots: int) -> int:
     return breakout.dot_budget - spent_elsewhere - dots
 
 
+def _out_of_dots(budget: int, left: int) -> str:
+    """Why no more dots can go on: all of ``budget`` used, or only ``left`` left."""
+    if left <= 0:
+        said = ngettext(
+            "You have used all your %(n)d dot", "You have used all your %(n)d dots", budget
+        )
+        return said % {"n": budget}
+    said = ngettext("You have only %(n)d dot left", "You have only %(n)d dots left", left)
+    return said % {"n": left}
+
+
 def _outcome_ideas(breakout: Breakout, idea_ids: list[int]) -> list[Idea]:
     ideas = list(
         Idea.objects.filter(pk__in=idea_ids, breakout=breakout, status=Idea.Status.VISIBLE)
     )
     if len(ideas) != len(set(idea_ids)):
-        raise Refused("An outcome can only draw on ideas on this group’s wall")
+        raise Refused(gettext("An outcome can only draw on ideas on this group’s wall"))
     return ideas
 
 
 def _drafting(breakout: Breakout) -> None:
     if breakout.phase not in {Breakout.Phase.VOTE, Breakout.Phase.AGREE}:
-        raise Refused("Outcomes are drafted in the vote and agree phases")
+        raise Refused(gettext("Outcomes are drafted in the vote and agree phases"))
 
 
 def save_outcome(
@@ -100,12 +114,12 @@ def save_outcome(
     if outcome_id is not None:
         outcome = Outcome.objects.filter(pk=outcome_id, breakout=breakout).first()
         if outcome is None:
-            raise Refused("That outcome is not in this breakout")
+            raise Refused(gettext("That outcome is not in this breakout"))
     _drafting(breakout)
     if horizon not in Outcome.Horizon.values:
-        raise Refused("Choose now or longer term")
+        raise Refused(gettext("Choose now or longer term"))
     if outcome is not None and outcome.breakout_id != breakout.pk:
-        raise Refused("That outcome belongs to another group")
+        raise Refused(gettext("That outcome belongs to another group"))
     with transaction.atomic():
         ideas = _outcome_ideas(breakout, idea_ids)
         redraft = outcome is not None
@@ -126,10 +140,7 @@ def save_outcome(
             horizon=horizon,
             ideas=idea_ids,
         )
-        transaction.on_commit(
-            partial(live.board_changed, breakout, f"Outcome drafted: {proposal[:80]}"),
-            robust=True,
-        )
+        announcements.after_commit(breakout, announcements.outcome_drafted(proposal))
     return outcome
 
 
@@ -140,11 +151,9 @@ def delete_outcome(breakout: Breakout, outcome_id: int, *, by: Participant | Non
     with transaction.atomic():
         deleted, _ = Outcome.objects.filter(pk=outcome_id, breakout=breakout).delete()
         if not deleted:
-            raise Refused("That outcome is not in this breakout")
+            raise Refused(gettext("That outcome is not in this breakout"))
         audit.log(by, "Deleted an outcome", breakout, outcome_id=outcome_id)
-        transaction.on_commit(
-            partial(live.board_changed, breakout, "An outcome was withdrawn"), robust=True
-        )
+        announcements.after_commit(breakout, announcements.OUTCOME_WITHDRAWN)
 
 
 def rate_outcome(outcome: Outcome, rater: Participant, level: int) -> Rating:
@@ -152,12 +161,12 @@ def rate_outcome(outcome: Outcome, rater: Participant, level: int) -> Rating:
     while the group is agreeing. Side effects: writes; screens refresh."""
     breakout = outcome.breakout
     if breakout.phase != Breakout.Phase.AGREE:
-        raise Refused("Outcomes are rated in the agree phase")
+        raise Refused(gettext("Outcomes are rated in the agree phase"))
     if level not in Agreement.values:
-        raise Refused("Choose one of the levels of agreement listed")
+        raise Refused(gettext("Choose one of the levels of agreement listed"))
     with transaction.atomic():
         rating, _ = Rating.objects.update_or_create(
             outcome=outcome, rater=rater, defaults={"level": level}
         )
-        transaction.on_commit(partial(live.board_changed, breakout, ""), robust=True)
+        announcements.after_commit(breakout, "")
     return rating
