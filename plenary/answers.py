@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Participant
 from plenary import live
@@ -32,9 +33,9 @@ def answer_poll(poll: Poll, participant: Participant, parts: list[Part]) -> Resp
     new tally goes to the consoles, and to every screen if results are shown.
     """
     if participant.role != Participant.Role.ATTENDEE:
-        raise Refused("Only attendees answer polls: facilitators and organisers run them")
+        raise Refused(_("Only attendees answer polls: facilitators and organisers run them"))
     if participant.summit_id != poll.plenary.summit_id or participant.removed_at is not None:
-        raise Refused("This poll belongs to another summit")
+        raise Refused(_("This poll belongs to another summit"))
     with transaction.atomic():
         # Locked so that a poll closing meanwhile takes no answer after it has closed.
         plenary = poll.plenary
@@ -42,9 +43,9 @@ def answer_poll(poll: Poll, participant: Participant, parts: list[Part]) -> Resp
         poll.plenary = plenary  # with its summit, for the tally pushed after commit
         if poll.state != Poll.State.OPEN:
             raise Refused(
-                "This poll is closed, so answers can no longer be changed"
+                _("This poll is closed, so answers can no longer be changed")
                 if poll.state == Poll.State.CLOSED
-                else "This poll is not open yet"
+                else _("This poll is not open yet")
             )
         check_parts(poll, list(poll.options.values_list("pk", flat=True)), parts)
         response, made = Response.objects.get_or_create(poll=poll, participant=participant)
@@ -64,38 +65,45 @@ def check_parts(poll: Poll, option_ids: list[int], parts: list[Part]) -> None:
     checks the same for people, and this keeps every tally sound for any other caller."""
     chosen = [p.option_id for p in parts]
     if any(pk is not None and pk not in option_ids for pk in chosen):
-        raise Refused("Choose from the answers listed")
+        raise Refused(_("Choose from the answers listed"))
     named = [pk for pk in chosen if pk is not None]
     if len(set(named)) != len(named):
-        raise Refused("Give each answer once")
+        raise Refused(_("Give each answer once"))
     kind = poll.kind
     if kind == Poll.Kind.CHOICE:
         if not parts or None in chosen:
-            raise Refused("Choose an answer")
+            raise Refused(_("Choose an answer"))
         if len(parts) > 1 and not poll.multiple:
-            raise Refused("Choose only one answer")
+            raise Refused(_("Choose only one answer"))
     elif kind == Poll.Kind.RANKING:
         places = [p.value for p in parts]
         if sorted(chosen) != sorted(option_ids) or places != list(range(1, len(parts) + 1)):
-            raise Refused("Rank every item once, and only once")
+            raise Refused(_("Rank every item once, and only once"))
     elif poll.rated:
-        levels = {level for level, _ in levels_for(poll)}
+        levels = {level for level, _label in levels_for(poll)}
         if not parts or None in chosen or any(p.value not in levels for p in parts):
-            raise Refused("Choose one of the positions listed")
+            raise Refused(_("Choose one of the positions listed"))
         consensus = kind == Poll.Kind.CONSENSUS
         if any(p.text for p in parts) and not (consensus or poll.allow_comment):
-            raise Refused("This poll does not take comments")
+            raise Refused(_("This poll does not take comments"))
         if consensus and any(p.value == Agreement.BLOCK and not p.text for p in parts):
-            raise Refused("Say why you block")
+            raise Refused(_("Say why you block"))
         if any(len(p.text) > TEXT_MAX_LENGTH for p in parts):
-            raise Refused(f"Keep what you write to {TEXT_MAX_LENGTH} characters or fewer")
+            raise Refused(
+                _("Keep what you write to %(most)d characters or fewer") % {"most": TEXT_MAX_LENGTH}
+            )
     elif kind == Poll.Kind.WORDS:
         words = [p.text for p in parts]
         if not 1 <= len(words) <= WORDS_PER_ANSWER or not all(words):
-            raise Refused(f"Give one to {WORDS_PER_ANSWER} words or short phrases")
+            raise Refused(
+                _("Give one to %(most)d words or short phrases") % {"most": WORDS_PER_ANSWER}
+            )
         if any(len(w) > WORD_MAX_LENGTH for w in words):
-            raise Refused(f"Keep each word or phrase to {WORD_MAX_LENGTH} characters or fewer")
+            raise Refused(
+                _("Keep each word or phrase to %(most)d characters or fewer")
+                % {"most": WORD_MAX_LENGTH}
+            )
         if len({w.casefold() for w in words}) != len(words):
-            raise Refused("Give each word once")
+            raise Refused(_("Give each word once"))
     elif len(parts) != 1 or not parts[0].text or len(parts[0].text) > TEXT_MAX_LENGTH:
-        raise Refused(f"Write an answer of up to {TEXT_MAX_LENGTH} characters")
+        raise Refused(_("Write an answer of up to %(most)d characters") % {"most": TEXT_MAX_LENGTH})

@@ -13,14 +13,16 @@ right, and a question awaiting review reaches the moderators alone.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 
 from plenary.models import Plenary, Question
 from plenary.room import AUDIENCES, FACILITATORS, moderators_group, plenary_group
 from summit.live import push
 
 
-def questions_changed(plenary: Plenary, announcement: str = "") -> None:
-    """Every screen of the plenary fetches its questions from the floor again."""
+def questions_changed(plenary: Plenary, announcement: str | Promise = "") -> None:
+    """Every screen of the plenary fetches its questions from the floor again, and hears
+    ``announcement``: lazy, put into words as the fragment is drawn (``live.room_changed``)."""
     html = render_to_string(
         "plenary/questions.html#questions_changed", {"announcement": announcement}
     )

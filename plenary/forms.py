@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plenary.models import (
@@ -23,18 +26,25 @@ from plenary.models import (
 from summit.event.agreement import Agreement
 
 SCALE = [
-    (5, "Strongly agree"),
-    (4, "Agree"),
-    (3, "Neither agree nor disagree"),
-    (2, "Disagree"),
-    (1, "Strongly disagree"),
+    (5, _("Strongly agree")),
+    (4, _("Agree")),
+    (3, _("Neither agree nor disagree")),
+    (2, _("Disagree")),
+    (1, _("Strongly disagree")),
 ]
 MAX_OPTIONS = 12
 
 
-def levels_for(poll: Poll) -> list[tuple[int, str]]:
-    """The gradient a rated poll's statements are placed on, strongest first."""
+def lazy_levels_for(poll: Poll) -> list[tuple[int, Promise]]:
+    """The gradient a rated poll's statements are placed on, strongest first, each level's
+    name put into words only when it is drawn: for what is pushed to every screen."""
     return Agreement.choices if poll.kind == Poll.Kind.CONSENSUS else SCALE
+
+
+def levels_for(poll: Poll) -> list[tuple[int, str]]:
+    """The gradient a rated poll's statements are placed on, strongest first, each level's
+    name in the language in use."""
+    return [(value, str(label)) for value, label in lazy_levels_for(poll)]
 
 
 @dataclass(frozen=True)
@@ -46,17 +56,36 @@ class Part:
     text: str = ""
 
 
+# What a text field is told, by what the text is: a reason for a block, a challenge to a
+# statement, or an answer in the person's own words.
+TEXT_ERRORS = {
+    "reason": {
+        "required": _("Enter your reason"),
+        "max_length": _(
+            "Your reason must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+        ),
+    },
+    "challenge": {
+        "required": _("Enter your challenge"),
+        "max_length": _(
+            "Your challenge must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+        ),
+    },
+    "answer": {
+        "required": _("Enter your answer"),
+        "max_length": _(
+            "Your answer must be %(limit_value)d characters or fewer (it has %(show_value)d)"
+        ),
+    },
+}
+
+
 def _text(max_length: int, noun: str, *, required: bool = False) -> forms.CharField:
     return forms.CharField(
         max_length=max_length,
         required=required,
         strip=True,
-        error_messages={
-            "required": f"Enter your {noun}",
-            "max_length": (
-                f"Your {noun} must be %(limit_value)d characters or fewer (it has %(show_value)d)"
-            ),
-        },
+        error_messages=TEXT_ERRORS[noun],
     )
 
 
@@ -81,16 +110,18 @@ class AnswerForm(forms.Form):
             self.fields["choice"] = field(
                 choices=ids,
                 error_messages={
-                    "required": "Choose an answer" if not poll.multiple else "Choose one or more",
-                    "invalid_choice": "Choose from the answers listed",
+                    "required": _("Choose an answer")
+                    if not poll.multiple
+                    else _("Choose one or more"),
+                    "invalid_choice": _("Choose from the answers listed"),
                 },
             )
         elif kind == Poll.Kind.RANKING:
             self.fields["ranking"] = forms.MultipleChoiceField(
                 choices=ids,
                 error_messages={
-                    "required": "Put the items in order",
-                    "invalid_choice": "Rank only the items listed",
+                    "required": _("Put the items in order"),
+                    "invalid_choice": _("Rank only the items listed"),
                 },
             )
         elif poll.rated:
@@ -101,7 +132,7 @@ class AnswerForm(forms.Form):
                     coerce=int,
                     required=False,
                     empty_value=None,
-                    error_messages={"invalid_choice": "Choose one of the positions listed"},
+                    error_messages={"invalid_choice": _("Choose one of the positions listed")},
                 )
                 if kind == Poll.Kind.CONSENSUS or poll.allow_comment:
                     self.fields[f"text-{option.pk}"] = _text(TEXT_MAX_LENGTH, noun)
@@ -118,13 +149,13 @@ class AnswerForm(forms.Form):
         if kind == Poll.Kind.CHOICE:
             chosen = self.data.getlist("choice") if hasattr(self.data, "getlist") else []
             if not self.poll.multiple and len(chosen) > 1:
-                raise forms.ValidationError("Choose only one answer", code="one")
+                raise forms.ValidationError(_("Choose only one answer"), code="one")
             picked = data["choice"] if self.poll.multiple else [data["choice"]]
             self.parts = [Part(option_id=int(pk)) for pk in dict.fromkeys(picked)]
         elif kind == Poll.Kind.RANKING:
             order = data["ranking"]
             if sorted(order) != sorted(str(o.pk) for o in self.options):
-                raise forms.ValidationError("Rank every item once, and only once", code="perm")
+                raise forms.ValidationError(_("Rank every item once, and only once"), code="perm")
             self.parts = [
                 Part(option_id=int(pk), value=place) for place, pk in enumerate(order, start=1)
             ]
@@ -145,30 +176,43 @@ class AnswerForm(forms.Form):
                 if text:
                     self.add_error(
                         f"level-{option.pk}",
-                        f"Choose your position on statement {n} as well as writing about it",
+                        gettext(
+                            "Choose your position on statement %(number)d as well as writing "
+                            "about it"
+                        )
+                        % {"number": n},
                     )
                 continue
             if consensus and level == Agreement.BLOCK and not text:
-                self.add_error(f"text-{option.pk}", f"Say why you block proposal {n}")
+                self.add_error(
+                    f"text-{option.pk}",
+                    gettext("Say why you block proposal %(number)d") % {"number": n},
+                )
                 continue
             self.parts.append(Part(option_id=option.pk, value=level, text=text))
         if not self.parts and not self.errors:
             raise forms.ValidationError(
-                "Choose your position on at least one statement", code="none"
+                _("Choose your position on at least one statement"), code="none"
             )
 
     def _clean_words(self) -> None:
         raw = self.data.getlist("word") if hasattr(self.data, "getlist") else []
         words = [" ".join(w.split()) for w in raw if w.strip()]
         if any(not w.isprintable() for w in words):
-            self.add_error("word", "Use letters, numbers and punctuation only")
+            self.add_error("word", _("Use letters, numbers and punctuation only"))
         elif len(raw) > WORDS_PER_ANSWER:
-            self.add_error("word", f"Give at most {WORDS_PER_ANSWER} words or short phrases")
+            self.add_error(
+                "word",
+                gettext("Give at most %(most)d words or short phrases")
+                % {"most": WORDS_PER_ANSWER},
+            )
         elif not words:
-            self.add_error("word", "Enter a word or a short phrase")
+            self.add_error("word", _("Enter a word or a short phrase"))
         elif any(len(w) > WORD_MAX_LENGTH for w in words):
             self.add_error(
-                "word", f"Keep each word or phrase to {WORD_MAX_LENGTH} characters or fewer"
+                "word",
+                gettext("Keep each word or phrase to %(most)d characters or fewer")
+                % {"most": WORD_MAX_LENGTH},
             )
         else:
             # One person counts once for a word, however they cased it.
@@ -185,33 +229,38 @@ class AnswerForm(forms.Form):
 
 class NewPollForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of poll",
+        label=_("Kind of poll"),
         choices=[(k, label) for k, label in Poll.Kind.choices if k != Poll.Kind.CONSENSUS],
         error_messages={
-            "required": "Choose a kind of poll",
-            "invalid_choice": "Choose one of the kinds listed",
+            "required": _("Choose a kind of poll"),
+            "invalid_choice": _("Choose one of the kinds listed"),
         },
     )
     question = forms.CharField(
-        label="Question",
+        label=_("Question"),
         max_length=QUESTION_MAX_LENGTH,
         strip=True,
         error_messages={
-            "required": "Enter the question",
-            "max_length": "Keep the question to %(limit_value)d characters or fewer",
+            "required": _("Enter the question"),
+            "max_length": _("Keep the question to %(limit_value)d characters or fewer"),
         },
     )
     options = forms.CharField(
-        label="Answers, items or statements, one per line",
-        help_text="For multiple choice, ranking and agreement scales. Not needed for a word "
-        f"cloud or open text. Up to {MAX_OPTIONS}.",
+        label=_("Answers, items or statements, one per line"),
+        help_text=format_lazy(
+            _(
+                "For multiple choice, ranking and agreement scales. Not needed for a word cloud "
+                "or open text. Up to {most}."
+            ),
+            most=MAX_OPTIONS,
+        ),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
     )
-    multiple = forms.BooleanField(label="People may choose several answers", required=False)
+    multiple = forms.BooleanField(label=_("People may choose several answers"), required=False)
     allow_comment = forms.BooleanField(
-        label="People may add a challenge in their own words", required=False
+        label=_("People may add a challenge in their own words"), required=False
     )
 
     def clean(self):
@@ -231,14 +280,19 @@ def option_lines(form: forms.Form, kind: str | None, text: str) -> list[str]:
     if len(lines) < least:
         form.add_error(
             "options",
-            "Give at least one statement, one per line"
+            gettext("Give at least one statement, one per line")
             if kind == Poll.Kind.SCALE
-            else "Give at least two answers or items, one per line",
+            else gettext("Give at least two answers or items, one per line"),
         )
     elif len(lines) > MAX_OPTIONS:
-        form.add_error("options", f"Give at most {MAX_OPTIONS}, one per line")
+        form.add_error(
+            "options", gettext("Give at most %(most)d, one per line") % {"most": MAX_OPTIONS}
+        )
     elif any(len(line) > OPTION_MAX_LENGTH for line in lines):
-        form.add_error("options", f"Keep each line to {OPTION_MAX_LENGTH} characters or fewer")
+        form.add_error(
+            "options",
+            gettext("Keep each line to %(most)d characters or fewer") % {"most": OPTION_MAX_LENGTH},
+        )
     return lines
 
 
@@ -248,8 +302,8 @@ class ShowForm(forms.Form):
     showing = forms.ChoiceField(
         choices=Plenary.Showing.choices,
         error_messages={
-            "required": "Choose what the big screen shows",
-            "invalid_choice": "Choose one of the things the big screen can show",
+            "required": _("Choose what the big screen shows"),
+            "invalid_choice": _("Choose one of the things the big screen can show"),
         },
     )
     poll = forms.IntegerField(required=False, min_value=1)
@@ -259,7 +313,7 @@ class ShowForm(forms.Form):
         max_length=MESSAGE_MAX_LENGTH,
         required=False,
         strip=True,
-        error_messages={"max_length": "Keep the message to %(limit_value)d characters or fewer"},
+        error_messages={"max_length": _("Keep the message to %(limit_value)d characters or fewer")},
     )
 
 
@@ -282,5 +336,5 @@ class AgendaForm(forms.Form):
     item = forms.IntegerField(
         required=False,
         min_value=1,
-        error_messages={"invalid": "Choose an item of the agenda"},
+        error_messages={"invalid": _("Choose an item of the agenda")},
     )

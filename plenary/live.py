@@ -9,6 +9,7 @@ attendee's phone (their own answers) stays right.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 
 from plenary.models import Plenary, Poll
 from plenary.results import tally
@@ -24,8 +25,10 @@ from plenary.room import (
 from summit.live import close_group, push
 
 
-def room_changed(plenary: Plenary, announcement: str) -> None:
-    """Every screen of the room fetches its view again, and hears what changed."""
+def room_changed(plenary: Plenary, announcement: str | Promise) -> None:
+    """Every screen of the room fetches its view again, and hears what changed:
+    ``announcement`` is lazy (``gettext_lazy``, ``format_lazy``), put into words as the
+    fragment is drawn, so that each screen can hear it in its own language."""
     html = render_to_string("plenary/room.html#room_changed", {"announcement": announcement})
     push([(plenary_group(plenary.pk, audience), html) for audience in AUDIENCES])
 
@@ -65,9 +68,10 @@ def screens_closed(old_key: str) -> None:
     close_group(screen_key_group(old_key))
 
 
-def summit_room_changed(summit_id: int, announcement: str) -> list[tuple[str, str]]:
+def summit_room_changed(summit_id: int, announcement: str | Promise) -> list[tuple[str, str]]:
     """What tells every screen of the summit's plenary to fetch its view again (the summit's
-    own design has changed), for the caller to send with the other rooms' in one push."""
+    own design has changed), for the caller to send with the other rooms' in one push;
+    ``announcement`` lazy, as for ``room_changed``."""
     html = render_to_string("plenary/room.html#room_changed", {"announcement": announcement})
     rooms = Plenary.objects.filter(summit_id=summit_id).values_list("pk", flat=True)
     return [(plenary_group(pk, who), html) for pk in rooms for who in AUDIENCES]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Participant
 from breakouts.models import Breakout, Idea, Outcome, new_screen_key
@@ -25,12 +27,12 @@ class Plenary(models.Model):
     """The summit's main room: one per summit, and what its big screen shows now."""
 
     class Showing(models.TextChoices):
-        QUESTION = "question", "The central question and how to join"
-        POLL = "poll", "A poll"
-        REPORT = "report", "A breakout’s report"
-        IDEA = "idea", "A spotlighted idea"
-        MESSAGE = "message", "A message"
-        FLOOR = "floor", "A question from the floor being answered"
+        QUESTION = "question", _("The central question and how to join")
+        POLL = "poll", _("A poll")
+        REPORT = "report", _("A breakout’s report")
+        IDEA = "idea", _("A spotlighted idea")
+        MESSAGE = "message", _("A message")
+        FLOOR = "floor", _("A question from the floor being answered")
 
     summit = models.OneToOneField(Summit, on_delete=models.CASCADE, related_name="plenary")
     showing = models.CharField(max_length=10, choices=Showing, default=Showing.QUESTION)
@@ -61,25 +63,25 @@ class Plenary(models.Model):
 
 class Poll(models.Model):
     class Kind(models.TextChoices):
-        CHOICE = "choice", "Multiple choice"
-        SCALE = "scale", "Agreement scale"
-        RANKING = "ranking", "Ranking"
-        WORDS = "words", "Word cloud"
-        TEXT = "text", "Open text"
-        CONSENSUS = "consensus", "Consensus check"
+        CHOICE = "choice", _("Multiple choice")
+        SCALE = "scale", _("Agreement scale")
+        RANKING = "ranking", _("Ranking")
+        WORDS = "words", _("Word cloud")
+        TEXT = "text", _("Open text")
+        CONSENSUS = "consensus", _("Consensus check")
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Not yet open"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Not yet open")
+        OPEN = "open", pgettext_lazy("poll state", "Open")
+        CLOSED = "closed", _("Closed")
 
     class Source(models.TextChoices):
         """Where a prepared poll's options come from when it opens: written by hand, or the
         summit's working assumptions or obstacles as they stand on the day."""
 
-        OWN = "", "Its own options"
-        ASSUMPTIONS = "assumptions", "The working assumptions"
-        OBSTACLES = "obstacles", "The obstacles"
+        OWN = "", _("Its own options")
+        ASSUMPTIONS = "assumptions", _("The working assumptions")
+        OBSTACLES = "obstacles", _("The obstacles")
 
     plenary = models.ForeignKey(Plenary, on_delete=models.CASCADE, related_name="polls")
     agenda_item = models.ForeignKey(
@@ -98,7 +100,7 @@ class Poll(models.Model):
     # Its place in the run sheet, the order the plenary's polls are prepared to run in.
     position = models.PositiveIntegerField(default=0)
     results_shown = models.BooleanField(
-        default=False, help_text="Whether attendees and the big screen see the results."
+        default=False, help_text=_("Whether attendees and the big screen see the results.")
     )
     # Agreement scale: asked again at the close, so the record shows how views moved. The
     # closing round is its own poll pointing back at this one, the baseline.
@@ -109,7 +111,7 @@ class Poll(models.Model):
         null=True,
         blank=True,
         related_name="closing_round",
-        help_text="For a closing round: the poll first asked, whose statements it asks again.",
+        help_text=_("For a closing round: the poll first asked, whose statements it asks again."),
     )
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -206,9 +208,9 @@ class QaSession(models.Model):
     once closed."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Not yet open"
-        OPEN = "open", "Open for questions"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Not yet open")
+        OPEN = "open", _("Open for questions")
+        CLOSED = "closed", _("Closed")
 
     plenary = models.ForeignKey(Plenary, on_delete=models.CASCADE, related_name="qa_sessions")
     agenda_item = models.ForeignKey(
@@ -236,13 +238,13 @@ class Question(models.Model):
     through the moderators' lanes, and kept on the record whatever became of it."""
 
     class Status(models.TextChoices):
-        AWAITING = "awaiting", "Awaiting review"
-        PUBLISHED = "published", "Published"
-        QUEUED = "queued", "Queued"
-        ANSWERING = "answering", "Now answering"
-        ANSWERED = "answered", "Answered"
-        DISMISSED = "dismissed", "Dismissed"
-        MERGED = "merged", "Merged into another"
+        AWAITING = "awaiting", _("Awaiting review")
+        PUBLISHED = "published", _("Published")
+        QUEUED = "queued", _("Queued")
+        ANSWERING = "answering", _("Now answering")
+        ANSWERED = "answered", _("Answered")
+        DISMISSED = "dismissed", _("Dismissed")
+        MERGED = "merged", _("Merged into another")
 
     session = models.ForeignKey(QaSession, on_delete=models.CASCADE, related_name="questions")
     author = models.ForeignKey(
@@ -279,7 +281,7 @@ class Question(models.Model):
     @property
     def attribution(self) -> str:
         if self.anonymous:
-            return f"Anonymous ({self.author.sector_label})"
+            return gettext("Anonymous (%(sector)s)") % {"sector": self.author.sector_label}
         return self.author.attribution
 
 

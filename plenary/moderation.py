@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Participant
 from plenary import audit, floor_live, live
@@ -54,7 +55,7 @@ def add_session(
             plenary=plenary, title=title, agenda_item=agenda_item, premoderated=premoderated
         )
         audit.log(by, "Added a session of questions from the floor", session=session.pk)
-        _changed(plenary, _("A session of questions was added."))
+        _changed(plenary, gettext_lazy("A session of questions was added."))
     return session
 
 
@@ -91,7 +92,7 @@ def change_session(
             session=current.pk,
             **{key: list(value) for key, value in changes.items()},
         )
-        _changed(plenary, _("The questions from the floor have changed."))
+        _changed(plenary, gettext_lazy("The questions from the floor have changed."))
     current.plenary = plenary
     return current
 
@@ -134,7 +135,7 @@ def publish(question: Question, *, by: Participant) -> Question:
         )
         current.dismiss_reason = ""
         current.save(update_fields=["dismiss_reason"])
-        _changed(question.session.plenary, _("A question was published."))
+        _changed(question.session.plenary, gettext_lazy("A question was published."))
     return current
 
 
@@ -152,7 +153,7 @@ def queue(question: Question, *, by: Participant) -> Question:
             "Queued a question",
             queue_position=(last or 0) + 1,
         )
-        _changed(question.session.plenary, _("A question was queued."))
+        _changed(question.session.plenary, gettext_lazy("A question was queued."))
     return current
 
 
@@ -218,7 +219,11 @@ def answer_now(question: Question, *, by: Participant) -> Question:
         plenary.save(update_fields=["showing", "shown_question"])
         _changed(plenary, "")
         transaction.on_commit(
-            partial(live.room_changed, plenary, _("A question from the floor is being answered.")),
+            partial(
+                live.room_changed,
+                plenary,
+                gettext_lazy("A question from the floor is being answered."),
+            ),
             robust=True,
         )
     return current
@@ -239,7 +244,7 @@ def mark_answered(question: Question, note: str = "", *, by: Participant) -> Que
             answered_at=timezone.now(),
         )
         _off_screen(question.session.plenary, question=current)
-        _changed(question.session.plenary, _("A question was answered."))
+        _changed(question.session.plenary, gettext_lazy("A question was answered."))
     return current
 
 
@@ -324,5 +329,7 @@ def _off_screen(plenary: Plenary, *, question: Question | None = None, session=N
         transaction.on_commit(partial(live.room_changed, plenary, ""), robust=True)
 
 
-def _changed(plenary: Plenary, announcement: str) -> None:
+def _changed(plenary: Plenary, announcement) -> None:
+    """After commit, every screen fetches its questions again; ``announcement`` (lazy, so
+    that each screen hears it in its own language) is said to those who listen."""
     transaction.on_commit(partial(floor_live.questions_changed, plenary, announcement), robust=True)

@@ -13,7 +13,8 @@ from functools import partial
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import Participant
 from breakouts.models import Outcome
@@ -102,7 +103,7 @@ def create_poll(
     after commit, every console lists it.
     """
     if kind == Poll.Kind.CONSENSUS:
-        raise Refused("Prepare the consensus check from the breakouts’ outcomes instead")
+        raise Refused(gettext("Prepare the consensus check from the breakouts’ outcomes instead"))
     with transaction.atomic():
         poll = make_poll(
             plenary,
@@ -127,7 +128,7 @@ def delete_poll(poll: Poll, *, by: Participant | None = None) -> None:
     with transaction.atomic():
         poll = locked(poll)
         if poll.state != Poll.State.DRAFT or poll.responses.exists():
-            raise Refused("Only a poll that has never been opened can be deleted")
+            raise Refused(gettext("Only a poll that has never been opened can be deleted"))
         plenary = poll.plenary
         if poll.baseline_id:
             # The baseline is no longer asked again once its closing round is gone.
@@ -160,10 +161,8 @@ def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
             Plenary.objects.filter(pk=poll.plenary_id).update(
                 showing=Plenary.Showing.POLL, shown_poll=poll
             )
-            transaction.on_commit(
-                partial(live.room_changed, poll.plenary, f"A poll is open: {poll.question}"),
-                robust=True,
-            )
+            said = format_lazy(gettext_lazy("A poll is open: {question}"), question=poll.question)
+            transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
         audit.log(by, "Opened a poll", poll_id=poll.pk)
     return poll
 
@@ -184,7 +183,7 @@ def _nothing_to_choose(poll: Poll) -> str:
         return gettext("The summit has no working assumptions to ask about yet")
     if poll.source == Poll.Source.OBSTACLES:
         return gettext("The summit has no obstacles to ask about yet")
-    return "This poll has nothing to choose from yet"
+    return gettext("This poll has nothing to choose from yet")
 
 
 def close_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
@@ -196,15 +195,13 @@ def close_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
     with transaction.atomic():
         poll = locked(poll)
         if poll.state != Poll.State.OPEN:
-            raise Refused("This poll is not open")
+            raise Refused(gettext("This poll is not open"))
         poll.state = Poll.State.CLOSED
         poll.closed_at = timezone.now()
         poll.save(update_fields=["state", "closed_at"])
         audit.log(by, "Closed a poll", poll_id=poll.pk)
-        transaction.on_commit(
-            partial(live.room_changed, poll.plenary, f"The poll has closed: {poll.question}"),
-            robust=True,
-        )
+        said = format_lazy(gettext_lazy("The poll has closed: {question}"), question=poll.question)
+        transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
     return poll
 
 
@@ -220,10 +217,13 @@ def show_results(poll: Poll, shown: bool, *, by: Participant | None = None) -> P
         if poll.results_shown != shown:
             poll.results_shown = shown
             poll.save(update_fields=["results_shown"])
-            said = "Results are shown" if shown else "Results are hidden"
-            transaction.on_commit(
-                partial(live.room_changed, poll.plenary, f"{said}: {poll.question}"), robust=True
+            said = format_lazy(
+                gettext_lazy("Results are shown: {question}")
+                if shown
+                else gettext_lazy("Results are hidden: {question}"),
+                question=poll.question,
             )
+            transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
         audit.log(by, "Showed or hid a poll’s results", poll_id=poll.pk)
     return poll
 
@@ -244,7 +244,7 @@ def prepare_consensus_check(plenary: Plenary, *, by: Participant | None = None) 
         .order_by("breakout__subtheme__order", "breakout__name", "created_at", "id")
     )
     if not outcomes:
-        raise Refused("No breakout has drafted an outcome yet")
+        raise Refused(gettext("No breakout has drafted an outcome yet"))
     with transaction.atomic():
         waiting = list(
             Poll.objects.select_for_update()
@@ -253,7 +253,7 @@ def prepare_consensus_check(plenary: Plenary, *, by: Participant | None = None) 
             .order_by("position", "created_at", "id")
         )
         if any(poll.is_open for poll in waiting):
-            raise Refused("The consensus check is open: close it before preparing another")
+            raise Refused(gettext("The consensus check is open: close it before preparing another"))
         poll = waiting[0] if waiting else None
         if poll is None:
             poll = Poll.objects.create(

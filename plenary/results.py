@@ -7,8 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Sum
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 
-from plenary.forms import levels_for
+from plenary.forms import lazy_levels_for
 from plenary.models import Answer, Plenary, Poll, PollOption, Response
 from summit.event.agreement import SUPPORT, Agreement, Decision, decide
 from summit.event.measures import OTHER_SECTORS, cross_sector_support, small_sectors_combined
@@ -22,6 +25,12 @@ def percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+# What a tally pushed to every screen says in words is put into words as each screen's page
+# is drawn, in its own language: a screen reads ``place``, ``name`` and ``shown_as``. The
+# record reads the words as the tally wrote them (``note``, ``label``, ``sector``), in the
+# language it is built in.
+
+
 @dataclass
 class Bar:
     """A row of a bar chart: a choice by how many chose it, or an item by its ranking."""
@@ -30,6 +39,8 @@ class Bar:
     count: int
     width: float  # of the longest bar, as a percentage
     note: str = ""
+    # A ranked item's average place, written out ("" when nobody has ranked it).
+    place: str = ""
 
 
 @dataclass
@@ -39,6 +50,8 @@ class Segment:
     count: int
     x: float
     width: float
+    # The level's name as a screen gives it (lazy).
+    name: object = ""
 
 
 @dataclass
@@ -52,17 +65,25 @@ class SectorSplit:
     against: int | None
     blocks: int | None
     withheld: bool = False
+    # The small sectors' row, combined.
+    combined: bool = field(default=False, compare=False)
 
     @property
     def rated(self) -> int:
         return self.support + self.stand_aside + self.against + self.blocks
 
+    @property
+    def shown_as(self):
+        """The sector's name as a screen gives it."""
+        return OTHER_SECTORS if self.combined else self.sector
+
 
 def _combined(small: list[SectorSplit], withheld: bool) -> SectorSplit:
     if withheld:
-        return SectorSplit(str(OTHER_SECTORS), None, None, None, None, withheld=True)
+        return SectorSplit(str(OTHER_SECTORS), None, None, None, None, withheld=True, combined=True)
     return SectorSplit(
         str(OTHER_SECTORS),
+        combined=True,
         support=sum(s.support for s in small),
         stand_aside=sum(s.stand_aside for s in small),
         against=sum(s.against for s in small),
@@ -156,7 +177,7 @@ def tally(
         counts = dict(
             answers.values("option_id").annotate(n=Count("id")).values_list("option_id", "n")
         )
-        _bars(results, [(o.text, counts.get(o.pk, 0), "") for o in options], sort=False)
+        _bars(results, [(o.text, counts.get(o.pk, 0), "", "") for o in options], sort=False)
         for bar in results.bars:
             bar.note = f"{percent(bar.count, results.responses):g}%"
     elif poll.kind == Poll.Kind.RANKING:
@@ -174,12 +195,14 @@ def tally(
     return results
 
 
-def _bars(results: Results, rows: list[tuple[str, int, str]], *, sort: bool) -> None:
-    top = max((count for _, count, _ in rows), default=0)
+def _bars(results: Results, rows: list[tuple[str, int, str, str]], *, sort: bool) -> None:
+    """``rows``: each bar's label, count, note and place."""
+    top = max((row[1] for row in rows), default=0)
     if sort:
         rows = sorted(rows, key=lambda row: -row[1])
     results.bars = [
-        Bar(label, count, percent(count, top) if top else 0.0, note) for label, count, note in rows
+        Bar(label, count, percent(count, top) if top else 0.0, note, place)
+        for label, count, note, place in rows
     ]
 
 
@@ -196,9 +219,19 @@ def _ranking(results: Results, options: list[PollOption], answers) -> None:
         row = by_option.get(option.pk, {"places": 0, "ranked": 0})
         points = row["ranked"] * (n + 1) - (row["places"] or 0)
         average = (row["places"] / row["ranked"]) if row["ranked"] else None
-        note = f"average place {average:.1f}" if average is not None else "not yet ranked"
-        scored.append((option.text, points, note))
+        place = f"{average:.1f}" if average is not None else ""
+        note = (
+            gettext("average place %(place)s") % {"place": place}
+            if place
+            else gettext("not yet ranked")
+        )
+        scored.append((option.text, points, note, place))
     _bars(results, scored, sort=True)
+
+
+# A level's name in lower case, as a remark's byline gives it: put into words when drawn, so
+# that a tally pushed to every screen reads in each screen's own language.
+_lower = lazy(lambda label: str(label).lower(), str)
 
 
 def _split(name: str, split: Counter) -> SectorSplit:
@@ -218,7 +251,7 @@ def _rated(
     sectors: dict[str, str],
     supermajority: int | None,
 ) -> None:
-    levels = levels_for(results.poll)
+    levels = lazy_levels_for(results.poll)
     results.levels = levels
     consensus = results.poll.kind == Poll.Kind.CONSENSUS
     if consensus and supermajority is None:
@@ -231,7 +264,7 @@ def _rated(
     for option_id, value, sector, n in rows:
         counts[option_id][value] += n
         by_sector[option_id][sector][value] += n
-    level_names = {value: str(label).lower() for value, label in levels}
+    level_names = {value: _lower(label) for value, label in levels}
     remarks: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     written = (
         answers.exclude(text="")
@@ -246,11 +279,14 @@ def _rated(
         segments, x = [], 0.0
         for value, label in levels:
             width = percent(tally_[value], rated)
-            segments.append(Segment(value, label, tally_[value], x, width))
+            segments.append(Segment(value, str(label), tally_[value], x, width, name=label))
             x += width
         statement = Statement(option, rated, segments, remarks=remarks[option.pk])
         statement.remark_lines = [
-            (text, f"{sector}, {level_names.get(level, '')}" if consensus else sector)
+            (
+                text,
+                format_lazy("{}, {}", sector, level_names.get(level, "")) if consensus else sector,
+            )
             for level, sector, text in statement.remarks
         ]
         if consensus:

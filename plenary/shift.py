@@ -216,7 +216,7 @@ def _levels(before: dict[int, int], after: dict[int, int]) -> list[LevelShift]:
     for value, label in SCALE:
         level = LevelShift(
             value,
-            label,
+            str(label),
             sum(1 for v in before.values() if v == value),
             sum(1 for v in after.values() if v == value),
         )

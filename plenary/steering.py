@@ -11,6 +11,9 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Participant
 from breakouts.models import Breakout, Idea
@@ -36,26 +39,26 @@ def _big_screen_changes(
     if showing == Plenary.Showing.POLL:
         poll = Poll.objects.filter(pk=poll_id, plenary=plenary).first()
         if poll is None:
-            raise Refused("Choose one of this plenary’s polls")
+            raise Refused(_("Choose one of this plenary’s polls"))
         changes["shown_poll"] = poll
     elif showing == Plenary.Showing.REPORT:
         breakout = Breakout.objects.filter(pk=breakout_id, summit_id=summit_id).first()
         if breakout is None:
-            raise Refused("Choose one of this summit’s breakouts")
+            raise Refused(_("Choose one of this summit’s breakouts"))
         changes["shown_breakout"] = breakout
     elif showing == Plenary.Showing.IDEA:
         idea = Idea.objects.filter(
             pk=idea_id, breakout__summit_id=summit_id, status=Idea.Status.VISIBLE
         ).first()
         if idea is None:
-            raise Refused("Choose an idea that is on one of this summit’s walls")
+            raise Refused(_("Choose an idea that is on one of this summit’s walls"))
         changes["shown_idea"] = idea
     elif showing == Plenary.Showing.MESSAGE:
         if not message:
-            raise Refused("Write the message to show")
+            raise Refused(_("Write the message to show"))
         changes["message"] = message
     elif showing != Plenary.Showing.QUESTION:
-        raise Refused("Choose one of the things the big screen can show")
+        raise Refused(_("Choose one of the things the big screen can show"))
     return changes
 
 
@@ -90,7 +93,8 @@ def show(
             message=message,
         )
         transaction.on_commit(
-            partial(live.room_changed, plenary, "The big screen has changed"), robust=True
+            partial(live.room_changed, plenary, gettext_lazy("The big screen has changed")),
+            robust=True,
         )
     return plenary
 
@@ -103,12 +107,12 @@ def next_report(plenary: Plenary, *, by: Participant | None = None) -> Plenary:
     """
     breakouts = list(Breakout.objects.filter(summit_id=plenary.summit_id).values_list("pk"))
     if not breakouts:
-        raise Refused("This summit has no breakouts to report")
+        raise Refused(_("This summit has no breakouts to report"))
     ids = [pk for (pk,) in breakouts]
     current = plenary.shown_breakout_id if plenary.showing == Plenary.Showing.REPORT else None
     at = ids.index(current) + 1 if current in ids else 0
     if at >= len(ids):
-        raise Refused("Every breakout has reported")
+        raise Refused(_("Every breakout has reported"))
     with transaction.atomic():
         plenary = show(plenary, Plenary.Showing.REPORT, breakout_id=ids[at])
         audit.log(by, "Moved the report-back on")
@@ -126,12 +130,16 @@ def move_agenda(plenary: Plenary, item_id: int | None, *, by: Participant | None
     if item_id is not None:
         item = AgendaItem.objects.filter(pk=item_id, summit=summit).first()
         if item is None:
-            raise Refused("Choose an item of this summit’s agenda")
+            raise Refused(_("Choose an item of this summit’s agenda"))
     with transaction.atomic():
         Summit.objects.filter(pk=summit.pk).update(agenda_now=item)
         summit.agenda_now = item
         audit.log(by, "Moved the agenda on", item=item_id)
-        said = f"Now: {item.title}" if item else "The agenda follows the clock again"
+        said = (
+            format_lazy(gettext_lazy("Now: {title}"), title=item.title)
+            if item
+            else gettext_lazy("The agenda follows the clock again")
+        )
         transaction.on_commit(partial(live.room_changed, plenary, said), robust=True)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Participant
 from plenary import audit, live
@@ -35,7 +37,7 @@ def show_theme(plenary: Plenary, theme_id: int, *, by: Participant | None = None
         Plenary.objects.filter(pk=plenary.pk).update(shown_theme=theme)
         plenary.shown_theme = theme
         audit.log(by, "Put a theme on the big screen", theme=theme.pk, name=theme.name)
-        said = _("On the big screen: the theme “%(name)s”") % {"name": theme.name}
+        said = format_lazy(gettext_lazy("On the big screen: the theme “{name}”"), name=theme.name)
         transaction.on_commit(partial(live.room_changed, plenary, said), robust=True)
     return theme
 
@@ -54,6 +56,6 @@ def clear_theme(plenary: Plenary, *, by: Participant | None = None) -> bool:
         plenary.shown_theme = None
         if changed:
             audit.log(by, "Took the theme off the big screen")
-            said = _("The theme is off the big screen")
+            said = gettext_lazy("The theme is off the big screen")
             transaction.on_commit(partial(live.room_changed, plenary, said), robust=True)
     return bool(changed)

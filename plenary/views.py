@@ -11,6 +11,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -89,7 +90,7 @@ def answer(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         if form.errors:
             messages.error(request, form.first_error())
         else:
-            messages.success(request, "Your answer is saved.")
+            messages.success(request, _("Your answer is saved."))
         return redirect("plenary:room", slug=slug)
     poll.refresh_from_db()
     view = PollView(poll, options, form=form, count=poll.responses.count())
@@ -290,7 +291,7 @@ def screen(request: HttpRequest, key: str) -> HttpResponse:
     """The plenary's big screen: read-only, for a projector, opened by its link alone."""
     plenary = _screen_plenary(key)
     context = {"summit": plenary.summit, "room": load_room(plenary, SCREEN)}
-    context.update(_join(request, plenary))
+    context.update(_join(request, plenary), socket=f"/ws/screens/plenary/{plenary.screen_key}/")
     return render(request, "plenary/screen.html", context)
 
 
