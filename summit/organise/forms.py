@@ -14,16 +14,16 @@ class PersonForm(forms.Form):
     """An organiser's change to one person: their role and their breakout."""
 
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Participant.Role.choices,
-        error_messages={"invalid_choice": "Select one of the roles listed"},
+        error_messages={"invalid_choice": _("Select one of the roles listed")},
     )
     breakout = forms.ModelChoiceField(
-        label="Breakout",
+        label=_("Breakout"),
         queryset=Breakout.objects.none(),
         required=False,
-        empty_label="None",
-        error_messages={"invalid_choice": "Select one of this summit’s breakouts"},
+        empty_label=_("None"),
+        error_messages={"invalid_choice": _("Select one of this summit’s breakouts")},
     )
     moderates_questions = forms.BooleanField(
         label=_("Moderates questions from the floor"), required=False
@@ -51,27 +51,29 @@ class JoiningForm(forms.Form):
         error_messages={"invalid": _("Enter a date and time, like 2026-11-20 09:00")},
     )
     joining_closes_at = forms.DateTimeField(
-        label="Stop taking new people at (optional)",
+        label=_("Stop taking new people at (optional)"),
         required=False,
-        help_text="For example, 2026-12-03 17:00. Leave empty to take people until you close.",
+        help_text=_("For example, 2026-12-03 17:00. Leave empty to take people until you close."),
         input_formats=["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"invalid": "Enter a date and time, like 2026-12-03 17:00"},
+        error_messages={"invalid": _("Enter a date and time, like 2026-12-03 17:00")},
     )
     privacy_contact = forms.EmailField(
-        label="Who attendees write to about their data (optional)",
+        label=_("Who attendees write to about their data (optional)"),
         required=False,
-        help_text="Shown in the summit’s privacy notice.",
-        error_messages={"invalid": "Enter an email address, like dpo@example.org"},
+        help_text=_("Shown in the summit’s privacy notice."),
+        error_messages={"invalid": _("Enter an email address, like dpo@example.org")},
     )
     retain_personal_data_until = forms.DateField(
-        label="Erase people’s details after (optional)",
+        label=_("Erase people’s details after (optional)"),
         required=False,
-        help_text="After this date, names, organisations and emails are erased and the record "
-        "is kept anonymised. For example, 2027-06-30.",
+        help_text=_(
+            "After this date, names, organisations and emails are erased and the record "
+            "is kept anonymised. For example, 2027-06-30."
+        ),
         widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter a real date, like 2027-06-30"},
+        error_messages={"invalid": _("Enter a real date, like 2027-06-30")},
     )
 
     def clean(self) -> dict:
@@ -98,18 +100,18 @@ class NewSummitForm(forms.Form):
         error_messages={"max_length": _("The title must be 200 characters or fewer")},
     )
     date = forms.DateField(
-        label="Date (optional)",
+        label=_("Date (optional)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        error_messages={"invalid": "Enter a real date, like 2026-12-03"},
+        error_messages={"invalid": _("Enter a real date, like 2026-12-03")},
     )
     start_from = forms.ChoiceField(
-        label="Start from",
+        label=_("Start from"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Select what the new summit starts from",
-            "invalid_choice": "Select one of the options listed",
+            "required": _("Select what the new summit starts from"),
+            "invalid_choice": _("Select one of the options listed"),
         },
     )
     design_file = forms.FileField(
@@ -126,7 +128,7 @@ class NewSummitForm(forms.Form):
         },
     )
     central_question = forms.CharField(
-        label="Central question",
+        label=_("Central question"),
         max_length=1000,
         required=False,
         strip=True,
@@ -134,7 +136,7 @@ class NewSummitForm(forms.Form):
             "Leave empty when copying or starting from a design file to keep its question."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "The question must be 1000 characters or fewer"},
+        error_messages={"max_length": _("The question must be 1000 characters or fewer")},
     )
 
     def __init__(self, *args, sources, **kwargs) -> None:
@@ -142,7 +144,7 @@ class NewSummitForm(forms.Form):
         self.sources = {str(s.pk): s for s in sources}
         self.design: dict | None = None
         self.fields["start_from"].choices = [
-            (self.BLANK, "A blank summit"),
+            (self.BLANK, _("A blank summit")),
             (self.DESIGN, _("A design file you upload")),
             *(
                 (pk, _("A copy of %(title)s’s design") % {"title": s.title})
@@ -156,7 +158,7 @@ class NewSummitForm(forms.Form):
         if start_from != self.DESIGN and not cleaned.get("title") and "title" not in self.errors:
             self.add_error("title", _("Enter a title for the summit"))
         if start_from == self.BLANK and not cleaned.get("central_question"):
-            self.add_error("central_question", "Enter the summit’s central question")
+            self.add_error("central_question", _("Enter the summit’s central question"))
         if start_from == self.DESIGN and "design_file" not in self.errors:
             self._read_design(cleaned.get("design_file"))
         return cleaned
@@ -180,18 +182,18 @@ class NewSummitForm(forms.Form):
 
 class NewBreakoutForm(forms.Form):
     subtheme = forms.ModelChoiceField(
-        label="Subtheme",
+        label=_("Subtheme"),
         queryset=None,
         empty_label=None,
-        error_messages={"invalid_choice": "Choose one of the summit’s subthemes"},
+        error_messages={"invalid_choice": _("Choose one of the summit’s subthemes")},
     )
     name = forms.CharField(
-        label="Name of the group",
+        label=_("Name of the group"),
         max_length=120,
         strip=True,
         error_messages={
-            "required": "Enter a name for the group",
-            "max_length": "The name must be 120 characters or fewer",
+            "required": _("Enter a name for the group"),
+            "max_length": _("The name must be 120 characters or fewer"),
         },
     )
 

@@ -14,8 +14,9 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.audit import log_action
 from accounts.models import Participant
@@ -201,7 +202,7 @@ def rename_breakout(breakout: Breakout, name: str, *, by: Participant) -> Breako
             breakout.name = name
             breakout.save(update_fields=["name"])
             audit.log(by, "Renamed a breakout", breakout, was=was, now=name)
-            said = _("This group is now called %(name)s") % {"name": name}
+            said = format_lazy(gettext_lazy("This group is now called {name}"), name=name)
             transaction.on_commit(partial(live.breakout_renamed, breakout, said), robust=True)
     except IntegrityError:  # the same name taken meanwhile
         breakout.name = was
@@ -277,7 +278,7 @@ def add_facilitator(breakout: Breakout, person: Participant, *, by: Participant)
         audit.log(
             by, "Made a person a facilitator of a breakout", breakout, person=person.attribution
         )
-        said = _("This group has a new facilitator")
+        said = gettext_lazy("This group has a new facilitator")
         transaction.on_commit(partial(live.board_changed, breakout, said), robust=True)
 
 
@@ -298,7 +299,7 @@ def remove_facilitator(breakout: Breakout, person: Participant, *, by: Participa
         audit.log(
             by, "Stopped a person facilitating a breakout", breakout, person=person.attribution
         )
-        said = _("This group’s facilitators have changed")
+        said = gettext_lazy("This group’s facilitators have changed")
         transaction.on_commit(partial(live.board_changed, breakout, said), robust=True)
         if not person.is_organiser:
             transaction.on_commit(partial(close_screens, person.pk), robust=True)

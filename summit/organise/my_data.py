@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import get_participant_for, signed_in
@@ -169,8 +170,10 @@ def erase_me(request: HttpRequest, slug: str) -> HttpResponse:
         logout(request)
         messages.success(
             request,
-            "Your details have been erased. What you contributed stays in the record as "
-            "“Anonymous” with your sector.",
+            _(
+                "Your details have been erased. What you contributed stays in the record as "
+                "“Anonymous” with your sector."
+            ),
         )
         return redirect("home")
     return render(

@@ -11,6 +11,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.audit import log_action
 from accounts.models import AuditEntry, Invite, Participant
@@ -47,13 +48,15 @@ def update_participant(
     reconnect with what the new role allows.
     """
     if breakout is not None and breakout.summit_id != participant.summit_id:
-        raise Refused("Choose one of this summit’s breakouts")
+        raise Refused(_("Choose one of this summit’s breakouts"))
     if (
         participant.is_organiser
         and role != Participant.Role.ORGANISER
         and not _other_organisers(participant)
     ):
-        raise Refused(f"{participant.display_name} is the only organiser, so stays one")
+        raise Refused(
+            _("%(name)s is the only organiser, so stays one") % {"name": participant.display_name}
+        )
     with transaction.atomic():
         changed_role = (participant.role, participant.moderates_questions) != (
             role,
@@ -87,7 +90,10 @@ def remove_participant(participant: Participant, *, by: Participant | None = Non
     their open screens are closed.
     """
     if participant.is_organiser and not _other_organisers(participant):
-        raise Refused(f"{participant.display_name} is the only organiser and cannot be removed")
+        raise Refused(
+            _("%(name)s is the only organiser and cannot be removed")
+            % {"name": participant.display_name}
+        )
     with transaction.atomic():
         participant.removed_at = timezone.now()
         participant.return_key_hash = ""
@@ -113,7 +119,7 @@ def erase_participant(participant: Participant, *, at_retention: bool = False) -
     if participant.erased_at is not None:
         return False
     if participant.is_organiser and not at_retention and not _other_organisers(participant):
-        raise Refused("You are the only organiser. Make someone else an organiser first.")
+        raise Refused(_("You are the only organiser. Make someone else an organiser first."))
     named = participant.attribution
     now = timezone.now()
     with transaction.atomic():

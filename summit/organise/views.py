@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import get_participant_for, signed_in
@@ -106,10 +107,16 @@ def update_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
         except Refused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Saved the changes to {person.attribution}.")
+            messages.success(
+                request, _("Saved the changes to %(person)s.") % {"person": person.attribution}
+            )
     else:
         errors = "; ".join(e for field in form for e in field.errors)
-        messages.error(request, f"Nothing was changed for {person.attribution}: {errors}.")
+        messages.error(
+            request,
+            _("Nothing was changed for %(person)s: %(errors)s.")
+            % {"person": person.attribution, "errors": errors},
+        )
     return redirect(f"{reverse('people', args=[slug])}#person-{person.pk}")
 
 
@@ -125,7 +132,11 @@ def remove_person(request: HttpRequest, slug: str, person_id: int) -> HttpRespon
         except Refused as refusal:
             messages.error(request, str(refusal))
         else:
-            messages.success(request, f"Removed {person.attribution} from {organiser.summit}.")
+            messages.success(
+                request,
+                _("Removed %(person)s from %(summit)s.")
+                % {"person": person.attribution, "summit": organiser.summit},
+            )
         return redirect("people", slug=slug)
     return render(
         request,
@@ -164,7 +175,7 @@ def _joining(request: HttpRequest, organiser: Participant, summit: Summit) -> Ht
         except Refused as refused:
             form.add_error(None, str(refused))
         else:
-            messages.success(request, "Saved how people join.")
+            messages.success(request, _("Saved how people join."))
             return redirect("joining", slug=summit.slug)
     url = _join_url(request, summit)
     context = {"summit": summit, "participant": organiser, "form": form, "url": url}
@@ -192,7 +203,10 @@ def open_now(request: HttpRequest, slug: str) -> HttpResponse:
 def new_join_code(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_participant_for(request.user, slug, organise=True)
     code = setup.replace_join_code(organiser.summit, by=organiser)
-    messages.success(request, f"The new join code is {code}. The old code and link no longer work.")
+    messages.success(
+        request,
+        _("The new join code is %(code)s. The old code and link no longer work.") % {"code": code},
+    )
     return redirect("joining", slug=slug)
 
 
@@ -221,10 +235,13 @@ def mix_breakouts(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         said = _("Everyone has been shared out again, mixing sectors.")
         if honoured.stated:
-            said += " " + _("%(honoured)d of %(stated)d people with a preference got it.") % {
-                "honoured": honoured.honoured,
-                "stated": honoured.stated,
-            }
+            said = ngettext(
+                "Everyone has been shared out again, mixing sectors. %(honoured)d of "
+                "%(stated)d person with a preference got it.",
+                "Everyone has been shared out again, mixing sectors. %(honoured)d of "
+                "%(stated)d people with a preference got it.",
+                honoured.stated,
+            ) % {"honoured": honoured.honoured, "stated": honoured.stated}
         messages.success(request, said)
     return redirect("breakouts_setup", slug=slug)
 
@@ -238,9 +255,9 @@ def breakout_choice(request: HttpRequest, slug: str) -> HttpResponse:
     )
     messages.success(
         request,
-        "Attendees can now choose their group."
+        _("Attendees can now choose their group.")
         if summit.attendees_choose_breakout
-        else "Attendees stay in the group they are given.",
+        else _("Attendees stay in the group they are given."),
     )
     return redirect("breakouts_setup", slug=slug)
 
