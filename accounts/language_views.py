@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,7 +33,6 @@ def switch_language(request):
     except ValueError:
         messages.error(request, _("Choose English or Cymraeg."))
         return HttpResponseRedirect(_back(request))
-    translation.activate(code)
     response = HttpResponseRedirect(_back(request))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

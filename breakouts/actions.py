@@ -26,7 +26,7 @@ from breakouts import audit
 from breakouts.models import ACTION_OWNER_MAX_LENGTH, Action, Breakout, Outcome
 from summit.event.models import Summit
 from summit.event.refusals import Refused
-from summit.live import push
+from summit.live import push, rendered, wanted
 
 STATUS_LABELS = dict(Action.Status.choices)
 STATUS_PARTIAL = "breakouts/action_status.html#status"
@@ -39,12 +39,18 @@ def actions_group(summit_id: int) -> str:
 
 
 def _pushed(summit_id: int, actions: list[Action], removed: list[int]) -> None:
-    fragments = [
-        render_to_string(STATUS_PARTIAL, {"action": action, "oob": True}) for action in actions
-    ]
-    fragments += [render_to_string(REMOVED_PARTIAL, {"action_id": pk}) for pk in removed]
-    if fragments:
-        push([(actions_group(summit_id), "".join(fragments))])
+    if not actions and not removed:
+        return
+    group = actions_group(summit_id)
+
+    def drawn() -> str:
+        fragments = [
+            render_to_string(STATUS_PARTIAL, {"action": action, "oob": True}) for action in actions
+        ]
+        fragments += [render_to_string(REMOVED_PARTIAL, {"action_id": pk}) for pk in removed]
+        return "".join(fragments)
+
+    push([(group, rendered(drawn, wanted(group)))])
 
 
 def _check(summit_id: int, by: Participant) -> None:

@@ -30,7 +30,18 @@ from breakouts.board import (
 )
 from breakouts.models import Breakout, Cluster, Comment, Idea, Vote
 from summit.event.sectors import names_for
-from summit.live import close_group, group_in, in_languages, later, push, send
+from summit.live import (
+    Fragment,
+    close_group,
+    group_in,
+    in_languages,
+    later,
+    push,
+    render_each,
+    send,
+    text_in,
+    wanted,
+)
 from summit.web import counts, replay
 
 # The consoles' voice balance is worked out at most once in this many seconds per breakout:
@@ -59,7 +70,10 @@ def cluster_choices(breakout: Breakout) -> list[ClusterChoice]:
 
 
 def _push(
-    fragments: list[tuple[str, str]], *, coalesce: str | None = None, console_html: str = ""
+    fragments: list[tuple[str, Fragment]],
+    *,
+    coalesce: str | None = None,
+    console_html: Fragment = "",
 ) -> None:
     """Push to the breakout's screens, each push numbered and kept for a while, so that a
     screen that reconnects is sent what it missed rather than its whole board. What goes to
@@ -69,13 +83,15 @@ def _push(
     fragments = replay.record(in_languages(fragments))
     if console_html:
         fragments = [
-            (
-                group,
-                html + console_html if group.rpartition(".")[0].endswith(FACILITATORS) else html,
-            )
+            (group, html + text_in(console_html, group) if _consoles(group) else html)
             for group, html in fragments
         ]
     send(fragments, coalesce=coalesce)
+
+
+def _consoles(group: str) -> bool:
+    """Whether ``group``, a group in a language, is a breakout's consoles."""
+    return group.rpartition(".")[0].endswith(FACILITATORS)
 
 
 def missed(breakout_id: int, audience: str, seen: int, drawn: int = 0) -> list[str] | None:
@@ -123,25 +139,34 @@ def _each_audience(
     was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end). With
     ``wall``, each audience's count of the ideas on its wall goes too; with ``alike``, the
     consoles hear that the ideas on the wall, and so those alike, have changed."""
-    console_html = _voice_if_due(breakout) if voice else ""
+    console_html = _voice_if_due(breakout) if voice else {}
     if alike:
-        console_html += _alike_signal()
+        console_html = _with_signal(breakout, console_html)
     fragments = []
     for audience in audiences:
         board = _board(breakout, audience, wall)
         # A fresh token for the comment form on a pushed card; each person's own submissions
         # are told apart by author, so sharing one among the audience is harmless.
-        html = render_to_string(
+        group = breakout_group(breakout.pk, audience)
+        html = render_each(
             template,
             {**context, "board": board, "breakout": breakout, "token": uuid.uuid4()},
+            group,
         )
-        fragments.append((breakout_group(breakout.pk, audience), html))
+        fragments.append((group, html))
     _push(fragments, console_html=console_html)
 
 
 def _alike_signal() -> str:
     """What tells a console to fetch its possible duplicates and suggested clusters again."""
     return render_to_string("breakouts/alike.html#signal")
+
+
+def _with_signal(breakout: Breakout, console_html: dict[str, str]) -> dict[str, str]:
+    """The consoles' fragment in each language, with the signal that ideas alike changed."""
+    signal = _alike_signal()
+    languages = console_html or dict.fromkeys(wanted(breakout_group(breakout.pk, FACILITATORS)), "")
+    return {code: html + signal for code, html in languages.items()}
 
 
 def alike_changed(breakout: Breakout) -> None:
@@ -151,17 +176,18 @@ def alike_changed(breakout: Breakout) -> None:
     push([(breakout_group(breakout.pk, FACILITATORS), _alike_signal())])
 
 
-def _voice(breakout: Breakout) -> str:
-    """The consoles' voice balance panel, swapped in out of band."""
-    return render_to_string(
+def _voice(breakout: Breakout) -> dict[str, str]:
+    """The consoles' voice balance panel, swapped in out of band, in each language."""
+    return render_each(
         "breakouts/voice.html#voice_changed",
         {"voice": voice_balance(breakout), "breakout_id": breakout.pk},
+        breakout_group(breakout.pk, FACILITATORS),
     )
 
 
-def _voice_if_due(breakout: Breakout) -> str:
+def _voice_if_due(breakout: Breakout) -> dict[str, str]:
     """The voice balance panel to go with a change, or nothing if it follows later."""
-    return _voice(breakout) if _voice_throttle.now(breakout.pk) else ""
+    return _voice(breakout) if _voice_throttle.now(breakout.pk) else {}
 
 
 class _VoiceThrottle:
@@ -259,10 +285,11 @@ def totals_changed(idea: Idea) -> None:
     idea.dot_total = sum(dots for _, _, dots in rows)
     idea.voter_count = sum(sectors.values())
     attach_support(idea, sectors, names_for(breakout))
-    html = render_to_string("breakouts/board.html#totals_changed", {"idea": idea})
     audiences = AUDIENCES if breakout.votes_visible else (FACILITATORS,)
+    groups = [breakout_group(breakout.pk, audience) for audience in audiences]
+    html = render_each("breakouts/board.html#totals_changed", {"idea": idea}, *groups)
     _push(
-        [(breakout_group(breakout.pk, audience), html) for audience in audiences],
+        [(group, html) for group in groups],
         coalesce=f"totals-{idea.pk}",
         console_html=_voice_if_due(breakout),
     )
@@ -276,11 +303,13 @@ def board_changed(
     follow the subtheme's breakouts (the themes across rooms) fetch theirs again, silently:
     several rooms' changes at once reach them as one. A lazy ``announcement`` is put into
     words as the push is drawn, in the language it is drawn in."""
-    html = render_to_string(
+    groups = [breakout_group(breakout.pk, audience) for audience in AUDIENCES]
+    html = render_each(
         "breakouts/board.html#board_changed",
         {"breakout": breakout, "announcement": announcement, "renamed": renamed},
+        *groups,
     )
-    _push([(breakout_group(breakout.pk, audience), html) for audience in AUDIENCES])
+    _push([(group, html) for group in groups])
     work = render_to_string("breakouts/board.html#work_changed")
     push(
         [(subtheme_work_group(breakout.subtheme_id), work)], coalesce=f"work-{breakout.subtheme_id}"
@@ -291,11 +320,12 @@ def summit_boards_changed(summit_id: int, announcement: str | Promise) -> list[t
     """What tells every screen of every breakout in the summit to fetch its board again (the
     summit's own design has changed), numbered like every push, for the caller to send with
     the other rooms' in one push."""
-    html = render_to_string("breakouts/board.html#board_changed", {"announcement": announcement})
     breakouts = Breakout.objects.filter(summit_id=summit_id).order_by().values_list("pk", flat=True)
-    return replay.record(
-        in_languages([(breakout_group(pk, who), html) for pk in breakouts for who in AUDIENCES])
+    groups = [breakout_group(pk, who) for pk in breakouts for who in AUDIENCES]
+    html = render_each(
+        "breakouts/board.html#board_changed", {"announcement": announcement}, *groups
     )
+    return replay.record(in_languages([(group, html) for group in groups]))
 
 
 def breakout_renamed(breakout: Breakout, announcement: str | Promise) -> None:

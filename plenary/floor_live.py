@@ -17,16 +17,17 @@ from django.utils.functional import Promise
 
 from plenary.models import Plenary, Question
 from plenary.room import AUDIENCES, FACILITATORS, moderators_group, plenary_group
-from summit.live import push
+from summit.live import push, render_each
 
 
 def questions_changed(plenary: Plenary, announcement: str | Promise = "") -> None:
     """Every screen of the plenary fetches its questions from the floor again, and hears
     ``announcement``: lazy, put into words as the fragment is drawn (``live.room_changed``)."""
-    html = render_to_string(
-        "plenary/questions.html#questions_changed", {"announcement": announcement}
+    groups = [plenary_group(plenary.pk, audience) for audience in AUDIENCES]
+    html = render_each(
+        "plenary/questions.html#questions_changed", {"announcement": announcement}, *groups
     )
-    push([(plenary_group(plenary.pk, audience), html) for audience in AUDIENCES])
+    push([(group, html) for group in groups])
 
 
 def question_asked(question: Question) -> None:
@@ -46,10 +47,11 @@ def question_published(question: Question) -> None:
     """A question everyone may see, as its card, to every screen of the plenary; the
     moderators' lanes fetch theirs again, to rank it among the others."""
     plenary = question.session.plenary
-    html = render_to_string(
+    html = render_each(
         "plenary/floor.html#question_published",
         # As a question view: no support yet, and not the viewer's own.
         {"view": {"question": question, "support": 0}, "summit": plenary.summit},
+        *_every_group(plenary.pk),
     )
     _ranked_anew(plenary.pk, html)
 
@@ -57,18 +59,26 @@ def question_published(question: Question) -> None:
 def support_changed(question: Question, count: int) -> None:
     """A question's support now, to every screen that shows it; the moderators' screens
     fetch their questions again, to rank them anew."""
-    html = render_to_string(
-        "plenary/questions.html#support_changed", {"question": question, "support": count}
+    html = render_each(
+        "plenary/questions.html#support_changed",
+        {"question": question, "support": count},
+        *_every_group(question.session.plenary_id),
     )
     _ranked_anew(question.session.plenary_id, html, coalesce=f"question-support-{question.pk}")
 
 
-def _ranked_anew(plenary_id: int, html: str, *, coalesce: str | None = None) -> None:
+def _every_group(plenary_id: int) -> list[str]:
+    return [
+        *[plenary_group(plenary_id, audience) for audience in AUDIENCES],
+        moderators_group(plenary_id),
+    ]
+
+
+def _ranked_anew(plenary_id: int, html: dict[str, str], *, coalesce: str | None = None) -> None:
     """``html`` to every screen of the plenary; to the facilitators' and moderators' groups
     with the signal that fetches the lanes again, which rank the questions by support."""
-    ranked = html + render_to_string(
-        "plenary/questions.html#questions_changed", {"announcement": ""}
-    )
+    signal = render_to_string("plenary/questions.html#questions_changed", {"announcement": ""})
+    ranked = {code: text + signal for code, text in html.items()}
     push(
         [
             (plenary_group(plenary_id, audience), ranked if audience == FACILITATORS else html)

@@ -22,15 +22,16 @@ from plenary.room import (
     plenary_group,
     screen_key_group,
 )
-from summit.live import close_group, push
+from summit.live import close_group, push, render_each
 
 
 def room_changed(plenary: Plenary, announcement: str | Promise) -> None:
     """Every screen of the room fetches its view again, and hears what changed:
     ``announcement`` is lazy (``gettext_lazy``, ``format_lazy``), put into words as the
     fragment is drawn, so that each screen can hear it in its own language."""
-    html = render_to_string("plenary/room.html#room_changed", {"announcement": announcement})
-    push([(plenary_group(plenary.pk, audience), html) for audience in AUDIENCES])
+    groups = [plenary_group(plenary.pk, audience) for audience in AUDIENCES]
+    html = render_each("plenary/room.html#room_changed", {"announcement": announcement}, *groups)
+    push([(group, html) for group in groups])
 
 
 def consoles_changed(plenary: Plenary) -> None:
@@ -48,18 +49,13 @@ def results_changed(poll: Poll) -> None:
     view.results = tally(poll, view.options)
     view.count = view.results.responses
     template = "plenary/room.html#results_changed"
-    public = (
-        render_to_string(template, {"view": view})
-        if poll.results_shown
-        else render_to_string("plenary/room.html#count_changed", {"view": view})
-    )
-    console = render_to_string(template, {"view": view, "show_remarks": True})
+    consoles = plenary_group(poll.plenary_id, FACILITATORS)
+    others = [plenary_group(poll.plenary_id, audience) for audience in (ATTENDEES, SCREEN)]
+    shown = template if poll.results_shown else "plenary/room.html#count_changed"
+    public = render_each(shown, {"view": view}, *others)
+    console = render_each(template, {"view": view, "show_remarks": True}, consoles)
     push(
-        [
-            (plenary_group(poll.plenary_id, FACILITATORS), console),
-            (plenary_group(poll.plenary_id, ATTENDEES), public),
-            (plenary_group(poll.plenary_id, SCREEN), public),
-        ],
+        [(consoles, console), *[(group, public) for group in others]],
         coalesce=f"results-{poll.pk}",
     )
 
@@ -72,6 +68,7 @@ def summit_room_changed(summit_id: int, announcement: str | Promise) -> list[tup
     """What tells every screen of the summit's plenary to fetch its view again (the summit's
     own design has changed), for the caller to send with the other rooms' in one push;
     ``announcement`` lazy, as for ``room_changed``."""
-    html = render_to_string("plenary/room.html#room_changed", {"announcement": announcement})
     rooms = Plenary.objects.filter(summit_id=summit_id).values_list("pk", flat=True)
-    return [(plenary_group(pk, who), html) for pk in rooms for who in AUDIENCES]
+    groups = [plenary_group(pk, who) for pk in rooms for who in AUDIENCES]
+    html = render_each("plenary/room.html#room_changed", {"announcement": announcement}, *groups)
+    return [(group, html) for group in groups]

@@ -176,3 +176,19 @@ def lexical_engine():
 
     with lexical():
         yield
+
+
+def in_english(fragments) -> list[tuple[str, str]]:
+    """Pushed ``(group, html)`` pairs as the screens in English get them, each group named
+    without its language: from ``push`` (a text per language, or one for all) or ``send``
+    (groups in a language already)."""
+    english = settings.LANGUAGE_CODE
+    found = []
+    for group, html in fragments:
+        base, _, language = group.rpartition(".")
+        if base and language in dict(settings.LANGUAGES):
+            if language == english:
+                found.append((base, html))
+            continue
+        found.append((group, html if isinstance(html, str) else html[english]))
+    return found

@@ -20,7 +20,7 @@ from breakouts.models import Action, Outcome
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.record.build import build_record
-from tests.conftest import client_for
+from tests.conftest import client_for, in_english
 from tests.test_record import every_format, json_of, schema
 
 Status = Action.Status
@@ -30,7 +30,9 @@ Status = Action.Status
 def pushed(monkeypatch):
     """What was pushed after commit: (group, html) pairs, in order."""
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("breakouts.actions.push", lambda fragments: sent.extend(fragments))
+    monkeypatch.setattr(
+        "breakouts.actions.push", lambda fragments: sent.extend(in_english(fragments))
+    )
     return sent
 
 

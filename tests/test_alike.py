@@ -33,7 +33,7 @@ from breakouts.models import (
 from summit.engine import Quality, reset_engine
 from summit.engine.lexical import LexicalEngine
 from summit.event.refusals import Refused
-from tests.conftest import client_for, make_participant
+from tests.conftest import client_for, in_english, make_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -861,7 +861,9 @@ def test_new_and_changed_ideas_tell_the_consoles_alone_to_fetch_their_panels(
     breakout, attendee, monkeypatch
 ):
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("breakouts.live.push", lambda fragments, **_: sent.extend(fragments))
+    monkeypatch.setattr(
+        "breakouts.live.send", lambda fragments, **_: sent.extend(in_english(fragments))
+    )
     idea = _idea(breakout, attendee, BUDGETS)
 
     live.idea_added(idea)

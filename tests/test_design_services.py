@@ -28,6 +28,7 @@ from summit.event.sectors import ensure_sectors
 from summit.organise import design_services as design
 from summit.organise.design import PARTS
 from summit.organise.forms import NewBreakoutForm
+from tests.conftest import in_english
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ SECTORS, MATERIALS, READING = PARTS["sectors"], PARTS["materials"], PARTS["pre-r
 def pushes(monkeypatch) -> list[list[tuple[str, str]]]:
     """Each push the editor made after commit, as the (group, html) pairs it carried."""
     made: list[list[tuple[str, str]]] = []
-    monkeypatch.setattr(design, "push", made.append)
+    monkeypatch.setattr(design, "send", lambda fragments: made.append(in_english(fragments)))
     return made
 
 

@@ -18,7 +18,7 @@ from plenary import moderation
 from plenary.models import QaSession, Question, QuestionSupport
 from plenary.questions import ask_question, support_question
 from plenary.services import plenary_for
-from tests.conftest import client_for, make_participant
+from tests.conftest import client_for, in_english, make_participant
 
 S = Question.Status
 HIDDEN_NAME = "Hidden Hassan"
@@ -51,7 +51,7 @@ def pushed(monkeypatch):
     sent: list[tuple[str, str]] = []
 
     def record(fragments, **kwargs) -> None:
-        sent.extend(fragments)
+        sent.extend(in_english(fragments))
 
     monkeypatch.setattr("plenary.floor_live.push", record)
     monkeypatch.setattr("plenary.live.push", record)
@@ -449,7 +449,7 @@ def test_support_counts_are_pushed_folded_like_a_polls_tally(
     sent: list[tuple[list, str | None]] = []
     monkeypatch.setattr(
         "plenary.floor_live.push",
-        lambda fragments, coalesce=None: sent.append((list(fragments), coalesce)),
+        lambda fragments, coalesce=None: sent.append((in_english(fragments), coalesce)),
     )
     question = _ask(session, asker)
     with django_capture_on_commit_callbacks(execute=True):

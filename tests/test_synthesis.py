@@ -23,7 +23,7 @@ from summit.synthesis.board import gather
 from summit.synthesis.by_sector import themes_by_sector
 from summit.synthesis.candidates import offer_candidates
 from summit.synthesis.models import SynthesisLead, Theme, ThemeLink
-from tests.conftest import make_participant
+from tests.conftest import in_english, make_participant
 from tests.synthesis_day import Rooms, dot, people
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lexical_engine")]
@@ -34,7 +34,9 @@ OTHER = str(OTHER_SECTORS)
 def pushed(monkeypatch) -> list[tuple[str, str]]:
     """What the synthesis pushed after commit: (group, html) pairs, in order."""
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("summit.synthesis.live.push", lambda fragments, **_: sent.extend(fragments))
+    monkeypatch.setattr(
+        "summit.synthesis.live.push", lambda fragments, **_: sent.extend(in_english(fragments))
+    )
     return sent
 
 

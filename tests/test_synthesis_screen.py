@@ -17,7 +17,7 @@ from plenary.services import plenary_for
 from summit.event.refusals import Refused
 from summit.synthesis import services
 from summit.synthesis.models import Theme
-from tests.conftest import client_for
+from tests.conftest import client_for, in_english
 from tests.synthesis_day import Rooms, more_rooms
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("lexical_engine")]
@@ -149,7 +149,9 @@ def test_a_change_to_the_themes_mapping_is_pushed_to_the_screens(
     rooms, money, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("summit.synthesis.live.push", lambda fragments, **_: sent.extend(fragments))
+    monkeypatch.setattr(
+        "summit.synthesis.live.push", lambda fragments, **_: sent.extend(in_english(fragments))
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         services.map_item(rooms.voice, money.pk, by=rooms.organiser)
@@ -168,7 +170,9 @@ def test_a_removed_theme_signals_the_screens_to_fetch_again(
     plenary = plenary_for(rooms.summit)
     themes.show_theme(plenary, theme.pk, by=rooms.organiser)
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("summit.synthesis.live.push", lambda fragments, **_: sent.extend(fragments))
+    monkeypatch.setattr(
+        "summit.synthesis.live.push", lambda fragments, **_: sent.extend(in_english(fragments))
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         services.remove_theme(theme, by=rooms.organiser)

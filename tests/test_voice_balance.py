@@ -31,6 +31,7 @@ from tests.conftest import (
     SECTOR_KEYS,
     SECTOR_NAMES,
     client_for,
+    in_english,
     make_participant,
     socket_for,
     use_redis_counts,
@@ -799,7 +800,9 @@ def test_voice_put_off_send_on_redis_pushes_the_panel_to_the_console_alone(
     redis_counts, breakout, attendee, put_off, monkeypatch
 ):
     pushed = []
-    monkeypatch.setattr(breakouts_live, "push", lambda fragments, **_: pushed.extend(fragments))
+    monkeypatch.setattr(
+        breakouts_live, "push", lambda fragments, **_: pushed.extend(in_english(fragments))
+    )
     throttle = breakouts_live._VoiceThrottle()
     throttle.now(breakout.pk)
     throttle.now(breakout.pk)

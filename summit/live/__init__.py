@@ -39,7 +39,16 @@ from summit.live.codes import (
 )
 from summit.live.fast import PROVEN, frame_writer, http_application, text_frame
 from summit.live.hub import BEAT_SECONDS, COALESCE_SECONDS, Hub, hub_for
-from summit.live.languages import Fragment, group_in, in_languages, offered, rendered, wanted
+from summit.live.languages import (
+    Fragment,
+    group_in,
+    in_languages,
+    offered,
+    render_each,
+    rendered,
+    text_in,
+    wanted,
+)
 from summit.live.screens import HtmlPushConsumer, NoSuchScreen
 
 __all__ = [
@@ -50,6 +59,7 @@ __all__ = [
     "CLOSE_UNEXPECTED_MESSAGE",
     "COALESCE_SECONDS",
     "PROVEN",
+    "Fragment",
     "HtmlPushConsumer",
     "Hub",
     "NoSuchScreen",
@@ -64,9 +74,11 @@ __all__ = [
     "later",
     "participant_group",
     "push",
+    "render_each",
     "rendered",
     "send",
     "text_frame",
+    "text_in",
     "wanted",
 ]
 

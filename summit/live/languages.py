@@ -18,12 +18,23 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from summit.web import counts
 from summit.web.language import for_scope
 
-__all__ = ["for_scope", "group_in", "in_languages", "joined", "offered", "rendered", "wanted"]
+__all__ = [
+    "for_scope",
+    "group_in",
+    "in_languages",
+    "joined",
+    "offered",
+    "render_each",
+    "rendered",
+    "text_in",
+    "wanted",
+]
 
 logger = logging.getLogger("summit.live")
 
@@ -79,6 +90,18 @@ def rendered(render: Callable[[], str], languages: Iterable[str]) -> dict[str, s
         with translation.override(code):
             texts[code] = render()
     return texts
+
+
+def render_each(template: str, context: dict, *groups: str) -> dict[str, str]:
+    """``template`` rendered once in each language ``wanted`` by ``groups``' screens."""
+    return rendered(lambda: render_to_string(template, context), wanted(*groups))
+
+
+def text_in(fragment: Fragment, group: str) -> str:
+    """What of ``fragment`` goes to ``group``, a group in a language (``group_in``)."""
+    if isinstance(fragment, str):
+        return fragment
+    return fragment.get(group.rpartition(".")[2], "")
 
 
 def in_languages(fragments: Iterable[tuple[str, Fragment]]) -> list[tuple[str, str]]:

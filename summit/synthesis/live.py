@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.template.loader import render_to_string
 from django.utils.functional import Promise
 
 from summit.event.sectors import sector_names
-from summit.live import push
+from summit.live import push, render_each
 from summit.synthesis.screen import theme_for_screen
 
 
@@ -27,8 +26,9 @@ def theme_screens_group(summit_id: int) -> str:
 def synthesis_changed(subtheme_ids: Iterable[int], announcement: str | Promise) -> None:
     """Every synthesis page of the subthemes fetches its board again, and hears what changed
     (``announcement``, lazy: drawn in the language the page is drawn in)."""
-    html = render_to_string("synthesis/page.html#changed", {"announcement": announcement})
-    push([(synthesis_group(pk), html) for pk in subtheme_ids])
+    groups = [synthesis_group(pk) for pk in subtheme_ids]
+    html = render_each("synthesis/page.html#changed", {"announcement": announcement}, *groups)
+    push([(group, html) for group in groups])
 
 
 def theme_on_screens(summit_id: int, theme_id: int) -> None:
@@ -37,5 +37,5 @@ def theme_on_screens(summit_id: int, theme_id: int) -> None:
     itself off the screens showing it, which fetch what they showed before."""
     entry = theme_for_screen(theme_id, sector_names(summit_id))
     context = {"entry": entry, "theme_id": theme_id, "oob": True}
-    html = render_to_string("synthesis/screen.html#theme_screen", context)
-    push([(theme_screens_group(summit_id), html)])
+    group = theme_screens_group(summit_id)
+    push([(group, render_each("synthesis/screen.html#theme_screen", context, group))])

@@ -62,7 +62,6 @@ def for_scope(scope) -> str:
 
 def _begin(request) -> str:
     language = for_request(request)
-    translation.activate(language)
     request.LANGUAGE_CODE = language
     return language
 
@@ -75,17 +74,20 @@ def _end(response, language: str):
 
 @sync_and_async_middleware
 def language_middleware(get_response):
-    """Shows each request in its person's language (after the session middleware)."""
+    """Shows each request in its person's language (after the session middleware), and lets
+    it go after, so nothing else the thread does afterwards is in it."""
     if iscoroutinefunction(get_response):
 
         async def middleware(request):
             language = _begin(request)
-            return _end(await get_response(request), language)
+            with translation.override(language):
+                return _end(await get_response(request), language)
 
     else:
 
         def middleware(request):
             language = _begin(request)
-            return _end(get_response(request), language)
+            with translation.override(language):
+                return _end(get_response(request), language)
 
     return middleware
