@@ -59,8 +59,10 @@ class _Reader(HTMLParser):
             read = name in READ_ALOUD
             read |= tag == "input" and name == "value" and values.get("type") in BUTTONS
             read |= name == "content" and values.get("name") == "description"
-            # A text for a script to show: words with a space between them, not a setting.
-            read |= name.startswith("data-") and " " in value.strip()
+            # A text for a script to show: a sentence (words with a space between them,
+            # starting with a capital), not a setting ("gather build").
+            text = value.strip()
+            read |= name.startswith("data-") and " " in text and text[:1].isupper()
             if read and _words(value):
                 self.found.append(f'{tag}[{name}]="{value.strip()}"')
 
@@ -69,6 +71,9 @@ class _Reader(HTMLParser):
             self.skipping -= 1
 
     def handle_data(self, data) -> None:
+        # An address (a socket's path filled in by a block) is not words.
+        if data.replace(HOLE, "").strip().startswith("/") and " " not in data.strip(HOLE + " "):
+            return
         if not self.skipping and _words(data):
             self.found.append(" ".join(data.split()))
 
