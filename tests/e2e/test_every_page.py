@@ -102,19 +102,33 @@ GROUPS = {
 }
 
 
+@pytest.mark.parametrize("language", [code for code, _ in settings.LANGUAGES])
 @pytest.mark.parametrize("group", GROUPS)
-def test_every_page_is_clean_at_every_size(group, live_day, context_for, browser_problems):  # noqa: F811
+def test_every_page_is_clean_at_every_size(
+    group,
+    language,
+    live_day,  # noqa: F811
+    live_url,
+    context_for,
+    browser_problems,
+):
     assert settings.DEMO_LOGIN, "demonstration mode is on, with its banner on every page"
     visitors = set(pages_by_person(live_day)) | {name for name, _, _ in error_pages(live_day)}
     assert visitors <= set().union(*GROUPS.values()), "everyone with a page is in a group"
     people = {name: person for name, person in people_of(live_day).items() if name in GROUPS[group]}
-    pages = {name: context_for(person).new_page() for name, person in people.items()}
+    chosen = {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url}
+    contexts = {name: context_for(person) for name, person in people.items()}
+    for context in contexts.values():
+        context.add_cookies([chosen])  # as the language switch leaves it
+    pages = {name: context.new_page() for name, context in contexts.items()}
     found = []
 
     for name, visits in pages_by_person(live_day).items():
         if name in pages:
             for label, path in visits:
-                found += findings_on(pages[name], label, path)
+                found += findings_on(pages[name], f"{label} ({language})", path)
+                if pages[name].locator("html").get_attribute("lang") != language:
+                    found.append(f"{label}: not in {language}")
 
     for name, path, status in error_pages(live_day):
         if name in pages:
