@@ -23,7 +23,7 @@ from breakouts.console_views import ACTIONS
 from breakouts.models import Breakout, Cluster, Comment, Idea, Outcome
 from summit.event.models import Prompt, Summit
 from summit.event.refusals import Refused
-from tests.conftest import make_participant
+from tests.conftest import in_english, make_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -556,7 +556,9 @@ def test_edit_idea_pushed_card_keeps_its_comments_read_once_for_every_audience(
     for text in ("Start with care", "And housing"):
         Comment.objects.create(idea=idea, author=attendee, text=text, client_token=uuid.uuid4())
     sent: list[tuple[str, str]] = []
-    monkeypatch.setattr("breakouts.live.push", lambda fragments, **_: sent.extend(fragments))
+    monkeypatch.setattr(
+        "breakouts.live.send", lambda fragments, **_: sent.extend(in_english(fragments))
+    )
 
     # The callbacks run as their block ends, so the queries are counted around it.
     with (

@@ -14,7 +14,7 @@ from breakouts.models import Breakout, Idea, Outcome
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 from summit.organise import groups
-from tests.conftest import client_for, make_participant
+from tests.conftest import client_for, in_english, make_participant
 
 OTHER = "Other sectors together (no sector of fewer than 5 people is shown alone)"
 
@@ -397,7 +397,7 @@ def test_rename_breakout_of_another_summit_is_not_found(organiser, outsider):
 
 def test_breakout_renamed_push_names_it_in_every_screens_heading(breakout, monkeypatch):
     sent = []
-    monkeypatch.setattr(live, "_push", sent.extend)
+    monkeypatch.setattr(live, "_push", lambda fragments, **_: sent.extend(in_english(fragments)))
     breakout.name = "<b>Stories</b>"
 
     live.breakout_renamed(breakout, "This group is now called <b>Stories</b>")

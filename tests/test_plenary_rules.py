@@ -30,7 +30,7 @@ from summit.event.agreement import Agreement, Decision, decide
 from summit.event.measures import OTHER_SECTORS
 from summit.event.models import AgendaItem, Summit
 from summit.event.refusals import Refused
-from tests.conftest import SECTOR_KEYS, client_for, make_participant
+from tests.conftest import SECTOR_KEYS, client_for, in_english, make_participant
 
 Kind = Poll.Kind
 LOCAL = "Local government"
@@ -44,7 +44,7 @@ def pushed(monkeypatch):
     """Every fragment the plenary pushes after commit, as ``(group, html)``."""
     sent: list[tuple[str, str]] = []
     monkeypatch.setattr(
-        "plenary.live.push", lambda fragments, coalesce=None: sent.extend(fragments)
+        "plenary.live.push", lambda fragments, coalesce=None: sent.extend(in_english(fragments))
     )
     return sent
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from breakouts import services, steering
 from breakouts.board import FACILITATORS, MEMBERS, SCREEN, breakout_group
 from breakouts.models import Breakout, Idea
-from tests.conftest import client_for
+from tests.conftest import client_for, in_english
 
 COUNT = re.compile(
     r'<span class="count" id="wall-count"( hx-swap-oob="outerHTML")?>\((\d+)\)</span>'
@@ -42,10 +42,11 @@ def sent(monkeypatch) -> dict[str, str]:
     fragments: dict[str, str] = {}
 
     def push(pairs, **_) -> None:
-        for group, html in pairs:
+        for group, html in in_english(pairs):
             fragments[group] = fragments.get(group, "") + html
 
     monkeypatch.setattr("breakouts.live.push", push)
+    monkeypatch.setattr("breakouts.live.send", push)
     return fragments
 
 

@@ -11,10 +11,12 @@ cookie and the same browser, read from the socket's scope.
 
 from __future__ import annotations
 
+from functools import cache
 from types import SimpleNamespace
 
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import sync_and_async_middleware
@@ -38,11 +40,21 @@ def _chosen(session) -> str | None:
     return code if is_offered(code) else None
 
 
+# Pages a device keeps one copy of for whoever uses it next (the offline page, the service
+# worker, the manifest): their language is the device's, from its cookie or browser, and
+# the session is left unread, so that the copy does not vary by it.
+SHARED_COPIES = ("offline", "service_worker", "manifest")
+
+
+@cache
+def _shared_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in SHARED_COPIES)
+
+
 def for_request(request) -> str:
     """The language a page is shown in: the person's choice, else their browser's."""
-    return _chosen(getattr(request, "session", None)) or translation.get_language_from_request(
-        request
-    )
+    session = None if request.path in _shared_paths() else getattr(request, "session", None)
+    return _chosen(session) or translation.get_language_from_request(request)
 
 
 def for_scope(scope) -> str:
@@ -67,7 +79,7 @@ def _begin(request) -> str:
 
 
 def _end(response, language: str):
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    patch_vary_headers(response, ("Accept-Language",))
     response.headers.setdefault("Content-Language", language)
     return response
 
