@@ -114,7 +114,6 @@ def export_design(
     subtheme_at = {row.pk: n for n, row in enumerate(subthemes, start=1)}
     agenda = list(summit.agenda.all())
     agenda_at = {row.pk: n for n, row in enumerate(agenda, start=1)}
-    materials = list(summit.materials.all())
     design = {
         "$schema": schema_url,
         "format": FORMAT,
@@ -160,6 +159,24 @@ def export_design(
             }
             for row in agenda
         ],
+        **_reading(summit),
+    }
+    if run_sheet is not None:
+        design["run_sheet"] = [
+            {
+                **{key: value for key, value in poll.items() if key not in LAST_KEYS},
+                "agenda_item": agenda_at.get(poll.get("agenda_item_id")),
+                **{key: poll[key] for key in LAST_KEYS if key in poll and key != "agenda_item_id"},
+            }
+            for poll in run_sheet
+        ]
+    return design
+
+
+def _reading(summit: Summit) -> dict:
+    """The pre-reading's sections and the materials: one model, told apart by kind."""
+    materials = list(summit.materials.all())
+    return {
         "pre_reading": [
             {"title": row.title, **welsh(row, "title"), "body": row.body, **welsh(row, "body")}
             for row in materials
@@ -177,16 +194,6 @@ def export_design(
             if row.kind == Material.Kind.LINK
         ],
     }
-    if run_sheet is not None:
-        design["run_sheet"] = [
-            {
-                **{key: value for key, value in poll.items() if key not in LAST_KEYS},
-                "agenda_item": agenda_at.get(poll.get("agenda_item_id")),
-                **{key: poll[key] for key in LAST_KEYS if key in poll and key != "agenda_item_id"},
-            }
-            for poll in run_sheet
-        ]
-    return design
 
 
 def design_json(design: dict) -> str:
