@@ -25,6 +25,7 @@ from plenary.services import plenary_for
 from summit.event.models import Material, Prompt, Sector, Subtheme
 from summit.event.refusals import Refused
 from summit.event.sectors import ensure_sectors
+from summit.live.languages import group_in
 from summit.organise import design_services as design
 from summit.organise.design import PARTS
 from summit.organise.forms import NewBreakoutForm
@@ -67,17 +68,20 @@ def test_adding_an_item_puts_it_last_logs_it_and_redraws_every_room_once(
 ):
     plenary = plenary_for(summit)
     with django_capture_on_commit_callbacks(execute=True):
-        item = design.add_item(summit, ASSUMPTIONS, {"text": "Trust is local"}, by=organiser)
+        fields = {"text": "Trust is local", "text_cy": "Mae ymddiriedaeth yn lleol"}
+        item = design.add_item(summit, ASSUMPTIONS, fields, by=organiser)
 
     assert _texts(summit)[-1] == "Trust is local"
-    assert _logged() == [("Added a working assumption", {"id": item.pk, "text": "Trust is local"})]
+    assert item.text_cy == "Mae ymddiriedaeth yn lleol"
+    assert _logged() == [("Added a working assumption", {"id": item.pk, **fields})]
     assert len(pushes) == 1
-    groups = {group for group, _ in pushes[0]}
+    # Each group's screens hear it in their own language.
+    groups = {group.rsplit(".", 1)[0] for group, _ in pushes[0]}
     assert groups == {
         *(breakout_group(b.pk, who) for b in breakouts for who in BOARD_AUDIENCES),
         *(plenary_group(plenary.pk, who) for who in ROOM_AUDIENCES),
     }
-    html = dict(pushes[0])[breakout_group(breakouts[0].pk, "members")]
+    html = dict(pushes[0])[group_in(breakout_group(breakouts[0].pk, "members"), "en-gb")]
     assert "data-refresh-board" in html
     assert "The organisers have changed the working assumptions" in html
 
@@ -122,7 +126,7 @@ def test_changing_an_items_words_logs_both_and_redraws(
     assert _logged() == [
         (
             "Changed a working assumption",
-            {"id": item.pk, "text": "Places differ a lot", "was": before},
+            {"id": item.pk, "text": "Places differ a lot", "text_cy": item.text_cy, "was": before},
         )
     ]
     assert len(pushes) == 1
@@ -149,9 +153,11 @@ def test_an_agenda_items_times_are_logged_as_written(summit, organiser):
     fields = {
         "kind": "plenary",
         "title": "Closing",
+        "title_cy": "Cloi",
         "starts_at": dt.time(16, 0),
         "ends_at": dt.time(16, 45),
         "description": "",
+        "description_cy": "",
     }
 
     item = design.add_item(summit, PARTS["agenda"], fields, by=organiser)
@@ -256,7 +262,9 @@ def test_removing_an_item_nobody_used_deletes_it_and_logs_it(
         design.remove_item(ASSUMPTIONS, item, by=organiser)
 
     assert item.text not in _texts(summit)
-    assert _logged() == [("Removed a working assumption", {"id": pk, "text": item.text})]
+    assert _logged() == [
+        ("Removed a working assumption", {"id": pk, "text": item.text, "text_cy": item.text_cy})
+    ]
     assert len(pushes) == 1
 
 

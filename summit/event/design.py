@@ -1,6 +1,8 @@
 """A summit's design as a file: its settings, sectors, subthemes, areas, working assumptions,
 obstacles, agenda, pre-reading and materials, as JSON of a published shape
-(``data/design-v1.schema.json``), and a new summit made from such a file.
+(``data/design-v1.schema.json``), and a new summit made from such a file. Each text an
+organiser writes has its Welsh version beside it, under its key with ``_cy`` on the end, written
+only when there is one; a file without them reads as it always has.
 
 This part holds what the event's own models hold. The breakouts named for each subtheme and
 the plenary's run sheet belong to apps above it: ``summit.organise.design_file`` reads and
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from summit.event.design_check import check_design
-from summit.event.design_reading import FORMAT, VERSION
+from summit.event.design_reading import FORMAT, VERSION, WELSH
 from summit.event.models import (
     AgendaItem,
     Assumption,
@@ -62,14 +64,26 @@ def _read_date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def welsh(item, field: str, key: str = "") -> dict:
+    """The Welsh version of ``item.field`` under its key in the file (``key``, or the field's
+    name) with ``_cy`` on the end; nothing when it has none, so a file without Welsh reads as
+    one made before there was any."""
+    text = getattr(item, f"{field}{WELSH}")
+    return {f"{key or field}{WELSH}": text} if text else {}
+
+
 def _summit_settings(summit: Summit) -> dict:
     return {
         "slug": summit.slug,
         "title": summit.title,
+        **welsh(summit, "title"),
         "convener": summit.convener,
         "central_question": summit.central_question,
+        **welsh(summit, "central_question"),
         "summary": summit.summary,
+        **welsh(summit, "summary"),
         "welcome": summit.welcome,
+        **welsh(summit, "welcome"),
         "date": _date(summit.date),
         "venue": summit.venue,
         "time_zone": summit.time_zone,
@@ -100,7 +114,6 @@ def export_design(
     subtheme_at = {row.pk: n for n, row in enumerate(subthemes, start=1)}
     agenda = list(summit.agenda.all())
     agenda_at = {row.pk: n for n, row in enumerate(agenda, start=1)}
-    materials = list(summit.materials.all())
     design = {
         "$schema": schema_url,
         "format": FORMAT,
@@ -113,7 +126,9 @@ def export_design(
         "subthemes": [
             {
                 "title": row.title,
+                **welsh(row, "title"),
                 "question": row.question,
+                **welsh(row, "question"),
                 "retired": row.retired_at is not None,
                 "breakouts": list(breakouts.get(row.pk, [])),
             }
@@ -122,33 +137,29 @@ def export_design(
         "areas": [
             {
                 "text": row.text,
+                **welsh(row, "text"),
                 "subtheme": subtheme_at.get(row.subtheme_id),
                 "retired": row.retired_at is not None,
             }
             for row in summit.prompts.all()
         ],
-        "assumptions": [{"text": row.text} for row in summit.assumptions.all()],
-        "obstacles": [{"text": row.text} for row in summit.obstacles.all()],
+        "assumptions": [
+            {"text": row.text, **welsh(row, "text")} for row in summit.assumptions.all()
+        ],
+        "obstacles": [{"text": row.text, **welsh(row, "text")} for row in summit.obstacles.all()],
         "agenda": [
             {
                 "kind": row.kind,
                 "title": row.title,
+                **welsh(row, "title"),
                 "starts_at": _time(row.starts_at),
                 "ends_at": _time(row.ends_at),
                 "description": row.description,
+                **welsh(row, "description"),
             }
             for row in agenda
         ],
-        "pre_reading": [
-            {"title": row.title, "body": row.body}
-            for row in materials
-            if row.kind == Material.Kind.SECTION
-        ],
-        "materials": [
-            {"title": row.title, "url": row.url, "note": row.body}
-            for row in materials
-            if row.kind == Material.Kind.LINK
-        ],
+        **_reading(summit),
     }
     if run_sheet is not None:
         design["run_sheet"] = [
@@ -160,6 +171,29 @@ def export_design(
             for poll in run_sheet
         ]
     return design
+
+
+def _reading(summit: Summit) -> dict:
+    """The pre-reading's sections and the materials: one model, told apart by kind."""
+    materials = list(summit.materials.all())
+    return {
+        "pre_reading": [
+            {"title": row.title, **welsh(row, "title"), "body": row.body, **welsh(row, "body")}
+            for row in materials
+            if row.kind == Material.Kind.SECTION
+        ],
+        "materials": [
+            {
+                "title": row.title,
+                **welsh(row, "title"),
+                "url": row.url,
+                "note": row.body,
+                **welsh(row, "body", "note"),
+            }
+            for row in materials
+            if row.kind == Material.Kind.LINK
+        ],
+    }
 
 
 def design_json(design: dict) -> str:
@@ -210,7 +244,9 @@ def import_design(data, *, slug: str | None = None, status: str = Summit.Status.
                 summit=summit,
                 order=n,
                 title=row["title"],
+                title_cy=row["title_cy"],
                 question=row["question"],
+                question_cy=row["question_cy"],
                 retired_at=now if row["retired"] else None,
             )
             for n, row in enumerate(design["subthemes"], start=1)
@@ -220,6 +256,7 @@ def import_design(data, *, slug: str | None = None, status: str = Summit.Status.
                 summit=summit,
                 order=n,
                 text=row["text"],
+                text_cy=row["text_cy"],
                 subtheme=subthemes[row["subtheme"] - 1] if row["subtheme"] else None,
                 retired_at=now if row["retired"] else None,
             )
@@ -227,7 +264,7 @@ def import_design(data, *, slug: str | None = None, status: str = Summit.Status.
         )
         for model, key in ((Assumption, "assumptions"), (Obstacle, "obstacles")):
             model.objects.bulk_create(
-                model(summit=summit, order=n, text=row["text"])
+                model(summit=summit, order=n, text=row["text"], text_cy=row["text_cy"])
                 for n, row in enumerate(design[key], start=1)
             )
         agenda = AgendaItem.objects.bulk_create(
@@ -236,9 +273,11 @@ def import_design(data, *, slug: str | None = None, status: str = Summit.Status.
                 order=n,
                 kind=row["kind"],
                 title=row["title"],
+                title_cy=row["title_cy"],
                 starts_at=_read_time(row["starts_at"]),
                 ends_at=_read_time(row["ends_at"]),
                 description=row["description"],
+                description_cy=row["description_cy"],
             )
             for n, row in enumerate(design["agenda"], start=1)
         )
@@ -249,11 +288,24 @@ def import_design(data, *, slug: str | None = None, status: str = Summit.Status.
 
 def _materials(summit: Summit, design: dict) -> None:
     sections = [
-        Material(kind=Material.Kind.SECTION, title=row["title"], body=row["body"])
+        Material(
+            kind=Material.Kind.SECTION,
+            title=row["title"],
+            title_cy=row["title_cy"],
+            body=row["body"],
+            body_cy=row["body_cy"],
+        )
         for row in design["pre_reading"]
     ]
     links = [
-        Material(kind=Material.Kind.LINK, title=row["title"], url=row["url"], body=row["note"])
+        Material(
+            kind=Material.Kind.LINK,
+            title=row["title"],
+            title_cy=row["title_cy"],
+            url=row["url"],
+            body=row["note"],
+            body_cy=row["note_cy"],
+        )
         for row in design["materials"]
     ]
     for n, material in enumerate([*sections, *links], start=1):

@@ -7,7 +7,8 @@ the writing, and nothing unknown gets through. The published JSON Schema
 (``data/design-v1.schema.json``) says the same in its own language; a test holds the two to
 each other.
 
-What comes back is the file's content with every optional key filled in, ready to write.
+What comes back is the file's content with every optional key filled in, ready to write: a
+Welsh version left out is empty. The run sheet is read in ``summit.event.design_check_polls``.
 """
 
 from __future__ import annotations
@@ -16,21 +17,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
+from summit.event.design_check_polls import run_sheet
 from summit.event.design_reading import (
     BREAKOUT_NAME_LENGTH,
     CONTROL,
     DOT_BUDGET,
     FORMAT,
-    KINDS_WITH_OPTIONS,
     LINE_BREAK,
     MARKDOWN_LENGTH,
     MAX_BREAKOUTS,
     MAX_ITEMS,
-    MAX_OPTIONS,
-    OPTION_LENGTH,
-    POLL_KINDS,
-    POLL_QUESTION_LENGTH,
-    POLL_SOURCES,
     PROSE_LENGTH,
     QUESTION_LENGTH,
     SLUG,
@@ -83,7 +79,7 @@ def check_design(data) -> dict:
         "agenda": agenda,
         "pre_reading": _pre_reading(top),
         "materials": _materials(top),
-        "run_sheet": _run_sheet(top, len(agenda)) if "run_sheet" in data else None,
+        "run_sheet": run_sheet(top, len(agenda)) if "run_sheet" in data else None,
     }
 
 
@@ -92,10 +88,14 @@ def _summit(value) -> dict:
     summit = {
         "slug": part.text("slug", limit(Summit, "slug"), line=True),
         "title": part.text("title", limit(Summit, "title"), required=True, line=True),
+        "title_cy": part.text("title_cy", limit(Summit, "title_cy"), line=True),
         "convener": part.text("convener", limit(Summit, "convener"), line=True),
         "central_question": part.text("central_question", QUESTION_LENGTH),
+        "central_question_cy": part.text("central_question_cy", QUESTION_LENGTH),
         "summary": part.text("summary", PROSE_LENGTH),
+        "summary_cy": part.text("summary_cy", PROSE_LENGTH),
         "welcome": part.text("welcome", MARKDOWN_LENGTH),
+        "welcome_cy": part.text("welcome_cy", MARKDOWN_LENGTH),
         "date": part.date("date"),
         "venue": part.text("venue", limit(Summit, "venue"), line=True),
         "time_zone": part.value.get("time_zone", "Europe/London"),
@@ -121,10 +121,14 @@ def _summit(value) -> dict:
 SUMMIT_KEYS = (
     "slug",
     "title",
+    "title_cy",
     "convener",
     "central_question",
+    "central_question_cy",
     "summary",
+    "summary_cy",
     "welcome",
+    "welcome_cy",
     "date",
     "venue",
     "time_zone",
@@ -159,12 +163,13 @@ def _sectors(top: Part) -> list[dict] | None:
     return rows
 
 
+SUBTHEME_KEYS = ("title", "title_cy", "question", "question_cy", "retired", "breakouts")
+
+
 def _subthemes(top: Part) -> list[dict]:
     rows, names = [], set()
     for n, value in enumerate(top.items("subthemes", MAX_ITEMS), start=1):
-        part = Part(
-            value, _("Subtheme %(n)d") % {"n": n}, ("title", "question", "retired", "breakouts")
-        )
+        part = Part(value, _("Subtheme %(n)d") % {"n": n}, SUBTHEME_KEYS)
         breakouts = part.items("breakouts", MAX_BREAKOUTS)
         for name in breakouts:
             if not isinstance(name, str) or not name.strip() or CONTROL.search(name):
@@ -185,7 +190,9 @@ def _subthemes(top: Part) -> list[dict]:
         rows.append(
             {
                 "title": part.text("title", limit(Subtheme, "title"), required=True, line=True),
+                "title_cy": part.text("title_cy", limit(Subtheme, "title_cy"), line=True),
                 "question": part.text("question", QUESTION_LENGTH, required=True),
+                "question_cy": part.text("question_cy", QUESTION_LENGTH),
                 "retired": part.flag("retired", False),
                 "breakouts": breakouts,
             }
@@ -196,10 +203,11 @@ def _subthemes(top: Part) -> list[dict]:
 def _areas(top: Part, subthemes: int) -> list[dict]:
     rows = []
     for n, value in enumerate(top.items("areas", MAX_ITEMS), start=1):
-        part = Part(value, _("Area %(n)d") % {"n": n}, ("text", "subtheme", "retired"))
+        part = Part(value, _("Area %(n)d") % {"n": n}, ("text", "text_cy", "subtheme", "retired"))
         rows.append(
             {
                 "text": part.text("text", QUESTION_LENGTH, required=True),
+                "text_cy": part.text("text_cy", QUESTION_LENGTH),
                 "subtheme": part.position("subtheme", subthemes, _("subthemes")),
                 "retired": part.flag("retired", False),
             }
@@ -208,28 +216,32 @@ def _areas(top: Part, subthemes: int) -> list[dict]:
 
 
 def _statements(top: Part, key: str, where: str) -> list[dict]:
-    return [
-        {
-            "text": Part(value, where % {"n": n}, ("text",)).text(
-                "text", STATEMENT_LENGTH, required=True
-            )
-        }
-        for n, value in enumerate(top.items(key, MAX_ITEMS), start=1)
-    ]
+    rows = []
+    for n, value in enumerate(top.items(key, MAX_ITEMS), start=1):
+        part = Part(value, where % {"n": n}, ("text", "text_cy"))
+        rows.append(
+            {
+                "text": part.text("text", STATEMENT_LENGTH, required=True),
+                "text_cy": part.text("text_cy", STATEMENT_LENGTH),
+            }
+        )
+    return rows
 
 
 def _agenda(top: Part) -> list[dict]:
     rows = []
-    keys = ("kind", "title", "starts_at", "ends_at", "description")
+    keys = ("kind", "title", "title_cy", "starts_at", "ends_at", "description", "description_cy")
     for n, value in enumerate(top.items("agenda", MAX_ITEMS), start=1):
         part = Part(value, _("Agenda item %(n)d") % {"n": n}, keys)
         rows.append(
             {
                 "kind": part.choice("kind", AgendaItem.Kind.values),
                 "title": part.text("title", limit(AgendaItem, "title"), required=True, line=True),
+                "title_cy": part.text("title_cy", limit(AgendaItem, "title_cy"), line=True),
                 "starts_at": part.time("starts_at"),
                 "ends_at": part.time("ends_at"),
                 "description": part.text("description", PROSE_LENGTH),
+                "description_cy": part.text("description_cy", PROSE_LENGTH),
             }
         )
     return rows
@@ -238,11 +250,14 @@ def _agenda(top: Part) -> list[dict]:
 def _pre_reading(top: Part) -> list[dict]:
     rows = []
     for n, value in enumerate(top.items("pre_reading", MAX_ITEMS), start=1):
-        part = Part(value, _("Pre-reading section %(n)d") % {"n": n}, ("title", "body"))
+        keys = ("title", "title_cy", "body", "body_cy")
+        part = Part(value, _("Pre-reading section %(n)d") % {"n": n}, keys)
         rows.append(
             {
                 "title": part.text("title", limit(Material, "title"), required=True, line=True),
+                "title_cy": part.text("title_cy", limit(Material, "title_cy"), line=True),
                 "body": part.text("body", MARKDOWN_LENGTH),
+                "body_cy": part.text("body_cy", MARKDOWN_LENGTH),
             }
         )
     return rows
@@ -252,11 +267,14 @@ def _materials(top: Part) -> list[dict]:
     rows = []
     links = URLValidator(schemes=["http", "https"])
     for n, value in enumerate(top.items("materials", MAX_ITEMS), start=1):
-        part = Part(value, _("Material %(n)d") % {"n": n}, ("title", "url", "note"))
+        keys = ("title", "title_cy", "url", "note", "note_cy")
+        part = Part(value, _("Material %(n)d") % {"n": n}, keys)
         row = {
             "title": part.text("title", limit(Material, "title"), required=True, line=True),
+            "title_cy": part.text("title_cy", limit(Material, "title_cy"), line=True),
             "url": part.text("url", limit(Material, "url"), line=True),
             "note": part.text("note", PROSE_LENGTH),
+            "note_cy": part.text("note_cy", PROSE_LENGTH),
         }
         if row["url"]:
             try:
@@ -267,122 +285,3 @@ def _materials(top: Part) -> list[dict]:
                 ) from None
         rows.append(row)
     return rows
-
-
-RUN_SHEET_KEYS = (
-    "kind",
-    "question",
-    "options",
-    "multiple",
-    "allow_comment",
-    "source",
-    "agenda_item",
-    "baseline",
-    "ask_again",
-)
-
-
-def _run_sheet(top: Part, agenda: int) -> list[dict]:
-    rows, parts = [], []
-    values = top.items("run_sheet", MAX_ITEMS)
-    for n, value in enumerate(values, start=1):
-        part = Part(value, _("Run sheet poll %(n)d") % {"n": n}, RUN_SHEET_KEYS)
-        row = {
-            "kind": part.choice("kind", POLL_KINDS),
-            "question": part.text("question", POLL_QUESTION_LENGTH, required=True, line=True),
-            "options": part.items("options", MAX_OPTIONS),
-            "multiple": part.flag("multiple", False),
-            "allow_comment": part.flag("allow_comment", False),
-            "source": part.choice("source", POLL_SOURCES, default=""),
-            "agenda_item": part.position("agenda_item", agenda, _("agenda items")),
-            "baseline": part.position("baseline", len(values), _("run sheet polls")),
-        }
-        _poll_rules(part, row)
-        rows.append(row)
-        parts.append(part)
-    _rounds(rows, parts)
-    return rows
-
-
-def _rounds(rows: list[dict], parts: list[Part]) -> None:
-    """Each closing round names the agreement scale it asks again, by its place in the run
-    sheet, and takes that poll's statements; a poll has one closing round at most, and is
-    marked as asked again (``ask_again``) when it has one unless the file says otherwise."""
-    asked_again: dict[int, int] = {}
-    for n, (row, part) in enumerate(zip(rows, parts, strict=True), start=1):
-        first = row["baseline"]
-        if first is None:
-            continue
-        if first == n:
-            raise part.refused(_("must be another poll of the run sheet, not this one"), "baseline")
-        if rows[first - 1]["kind"] != "scale":
-            raise part.refused(
-                _("must be an agreement scale: poll %(first)d is not one") % {"first": first},
-                "baseline",
-            )
-        if rows[first - 1]["baseline"] is not None:
-            raise part.refused(
-                _("must be a poll asked first: poll %(first)d is itself a closing round")
-                % {"first": first},
-                "baseline",
-            )
-        if first in asked_again:
-            raise part.refused(
-                _("must be a poll no other closing round asks again: poll %(other)d does")
-                % {"other": asked_again[first]},
-                "baseline",
-            )
-        asked_again[first] = n
-    for n, (row, part) in enumerate(zip(rows, parts, strict=True), start=1):
-        row["ask_again"] = part.flag("ask_again", n in asked_again)
-        if row["ask_again"] and row["kind"] != "scale":
-            raise part.refused(_("can only be true for an agreement scale"), "ask_again")
-
-
-def _poll_rules(part: Part, row: dict) -> None:
-    """What a poll of each kind may have: options of its own only when it chooses, ranks or
-    rates them and takes none from the summit's lists; several answers only in a multiple
-    choice; a challenge in the person's own words only on an agreement scale; a baseline only
-    for an agreement scale asked again, whose statements are its baseline's."""
-    for option in row["options"]:
-        if not isinstance(option, str) or not option.strip() or CONTROL.search(option):
-            raise part.refused(_("must each be text, in quotes"), "options")
-        if len(option) > OPTION_LENGTH:
-            raise part.refused(
-                _("must each be %(limit)d characters or fewer") % {"limit": OPTION_LENGTH},
-                "options",
-            )
-    if row["source"] and row["kind"] not in KINDS_WITH_OPTIONS:
-        raise part.refused(
-            _(
-                "can only be the working assumptions or obstacles for a multiple choice, an "
-                "agreement scale or a ranking"
-            ),
-            "source",
-        )
-    if row["options"] and (row["kind"] not in KINDS_WITH_OPTIONS or row["source"]):
-        raise part.refused(
-            _(
-                "belong only to a multiple choice, an agreement scale or a ranking that takes "
-                "no options from the summit’s lists"
-            ),
-            "options",
-        )
-    if row["multiple"] and row["kind"] != "choice":
-        raise part.refused(_("can only be true for a multiple choice"), "multiple")
-    if row["allow_comment"] and row["kind"] != "scale":
-        raise part.refused(_("can only be true for an agreement scale"), "allow_comment")
-    if row["baseline"] is not None:
-        if row["kind"] != "scale":
-            raise part.refused(
-                _("belongs only to an agreement scale asked again at the close"), "baseline"
-            )
-        # A closing round asks again the statements of the poll it names, as that poll has them.
-        if row["options"]:
-            raise part.refused(
-                _("are its baseline’s: a closing round has none of its own"), "options"
-            )
-        if row["source"]:
-            raise part.refused(
-                _("is its baseline’s: a closing round has none of its own"), "source"
-            )

@@ -86,7 +86,13 @@ def known_time_zone(value) -> bool:
     return True
 
 
+# The key of a text's Welsh version: its own key with this on the end, as the models name it.
+WELSH = "_cy"
+
+
 def field_name(key: str) -> str:
+    if key.endswith(WELSH):
+        return _("%(field)s in Welsh") % {"field": field_name(key.removesuffix(WELSH))}
     nouns = {
         "title": _("title"),
         "central_question": _("central question"),

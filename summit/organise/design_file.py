@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
-from plenary.models import Plenary, Poll
+from plenary.models import Plenary, Poll, PollOption
 from plenary.polls import make_poll
 from summit.event.design import (
     PLACE_SUMMIT_DATA,
@@ -25,6 +25,7 @@ from summit.event.design import (
     Imported,
     export_design,
     import_design,
+    welsh,
 )
 from summit.event.design_check import check_design
 from summit.event.models import Summit
@@ -64,10 +65,15 @@ def _poll_row(poll: Poll, at: dict[int, int], asked_again: set[int]) -> dict:
         and not poll.baseline_id
         and poll.has_options
     )
+    options = list(poll.options.all()) if own else []
+    welsh_options = [option.text_cy for option in options]
     row = {
         "kind": poll.kind,
         "question": poll.question,
-        "options": [option.text for option in poll.options.all()] if own else [],
+        **welsh(poll, "question"),
+        "options": [option.text for option in options],
+        # One for each option, empty where an option has none; only when one has.
+        **({"options_cy": welsh_options} if any(welsh_options) else {}),
         "multiple": poll.multiple,
         "allow_comment": poll.allow_comment,
         "source": poll.source,
@@ -138,12 +144,8 @@ def _run_sheet(made: Imported) -> None:
     options from the working assumptions or obstacles is given them as they stand, so it can
     be opened as it is; a closing round is given its baseline's, and linked to it."""
     plenary = Plenary.objects.create(summit=made.summit)
-    lists = {
-        Poll.Source.ASSUMPTIONS: [row["text"] for row in made.design["assumptions"]],
-        Poll.Source.OBSTACLES: [row["text"] for row in made.design["obstacles"]],
-    }
     rows = made.design["run_sheet"]
-    options = [lists[row["source"]] if row["source"] else row["options"] for row in rows]
+    options = _options(made.design, "text", "options")
     polls = [
         make_poll(
             plenary,
@@ -151,6 +153,7 @@ def _run_sheet(made: Imported) -> None:
             row["question"],
             # A closing round asks again its baseline's statements, in the same order.
             options[row["baseline"] - 1] if row["baseline"] else options[n],
+            question_cy=row["question_cy"],
             multiple=row["multiple"],
             allow_comment=row["allow_comment"],
             source=row["source"],
@@ -167,6 +170,33 @@ def _run_sheet(made: Imported) -> None:
             poll.baseline = polls[row["baseline"] - 1]
             closing.append(poll)
     Poll.objects.bulk_update(closing, ["baseline"])
+    _welsh_options(polls, rows, _options(made.design, "text_cy", "options_cy"))
+
+
+def _options(design: dict, field: str, key: str) -> list[list[str]]:
+    """Each run sheet poll's options as the file gives them (``field`` of the summit's list a
+    poll takes them from, else its own ``key``): in English, or their Welsh versions."""
+    lists = {
+        Poll.Source.ASSUMPTIONS: [row[field] for row in design["assumptions"]],
+        Poll.Source.OBSTACLES: [row[field] for row in design["obstacles"]],
+    }
+    return [lists[row["source"]] if row["source"] else row[key] for row in design["run_sheet"]]
+
+
+def _welsh_options(polls: list[Poll], rows: list[dict], welsh_options: list[list[str]]) -> None:
+    """The Welsh version of each poll's options, where the file gives one: a closing round's
+    are its baseline's."""
+    written = {
+        poll.pk: welsh_options[row["baseline"] - 1] if row["baseline"] else welsh_options[n]
+        for n, (poll, row) in enumerate(zip(polls, rows, strict=True))
+    }
+    changed = []
+    for option in PollOption.objects.filter(poll__in=polls).order_by("poll_id", "order"):
+        texts = written[option.poll_id]
+        if option.order <= len(texts) and texts[option.order - 1]:
+            option.text_cy = texts[option.order - 1]
+            changed.append(option)
+    PollOption.objects.bulk_update(changed, ["text_cy"])
 
 
 def read_design_file(content: bytes) -> dict:

@@ -13,6 +13,10 @@ from summit.event.models import AgendaItem, Subtheme, Summit
 TEXT_MAX = 1000
 NOTE_MAX = 2000
 BODY_MAX = 20_000
+MARKDOWN_HELP = _(
+    "In Markdown: leave a blank line between paragraphs, and start each item of a list with a "
+    "dash and a space."
+)
 
 
 def _text(label, missing, too_long, *, max_length=TEXT_MAX, rows=3, **kwargs) -> forms.CharField:
@@ -26,6 +30,14 @@ def _text(label, missing, too_long, *, max_length=TEXT_MAX, rows=3, **kwargs) ->
         error_messages={"required": missing, "max_length": too_long},
         **kwargs,
     )
+
+
+def _in_welsh(label, too_long, *, max_length=TEXT_MAX, rows=3, **kwargs) -> forms.CharField:
+    """The Welsh version of a text beside it: optional, as long as the English may be, and
+    marked as Welsh so that spelling is checked and it is read out in Welsh."""
+    field = _text(label, "", too_long, max_length=max_length, rows=rows, required=False, **kwargs)
+    field.widget.attrs["lang"] = "cy"
+    return field
 
 
 class DesignForm(forms.Form):
@@ -47,16 +59,26 @@ class SectionForm(DesignForm):
         max_length=300,
         rows=0,
     )
+    title_cy = _in_welsh(
+        _("Heading in Welsh (optional)"),
+        _("The heading in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=300,
+        rows=0,
+    )
     body = _text(
         _("Text"),
         _("Enter the section’s text"),
         _("The text must be %(limit_value)d characters or fewer"),
         max_length=BODY_MAX,
         rows=12,
-        help_text=_(
-            "In Markdown: leave a blank line between paragraphs, and start each item of a "
-            "list with a dash and a space."
-        ),
+        help_text=MARKDOWN_HELP,
+    )
+    body_cy = _in_welsh(
+        _("Text in Welsh (optional)"),
+        _("The text in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=BODY_MAX,
+        rows=12,
+        help_text=MARKDOWN_HELP,
     )
 
 
@@ -66,6 +88,10 @@ class AssumptionForm(DesignForm):
         _("Enter the working assumption"),
         _("The working assumption must be %(limit_value)d characters or fewer"),
     )
+    text_cy = _in_welsh(
+        _("Working assumption in Welsh (optional)"),
+        _("The working assumption in Welsh must be %(limit_value)d characters or fewer"),
+    )
 
 
 class ObstacleForm(DesignForm):
@@ -73,6 +99,10 @@ class ObstacleForm(DesignForm):
         _("Obstacle"),
         _("Enter the obstacle"),
         _("The obstacle must be %(limit_value)d characters or fewer"),
+    )
+    text_cy = _in_welsh(
+        _("Obstacle in Welsh (optional)"),
+        _("The obstacle in Welsh must be %(limit_value)d characters or fewer"),
     )
 
 
@@ -84,10 +114,20 @@ class SubthemeForm(DesignForm):
         max_length=80,
         rows=0,
     )
+    title_cy = _in_welsh(
+        _("Title in Welsh (optional)"),
+        _("The title in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=80,
+        rows=0,
+    )
     question = _text(
         _("Question"),
         _("Enter the question the subtheme’s breakouts discuss"),
         _("The question must be %(limit_value)d characters or fewer"),
+    )
+    question_cy = _in_welsh(
+        _("Question in Welsh (optional)"),
+        _("The question in Welsh must be %(limit_value)d characters or fewer"),
     )
 
 
@@ -96,6 +136,10 @@ class AreaForm(DesignForm):
         _("Area to be addressed"),
         _("Enter the area to be addressed, as a question"),
         _("The area must be %(limit_value)d characters or fewer"),
+    )
+    text_cy = _in_welsh(
+        _("Area to be addressed in Welsh (optional)"),
+        _("The area in Welsh must be %(limit_value)d characters or fewer"),
     )
     subtheme = forms.ModelChoiceField(
         label=_("Subtheme (optional)"),
@@ -144,6 +188,12 @@ class AgendaItemForm(DesignForm):
         max_length=200,
         rows=0,
     )
+    title_cy = _in_welsh(
+        _("Title in Welsh (optional)"),
+        _("The title in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=200,
+        rows=0,
+    )
     starts_at = _time(_("Starts at"), _("Enter the time it starts"))
     ends_at = _time(_("Ends at"), _("Enter the time it ends"))
     description = _text(
@@ -152,6 +202,11 @@ class AgendaItemForm(DesignForm):
         _("The description must be %(limit_value)d characters or fewer"),
         max_length=NOTE_MAX,
         required=False,
+    )
+    description_cy = _in_welsh(
+        _("Description in Welsh (optional)"),
+        _("The description in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=NOTE_MAX,
     )
 
     def clean(self):
@@ -176,6 +231,12 @@ class MaterialForm(DesignForm):
         max_length=300,
         rows=0,
     )
+    title_cy = _in_welsh(
+        _("Title in Welsh (optional)"),
+        _("The title in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=300,
+        rows=0,
+    )
     url = WebAddressField(
         label=_("Link"),
         max_length=200,
@@ -193,6 +254,12 @@ class MaterialForm(DesignForm):
         _("The note must be %(limit_value)d characters or fewer"),
         max_length=NOTE_MAX,
         required=False,
+        help_text=_("What it is, or why to read it."),
+    )
+    body_cy = _in_welsh(
+        _("Note in Welsh (optional)"),
+        _("The note in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=NOTE_MAX,
         help_text=_("What it is, or why to read it."),
     )
 

@@ -16,6 +16,11 @@ from summit.organise.summit_settings import (
 )
 
 WELCOME_MAX_LENGTH = 20_000
+SUMMARY_MAX_LENGTH = 20_000
+WELCOME_HELP = _(
+    "What attendees read first on the summit’s home page. You can use Markdown: **bold**, a "
+    "line starting “- ” for a list, [words](https://example.org) for a link."
+)
 
 
 def _between(refusal: str, low: int, high: int) -> str:
@@ -52,6 +57,14 @@ class SettingsForm(forms.Form):
             "max_length": _("The title must be 200 characters or fewer"),
         },
     )
+    title_cy = forms.CharField(
+        label=_("Title in Welsh (optional)"),
+        max_length=200,
+        required=False,
+        strip=True,
+        widget=forms.TextInput(attrs={"lang": "cy"}),
+        error_messages={"max_length": _("The title in Welsh must be 200 characters or fewer")},
+    )
     central_question = forms.CharField(
         label=_("Central question"),
         max_length=1000,
@@ -61,6 +74,37 @@ class SettingsForm(forms.Form):
         error_messages={
             "required": _("Enter the summit’s central question"),
             "max_length": _("The question must be 1000 characters or fewer"),
+        },
+    )
+    central_question_cy = forms.CharField(
+        label=_("Central question in Welsh (optional)"),
+        max_length=1000,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "cy"}),
+        error_messages={
+            "max_length": _("The question in Welsh must be 1000 characters or fewer"),
+        },
+    )
+    summary = forms.CharField(
+        label=_("Summary (optional)"),
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        strip=True,
+        help_text=_("What the summit is about and why it matters, in a few sentences."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": _("The summary must be %(limit_value)d characters or fewer"),
+        },
+    )
+    summary_cy = forms.CharField(
+        label=_("Summary in Welsh (optional)"),
+        max_length=SUMMARY_MAX_LENGTH,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "cy"}),
+        error_messages={
+            "max_length": _("The summary in Welsh must be %(limit_value)d characters or fewer"),
         },
     )
     date = forms.DateField(
@@ -99,13 +143,21 @@ class SettingsForm(forms.Form):
         max_length=WELCOME_MAX_LENGTH,
         required=False,
         strip=True,
-        help_text=_(
-            "What attendees read first on the summit’s home page. You can use Markdown: "
-            "**bold**, a line starting “- ” for a list, [words](https://example.org) for a link."
-        ),
+        help_text=WELCOME_HELP,
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={
             "max_length": _("The welcome must be %(limit_value)d characters or fewer"),
+        },
+    )
+    welcome_cy = forms.CharField(
+        label=_("Welcome in Welsh (optional)"),
+        max_length=WELCOME_MAX_LENGTH,
+        required=False,
+        strip=True,
+        help_text=WELCOME_HELP,
+        widget=forms.Textarea(attrs={"rows": 8, "lang": "cy"}),
+        error_messages={
+            "max_length": _("The welcome in Welsh must be %(limit_value)d characters or fewer"),
         },
     )
     dot_budget = _whole_number(

@@ -72,11 +72,16 @@ def _initial(summit: Summit) -> dict:
         name: getattr(summit, name)
         for name in (
             "title",
+            "title_cy",
             "central_question",
+            "central_question_cy",
+            "summary",
+            "summary_cy",
             "date",
             "venue",
             "time_zone",
             "welcome",
+            "welcome_cy",
             "dot_budget",
             "allow_anonymous",
             "supermajority",

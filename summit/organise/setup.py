@@ -97,10 +97,12 @@ def set_up_summit(
     else:
         design = {"format": FORMAT, "version": VERSION, "summit": {"central_question": ""}}
     head = design["summit"]
+    # A title or question typed here is the new summit's own: the design's Welsh version of
+    # the one it replaces says something else, so it goes with it.
     if title:
-        head.update(title=title, slug="")
+        head.update(title=title, slug="", title_cy="")
     if central_question:
-        head["central_question"] = central_question
+        head.update(central_question=central_question, central_question_cy="")
     if date or not from_file:
         head["date"] = date.isoformat() if date else None
     return set_up_summit_from_design(user, design)

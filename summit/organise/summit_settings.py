@@ -25,7 +25,7 @@ DOT_BUDGET_MIN, DOT_BUDGET_MAX = DOT_BUDGET_RANGE
 SUPERMAJORITY_MIN, SUPERMAJORITY_MAX = SUPERMAJORITY_RANGE
 
 # What the plenary's screens show of the summit: a change to these redraws them.
-SHOWN_ON_SCREENS = frozenset({"title", "central_question"})
+SHOWN_ON_SCREENS = frozenset({"title", "title_cy", "central_question", "central_question_cy"})
 
 
 @cache
@@ -66,31 +66,42 @@ def change_settings(
     summit: Summit,
     *,
     title: str,
+    title_cy: str,
     central_question: str,
+    central_question_cy: str,
+    summary: str,
+    summary_cy: str,
     date: dt.date | None,
     venue: str,
     time_zone: str,
     welcome: str,
+    welcome_cy: str,
     dot_budget: int,
     allow_anonymous: bool,
     supermajority: int,
     by: Participant,
 ) -> dict[str, object]:
-    """The summit's own settings: what it is called and asks, when and where it is, what
-    attendees read first, the dots in a new breakout, whether attendees may stay anonymous
-    and the share the supermajority rule asks for. Refused when a value is out of bounds.
+    """The summit's own settings: what it is called, asks and is about (each in English and,
+    where given, in Welsh), when and where it is, what attendees read first (in both too), the
+    dots in a new breakout, whether attendees may stay anonymous and the share the
+    supermajority rule asks for. Refused when a value is out of bounds.
 
     Side effects: the summit written and "Changed the summit's settings" logged with what
-    changed (nothing when nothing did); after commit, when the title or the question changed,
-    the plenary's screens redraw. Returns what changed.
+    changed (nothing when nothing did); after commit, when the title or the question changed
+    (in either language), the plenary's screens redraw. Returns what changed.
     """
     chosen = {
         "title": title,
+        "title_cy": title_cy,
         "central_question": central_question,
+        "central_question_cy": central_question_cy,
+        "summary": summary,
+        "summary_cy": summary_cy,
         "date": date,
         "venue": venue,
         "time_zone": time_zone,
         "welcome": welcome,
+        "welcome_cy": welcome_cy,
         "dot_budget": dot_budget,
         "allow_anonymous": allow_anonymous,
         "supermajority": supermajority,
