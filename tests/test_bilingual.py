@@ -25,6 +25,7 @@ def _page(summit, language: str) -> str:
 
 def test_each_reader_gets_their_language_and_the_other_marked_in_its_place(summit):
     summit.title_cy = "Uwchgynhadledd Lle"
+    summit.central_question_cy = summit.welcome_cy = ""
     summit.welcome = "# Welcome\n\nRead this first."
     summit.save()
     welsh = _page(summit, "cy")
