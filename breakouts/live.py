@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from functools import partial
 from typing import NamedTuple
 
 from django.db.models import Count, Sum
@@ -38,7 +39,9 @@ from summit.live import (
     later,
     push,
     render_each,
+    rendered,
     send,
+    split_group,
     text_in,
     wanted,
 )
@@ -91,7 +94,7 @@ def _push(
 
 def _consoles(group: str) -> bool:
     """Whether ``group``, a group in a language, is a breakout's consoles."""
-    return group.rpartition(".")[0].endswith(FACILITATORS)
+    return split_group(group)[0].endswith(FACILITATORS)
 
 
 def missed(breakout_id: int, audience: str, seen: int, drawn: int = 0) -> list[str] | None:
@@ -139,20 +142,23 @@ def _each_audience(
     was sent within ``VOICE_SECONDS``: then it follows on its own at the window's end). With
     ``wall``, each audience's count of the ideas on its wall goes too; with ``alike``, the
     consoles hear that the ideas on the wall, and so those alike, have changed."""
-    console_html = _voice_if_due(breakout) if voice else {}
+    groups = {audience: breakout_group(breakout.pk, audience) for audience in audiences}
+    # The languages the room's screens are in, looked up once for every audience.
+    languages = wanted(*groups.values())
+    console_html = _voice_if_due(breakout, languages) if voice else {}
     if alike:
-        console_html = _with_signal(breakout, console_html)
+        console_html = _with_signal(console_html, languages)
     fragments = []
-    for audience in audiences:
-        board = _board(breakout, audience, wall)
+    for audience, group in groups.items():
         # A fresh token for the comment form on a pushed card; each person's own submissions
         # are told apart by author, so sharing one among the audience is harmless.
-        group = breakout_group(breakout.pk, audience)
-        html = render_each(
-            template,
-            {**context, "board": board, "breakout": breakout, "token": uuid.uuid4()},
-            group,
-        )
+        values = {
+            **context,
+            "board": _board(breakout, audience, wall),
+            "breakout": breakout,
+            "token": uuid.uuid4(),
+        }
+        html = rendered(partial(render_to_string, template, values), languages)
         fragments.append((group, html))
     _push(fragments, console_html=console_html)
 
@@ -162,11 +168,10 @@ def _alike_signal() -> str:
     return render_to_string("breakouts/alike.html#signal")
 
 
-def _with_signal(breakout: Breakout, console_html: dict[str, str]) -> dict[str, str]:
+def _with_signal(console_html: dict[str, str], languages: list[str]) -> dict[str, str]:
     """The consoles' fragment in each language, with the signal that ideas alike changed."""
     signal = _alike_signal()
-    languages = console_html or dict.fromkeys(wanted(breakout_group(breakout.pk, FACILITATORS)), "")
-    return {code: html + signal for code, html in languages.items()}
+    return {code: console_html.get(code, "") + signal for code in languages}
 
 
 def alike_changed(breakout: Breakout) -> None:
@@ -176,18 +181,20 @@ def alike_changed(breakout: Breakout) -> None:
     push([(breakout_group(breakout.pk, FACILITATORS), _alike_signal())])
 
 
-def _voice(breakout: Breakout) -> dict[str, str]:
-    """The consoles' voice balance panel, swapped in out of band, in each language."""
-    return render_each(
-        "breakouts/voice.html#voice_changed",
-        {"voice": voice_balance(breakout), "breakout_id": breakout.pk},
-        breakout_group(breakout.pk, FACILITATORS),
+def _voice(breakout: Breakout, languages: list[str] | None = None) -> dict[str, str]:
+    """The consoles' voice balance panel, swapped in out of band, in each language (those
+    of the consoles unless given)."""
+    if languages is None:
+        languages = wanted(breakout_group(breakout.pk, FACILITATORS))
+    values = {"voice": voice_balance(breakout), "breakout_id": breakout.pk}
+    return rendered(
+        partial(render_to_string, "breakouts/voice.html#voice_changed", values), languages
     )
 
 
-def _voice_if_due(breakout: Breakout) -> dict[str, str]:
+def _voice_if_due(breakout: Breakout, languages: list[str] | None = None) -> dict[str, str]:
     """The voice balance panel to go with a change, or nothing if it follows later."""
-    return _voice(breakout) if _voice_throttle.now(breakout.pk) else {}
+    return _voice(breakout, languages) if _voice_throttle.now(breakout.pk) else {}
 
 
 class _VoiceThrottle:

@@ -11,6 +11,7 @@ from django.test import Client
 from accounts.models import Participant, User
 from breakouts.services import ensure_breakouts
 from summit.event.models import DEFAULT_SECTORS, Subtheme, Summit
+from summit.live import split_group
 from summit.organise.design_file import load_place_summit
 from summit.web import counts, replay
 
@@ -185,7 +186,7 @@ def in_english(fragments) -> list[tuple[str, str]]:
     english = settings.LANGUAGE_CODE
     found = []
     for group, html in fragments:
-        base, _, language = group.rpartition(".")
+        base, language = split_group(group)
         if base and language in dict(settings.LANGUAGES):
             if language == english:
                 found.append((base, html))

@@ -124,9 +124,7 @@ def test_a_socket_takes_the_language_of_the_page_that_opened_it():
 
 
 def test_the_record_downloads_in_the_language_chosen_for_it(summit):
-    from tests.conftest import make_participant as person
-
-    organiser = person(summit, Participant.Role.ORGANISER)
+    organiser = make_participant(summit, Participant.Role.ORGANISER)
     client = client_for(organiser)
     page = client.get(reverse("record", args=[summit.slug])).content.decode()
     markdown = reverse("record_markdown", args=[summit.slug])

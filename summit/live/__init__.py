@@ -46,6 +46,7 @@ from summit.live.languages import (
     offered,
     render_each,
     rendered,
+    split_group,
     text_in,
     wanted,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "render_each",
     "rendered",
     "send",
+    "split_group",
     "text_frame",
     "text_in",
     "wanted",

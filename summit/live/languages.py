@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from summit.web import counts
-from summit.web.language import for_scope
+from summit.web.language import for_scope, offered
 
 __all__ = [
     "for_scope",
@@ -32,6 +32,7 @@ __all__ = [
     "offered",
     "render_each",
     "rendered",
+    "split_group",
     "text_in",
     "wanted",
 ]
@@ -45,13 +46,15 @@ PRESENT_SECONDS = 12 * 60 * 60
 Fragment = str | Mapping[str, str]
 
 
-def offered() -> list[str]:
-    return [code for code, _ in settings.LANGUAGES]
-
-
 def group_in(group: str, language: str) -> str:
     """The group of ``group``'s screens in ``language``."""
     return f"{group}.{language}"
+
+
+def split_group(group: str) -> tuple[str, str]:
+    """A group in a language (``group_in``) as the group and the language."""
+    base, _, language = group.rpartition(".")
+    return base, language
 
 
 def _mark(group: str, language: str) -> str:
@@ -101,7 +104,7 @@ def text_in(fragment: Fragment, group: str) -> str:
     """What of ``fragment`` goes to ``group``, a group in a language (``group_in``)."""
     if isinstance(fragment, str):
         return fragment
-    return fragment.get(group.rpartition(".")[2], "")
+    return fragment.get(split_group(group)[1], "")
 
 
 def in_languages(fragments: Iterable[tuple[str, Fragment]]) -> list[tuple[str, str]]:
