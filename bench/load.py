@@ -54,7 +54,8 @@ from stack import Stack
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 MARKER = re.compile(r"BM(\d+)T(\d+)")
-COUNT = re.compile(r'id="poll-(\d+)-count"[^>]*>(\d+) response')
+# The count a poll's screens show, read by its number alone: "12 responses", "12 ymateb".
+COUNT = re.compile(r'id="poll-(\d+)-count"[^>]*>(\d+) ')
 BREAKOUT_LINK = re.compile(r'href="/breakouts/(\d+)/"')
 JOIN_TOKEN = re.compile(r'name="join_token" value="([^"]+)"')
 SECTORS = [
@@ -69,6 +70,8 @@ SECTORS = [
     "other",
 ]
 PLENARY = "plenary"
+# The cookie the language switch leaves (Django's default name for it).
+LANGUAGE_COOKIE = "django_language"
 PROGRESS = {"on": False}
 
 
@@ -97,6 +100,7 @@ class Scenario:
     flood: bool = False
     in_flight: int = 8  # concurrent posts in the saturation scenario
     ping: int = 10  # serve's --ping-interval and --ping-timeout: when a stalled screen is cut
+    welsh: float = 0.0  # the share of attendees and big screens reading in Welsh
 
 
 SCENARIOS = {
@@ -308,9 +312,17 @@ def _cookie(client: httpx.AsyncClient) -> tuple[str, str]:
     return "; ".join(f"{k}={v}" for k, v in jar.items()), jar.get("csrftoken", "")
 
 
-async def join(url: str, code: str, number: int, want_breakout: bool) -> Person:
-    """An attendee joins by the summit's join link, as a browser would."""
+def in_welsh(number: int, share: float) -> bool:
+    """Whether the ``number``th of a kind of screen reads in Welsh, spread evenly at ``share``."""
+    return int((number + 1) * share) > int(number * share)
+
+
+async def join(url: str, code: str, number: int, want_breakout: bool, language: str = "") -> Person:
+    """An attendee joins by the summit's join link, as a browser would; with ``language``,
+    from a page in that language (as after the language switch), which they keep."""
     async with httpx.AsyncClient(base_url=url, timeout=60, headers={"Origin": url}) as client:
+        if language:
+            client.cookies.set(LANGUAGE_COOKIE, language)
         page = await client.get(f"/j/{code}/")
         page.raise_for_status()
         token = JOIN_TOKEN.search(page.text)[1]
@@ -538,12 +550,17 @@ def plan_screens(scenario: Scenario, breakouts: list[dict], plenary_key: str) ->
     }
 
 
-async def people_for(url: str, summit: dict, plan: dict) -> tuple[list, list, dict]:
-    """Everyone joins (or signs in) over HTTP, a few at a time."""
+async def people_for(
+    url: str, summit: dict, plan: dict, welsh: float = 0.0
+) -> tuple[list, list, dict]:
+    """Everyone joins (or signs in) over HTTP, a few at a time; the share ``welsh`` of the
+    attendees in Welsh (the facilitators read English)."""
     code = summit["join_code"]
     total = plan["breakout_attendees"] + plan["plenary_attendees"]
+    languages = ["cy" if in_welsh(n, welsh) else "" for n in range(total)]
     joined = await gather_limited(
-        (join(url, code, n, n < plan["breakout_attendees"]) for n in range(total)), 8
+        (join(url, code, n, n < plan["breakout_attendees"], languages[n]) for n in range(total)),
+        8,
     )
     staff = dict(
         zip(
@@ -557,14 +574,20 @@ async def people_for(url: str, summit: dict, plan: dict) -> tuple[list, list, di
     return joined[: plan["breakout_attendees"]], joined[plan["breakout_attendees"] :], staff
 
 
-def app_screens(plan: dict, summit: dict, members, plenary_people, staff, slow: int) -> list:
-    """Every screen of the run: consoles and big screens first, then attendees' pages."""
+def app_screens(
+    plan: dict, summit: dict, members, plenary_people, staff, slow: int, welsh: float = 0.0
+) -> list:
+    """Every screen of the run: consoles and big screens first, then attendees' pages; the
+    share ``welsh`` of the big screens in Welsh."""
     specs = []  # (path, room, kind, cookie)
-    for room in plan["rooms"]:
+    for n, room in enumerate(plan["rooms"]):
         where = f"b{room['id']}"
         console = staff[room["facilitator"]].cookie
+        projector = f"{LANGUAGE_COOKIE}=cy" if in_welsh(n, welsh) else ""
         specs.append((f"/ws/breakouts/{room['id']}/", where, "console", console))
-        specs.append((f"/ws/screens/breakouts/{room['screen_key']}/", where, "big screen", ""))
+        specs.append(
+            (f"/ws/screens/breakouts/{room['screen_key']}/", where, "big screen", projector)
+        )
     for person in members:
         specs.append(
             (f"/ws/breakouts/{person.breakout}/", f"b{person.breakout}", "attendee", person.cookie)
@@ -740,9 +763,11 @@ async def run_app(scenario: Scenario, *, settings_module: str = "summit.config.s
 async def _measure_app(scenario: Scenario, stack: Stack) -> Result:
     summit = stack.summit
     plan = plan_screens(scenario, summit["breakouts"], summit["plenary_screen_key"])
-    members, plenary_people, staff = await people_for(stack.url, summit, plan)
+    members, plenary_people, staff = await people_for(stack.url, summit, plan, scenario.welsh)
     say(f"{len(members) + len(plenary_people)} attendees joined, {len(staff)} facilitators in")
-    screens = app_screens(plan, summit, members, plenary_people, staff, scenario.slow)
+    screens = app_screens(
+        plan, summit, members, plenary_people, staff, scenario.slow, scenario.welsh
+    )
     poster = AppPoster(stack.url, summit["slug"])
     ws_url = stack.url.replace("http://", "ws://")
     if scenario.posts == "questions":
@@ -994,6 +1019,10 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
+def _in_welsh(scenario: Scenario) -> str:
+    return f", {scenario.welsh:.0%} of attendees and big screens in Welsh" if scenario.welsh else ""
+
+
 def table(scenario: Scenario, results: list[Result]) -> str:
     rows = [rows_for(r) for r in results]
     names = list(dict.fromkeys(k for r in rows for k in r if not k.startswith("_")))
@@ -1004,7 +1033,12 @@ def table(scenario: Scenario, results: list[Result]) -> str:
         f"{'as fast as answered' if not scenario.rate else f'{scenario.rate:g} posts/s'} "
         f"({scenario.posts}{f', {scenario.supports:g} supports/s' if scenario.supports else ''}), "
         f"{scenario.duration:g} s, drain {scenario.drain:g} s, "
-        f"{scenario.clients} client processes",
+        f"{scenario.clients} client processes"
+        + (
+            f", {scenario.welsh:.0%} of attendees and big screens in Welsh"
+            if scenario.welsh
+            else ""
+        ),
         "",
         head,
         "|---|" + "---:|" * len(results),
@@ -1051,6 +1085,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--slow", type=int, help="Extra screens that never read.")
     parser.add_argument("--flood", action="store_true", help="One attendee posts flat out.")
     parser.add_argument("--reference", action="store_true", help="Also run the reference.")
+    parser.add_argument(
+        "--welsh", type=float, help="The share of attendees and big screens reading in Welsh."
+    )
     args = parser.parse_args(argv)
     scenario = SCENARIOS[args.scenario]
     changes = {
@@ -1065,6 +1102,7 @@ def main(argv: list[str] | None = None) -> None:
             "workers",
             "clients",
             "in_flight",
+            "welsh",
         )
         if getattr(args, key) is not None
     }
