@@ -224,9 +224,15 @@ def test_export_of_every_part_holds_each_in_the_files_shape(db):
         "privacy_contact": "dpo@example.org",
         "retain_personal_data_until": RETAIN_UNTIL.isoformat(),
     }
-    assert design["sectors"][3] == {"key": "faith", "name": "Faith and belief", "retired": False}
+    # Renamed in English, it keeps the default's Welsh until the organiser changes it too.
+    assert design["sectors"][3] == {
+        "key": "faith",
+        "name": "Faith and belief",
+        "name_cy": "Ffydd",
+        "retired": False,
+    }
     assert design["sectors"][-2:] == [
-        {"key": "other", "name": "Other", "retired": True},
+        {"key": "other", "name": "Other", "name_cy": "Arall", "retired": True},
         {"key": "youth", "name": "Young people", "retired": False},
     ]
     assert design["subthemes"] == [

@@ -120,7 +120,12 @@ def export_design(
         "version": VERSION,
         "summit": _summit_settings(summit),
         "sectors": [
-            {"key": row.key, "name": row.name, "retired": row.retired_at is not None}
+            {
+                "key": row.key,
+                "name": row.name,
+                **welsh(row, "name"),
+                "retired": row.retired_at is not None,
+            }
             for row in sectors_of(summit)
         ],
         "subthemes": [
@@ -317,15 +322,19 @@ def _sectors(summit: Summit, rows: list[dict] | None, now: dt.datetime) -> None:
     """The design's sectors as the summit's rows; none when they are the nine defaults as
     they stand, so the summit reads the defaults as a summit nobody has changed does."""
     defaults = [
-        {"key": row.key, "name": row.name, "retired": False} for row in default_sectors(summit)
+        {"key": row.key, "name": row.name, "name_cy": row.name_cy, "retired": False}
+        for row in default_sectors(summit)
     ]
-    if rows is None or rows == defaults:
+    # A file from before sectors had Welsh names gives none: the defaults' Welsh stands.
+    given = [{**row, "name_cy": row.get("name_cy") or ""} for row in rows or ()]
+    if rows is None or given == defaults or given == [{**d, "name_cy": ""} for d in defaults]:
         return
     Sector.objects.bulk_create(
         Sector(
             summit=summit,
             key=row["key"],
             name=row["name"],
+            name_cy=row.get("name_cy", ""),
             order=n,
             retired_at=now if row["retired"] else None,
         )

@@ -146,10 +146,11 @@ def _sectors(top: Part) -> list[dict] | None:
         return None
     rows, keys = [], set()
     for n, value in enumerate(top.items("sectors", MAX_ITEMS), start=1):
-        part = Part(value, _("Sector %(n)d") % {"n": n}, ("key", "name", "retired"))
+        part = Part(value, _("Sector %(n)d") % {"n": n}, ("key", "name", "name_cy", "retired"))
         row = {
             "key": part.text("key", limit(Sector, "key"), required=True, line=True),
             "name": part.text("name", limit(Sector, "name"), required=True, line=True),
+            "name_cy": part.text("name_cy", limit(Sector, "name_cy"), line=True),
             "retired": part.flag("retired", False),
         }
         if not SLUG.fullmatch(row["key"]):

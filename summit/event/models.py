@@ -45,6 +45,19 @@ DEFAULT_SECTORS: tuple[tuple[str, str], ...] = (
     ("national_government", "National government"),
     ("other", "Other"),
 )
+# The defaults' names in Welsh, by key (the summit's own words, like its other texts: a summit
+# that changes its sectors keeps these as its rows' Welsh versions).
+DEFAULT_SECTORS_CY: dict[str, str] = {
+    "local_government": "Llywodraeth leol",
+    "health": "Iechyd a gofal (GIG)",
+    "voluntary": "Gwirfoddol a chymunedol",
+    "faith": "Ffydd",
+    "business": "Busnes",
+    "resident": "Preswylydd neu ddinesydd",
+    "academia": "Y byd academaidd ac ymchwil",
+    "national_government": "Llywodraeth genedlaethol",
+    "other": "Arall",
+}
 
 
 class Summit(models.Model):
@@ -330,6 +343,7 @@ class Sector(models.Model):
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="sectors")
     key = models.SlugField(max_length=24)
     name = models.CharField(max_length=80)
+    name_cy = models.CharField(max_length=80, blank=True)
     order = models.PositiveSmallIntegerField()
     retired_at = models.DateTimeField(null=True, blank=True)
 

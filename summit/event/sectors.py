@@ -3,6 +3,10 @@
 A summit that nobody has edited the sectors of has no rows: it reads the defaults, so every
 summit made before sectors were its own, and every summit a test makes, behaves as before.
 The first change an organiser makes writes the nine rows, and from then on the rows decide.
+
+A sector's name, like the summit's other texts, has a Welsh version (``name_cy``). The names
+handed out here are put into words when they are shown, in the language of the page, the
+push or the record being drawn, so one lookup serves a push drawn in both languages.
 """
 
 from __future__ import annotations
@@ -10,16 +14,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.functional import lazy
 
-from summit.event.models import DEFAULT_SECTORS, Sector, Summit
+from summit.event.bilingual import text_in
+from summit.event.models import DEFAULT_SECTORS, DEFAULT_SECTORS_CY, Sector, Summit
+
+# A sector's name in the language active when it is shown.
+_shown_name = lazy(text_in, str)
 
 
 def default_sectors(summit: Summit) -> list[Sector]:
     """The nine defaults as unsaved rows of ``summit``."""
     return [
-        Sector(summit=summit, key=key, name=name, order=n)
+        Sector(summit=summit, key=key, name=name, name_cy=DEFAULT_SECTORS_CY[key], order=n)
         for n, (key, name) in enumerate(DEFAULT_SECTORS, start=1)
     ]
+
+
+def shown_name(row: Sector):
+    """``row``'s name, in the language of whatever shows it."""
+    return _shown_name(row, "name")
 
 
 def sectors_of(summit: Summit, *, include_retired: bool = True) -> list[Sector]:
@@ -38,7 +52,7 @@ def sectors_of(summit: Summit, *, include_retired: bool = True) -> list[Sector]:
 
 def sector_choices(summit: Summit) -> list[tuple[str, str]]:
     """What a person may choose as their sector now: the sectors not retired."""
-    return [(row.key, row.name) for row in sectors_of(summit, include_retired=False)]
+    return [(row.key, shown_name(row)) for row in sectors_of(summit, include_retired=False)]
 
 
 def ensure_sectors(summit: Summit) -> list[Sector]:
@@ -60,9 +74,11 @@ def sector_names(summit: Summit | int) -> dict[str, str]:
     caller that has only that: one query either way, none for a summit whose sectors are
     prefetched. Read once for a page, a push or a record, and handed to everything in it."""
     if isinstance(summit, Summit):
-        return {row.key: row.name for row in sectors_of(summit)}
-    names = dict(Sector.objects.filter(summit_id=summit).values_list("key", "name"))
-    return names or dict(DEFAULT_SECTORS)
+        return {row.key: shown_name(row) for row in sectors_of(summit)}
+    rows = Sector.objects.filter(summit_id=summit).only("key", "name", "name_cy")
+    return {row.key: shown_name(row) for row in rows} or {
+        row.key: shown_name(row) for row in default_sectors(Summit())
+    }
 
 
 def names_for(owner) -> dict[str, str]:

@@ -272,3 +272,9 @@ class SectorForm(DesignForm):
         max_length=80,
         rows=0,
     )
+    name_cy = _in_welsh(
+        _("Name in Welsh (optional)"),
+        _("The name in Welsh must be %(limit_value)d characters or fewer"),
+        max_length=80,
+        rows=0,
+    )

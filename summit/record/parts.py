@@ -94,7 +94,7 @@ def voice_facts(voice: VoiceEntry) -> list[tuple[str, str]]:
         (_("Members who did not contribute"), str(voice.quiet)),
         (_("Contributions (ideas, comments and votes)"), str(voice.contributions)),
         (_("Evenness (Gini)"), voice.evenness_text),
-        (_("Sectors present but unheard"), ", ".join(voice.unheard) or _("None")),
+        (_("Sectors present but unheard"), ", ".join(map(str, voice.unheard)) or _("None")),
     ]
 
 

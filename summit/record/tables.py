@@ -212,7 +212,7 @@ def voice_rows(record: Record) -> Iterator[dict]:
             "did_not_contribute": voice.quiet,
             "contributions": voice.contributions,
             "evenness": voice.evenness,
-            "unheard_sectors": "; ".join(voice.unheard),
+            "unheard_sectors": "; ".join(map(str, voice.unheard)),
         }
 
 
