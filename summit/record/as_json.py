@@ -1,5 +1,8 @@
 """The record as one JSON document, version 1, emitted piece by piece.
 
+Whatever language the document is made in, each organiser's text is given in English under
+its key and in Welsh beside it under the same key ending ``_cy`` ("" where there is none).
+
 The document is described by ``schema/record-v1.schema.json``, served at the address its
 ``$schema`` gives (``views.record_schema``). The long arrays (ideas, comments, votes,
 responses) are written a row at a time from ``rows``, so the whole document is never held in
@@ -130,15 +133,21 @@ def _poll(poll: PollEntry) -> dict:
     return {
         "id": poll.id,
         "question": poll.question,
+        "question_cy": poll.question_cy,
         "kind": poll.kind,
         "state": poll.state,
         "responses": poll.responses,
         "agenda_item": poll.agenda_item,
+        "agenda_item_cy": poll.agenda_item_cy,
         "round": poll.round,
-        "bars": [{"label": b.label, "count": b.count, "note": b.note} for b in poll.bars],
+        "bars": [
+            {"label": b.label, "label_cy": b.label_cy, "count": b.count, "note": b.note}
+            for b in poll.bars
+        ],
         "statements": [
             {
                 "text": s.text,
+                "text_cy": s.text_cy,
                 "outcome": s.outcome,
                 "rated": s.rated,
                 "levels": _levels(s.levels),
@@ -160,6 +169,7 @@ def _breakout(b: BreakoutEntry) -> dict:
         "id": b.id,
         "name": b.name,
         "subtheme": b.subtheme,
+        "subtheme_cy": b.subtheme_cy,
         "phase": b.phase,
         "facilitators": b.facilitators,
         "members": b.members,
@@ -184,9 +194,11 @@ def _agenda_item(i: AgendaEntry) -> dict:
         "order": i.order,
         "kind": i.kind,
         "title": i.title,
+        "title_cy": i.title_cy,
         "starts_at": i.starts_at or None,
         "ends_at": i.ends_at or None,
         "description": i.description,
+        "description_cy": i.description_cy,
     }
 
 
@@ -199,9 +211,12 @@ def head(record: Record) -> dict:
         "summit": {
             "slug": record.slug,
             "title": record.title,
+            "title_cy": record.title_cy,
             "convener": record.convener,
             "central_question": record.central_question,
+            "central_question_cy": record.central_question_cy,
             "summary": record.summary,
+            "summary_cy": record.summary_cy,
             "date": record.date.isoformat() if record.date else None,
             "status": record.status,
             "supermajority": record.supermajority,
@@ -225,6 +240,7 @@ def head(record: Record) -> dict:
                 {
                     "number": a.number,
                     "text": a.text,
+                    "text_cy": a.text_cy,
                     "rated": a.rated,
                     "levels": _levels(a.levels),
                     "challenges": _remarks(a.challenges),
@@ -235,15 +251,29 @@ def head(record: Record) -> dict:
         "obstacles": {
             "responses": record.obstacles_responses,
             "ranking": [
-                {"place": o.place, "text": o.text, "points": o.points, "note": o.note}
+                {
+                    "place": o.place,
+                    "text": o.text,
+                    "text_cy": o.text_cy,
+                    "points": o.points,
+                    "note": o.note,
+                }
                 for o in record.obstacles
             ],
         },
         "questions": [
-            {"number": p.number, "text": p.text, "subtheme": p.subtheme} for p in record.prompts
+            {"number": p.number, "text": p.text, "text_cy": p.text_cy, "subtheme": p.subtheme}
+            for p in record.prompts
         ],
         "subthemes": [
-            {"order": s.order, "title": s.title, "question": s.question} for s in record.subthemes
+            {
+                "order": s.order,
+                "title": s.title,
+                "title_cy": s.title_cy,
+                "question": s.question,
+                "question_cy": s.question_cy,
+            }
+            for s in record.subthemes
         ],
         "breakouts": [_breakout(b) for b in record.breakouts],
     }

@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from summit.record.blocks import joined
 from summit.record.contents import Record
 from summit.record.tables import tables
 from summit.record.walk import record_title
@@ -36,7 +37,7 @@ def _value(sheet, value):
 
 def xlsx(record: Record) -> bytes:
     book = Workbook(write_only=True)
-    book.properties.title = record_title(record.title)
+    book.properties.title = joined(record_title(record))
     bold = Font(bold=True)
     for table in tables(record):
         sheet = book.create_sheet(table.title[:31])

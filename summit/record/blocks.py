@@ -31,10 +31,13 @@ class Drawn:
 
 @dataclass(slots=True)
 class Span(Drawn):
-    """Words in a paragraph; with ``anchor``, they lead to that part of the record."""
+    """Words in a paragraph; with ``anchor``, they lead to that part of the record. ``lang``
+    is the language of an organiser's text given in the other language than the record's
+    (its Welsh or English missing), which the page marks; "" for words in the record's."""
 
     text: str
     anchor: str = ""
+    lang: str = ""
 
 
 @dataclass(slots=True)
@@ -46,6 +49,11 @@ class Title(Drawn):
     summit: str
     convener: str
     question: str
+    # The page's marks of language: the title's words (``text``) as spans, and the language
+    # of the summit's title and of its question where they are in the other (``Span.lang``).
+    spans: tuple[Span, ...] = ()
+    summit_lang: str = ""
+    question_lang: str = ""
 
 
 @dataclass(slots=True)
@@ -80,12 +88,19 @@ class Close(Drawn):
 
 @dataclass(slots=True)
 class Heading(Drawn):
-    """A heading; level 1 is the record's title, 2 a section, and so on down."""
+    """A heading; level 1 is the record's title, 2 a section, and so on down. A heading
+    with an organiser's text in it has ``spans`` too, for the page to mark its language."""
 
     kind: ClassVar[str] = "heading"
     level: int
     text: str
     anchor: str = ""
+    spans: tuple[Span, ...] = ()
+
+
+def joined(spans: Iterable[Span]) -> str:
+    """Spans' words as one text, for where no mark of language can go."""
+    return "".join(span.text for span in spans)
 
 
 @dataclass(slots=True)
@@ -103,8 +118,8 @@ class Paragraph(Drawn):
         return "".join(span.text for span in self.spans)
 
 
-def paragraph(text: str, look: str = "") -> Paragraph:
-    return Paragraph((Span(text),), look)
+def paragraph(text: str | Span, look: str = "") -> Paragraph:
+    return Paragraph((text if isinstance(text, Span) else Span(text),), look)
 
 
 _LINKED = re.compile(r"(?P<before>.*?)\[(?P<words>[^\]]+)\](?P<after>.*)", re.DOTALL)
@@ -122,11 +137,13 @@ def linked(text: str, anchor: str) -> tuple[Span, ...]:
 
 @dataclass(slots=True)
 class Fact(Drawn):
-    """A labelled line: "Members: 12". ``at`` is the time a value gives, to the minute."""
+    """A labelled line: "Members: 12". ``at`` is the time a value gives, to the minute;
+    ``lang`` the language of a value in the other (``Span.lang``)."""
 
     label: str
     value: str
     at: dt.datetime | None = None
+    lang: str = ""
 
 
 @dataclass(slots=True)
@@ -142,7 +159,8 @@ class Facts(Drawn):
 class Item(Drawn):
     """An item in a list: ``lead`` opens it (a question's number, a cluster's name), and
     leads to ``link`` where given; what someone said is followed by who said it (``by``)
-    and any ``detail`` (their position, an idea's dots)."""
+    and any ``detail`` (their position, an idea's dots). ``lang`` is the language of a text
+    in the other (``Span.lang``)."""
 
     text: str
     lead: str = ""
@@ -150,6 +168,7 @@ class Item(Drawn):
     by: str = ""
     detail: str = ""
     link: str = ""
+    lang: str = ""
 
 
 @dataclass(slots=True)
@@ -167,7 +186,9 @@ class Items(Drawn):
 class Cell(Drawn):
     """A table's cell. ``header`` heads its row; ``look`` is ``nowrap`` for a time and
     ``text`` for what someone wrote; ``link`` opens it and leads to ``anchor``; ``note`` is
-    said under it on the page (in brackets, in a table's head); ``at`` is the time it gives."""
+    said under it on the page (in brackets, in a table's head); ``at`` is the time it gives;
+    ``lang`` and ``note_lang`` the language of its text and its note in the other
+    (``Span.lang``)."""
 
     text: object
     header: bool = False
@@ -176,11 +197,13 @@ class Cell(Drawn):
     anchor: str = ""
     note: str = ""
     at: dt.datetime | None = None
+    lang: str = ""
+    note_lang: str = ""
 
     @property
     def plain(self) -> bool:
         """Only words, as most cells are."""
-        return not (self.header or self.look or self.link or self.note or self.at)
+        return not (self.header or self.look or self.link or self.note or self.at or self.lang)
 
     @property
     def words(self) -> str:

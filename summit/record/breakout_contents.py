@@ -252,6 +252,7 @@ class BreakoutEntry:
     by_dots: list[int] = field(default_factory=list)
     by_support: list[int] = field(default_factory=list)
     voice: VoiceEntry | None = None
+    subtheme_cy: str = ""  # the subtheme's title in Welsh
 
     @property
     def ideas_by_support(self) -> list[IdeaEntry]:
@@ -266,3 +267,5 @@ class SubthemeEntry:
     question: str
     prompts: list[PromptEntry]
     breakouts: list[BreakoutEntry]
+    title_cy: str = ""
+    question_cy: str = ""

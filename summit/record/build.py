@@ -119,8 +119,10 @@ def _plenary(
     summit: Summit, outcome_ids: set[int], names: dict[str, str]
 ) -> tuple[PlenaryPart, list[AssumptionResult], list[RankedItem]]:
     """The plenary's polls, and the working assumptions and obstacles with their results."""
-    assumption_texts = [a.text for a in summit.assumptions.all()]
-    obstacle_texts = [o.text for o in summit.obstacles.all()]
+    assumption_rows = list(summit.assumptions.all())
+    assumption_texts = [a.text for a in assumption_rows]
+    obstacle_rows = list(summit.obstacles.all())
+    obstacle_texts = [o.text for o in obstacle_rows]
     plenary = load_plenary(
         summit,
         outcome_ids,
@@ -129,17 +131,22 @@ def _plenary(
         person_fields("response__participant"),
         names,
     )
-    assumptions = [AssumptionResult(n, text) for n, text in enumerate(assumption_texts, start=1)]
+    assumptions = [
+        AssumptionResult(n, a.text, text_cy=a.text_cy)
+        for n, a in enumerate(assumption_rows, start=1)
+    ]
     if plenary.assumptions is not None:
         for result, statement in zip(assumptions, plenary.assumptions.statements, strict=True):
             result.rated = statement.rated
             result.levels = statement.levels
             result.challenges = statement.remarks
     unranked = _("not ranked")
-    obstacles = [RankedItem(n, t, 0, unranked) for n, t in enumerate(obstacle_texts, 1)]
+    obstacles = [
+        RankedItem(n, o.text, 0, unranked, o.text_cy) for n, o in enumerate(obstacle_rows, 1)
+    ]
     if plenary.obstacles is not None:
         obstacles = [
-            RankedItem(n, bar.label, bar.count, bar.note)
+            RankedItem(n, bar.label, bar.count, bar.note, bar.label_cy)
             for n, bar in enumerate(plenary.obstacles.bars, start=1)
         ]
     return plenary, assumptions, obstacles
@@ -170,6 +177,7 @@ def _breakout(
         id=breakout.pk,
         name=breakout.name,
         subtheme=breakout.subtheme.title,
+        subtheme_cy=breakout.subtheme.title_cy,
         phase=breakout.get_phase_display(),
         facilitators=[f.attribution for f in breakout.facilitators.all()],
         members=breakout.member_count,
@@ -202,6 +210,8 @@ def _agenda(summit: Summit) -> list[AgendaEntry]:
             _hhmm(i.starts_at),
             _hhmm(i.ends_at),
             i.description,
+            i.title_cy,
+            i.description_cy,
         )
         for i in summit.agenda.all()
     ]
@@ -218,8 +228,19 @@ def _subthemes(
             s.question,
             [p for p in prompts if p.subtheme == s.order],
             breakouts.get(s.pk, []),
+            s.title_cy,
+            s.question_cy,
         )
         for s in summit.subthemes.all()
+    ]
+
+
+def _prompts(summit: Summit) -> tuple[dict[int, int], list[PromptEntry]]:
+    """The summit's questions: each one's number by its id, and as the record gives them."""
+    rows = list(summit.prompts.select_related("subtheme"))
+    return {p.pk: p.order for p in rows}, [
+        PromptEntry(p.order, p.text, p.subtheme.order if p.subtheme else None, p.text_cy)
+        for p in rows
     ]
 
 
@@ -246,13 +267,8 @@ def build_record(
     give_sector_names((f for b in chosen for f in b.facilitators.all()), names)
     breakout_ids = [b.pk for b in chosen]
     people, named, attendance = _people(summit, names)
-    prompt_rows = list(summit.prompts.select_related("subtheme"))
-    prompts = [
-        PromptEntry(p.order, p.text, p.subtheme.order if p.subtheme else None) for p in prompt_rows
-    ]
-    walls = load_walls(
-        breakout_ids, {p.pk: p.order for p in prompt_rows}, names, contributions=contributions
-    )
+    numbers, prompts = _prompts(summit)
+    walls = load_walls(breakout_ids, numbers, names, contributions=contributions)
     loaded = load_outcomes(breakout_ids, names)
     plenary, assumptions, obstacles = _plenary(summit, loaded.ids, names)
     counts = count_contributions(breakout_ids)
@@ -272,9 +288,12 @@ def build_record(
         generated_at=timezone.now(),
         slug=summit.slug,
         title=summit.title,
+        title_cy=summit.title_cy,
         convener=summit.convener,
         central_question=summit.central_question,
+        central_question_cy=summit.central_question_cy,
         summary=summit.summary,
+        summary_cy=summit.summary_cy,
         date=summit.date,
         status=summit.get_status_display(),
         whole=not scoped,

@@ -3,6 +3,11 @@ breakouts are in ``breakout_contents``; the rest of the summit is here.
 
 People appear here only as the record names them (``by``, ``name``), never as rows of the
 database, so no format can name anyone another way.
+
+An organiser's text is held as the summit holds it: the English in its field, the Welsh
+version beside it in the field of the same name ending ``_cy`` ("" for none). Each format
+gives the one in the record's language (``summit.event.bilingual``), and the JSON document
+both.
 """
 
 from __future__ import annotations
@@ -88,6 +93,8 @@ class AgendaEntry:
     starts_at: str
     ends_at: str
     description: str
+    title_cy: str = ""
+    description_cy: str = ""
 
 
 @dataclass
@@ -114,6 +121,7 @@ class AssumptionResult:
     rated: int = 0
     levels: list[Level] = field(default_factory=list)
     challenges: list[Remark] = field(default_factory=list)
+    text_cy: str = ""
 
 
 @dataclass
@@ -122,6 +130,7 @@ class RankedItem:
     text: str
     points: int
     note: str
+    text_cy: str = ""
 
 
 @dataclass
@@ -129,6 +138,7 @@ class PromptEntry:
     number: int
     text: str
     subtheme: int | None
+    text_cy: str = ""
 
 
 @dataclass
@@ -148,6 +158,7 @@ class Bar:
     label: str
     count: int
     note: str
+    label_cy: str = ""  # an option's Welsh version
 
 
 @dataclass
@@ -159,6 +170,7 @@ class StatementEntry:
     decision: Decision | None = None
     sectors: list[SectorSplit] = field(default_factory=list)
     remarks: list[Remark] = field(default_factory=list)
+    text_cy: str = ""  # a statement's Welsh version (none for an outcome's proposal)
 
 
 @dataclass
@@ -176,6 +188,8 @@ class PollEntry:
     statements: list[StatementEntry] = field(default_factory=list)
     words: list[tuple[str, int]] = field(default_factory=list)
     remarks: list[Remark] = field(default_factory=list)
+    question_cy: str = ""
+    agenda_item_cy: str = ""
 
 
 @dataclass
@@ -274,6 +288,10 @@ class Record:
     floor: list[FloorSession] = field(default_factory=list)
     # The themes across rooms of each subtheme, with what is mapped to them (``themes``).
     themes: list[SubthemeThemes] = field(default_factory=list)
+    # The Welsh versions of the summit's title, question and summary ("" for none).
+    title_cy: str = ""
+    central_question_cy: str = ""
+    summary_cy: str = ""
     version: str = VERSION
 
     @property

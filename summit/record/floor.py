@@ -41,6 +41,8 @@ from summit.record.blocks import (
     paragraph,
 )
 from summit.record.contents import Record
+from summit.record.rows import when
+from summit.record.texts import words
 
 TITLE = gettext_lazy("Questions from the floor")
 NOTE = gettext_lazy(
@@ -90,8 +92,7 @@ class FloorQuestion:
 
     @property
     def outcome(self) -> str:
-        """What became of it, in words: its status, and the question it was merged into or
-        when it was answered."""
+        """What became of it: its status, with the question it was merged into or when."""
         if self.status == S.MERGED and self.merged_into is not None:
             return _("Merged into #%(number)s") % {"number": self.merged_into}
         if self.status == S.ANSWERED and self.answered_at is not None:
@@ -115,6 +116,7 @@ class FloorSession:
     state_label: str
     premoderated: bool
     questions: list[FloorQuestion] = field(default_factory=list)
+    agenda_item_cy: str = ""
 
     @property
     def by_support(self) -> list[FloorQuestion]:
@@ -175,6 +177,7 @@ def load_floor(summit: Summit, names: dict[str, str]) -> list[FloorSession]:
             s.state,
             s.get_state_display(),
             s.premoderated,
+            agenda_item_cy=s.agenda_item.title_cy if s.agenda_item else "",
         )
         for s in QaSession.objects.filter(plenary__summit=summit)
         .select_related("agenda_item")
@@ -225,7 +228,8 @@ def _session(session: FloorSession) -> Iterator[Block]:
     anchor = f"floor-session-{session.id}"
     yield Open("block")
     yield Heading(3, session.title, anchor)
-    facts = [Fact(_("Agenda item"), session.agenda_item)] if session.agenda_item else []
+    item = words(session, "agenda_item")
+    facts = [Fact(_("Agenda item"), item.text, lang=item.lang)] if item.text else []
     asked = _("%(asked)s asked, %(answered)s answered") % {
         "asked": len(session.questions),
         "answered": session.answered,
@@ -309,7 +313,8 @@ def floor_summary(record: Record) -> list[Block]:
 
 # The spreadsheet, the CSV bundle and the JSON document
 
-SESSION_COLUMNS = ["id", "title", "agenda_item", "state", "premoderated", "questions", "answered"]
+SESSION_COLUMNS = ["id", "title", "agenda_item", "agenda_item_cy", "state", "premoderated"]
+SESSION_COLUMNS += ["questions", "answered"]
 QUESTION_COLUMNS = [
     "id",
     "session",
@@ -329,21 +334,20 @@ QUESTION_COLUMNS = [
 ]
 
 
-def _when(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _session_row(s: FloorSession) -> dict:
+    return {
+        "id": s.id,
+        "title": s.title,
+        "agenda_item": s.agenda_item,
+        "agenda_item_cy": s.agenda_item_cy,
+        "state": s.state,
+        "premoderated": s.premoderated,
+    }
 
 
 def session_rows(record: Record) -> Iterator[dict]:
     for s in record.floor:
-        yield {
-            "id": s.id,
-            "title": s.title,
-            "agenda_item": s.agenda_item,
-            "state": s.state,
-            "premoderated": s.premoderated,
-            "questions": len(s.questions),
-            "answered": s.answered,
-        }
+        yield {**_session_row(s), "questions": len(s.questions), "answered": s.answered}
 
 
 def _question(session: FloorSession, q: FloorQuestion) -> dict:
@@ -360,9 +364,9 @@ def _question(session: FloorSession, q: FloorQuestion) -> dict:
         "supporters_by_sector": q.breakdown("; "),
         "dismiss_reason": q.dismiss_reason,
         "answer_note": q.answer_note,
-        "created_at": _when(q.created_at),
-        "answered_at": _when(q.answered_at),
-        "edited_at": _when(q.edited_at),
+        "created_at": when(q.created_at),
+        "answered_at": when(q.answered_at),
+        "edited_at": when(q.edited_at),
     }
 
 
@@ -375,15 +379,11 @@ def question_rows(record: Record) -> Iterator[dict]:
 
 
 def floor_json(record: Record) -> list[dict]:
-    """The JSON document's ``qa_sessions``: supporters by sector as a list, a count of
-    people withheld null."""
+    """The JSON document's ``qa_sessions``: supporters by sector as a list, withheld null."""
     return [
         {
-            "id": s.id,
-            "title": s.title,
+            **_session_row(s),
             "agenda_item": s.agenda_item or None,
-            "state": s.state,
-            "premoderated": s.premoderated,
             "questions": [
                 {
                     **{k: v for k, v in _question(s, q).items() if k != "session"},

@@ -100,18 +100,24 @@ def _entry(poll: Poll, results: Results, part: str, remarks: dict) -> PollEntry:
     return PollEntry(
         id=poll.pk,
         question=poll.question,
+        question_cy=poll.question_cy,
         kind=poll.kind,
         kind_label=poll.get_kind_display(),
         state=poll.get_state_display(),
         responses=results.responses,
         agenda_item=poll.agenda_item.title if poll.agenda_item else "",
+        agenda_item_cy=poll.agenda_item.title_cy if poll.agenda_item else "",
         part=part,
-        bars=[Bar(str(b.label), b.count, str(b.note)) for b in results.bars],
+        bars=[
+            Bar(str(b.label), b.count, str(b.note), b.option.text_cy if b.option else "")
+            for b in results.bars
+        ],
         words=[(w.text, w.count) for w in results.words],
         remarks=remarks.get(-poll.pk, []),
         statements=[
             StatementEntry(
                 text=statement.option.text,
+                text_cy=statement.option.text_cy,
                 rated=statement.rated,
                 levels=[Level(s.value, str(s.label), s.count) for s in statement.segments],
                 decision=statement.decision,

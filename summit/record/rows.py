@@ -125,7 +125,9 @@ def response_rows(record: Record) -> Iterator[dict]:
             "value",
             "text",
             "option__text",
+            "option__text_cy",
             "response__poll__question",
+            "response__poll__question_cy",
             "response__poll__kind",
             *person_fields("response__participant"),
         )
@@ -144,11 +146,13 @@ def response_rows(record: Record) -> Iterator[dict]:
         yield {
             "poll": poll.pk,
             "question": poll.question,
+            "question_cy": poll.question_cy,
             # A position alone is a vote, given by sector only; what the person wrote with it
             # (a challenge, a reason for a block) is theirs, named as they chose.
             "by": person.attribution if answer.text else None,
             "sector": person.sector_label,
             "item": answer.option.text if answer.option else "",
+            "item_cy": answer.option.text_cy if answer.option else "",
             "value": answer.value,
             "position": position,
             "text": answer.text,

@@ -15,11 +15,22 @@ from collections.abc import Iterator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plenary.models import Poll
+from plenary.models import Poll, PollOption
 from plenary.shift import Movement, PollShift, SectorShift, StatementShift, shifts_for, signed
 from summit.event.measures import withheld_or
-from summit.record.blocks import Block, Cell, Close, Heading, Open, Table, head, paragraph, people
+from summit.record.blocks import (
+    Block,
+    Cell,
+    Close,
+    Heading,
+    Open,
+    Table,
+    head,
+    paragraph,
+    people,
+)
 from summit.record.contents import Record
+from summit.record.texts import heading, words
 
 NOTE = gettext_lazy(
     "Each agreement scale asked again at the close, statement by statement. Levels run from "
@@ -44,6 +55,12 @@ def load_shifts(polls: list[Poll], names: dict[str, str]) -> list[PollShift]:
         return []
     options = {poll.pk: list(poll.options.all()) for pair in pairs for poll in pair}
     return shifts_for(pairs, options, names)
+
+
+def statement_option(shift: PollShift, s: StatementShift) -> PollOption:
+    """The first round's option a statement is (its ``number`` its place), with its Welsh
+    version: read from the options the polls were loaded with."""
+    return list(shift.baseline.options.all())[s.number - 1]
 
 
 def _mean(value: float | None) -> str:
@@ -100,7 +117,7 @@ def _statement(shift: PollShift, s: StatementShift) -> Iterator[Block]:
     yield Open("block")
     number = {"number": s.number}
     yield Heading(4, _("Statement %(number)s") % number)
-    yield paragraph(s.text, "statement")
+    yield paragraph(words(statement_option(shift, s), "text"), "statement")
     yield Table(
         head(_("Position"), _("First round"), _("Closing round")),
         [
@@ -141,7 +158,7 @@ def shift_blocks(record: Record) -> Iterator[Block]:
         yield paragraph(_("No poll was asked again at the close."))
         return
     for shift in record.shifts:
-        yield Heading(3, shift.baseline.question)
+        yield heading(3, (words(shift.baseline, "question"),))
         yield paragraph(
             _(
                 "First round: %(first)s answered · closing round: %(closing)s · answered both: "
@@ -176,8 +193,10 @@ SHIFT_COLUMNS = [
     "poll",
     "closing_poll",
     "question",
+    "question_cy",
     "statement",
     "text",
+    "text_cy",
     "first_round",
     "closing_round",
     "mean_before",
@@ -218,8 +237,10 @@ def shift_rows(record: Record) -> Iterator[dict]:
                 "poll": shift.baseline.pk,
                 "closing_poll": shift.closing.pk,
                 "question": shift.baseline.question,
+                "question_cy": shift.baseline.question_cy,
                 "statement": s.number,
                 "text": s.text,
+                "text_cy": statement_option(shift, s).text_cy,
                 "first_round": s.before,
                 "closing_round": s.after,
                 "mean_before": s.mean_before,
@@ -266,6 +287,7 @@ def shift_json(record: Record) -> list[dict]:
             "poll": shift.baseline.pk,
             "closing_poll": shift.closing.pk,
             "question": shift.baseline.question,
+            "question_cy": shift.baseline.question_cy,
             "first_round": shift.before,
             "closing_round": shift.after,
             "both": shift.both,
@@ -273,6 +295,7 @@ def shift_json(record: Record) -> list[dict]:
                 {
                     "number": s.number,
                     "text": s.text,
+                    "text_cy": statement_option(shift, s).text_cy,
                     "levels": [
                         {
                             "level": v.value,

@@ -54,6 +54,7 @@ class SummaryBreakout:
     name: str
     subtheme: str
     outcomes: list[SummaryOutcome]
+    subtheme_cy: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class Summary:
     breakouts: list[SummaryBreakout]
     shift: list[Block]
     floor: list[Block]  # empty when no session of questions was held
+    # The Welsh versions of the title and question, for a page to show in its reader's
+    # language (``{% shown summary "title" %}``).
+    title_cy: str = ""
+    central_question_cy: str = ""
 
 
 def _action(a: ActionEntry) -> ShownAction:
@@ -88,11 +93,15 @@ def summary_of(record: Record) -> Summary:
     """The summary of ``record`` (built with ``contributions=False``: it shows no ideas)."""
     return Summary(
         title=record.title,
+        title_cy=record.title_cy,
         convener=record.convener,
         central_question=record.central_question,
+        central_question_cy=record.central_question_cy,
         date=record.date,
         breakouts=[
-            SummaryBreakout(b.id, b.name, b.subtheme, [_outcome(o) for o in b.outcomes])
+            SummaryBreakout(
+                b.id, b.name, b.subtheme, [_outcome(o) for o in b.outcomes], b.subtheme_cy
+            )
             for b in record.breakouts
         ],
         shift=list(shift_blocks(record)),

@@ -45,29 +45,33 @@ class Table:
 
 
 def summit_rows(record: Record) -> Iterator[dict]:
-    for field, value in (
-        (pgettext("the event", "Summit"), record.title),
-        (_("Convened by"), record.convener),
-        (_("The question for the day"), record.central_question),
-        (_("Date"), record.date.isoformat() if record.date else ""),
-        (_("Status"), record.status),
-        (_("Decision rules"), rules_note(record.supermajority)),
-        (_("Supermajority (per cent)"), record.supermajority),
-        (_("Covers"), record.covers),
-        (_("Record made"), record.generated_at.isoformat()),
-        (_("Record version"), record.version),
+    """The summit's facts: ``value`` each in the record's language, but the organiser's
+    texts, in English with their Welsh versions in ``value_cy``."""
+    for field, value, welsh in (
+        (pgettext("the event", "Summit"), record.title, record.title_cy),
+        (_("Convened by"), record.convener, ""),
+        (_("The question for the day"), record.central_question, record.central_question_cy),
+        (_("Date"), record.date.isoformat() if record.date else "", ""),
+        (_("Status"), record.status, ""),
+        (_("Decision rules"), rules_note(record.supermajority), ""),
+        (_("Supermajority (per cent)"), record.supermajority, ""),
+        (_("Covers"), record.covers, ""),
+        (_("Record made"), record.generated_at.isoformat(), ""),
+        (_("Record version"), record.version, ""),
     ):
-        yield {"field": field, "value": value}
+        yield {"field": field, "value": value, "value_cy": welsh}
     for item in record.agenda:
         times = f"{item.starts_at}–{item.ends_at}"
         yield {
             "field": (_("Agenda %(times)s") % {"times": times}).strip("– "),
             "value": item.title,
+            "value_cy": item.title_cy,
         }
     for row in record.attendance:
         yield {
             "field": _("Attendance: %(sector)s") % {"sector": row.sector},
             "value": withheld_or(row.total),
+            "value_cy": "",
         }
 
 
@@ -159,22 +163,19 @@ def poll_rows(record: Record) -> Iterator[dict]:
         base = {
             "poll": poll.id,
             "question": poll.question,
+            "question_cy": poll.question_cy,
             "kind": poll.kind_label,
             "state": poll.state,
             "responses": poll.responses,
         }
-        lines = [(bar.label, bar.count, bar.note) for bar in poll.bars]
+        lines = [(bar.label, bar.label_cy, bar.count, bar.note) for bar in poll.bars]
         lines += [
-            (
-                s.text,
-                s.rated,
-                "; ".join(f"{level.label} {level.count}" for level in s.levels),
-            )
+            (s.text, s.text_cy, s.rated, "; ".join(f"{v.label} {v.count}" for v in s.levels))
             for s in poll.statements
         ]
-        lines += [(text, count, "") for text, count in poll.words]
-        for item, count, detail in lines or [("", None, "")]:
-            yield {**base, "item": item, "count": count, "detail": detail}
+        lines += [(text, "", count, "") for text, count in poll.words]
+        for item, welsh, count, detail in lines or [("", "", None, "")]:
+            yield {**base, "item": item, "item_cy": welsh, "count": count, "detail": detail}
 
 
 def ranking_rows(record: Record) -> Iterator[dict]:
@@ -286,6 +287,12 @@ CONSENSUS_COLUMNS = [
     *RULE_KEYS,
 ]
 
+# A poll's question and its options are the organiser's: each with its Welsh version beside.
+POLL_COLUMNS = ["poll", "question", "question_cy", "kind", "state", "responses"]
+POLL_COLUMNS += ["item", "item_cy", "count", "detail"]
+RESPONSE_COLUMNS = ["poll", "question", "question_cy", "by", "sector", "item", "item_cy"]
+RESPONSE_COLUMNS += ["value", "position", "text"]
+
 VOICE_COLUMNS = [
     "breakout",
     "members",
@@ -308,7 +315,9 @@ VOICE_SECTOR_COLUMNS = [
 
 def tables(record: Record) -> list[Table]:
     return [
-        Table("summit", pgettext("the event", "Summit"), ["field", "value"], summit_rows),
+        Table(
+            "summit", pgettext("the event", "Summit"), ["field", "value", "value_cy"], summit_rows
+        ),
         Table("participants", _("Participants"), ["name", "sector", "role"], participant_rows),
         Table("ideas", _("Ideas"), IDEA_COLUMNS, idea_rows),
         Table(
@@ -338,7 +347,7 @@ def tables(record: Record) -> list[Table]:
         Table(
             "polls",
             _("Polls"),
-            ["poll", "question", "kind", "state", "responses", "item", "count", "detail"],
+            POLL_COLUMNS,
             poll_rows,
         ),
         Table("shift", _("How views moved"), SHIFT_COLUMNS, shift_rows),
@@ -353,7 +362,7 @@ def tables(record: Record) -> list[Table]:
         Table(
             "responses",
             _("Poll responses"),
-            ["poll", "question", "by", "sector", "item", "value", "position", "text"],
+            RESPONSE_COLUMNS,
             response_rows,
         ),
         Table("voice_balance", _("Voice balance"), VOICE_COLUMNS, voice_rows),

@@ -23,10 +23,21 @@ from breakouts.models import Breakout
 from summit.event.measures import SectorCell
 from summit.event.models import Summit
 from summit.record import parts
-from summit.record.blocks import Block, Close, Fact, Facts, Heading, Item, Items, Open, paragraph
+from summit.record.blocks import (
+    Block,
+    Close,
+    Fact,
+    Facts,
+    Heading,
+    Item,
+    Items,
+    Open,
+    paragraph,
+)
 from summit.record.blocks import people as people_count
 from summit.record.breakout_contents import OutcomeEntry
 from summit.record.contents import Record
+from summit.record.texts import subtheme_heading
 from summit.synthesis.access import CLUSTER
 from summit.synthesis.board import Item as Mapped
 from summit.synthesis.board import Synthesis, ThemeEntry, gather
@@ -92,6 +103,7 @@ class SubthemeThemes:
     title: str
     themes: list[ThemeLine] = field(default_factory=list)
     unmapped: list[MappedLine] = field(default_factory=list)
+    title_cy: str = ""
 
 
 def _line(item: Mapped, numbers: dict[int, int]) -> MappedLine:
@@ -154,6 +166,7 @@ def load_themes(
                 subtheme.title,
                 [_theme(entry, numbers) for entry in entries],
                 [_line(item, numbers) for item in synthesis.unmapped],
+                subtheme.title_cy,
             )
         )
     return found
@@ -201,7 +214,7 @@ def theme_blocks(record: Record) -> Iterator[Block]:
         yield paragraph(_("No themes were kept across the rooms."))
         return
     for s in record.themes:
-        yield Heading(3, _("Subtheme %(order)s: %(title)s") % {"order": s.order, "title": s.title})
+        yield subtheme_heading(3, s)
         if not s.themes:
             yield paragraph(_("No themes were kept for this subtheme."))
         for t in s.themes:
@@ -261,6 +274,7 @@ def themes_json(record: Record) -> list[dict]:
         {
             "subtheme": s.order,
             "title": s.title,
+            "title_cy": s.title_cy,
             "themes": [
                 {
                     "id": t.id,

@@ -37,14 +37,16 @@ from summit.record.blocks import (
     Table,
     Title,
     head,
+    joined,
     paragraph,
 )
-from summit.record.contents import Record, SectorCount
+from summit.record.contents import AgendaEntry, RankedItem, Record, SectorCount
 from summit.record.feedback import TITLE as FEEDBACK_TITLE
 from summit.record.feedback import feedback_blocks
 from summit.record.floor import TITLE as FLOOR_TITLE
 from summit.record.floor import floor_blocks
 from summit.record.shift import shift_blocks
+from summit.record.texts import around, subtheme_heading, words
 from summit.record.themes import TITLE as THEMES_TITLE
 from summit.record.themes import theme_blocks
 from summit.record.walk_breakout import breakout_blocks, prompt_items, remark_items
@@ -100,7 +102,8 @@ class Outline:
 
 def _about(record: Record) -> Iterator[Block]:
     made = timezone.localtime(record.generated_at)
-    facts = [Fact(pgettext("the event", "Summit"), record.title)]
+    title = words(record, "title")
+    facts = [Fact(pgettext("the event", "Summit"), title.text, lang=title.lang)]
     if record.convener:
         facts.append(Fact(_("Convened by"), record.convener))
     facts += [
@@ -110,23 +113,32 @@ def _about(record: Record) -> Iterator[Block]:
         Fact(_("Covers"), record.covers),
     ]
     yield Facts(facts, compact=False)
-    if record.summary:
-        yield paragraph(record.summary, "reading")
+    summary = words(record, "summary")
+    if summary.text:
+        yield paragraph(summary, "reading")
     yield paragraph(str(NAMING_NOTE), "reading")
     yield paragraph(parts.rules_note(record.supermajority), "reading")
+
+
+def _agenda_row(i: AgendaEntry) -> list[Cell]:
+    title, description = words(i, "title"), words(i, "description")
+    return [
+        Cell(f"{i.starts_at}–{i.ends_at}" if i.ends_at else i.starts_at, look="nowrap"),
+        Cell(
+            title.text,
+            header=True,
+            note=description.text,
+            lang=title.lang,
+            note_lang=description.lang,
+        ),
+        Cell(i.kind),
+    ]
 
 
 def _agenda(record: Record) -> Iterator[Block]:
     yield Table(
         head(_("Time"), _("Item"), _("Kind")),
-        [
-            [
-                Cell(f"{i.starts_at}–{i.ends_at}" if i.ends_at else i.starts_at, look="nowrap"),
-                Cell(i.title, header=True, note=i.description),
-                Cell(i.kind),
-            ]
-            for i in record.agenda
-        ],
+        [_agenda_row(i) for i in record.agenda],
         caption=_("Agenda"),
         empty=_("No agenda was set."),
     )
@@ -161,7 +173,7 @@ def _assumptions(record: Record) -> Iterator[Block]:
     for a in record.assumptions:
         yield Open("block")
         yield Heading(3, _("Assumption %(number)s") % {"number": a.number})
-        yield paragraph(a.text, "statement")
+        yield paragraph(words(a, "text"), "statement")
         if a.rated:
             yield Table(
                 head(*(level.label for level in a.levels), _("Answered")),
@@ -191,12 +203,19 @@ def _obstacles(record: Record) -> Iterator[Block]:
         )
         % {"count": n}
     )
+
+    def row(o: RankedItem) -> list[Cell]:
+        text = words(o, "text")
+        return [
+            Cell(o.place),
+            Cell(text.text, header=True, lang=text.lang),
+            Cell(o.points),
+            Cell(o.note),
+        ]
+
     yield Table(
         head(_("Place"), _("Obstacle"), _("Points"), _("Average place")),
-        [
-            [Cell(o.place), Cell(o.text, header=True), Cell(o.points), Cell(o.note)]
-            for o in record.obstacles
-        ],
+        [row(o) for o in record.obstacles],
         caption=_("Obstacles by points"),
         look=("numbers",),
     )
@@ -204,8 +223,8 @@ def _obstacles(record: Record) -> Iterator[Block]:
 
 def _subthemes(record: Record) -> Iterator[Block]:
     for s in record.subthemes:
-        yield Heading(3, subtheme_heading(s.order, s.title))
-        yield paragraph(s.question, "statement")
+        yield subtheme_heading(3, s)
+        yield paragraph(words(s, "question"), "statement")
         if s.prompts:
             yield Items(prompt_items(s.prompts), "prompts")
         if not s.breakouts:
@@ -227,13 +246,24 @@ def _people(record: Record) -> Iterator[Block]:
     )
 
 
-def record_title(title: str) -> str:
-    """The record's title, as every document gives it: "The record of …"."""
-    return _("The record of %(title)s") % {"title": title}
+def record_title(record: Record) -> tuple[Span, ...]:
+    """The record's title, as every document gives it: "The record of …", the summit's
+    title in the record's language."""
+    return around(_("The record of %(title)s"), "title", words(record, "title"))
 
 
-def subtheme_heading(order: int, title: str) -> str:
-    return _("Subtheme %(order)s: %(title)s") % {"order": order, "title": title}
+def _title(record: Record) -> Title:
+    named, question = words(record, "title"), words(record, "central_question")
+    spans = record_title(record)
+    return Title(
+        joined(spans),
+        named.text,
+        record.convener,
+        question.text,
+        spans,
+        named.lang,
+        question.lang,
+    )
 
 
 def outline(record: Record) -> Outline:
@@ -269,9 +299,7 @@ def outline(record: Record) -> Outline:
         Section("people", _("Who took part"), _people(record)),
         Section("feedback", str(FEEDBACK_TITLE), feedback_blocks(record), new_page=True),
     ]
-    title = Title(
-        record_title(record.title), record.title, record.convener, record.central_question
-    )
+    title = _title(record)
     every = [*summit, *breakouts, *findings]
     contents = Contents([Span(s.title, s.anchor) for s in every])
     return Outline(title, contents, summit, breakouts, findings)

@@ -26,6 +26,7 @@ from summit.record.blocks import (
     Items,
     Open,
     Ranking,
+    Span,
     Table,
     dots_from,
     head,
@@ -38,10 +39,15 @@ from summit.record.breakout_contents import (
     VoiceEntry,
 )
 from summit.record.contents import PromptEntry, Remark
+from summit.record.texts import words
 
 
 def prompt_items(prompts: Iterable[PromptEntry]) -> list[Item]:
-    return [Item(p.text, lead=question_number(p.number)) for p in prompts]
+    return [_prompt(p, words(p, "text")) for p in prompts]
+
+
+def _prompt(p: PromptEntry, text: Span) -> Item:
+    return Item(text.text, lead=question_number(p.number), lang=text.lang)
 
 
 def question_number(number: int) -> str:
@@ -251,9 +257,10 @@ def voice_blocks(
 
 def breakout_blocks(b: BreakoutEntry) -> Iterator[Block]:
     """A breakout's section, after its heading."""
+    subtheme = words(b, "subtheme")
     yield Facts(
         [
-            Fact(_("Subtheme"), b.subtheme),
+            Fact(_("Subtheme"), subtheme.text, lang=subtheme.lang),
             Fact(_("Facilitated by"), "; ".join(b.facilitators) or _("Nobody named")),
             Fact(_("Members"), str(b.members)),
             Fact(_("Reached"), b.phase),

@@ -10,6 +10,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from summit.event.bilingual import text_in
 from summit.event.measures import withheld_or
 from summit.record import parts
 from summit.record.blocks import (
@@ -20,6 +21,7 @@ from summit.record.blocks import (
     Open,
     Paragraph,
     Rows,
+    Span,
     Table,
     Words,
     head,
@@ -35,6 +37,7 @@ from summit.record.contents import (
     PollEntry,
     Record,
 )
+from summit.record.texts import heading, words
 from summit.record.walk_breakout import remark_items, rule_heads, verdicts, voice_blocks
 
 # Where a poll's results are given instead, when they belong to another section.
@@ -94,7 +97,7 @@ def _consensus(poll: PollEntry, supermajority: int) -> Iterator[Block]:
         [*head(*parts.CONSENSUS_HEAD), *rule_heads(supermajority)],
         rows,
         caption=_("%(question)s: what each decision rule makes of each outcome")
-        % {"question": poll.question},
+        % {"question": text_in(poll, "question")},
         look=("compact", "numbers"),
     )
 
@@ -110,17 +113,18 @@ def _results(poll: PollEntry) -> Iterator[Block]:
                 _("Points") if ranking else _("Chosen by"),
                 _("Note"),
             ),
-            [[Cell(b.label, header=True), Cell(b.count), Cell(b.note)] for b in poll.bars],
-            caption=_("Results of %(question)s") % {"question": poll.question},
+            [_bar(words(b, "label"), b.count, b.note) for b in poll.bars],
+            caption=_("Results of %(question)s") % {"question": text_in(poll, "question")},
             look=("compact", "numbers"),
         )
     for statement in poll.statements:
-        yield paragraph(statement.text, "statement")
+        text = words(statement, "text")
+        yield paragraph(text, "statement")
         yield Table(
             head(*(level.label for level in statement.levels), _("Answered")),
             [[*(Cell(level.count) for level in statement.levels), Cell(statement.rated)]],
             caption=_("Positions on: %(statement)s")
-            % {"statement": Truncator(statement.text).chars(80)},
+            % {"statement": Truncator(text.text).chars(80)},
             look=("compact", "numbers"),
         )
         if statement.remarks:
@@ -133,9 +137,13 @@ def _results(poll: PollEntry) -> Iterator[Block]:
         yield paragraph(_("Nobody answered."))
 
 
+def _bar(label: Span, count: int, note: str) -> list[Cell]:
+    return [Cell(label.text, header=True, lang=label.lang), Cell(count), Cell(note)]
+
+
 def _poll(poll: PollEntry, supermajority: int) -> Iterator[Block]:
     yield Open("block")
-    yield Heading(3, poll.question)
+    yield heading(3, (words(poll, "question"),))
     kind = poll.kind_label
     if poll.round:
         kind = _("%(kind)s, round %(round)s") % {"kind": kind, "round": poll.round}
@@ -145,9 +153,10 @@ def _poll(poll: PollEntry, supermajority: int) -> Iterator[Block]:
         ngettext("%(count)s response", "%(count)s responses", poll.responses)
         % {"count": poll.responses},
     ]
-    if poll.agenda_item:
-        facts.append(poll.agenda_item)
-    yield paragraph(" · ".join(facts), "meta")
+    if poll.agenda_item:  # the agenda item's title, marked apart
+        yield Paragraph((Span(" · ".join([*facts, ""])), words(poll, "agenda_item")), "meta")
+    else:
+        yield paragraph(" · ".join(facts), "meta")
     if poll.part in ELSEWHERE:
         yield Paragraph(
             linked(
