@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,12 @@ class SignInForm(forms.Form):
         return cleaned
 
 
+class LanguageRadios(forms.RadioSelect):
+    """The languages offered, each named in itself and marked so, for a screen reader."""
+
+    option_template_name = "accounts/forms/language_option.html"
+
+
 class InviteForm(forms.Form):
     email = forms.EmailField(
         label=_("Their email address"),
@@ -243,6 +250,26 @@ class InviteForm(forms.Form):
             "invalid_choice": _("Select one of the roles listed"),
         },
     )
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        help_text=_(
+            "The invitation and its reminder the day before the summit are sent in this language."
+        ),
+        choices=settings.LANGUAGES,
+        # A form sent without one (never from the page, whose radios start with one chosen)
+        # takes the organiser's page language, as the page does.
+        required=False,
+        widget=LanguageRadios,
+        error_messages={"invalid_choice": _("Select English or Cymraeg for the invitation")},
+    )
+
+    def __init__(self, *args, language: str = settings.LANGUAGE_CODE, **kwargs) -> None:
+        """``language``: the one chosen until the organiser chooses another (their page's)."""
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = language
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.fields["language"].initial
 
 
 class StaffDetailsForm(forms.Form):

@@ -167,6 +167,10 @@ class Invite(models.Model):
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="invites")
     email = models.EmailField()
     role = models.CharField(max_length=12, choices=ROLES)
+    # The language the organiser chose to write to this person in (one of settings.LANGUAGES):
+    # the invitation and its reminder go in it, and the person's language starts as it when
+    # they accept, unless they chose another on the page they accepted from.
+    language = models.CharField(max_length=8, default=settings.LANGUAGE_CODE)
     token_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         Participant, on_delete=models.SET_NULL, null=True, related_name="invites_sent"

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.audit import log_action
@@ -24,9 +24,11 @@ from accounts.models import (
     new_secret,
 )
 from accounts.signals import participant_joined
+from summit.event.bilingual import text_in
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 from summit.event.sectors import sector_choices
+from summit.web.language import is_offered, or_source
 from summit.web.links import absolute_url
 
 INVITE_LIFETIME = dt.timedelta(days=7)
@@ -147,8 +149,10 @@ def invite(
     role: str,
     accept_url_for,
     join_url: str | None = None,
+    language: str = settings.LANGUAGE_CODE,
 ) -> tuple[Invite, str]:
-    """A single-use invite to the summit in ``role``, emailed to ``email``.
+    """A single-use invite to the summit in ``role``, emailed to ``email`` in ``language``
+    (one of the languages offered; ``ValueError`` for any other).
 
     ``accept_url_for(token)`` gives the absolute link to put in the email, beside the
     summit's join link, ``join_url`` (by default on the ``SITE_URL`` setting). Returns the invite
@@ -156,12 +160,15 @@ def invite(
     the invite written, "Invited someone" logged with the email and role, by ``by``; after
     commit, the email is sent.
     """
+    if not is_offered(language):
+        raise ValueError(f"{language!r} is not a language the app is offered in.")
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         record = Invite.objects.create(
             summit=summit,
             email=email,
             role=role,
+            language=language,
             token_hash=hash_secret(token),
             created_by=by,
             expires_at=timezone.now() + INVITE_LIFETIME,
@@ -176,11 +183,19 @@ def invite(
 
 
 def _send_invite(record: Invite, links: dict[str, str], inviter: str) -> None:
+    """The invitation, in the language the organiser chose for it, whatever the language of
+    the page they sent it from."""
+    language = or_source(record.language)
     context = {"invite": record, "inviter": inviter, **links}
+    with translation.override(language):
+        subject = gettext("Invitation to %(title)s as %(role)s") % {
+            "title": text_in(record.summit, "title", language),
+            "role": record.get_role_display().lower(),
+        }
+        message = render_to_string("accounts/email/invite.txt", context)
     send_mail(
-        subject=gettext("Invitation to %(title)s as %(role)s")
-        % {"title": record.summit.title, "role": record.get_role_display().lower()},
-        message=render_to_string("accounts/email/invite.txt", context),
+        subject=subject,
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[record.email],
     )
@@ -215,12 +230,16 @@ def accept_invite(
     display_name: str = "",
     organisation: str = "",
     sector: str = "",
+    language: str | None = None,
 ) -> Participant:
     """Give ``user`` the invite's role in its summit, and use the invite up.
 
-    A person already in the summit keeps their details and gains the role (an organiser is
-    never lowered by an invite). Raises ``Refused`` when the invite was used or withdrawn
-    meanwhile. Side effects: database writes only.
+    ``language`` is the one the person chose on the page they accepted from, if they chose
+    one: their part in the summit is in it, and otherwise in the invite's (a newcomer's) or
+    the one they had (someone already in the summit). A person already in the summit keeps
+    their details and gains the role (an organiser is never lowered by an invite). Raises
+    ``Refused`` when the invite was used or withdrawn meanwhile. Side effects: database
+    writes only.
     """
     with transaction.atomic():
         claimed = Invite.objects.filter(
@@ -247,12 +266,15 @@ def accept_invite(
                 or user.email.partition("@")[0],
                 organisation=organisation or (earlier.organisation if earlier else ""),
                 sector=sector or _sector_from(earlier, record.summit),
+                language=or_source(language or record.language),
             )
         else:
             if participant.role != Participant.Role.ORGANISER:
                 participant.role = record.role
             participant.removed_at = None
-            participant.save(update_fields=["role", "removed_at"])
+            if is_offered(language):
+                participant.language = language
+            participant.save(update_fields=["role", "removed_at", "language"])
         Invite.objects.filter(pk=record.pk).update(used_by=participant)
     return participant
 
@@ -284,6 +306,7 @@ def register_and_accept_invite(
     last_name: str,
     organisation: str,
     sector: str,
+    language: str | None = None,
 ) -> tuple[User, Participant]:
     """Someone new to the app, invited by email: a user who signs in with the invite's
     address and ``password``, given the invite's role in its summit as ``accept_invite``.
@@ -301,5 +324,6 @@ def register_and_accept_invite(
             display_name=f"{first_name} {last_name}",
             organisation=organisation,
             sector=sector,
+            language=language,
         )
     return user, participant

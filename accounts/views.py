@@ -28,6 +28,7 @@ from accounts.forms import (
 )
 from accounts.models import Invite, Participant, User
 from summit.event.refusals import Refused
+from summit.web.language import chosen_for, for_request
 from summit.web.qr import qr_svg
 from summit.web.ratelimit import join_attempts, link_attempts, sign_in_attempts
 
@@ -234,7 +235,7 @@ def _signed_in_to(request: HttpRequest, user: User, participant: Participant) ->
 
 def _accepted(request: HttpRequest, record: Invite, user: User) -> HttpResponse:
     try:
-        participant = services.accept_invite(record, user)
+        participant = services.accept_invite(record, user, language=chosen_for(request))
     except Refused:
         return _invalid_invite(request)
     return _signed_in_to(request, user, participant)
@@ -272,6 +273,7 @@ def accept_invite(request: HttpRequest, token: str) -> HttpResponse:
                 last_name=data["last_name"],
                 organisation=data["organisation"],
                 sector=data["sector"],
+                language=chosen_for(request),
             )
         except Refused:
             return _invalid_invite(request)
@@ -291,7 +293,8 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
     """Organisers invite facilitators and co-organisers, and see what became of each invite."""
     organiser = get_participant_for(request.user, slug, organise=True)
     summit = organiser.summit
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    page_language = for_request(request)
+    form = InviteForm(request.POST if request.method == "POST" else None, language=page_language)
     made = None
     status = 200
     if request.method == "POST":
@@ -301,6 +304,7 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
                 by=organiser,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
+                language=form.cleaned_data["language"],
                 accept_url_for=lambda t: request.build_absolute_uri(
                     reverse("accept_invite", args=[t])
                 ),
@@ -312,7 +316,7 @@ def invites(request: HttpRequest, slug: str) -> HttpResponse:
                 "invite": record,
                 "url": request.build_absolute_uri(reverse("accept_invite", args=[token])),
             }
-            form = InviteForm()
+            form = InviteForm(language=page_language)
         else:
             status = 422
     sent = summit.invites.select_related("used_by", "created_by")

@@ -1,6 +1,10 @@
 """The emails of the day before a summit, at the services layer: a reminder to everyone
 invited who has not joined, and "the summit starts tomorrow" to everyone who has.
 
+Each goes in its reader's language: a reminder in its invitation's, a note in the language
+the person last chose (the source language when they never chose one), with the organiser's
+words in that language too.
+
 Each email goes at most once. One transaction per email decides to send it and writes its
 ``EmailSent`` row, whose unique constraint lets one run through however many run at once; the
 email leaves only after that transaction has committed. Sending again is worse than not
@@ -26,7 +30,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import EmailSent, Invite, Participant
+from summit.event.bilingual import text_in
 from summit.event.models import Summit
+from summit.web.language import or_source
 from summit.web.links import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -42,13 +48,14 @@ TEMPLATES = {
 
 @dataclass(frozen=True)
 class Email:
-    """One email due: to ``address``, recorded under the first of ``keys`` (any of them
-    recorded already means it went)."""
+    """One email due: to ``address``, in ``language``, recorded under the first of ``keys``
+    (any of them recorded already means it went)."""
 
     summit: Summit
     kind: str
     keys: tuple[str, ...]
     address: str
+    language: str
     context: dict = field(hash=False, compare=False)
 
 
@@ -99,21 +106,23 @@ def invite_reminders(summit: Summit, now: dt.datetime) -> list[Email]:
         if record.email.lower() not in known:
             by_address.setdefault(record.email.lower(), []).append(record)
     join_url = absolute_url("join_summit", summit.join_code)
-    return [
-        Email(
-            summit=summit,
-            kind=EmailSent.Kind.INVITE_REMINDER,
-            keys=tuple(f"invite:{record.pk}" for record in records),
-            address=records[0].email,
-            context={
-                "summit": summit,
-                "invite": records[0],
-                "until": summit.local_time_and_zone(records[0].expires_at),
-                "join_url": join_url,
-            },
-        )
-        for records in by_address.values()
-    ]
+    return [_invite_reminder(summit, records, join_url) for records in by_address.values()]
+
+
+def _invite_reminder(summit: Summit, records: list[Invite], join_url: str) -> Email:
+    """The reminder of the newest of ``records``, in the language it was written in."""
+    newest = records[0]
+    language = or_source(newest.language)
+    with translation.override(language):
+        until = summit.local_time_and_zone(newest.expires_at)
+    return Email(
+        summit=summit,
+        kind=EmailSent.Kind.INVITE_REMINDER,
+        keys=tuple(f"invite:{record.pk}" for record in records),
+        address=newest.email,
+        language=language,
+        context={"summit": summit, "invite": newest, "until": until, "join_url": join_url},
+    )
 
 
 def starts_tomorrow_notes(summit: Summit) -> list[Email]:
@@ -138,6 +147,7 @@ def starts_tomorrow_notes(summit: Summit) -> list[Email]:
             kind=EmailSent.Kind.STARTS_TOMORROW,
             keys=(f"person:{person.pk}",),
             address=person.user.email,
+            language=or_source(person.language),
             context={**shared, "participant": person},
         )
         for person in people
@@ -164,7 +174,7 @@ def _claim(email: Email) -> EmailSent | None:
 
 
 def _subject(email: Email) -> str:
-    title = email.summit.title
+    title = text_in(email.summit, "title", email.language)
     if email.kind == EmailSent.Kind.INVITE_REMINDER:
         return _("Reminder: your invitation to %(title)s, tomorrow") % {"title": title}
     return _("%(title)s starts tomorrow") % {"title": title}
@@ -172,7 +182,7 @@ def _subject(email: Email) -> str:
 
 def _send(email: Email) -> None:
     template = TEMPLATES[email.kind]
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(email.language):
         send_mail(
             subject=_subject(email),
             message=render_to_string(f"{template}.txt", email.context),

@@ -33,6 +33,12 @@ def is_offered(code: object) -> bool:
     return isinstance(code, str) and code in offered()
 
 
+def or_source(code: object) -> str:
+    """``code`` where it is a language offered, else the source language: what an email to
+    someone who never chose one, or chose one no longer offered, is written in."""
+    return code if is_offered(code) else settings.LANGUAGE_CODE
+
+
 def _chosen(session) -> str | None:
     if session is None:
         return None
@@ -55,6 +61,14 @@ def for_request(request) -> str:
     """The language a page is shown in: the person's choice, else their browser's."""
     session = None if request.path in _shared_paths() else getattr(request, "session", None)
     return _chosen(session) or translation.get_language_from_request(request)
+
+
+def chosen_for(request) -> str | None:
+    """The language the person chose with the switch (kept in their session, or in the
+    cookie past signing out); ``None`` when they never chose one, so that what their
+    browser asks for is not taken for their choice."""
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return _chosen(getattr(request, "session", None)) or (cookie if is_offered(cookie) else None)
 
 
 def for_scope(scope) -> str:
