@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invite, User
+from summit.event.bilingual import text_in
 from summit.event.models import Summit
 from summit.event.sectors import sectors_of
 from summit.web.forms import plain_text_field
@@ -65,7 +66,7 @@ def subthemes_offered(summit: Summit) -> list[tuple[str, str]]:
     query."""
     offered = [(NO_PREFERENCE, str(_("No preference")))]
     return offered + [
-        (str(s.pk), s.title) for s in summit.subthemes.filter(retired_at__isnull=True)
+        (str(s.pk), text_in(s, "title")) for s in summit.subthemes.filter(retired_at__isnull=True)
     ]
 
 

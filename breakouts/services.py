@@ -17,6 +17,7 @@ from accounts.models import Participant
 from breakouts import announcements, audit, live
 from breakouts.models import Breakout, Comment, Idea
 from breakouts.placing import Spot, choose_spot
+from summit.event.bilingual import text_in
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 
@@ -59,7 +60,7 @@ def add_breakout(subtheme: Subtheme, name: str) -> Breakout:
     subtheme. Side effects: a write."""
     if subtheme.retired_at is not None:
         said = gettext("“%(title)s” is retired: bring it back before adding a group to it")
-        raise Refused(said % {"title": subtheme.title})
+        raise Refused(said % {"title": text_in(subtheme, "title")})
     if Breakout.objects.filter(summit_id=subtheme.summit_id, name__iexact=name).exists():
         said = gettext("There is already a breakout called “%(name)s”")
         raise Refused(said % {"name": name})

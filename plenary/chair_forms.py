@@ -14,6 +14,7 @@ from plenary.models import (
     FLOOR_QUESTION_MAX_LENGTH,
     SESSION_TITLE_MAX_LENGTH,
 )
+from summit.event.bilingual import text_in
 from summit.event.models import AgendaItem, Summit
 
 SESSION_CHANGES = {
@@ -68,6 +69,7 @@ class SessionForm(forms.Form):
     def __init__(self, *args, summit: Summit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = AgendaItem.objects.filter(summit=summit)
+        self.fields["agenda_item"].label_from_instance = lambda item: text_in(item, "title")
 
 
 class SessionChangeForm(forms.Form):

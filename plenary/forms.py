@@ -1,5 +1,6 @@
-"""Answers to polls, and the plenary console's forms: every value checked before a service
-sees it, with messages written for the person who sent it."""
+"""Answers to polls, and the plenary console's forms (a new poll's is in
+``plenary.poll_forms``): every value checked before a service sees it, with messages written
+for the person who sent it."""
 
 from __future__ import annotations
 
@@ -7,15 +8,11 @@ from dataclasses import dataclass
 
 from django import forms
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plenary.models import (
-    LISTED_KINDS,
     MESSAGE_MAX_LENGTH,
-    OPTION_MAX_LENGTH,
-    QUESTION_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     WORD_MAX_LENGTH,
     WORDS_PER_ANSWER,
@@ -32,7 +29,6 @@ SCALE = [
     (2, _("Disagree")),
     (1, _("Strongly disagree")),
 ]
-MAX_OPTIONS = 12
 
 
 def lazy_levels_for(poll: Poll) -> list[tuple[int, Promise]]:
@@ -225,75 +221,6 @@ class AnswerForm(forms.Form):
         for errors in self.errors.values():
             return errors[0]
         return ""
-
-
-class NewPollForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Kind of poll"),
-        choices=[(k, label) for k, label in Poll.Kind.choices if k != Poll.Kind.CONSENSUS],
-        error_messages={
-            "required": _("Choose a kind of poll"),
-            "invalid_choice": _("Choose one of the kinds listed"),
-        },
-    )
-    question = forms.CharField(
-        label=_("Question"),
-        max_length=QUESTION_MAX_LENGTH,
-        strip=True,
-        error_messages={
-            "required": _("Enter the question"),
-            "max_length": _("Keep the question to %(limit_value)d characters or fewer"),
-        },
-    )
-    options = forms.CharField(
-        label=_("Answers, items or statements, one per line"),
-        help_text=format_lazy(
-            _(
-                "For multiple choice, ranking and agreement scales. Not needed for a word cloud "
-                "or open text. Up to {most}."
-            ),
-            most=MAX_OPTIONS,
-        ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
-    )
-    multiple = forms.BooleanField(label=_("People may choose several answers"), required=False)
-    allow_comment = forms.BooleanField(
-        label=_("People may add a challenge in their own words"), required=False
-    )
-
-    def clean(self):
-        data = super().clean()
-        data["option_lines"] = option_lines(self, data.get("kind"), data.get("options", ""))
-        return data
-
-
-def option_lines(form: forms.Form, kind: str | None, text: str) -> list[str]:
-    """The options written one per line in ``form``'s field "options": spaces tidied, blank
-    lines and repeats dropped, and an error on the field when the kind needs more or fewer."""
-    if kind not in LISTED_KINDS:
-        return []
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    lines = list(dict.fromkeys(line for line in lines if line))
-    least = 1 if kind == Poll.Kind.SCALE else 2
-    if len(lines) < least:
-        form.add_error(
-            "options",
-            gettext("Give at least one statement, one per line")
-            if kind == Poll.Kind.SCALE
-            else gettext("Give at least two answers or items, one per line"),
-        )
-    elif len(lines) > MAX_OPTIONS:
-        form.add_error(
-            "options", gettext("Give at most %(most)d, one per line") % {"most": MAX_OPTIONS}
-        )
-    elif any(len(line) > OPTION_MAX_LENGTH for line in lines):
-        form.add_error(
-            "options",
-            gettext("Keep each line to %(most)d characters or fewer") % {"most": OPTION_MAX_LENGTH},
-        )
-    return lines
 
 
 class ShowForm(forms.Form):

@@ -9,7 +9,7 @@ attendee's phone (their own answers) stays right.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 
 from plenary.models import Plenary, Poll
 from plenary.results import tally
@@ -22,7 +22,14 @@ from plenary.room import (
     plenary_group,
     screen_key_group,
 )
+from summit.event.bilingual import text_in
 from summit.live import close_group, push, render_each
+
+
+def said(item, field: str) -> Promise:
+    """An organiser's text (``item.field``, a poll's question, an agenda item's title) as an
+    announcement says it: in each screen's language, chosen as the push is drawn."""
+    return lazy(text_in, str)(item, field)
 
 
 def room_changed(plenary: Plenary, announcement: str | Promise) -> None:

@@ -9,6 +9,7 @@ the demo's set-up passes none, and nothing is logged.
 from __future__ import annotations
 
 from functools import partial
+from itertools import zip_longest
 
 from django.db import transaction
 from django.db.models import Max
@@ -23,10 +24,18 @@ from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, Plenary, Poll, PollO
 from summit.event.models import Assumption, Obstacle
 from summit.event.refusals import Refused
 
+# The questions of the polls the app makes, stored with each poll in English and in Welsh
+# (``Poll.question`` and ``question_cy``), as an organiser's own would be.
 ASSUMPTIONS_QUESTION = "How far do you agree with each of the working assumptions?"
+ASSUMPTIONS_QUESTION_CY = "I ba raddau rydych chi'n cytuno â phob un o'r rhagdybiaethau gweithio?"
 OBSTACLES_QUESTION = "Rank the obstacles to place: the one that holds it back most, first"
+OBSTACLES_QUESTION_CY = (
+    "Rhowch y rhwystrau i le yn eu trefn: yr un sy'n ei ddal yn ôl fwyaf, yn gyntaf"
+)
 WORDS_QUESTION = "In a word or two: what does good governance at place need most?"
+WORDS_QUESTION_CY = "Mewn gair neu ddau: beth sydd ei angen fwyaf ar lywodraethu da ar lefel lle?"
 CONSENSUS_QUESTION = "Consensus check: where do you stand on each group’s proposals?"
+CONSENSUS_QUESTION_CY = "Gwiriad consensws: ble rydych chi'n sefyll ar gynigion pob grŵp?"
 
 SOURCES = {Poll.Source.ASSUMPTIONS: Assumption, Poll.Source.OBSTACLES: Obstacle}
 
@@ -37,19 +46,35 @@ def next_position(plenary: Plenary) -> int:
     return (last or 0) + 1
 
 
-def make_poll(plenary: Plenary, kind: str, question: str, options: list[str], **fields) -> Poll:
+def make_poll(
+    plenary: Plenary,
+    kind: str,
+    question: str,
+    options: list[str],
+    *,
+    options_cy: list[str] = (),
+    **fields,
+) -> Poll:
     """The poll and its options, written as they are (at the end of the run sheet unless a
-    ``position`` is given): no checks, no push."""
+    ``position`` is given), each option with its Welsh version from ``options_cy``, in the
+    same order, where it has one: no checks, no push."""
     fields.setdefault("position", next_position(plenary))
     poll = Poll.objects.create(plenary=plenary, kind=kind, question=question, **fields)
-    PollOption.objects.bulk_create(
-        PollOption(poll=poll, order=n, text=text) for n, text in enumerate(options, start=1)
-    )
+    write_options(poll, list(zip_longest(options, options_cy[: len(options)], fillvalue="")))
     return poll
 
 
-def source_options(summit_id: int, source: str) -> list[str]:
-    """The statements a poll with ``source`` asks about, as the summit has them now."""
+def write_options(poll: Poll, pairs: list[tuple[str, str]]) -> None:
+    """``poll``'s options, numbered in order, each given as its English and its Welsh."""
+    PollOption.objects.bulk_create(
+        PollOption(poll=poll, order=n, text=text, text_cy=text_cy)
+        for n, (text, text_cy) in enumerate(pairs, start=1)
+    )
+
+
+def source_statements(summit_id: int, source: str) -> list[tuple[str, str]]:
+    """The statements a poll with ``source`` asks about, as the summit has them now, each in
+    English and in Welsh (empty where it has no Welsh version)."""
     model = SOURCES.get(source)
     if model is None:
         return []
@@ -57,28 +82,35 @@ def source_options(summit_id: int, source: str) -> list[str]:
     # A statement retired once people have answered it is no longer asked about.
     if any(field.name == "retired_at" for field in model._meta.get_fields()):
         rows = rows.filter(retired_at__isnull=True)
-    return [text[:OPTION_MAX_LENGTH] for text in rows.values_list("text", flat=True)]
+    return [
+        (text[:OPTION_MAX_LENGTH], text_cy[:OPTION_MAX_LENGTH])
+        for text, text_cy in rows.values_list("text", "text_cy")
+    ]
+
+
+def source_options(summit_id: int, source: str) -> list[str]:
+    """The statements a poll with ``source`` asks about, as the summit has them now."""
+    return [text for text, _ in source_statements(summit_id, source)]
 
 
 def refresh_from_source(poll: Poll, summit_id: int) -> None:
     """Take in the summit's statements as they stand, for a poll nobody has answered: what
-    organisers changed before the day is what the room is asked. A closing round takes its
-    baseline's statements as they were asked, so that each answer pairs with the baseline's
-    option by option. Options that already match are kept as they are."""
+    organisers changed before the day is what the room is asked, in English and in Welsh. A
+    closing round takes its baseline's statements as they were asked, so that each answer
+    pairs with the baseline's option by option. Options that already match, in both
+    languages, are kept as they are."""
     if not (poll.source or poll.baseline_id) or poll.responses.exists():
         return
     if poll.baseline_id:
-        texts = list(
-            PollOption.objects.filter(poll_id=poll.baseline_id).values_list("text", flat=True)
+        pairs = list(
+            PollOption.objects.filter(poll_id=poll.baseline_id).values_list("text", "text_cy")
         )
     else:
-        texts = source_options(summit_id, poll.source)
-    if list(poll.options.values_list("text", flat=True)) == texts:
+        pairs = source_statements(summit_id, poll.source)
+    if list(poll.options.values_list("text", "text_cy")) == pairs:
         return
     poll.options.all().delete()
-    PollOption.objects.bulk_create(
-        PollOption(poll=poll, order=n, text=text) for n, text in enumerate(texts, start=1)
-    )
+    write_options(poll, pairs)
 
 
 def locked(poll: Poll) -> Poll:
@@ -92,31 +124,51 @@ def create_poll(
     kind: str,
     question: str,
     options: list[str],
+    question_cy: str = "",
+    options_cy: list[str] = (),
     multiple: bool = False,
     allow_comment: bool = False,
     by: Participant | None = None,
 ) -> Poll:
     """A new poll, not yet open, filed under what is on the agenda now, at the end of the
-    run sheet.
+    run sheet; ``question_cy`` and ``options_cy`` are its Welsh, where it has one (the
+    options' in their order, one for each).
 
-    Side effects: the poll and its options written, "Made a poll" logged with the question;
-    after commit, every console lists it.
+    Side effects: the poll and its options written, "Made a poll" logged with the question
+    (and its Welsh, when given); after commit, every console lists it.
     """
     if kind == Poll.Kind.CONSENSUS:
         raise Refused(gettext("Prepare the consensus check from the breakouts’ outcomes instead"))
+    listed = kind in LISTED_KINDS
+    options_cy = list(options_cy) if listed else []
+    if any(options_cy) and len(options_cy) != len(options):
+        raise Refused(gettext("Give one answer in Welsh for each answer in English, or none"))
     with transaction.atomic():
         poll = make_poll(
             plenary,
             kind,
             question,
-            options if kind in LISTED_KINDS else [],
+            options if listed else [],
+            options_cy=options_cy,
+            question_cy=question_cy,
             multiple=multiple and kind == Poll.Kind.CHOICE,
             allow_comment=allow_comment and kind == Poll.Kind.SCALE,
             agenda_item_id=plenary.summit.agenda_now_id,
         )
-        audit.log(by, "Made a poll", question=question)
+        audit.log(by, "Made a poll", question=question, **in_welsh(question_cy, options_cy))
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
     return poll
+
+
+def in_welsh(question_cy: str, options_cy: list[str]) -> dict:
+    """What an audit entry adds of a poll's Welsh: the question and the options in Welsh,
+    each only when given."""
+    detail = {}
+    if question_cy:
+        detail["question_cy"] = question_cy
+    if any(options_cy):
+        detail["options_cy"] = list(options_cy)
+    return detail
 
 
 def delete_poll(poll: Poll, *, by: Participant | None = None) -> None:
@@ -161,7 +213,9 @@ def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
             Plenary.objects.filter(pk=poll.plenary_id).update(
                 showing=Plenary.Showing.POLL, shown_poll=poll
             )
-            said = format_lazy(gettext_lazy("A poll is open: {question}"), question=poll.question)
+            said = format_lazy(
+                gettext_lazy("A poll is open: {question}"), question=live.said(poll, "question")
+            )
             transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
         audit.log(by, "Opened a poll", poll_id=poll.pk)
     return poll
@@ -200,7 +254,9 @@ def close_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
         poll.closed_at = timezone.now()
         poll.save(update_fields=["state", "closed_at"])
         audit.log(by, "Closed a poll", poll_id=poll.pk)
-        said = format_lazy(gettext_lazy("The poll has closed: {question}"), question=poll.question)
+        said = format_lazy(
+            gettext_lazy("The poll has closed: {question}"), question=live.said(poll, "question")
+        )
         transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
     return poll
 
@@ -221,7 +277,7 @@ def show_results(poll: Poll, shown: bool, *, by: Participant | None = None) -> P
                 gettext_lazy("Results are shown: {question}")
                 if shown
                 else gettext_lazy("Results are hidden: {question}"),
-                question=poll.question,
+                question=live.said(poll, "question"),
             )
             transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
         audit.log(by, "Showed or hid a poll’s results", poll_id=poll.pk)
@@ -260,6 +316,7 @@ def prepare_consensus_check(plenary: Plenary, *, by: Participant | None = None) 
                 plenary=plenary,
                 kind=Poll.Kind.CONSENSUS,
                 question=CONSENSUS_QUESTION,
+                question_cy=CONSENSUS_QUESTION_CY,
                 agenda_item_id=plenary.summit.agenda_now_id,
                 position=next_position(plenary),
             )

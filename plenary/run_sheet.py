@@ -16,8 +16,15 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Participant
 from plenary import audit, live
-from plenary.models import LISTED_KINDS, Plenary, Poll, PollOption
-from plenary.polls import locked, make_poll, refresh_from_source, source_options
+from plenary.models import LISTED_KINDS, Plenary, Poll
+from plenary.polls import (
+    in_welsh,
+    locked,
+    make_poll,
+    refresh_from_source,
+    source_statements,
+    write_options,
+)
 from summit.event.models import AgendaItem
 from summit.event.refusals import Refused
 
@@ -35,12 +42,22 @@ def _check_agenda_item(plenary: Plenary, agenda_item: AgendaItem | None) -> None
         raise Refused(_("Choose an item of this summit’s agenda"))
 
 
-def _options_for(plenary: Plenary, kind: str, source: str, options: list[str]) -> list[str]:
+def _options_for(
+    plenary: Plenary, kind: str, source: str, options: list[str], options_cy: list[str]
+) -> list[tuple[str, str]]:
+    """The options a new poll is written with, each in English and in Welsh."""
     if kind not in LISTED_KINDS:
         return []
     if source:
-        return source_options(plenary.summit_id, source)
-    return list(options)
+        return source_statements(plenary.summit_id, source)
+    return _paired(options, options_cy)
+
+
+def _paired(options: list[str], options_cy: list[str]) -> list[tuple[str, str]]:
+    """Each option with its Welsh version, in order: none, or one for each, may be given."""
+    if any(options_cy) and len(options_cy) != len(options):
+        raise Refused(_("Give one answer in Welsh for each answer in English, or none"))
+    return [(text, options_cy[n] if options_cy else "") for n, text in enumerate(options)]
 
 
 def prepare_poll(
@@ -49,6 +66,8 @@ def prepare_poll(
     kind: str,
     question: str,
     options: list[str] = (),
+    question_cy: str = "",
+    options_cy: list[str] = (),
     multiple: bool = False,
     allow_comment: bool = False,
     source: str = "",
@@ -61,10 +80,13 @@ def prepare_poll(
     them in again when it opens; a consensus check is filled with the breakouts' outcomes on
     the day (``prepare_consensus_check``). An agreement scale to be asked again at the close
     (``ask_again``) has its closing round prepared with it, after it at the end of the run
-    sheet, where organisers move it to the closing plenary.
+    sheet, where organisers move it to the closing plenary. ``question_cy`` and
+    ``options_cy`` are its Welsh, where it has one; a poll with a source takes its
+    statements' Welsh with them.
 
     Side effects: the poll and its options written (and its closing round's), "Prepared a
-    poll" logged with its kind and question; after commit, every console lists it.
+    poll" logged with its kind and question (and its Welsh, when given); after commit, every
+    console lists it.
     """
     if ask_again and kind != Poll.Kind.SCALE:
         raise Refused(_("Only an agreement scale can be asked again at the close"))
@@ -78,13 +100,16 @@ def prepare_poll(
             )
         )
     _check_agenda_item(plenary, agenda_item)
+    pairs = _options_for(plenary, kind, source, options, options_cy)
     with transaction.atomic():
         Plenary.objects.select_for_update().filter(pk=plenary.pk).first()
         poll = make_poll(
             plenary,
             kind,
             question,
-            _options_for(plenary, kind, source, options),
+            [text for text, _ in pairs],
+            options_cy=[text_cy for _, text_cy in pairs],
+            question_cy=question_cy,
             multiple=multiple and kind == Poll.Kind.CHOICE,
             allow_comment=allow_comment and kind == Poll.Kind.SCALE,
             source=source,
@@ -93,7 +118,8 @@ def prepare_poll(
         )
         if ask_again:
             closing_round(poll)
-        audit.log(by, "Prepared a poll", kind=kind, question=question)
+        welsh = in_welsh(question_cy, [] if source else [text_cy for _, text_cy in pairs])
+        audit.log(by, "Prepared a poll", kind=kind, question=question, **welsh)
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
     return poll
 
@@ -103,39 +129,43 @@ def change_prepared_poll(
     *,
     question: str,
     options: list[str] = (),
+    question_cy: str = "",
+    options_cy: list[str] = (),
     multiple: bool = False,
     allow_comment: bool = False,
     agenda_item: AgendaItem | None = None,
     by: Participant | None = None,
 ) -> Poll:
-    """New wording, options or agenda item for a poll that has never been opened. Its kind
-    and where its options come from stay as they are: a poll with a source, or a consensus
-    check, keeps the options it is given on the day.
+    """New wording (in English, and in Welsh: ``question_cy``, ``options_cy``), options or
+    agenda item for a poll that has never been opened. Its kind and where its options come
+    from stay as they are: a poll with a source, or a consensus check, keeps the options it
+    is given on the day.
 
-    Side effects: the poll written and its options replaced if they changed, "Changed a
-    prepared poll" logged; after commit, every console shows it.
+    Side effects: the poll written and its options replaced if they changed in either
+    language, "Changed a prepared poll" logged (with the Welsh, when given); after commit,
+    every console shows it.
     """
     plenary = poll.plenary
     _check_agenda_item(plenary, agenda_item)
+    pairs = _paired(list(options), list(options_cy))
     with transaction.atomic():
         poll = locked(poll)
         if poll.state != Poll.State.DRAFT:
             raise Refused(_("This poll has been opened, so it can no longer be changed"))
         poll.question = question
+        poll.question_cy = question_cy
         poll.multiple = multiple and poll.kind == Poll.Kind.CHOICE
         poll.allow_comment = allow_comment and poll.kind == Poll.Kind.SCALE
         poll.agenda_item = agenda_item
-        poll.save(update_fields=["question", "multiple", "allow_comment", "agenda_item"])
-        if poll.kind in LISTED_KINDS and not poll.source and not poll.baseline_id:
-            texts = list(options)
-            if list(poll.options.values_list("text", flat=True)) != texts:
-                poll.options.all().delete()
-                PollOption.objects.bulk_create(
-                    PollOption(poll=poll, order=n, text=text)
-                    for n, text in enumerate(texts, start=1)
-                )
+        fields = ["question", "question_cy", "multiple", "allow_comment", "agenda_item"]
+        poll.save(update_fields=fields)
+        own = poll.kind in LISTED_KINDS and not poll.source and not poll.baseline_id
+        if own and list(poll.options.values_list("text", "text_cy")) != pairs:
+            poll.options.all().delete()
+            write_options(poll, pairs)
         _closing_follows(poll)
-        audit.log(by, "Changed a prepared poll", poll_id=poll.pk, question=question)
+        welsh = in_welsh(question_cy, [text_cy for _, text_cy in pairs] if own else [])
+        audit.log(by, "Changed a prepared poll", poll_id=poll.pk, question=question, **welsh)
         transaction.on_commit(partial(live.consoles_changed, plenary), robust=True)
     return poll
 
@@ -177,13 +207,17 @@ def move_poll(poll: Poll, direction: str, *, by: Participant | None = None) -> i
 
 def closing_round(baseline: Poll) -> Poll:
     """The closing round of ``baseline``, written at the end of the run sheet: the same
-    question and the same statements in the same order, so that each answer pairs with the
-    baseline's option by option. No checks, no log, no push: the caller's transaction."""
+    question and the same statements in the same order, in English and in Welsh, so that
+    each answer pairs with the baseline's option by option. No checks, no log, no push: the
+    caller's transaction."""
+    pairs = list(baseline.options.values_list("text", "text_cy"))
     return make_poll(
         baseline.plenary,
         baseline.kind,
         baseline.question,
-        list(baseline.options.values_list("text", flat=True)),
+        [text for text, _ in pairs],
+        options_cy=[text_cy for _, text_cy in pairs],
+        question_cy=baseline.question_cy,
         allow_comment=baseline.allow_comment,
         baseline=baseline,
     )

@@ -1,6 +1,6 @@
 """The run sheet's forms: a poll prepared before the day, and changes to one not yet opened.
-They keep the console's rules for a poll (``plenary.forms``): the question's length, and how
-many options each kind takes, written one per line."""
+They keep the console's rules for a poll (``plenary.poll_forms``): the question's length, how
+many options each kind takes, written one per line, and the Welsh of each, optional."""
 
 from __future__ import annotations
 
@@ -8,20 +8,44 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from plenary.forms import MAX_OPTIONS, option_lines
-from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH, Poll
-from plenary.polls import ASSUMPTIONS_QUESTION, CONSENSUS_QUESTION, OBSTACLES_QUESTION
+from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH, Poll, PollOption
+from plenary.poll_forms import MAX_OPTIONS, option_lines, options_in_welsh, question_in_welsh
+from plenary.polls import (
+    ASSUMPTIONS_QUESTION,
+    ASSUMPTIONS_QUESTION_CY,
+    CONSENSUS_QUESTION,
+    CONSENSUS_QUESTION_CY,
+    OBSTACLES_QUESTION,
+    OBSTACLES_QUESTION_CY,
+)
+from summit.event.bilingual import text_in
 from summit.event.models import AgendaItem
 
 ASSUMPTIONS = "assumptions"
 OBSTACLES = "obstacles"
 CONSENSUS = "consensus"
 
-# The three polls the summit's own material makes: (kind, source, allow_comment, question).
+# The three polls the summit's own material makes: (kind, source, allow_comment, question in
+# English and in Welsh).
 SPECIAL = {
-    ASSUMPTIONS: (Poll.Kind.SCALE, Poll.Source.ASSUMPTIONS, True, ASSUMPTIONS_QUESTION),
-    OBSTACLES: (Poll.Kind.RANKING, Poll.Source.OBSTACLES, False, OBSTACLES_QUESTION),
-    CONSENSUS: (Poll.Kind.CONSENSUS, Poll.Source.OWN, False, CONSENSUS_QUESTION),
+    ASSUMPTIONS: (
+        Poll.Kind.SCALE,
+        Poll.Source.ASSUMPTIONS,
+        True,
+        (ASSUMPTIONS_QUESTION, ASSUMPTIONS_QUESTION_CY),
+    ),
+    OBSTACLES: (
+        Poll.Kind.RANKING,
+        Poll.Source.OBSTACLES,
+        False,
+        (OBSTACLES_QUESTION, OBSTACLES_QUESTION_CY),
+    ),
+    CONSENSUS: (
+        Poll.Kind.CONSENSUS,
+        Poll.Source.OWN,
+        False,
+        (CONSENSUS_QUESTION, CONSENSUS_QUESTION_CY),
+    ),
 }
 
 KINDS = [
@@ -70,7 +94,9 @@ def _options() -> forms.CharField:
 
 
 def agenda_label(item: AgendaItem) -> str:
-    return f"{item.starts_at:%H:%M} {item.title}" if item.starts_at else item.title
+    """An agenda item as a list names it: its time and its title, in the reader's language."""
+    title = text_in(item, "title")
+    return f"{item.starts_at:%H:%M} {title}" if item.starts_at else title
 
 
 def _agenda_item(agenda: list[AgendaItem]) -> forms.TypedChoiceField:
@@ -104,7 +130,8 @@ class PreparePollForm(RunSheetForm):
         label=_("Kind of poll"),
         help_text=_(
             "The assumptions check and the obstacles ranking ask about the summit’s lists as "
-            "they stand when the poll opens. Leave their question empty to ask the usual one."
+            "they stand when the poll opens, in English and in Welsh. Leave their question "
+            "empty to ask the usual one."
         ),
         choices=KINDS,
         widget=forms.RadioSelect,
@@ -114,7 +141,9 @@ class PreparePollForm(RunSheetForm):
         },
     )
     question = _question(required=False)
+    question_cy = question_in_welsh()
     options = _options()
+    options_cy = options_in_welsh()
     multiple = forms.BooleanField(
         label=_("People may choose several answers (multiple choice)"), required=False
     )
@@ -135,7 +164,9 @@ class PreparePollForm(RunSheetForm):
     field_order = [
         "kind",
         "question",
+        "question_cy",
         "options",
+        "options_cy",
         "multiple",
         "allow_comment",
         "ask_again",
@@ -145,23 +176,32 @@ class PreparePollForm(RunSheetForm):
     def clean(self):
         data = super().clean()
         chosen = data.get("kind")
-        kind, source, comment, question = SPECIAL.get(chosen, (chosen, Poll.Source.OWN, None, ""))
+        kind, source, comment, usual = SPECIAL.get(chosen, (chosen, Poll.Source.OWN, None, None))
         if data.get("ask_again") and chosen and kind != Poll.Kind.SCALE:
             self.add_error(
                 "ask_again",
                 _("Only an agreement scale or the assumptions check can be asked again"),
             )
         if chosen in SPECIAL:
-            data["question"] = data.get("question") or question
+            if not data.get("question") and not data.get("question_cy"):
+                data["question"], data["question_cy"] = usual
             data["allow_comment"] = comment
+            if not data.get("question") and "question" not in self.errors:
+                self.add_error("question", _("Enter the question"))
         elif chosen and not data.get("question") and "question" not in self.errors:
             self.add_error("question", _("Enter the question"))
-        lines = option_lines(self, kind, data.get("options", "")) if not source else []
+        lines, welsh = [], []
+        if not source:
+            lines, welsh = option_lines(
+                self, kind, data.get("options", ""), data.get("options_cy", "")
+            )
         data["prepared"] = {
             "kind": kind,
             "source": source,
             "question": data.get("question", ""),
+            "question_cy": data.get("question_cy", ""),
             "options": lines,
+            "options_cy": welsh,
             "multiple": data.get("multiple", False),
             "allow_comment": data.get("allow_comment", False),
             "ask_again": data.get("ask_again", False),
@@ -174,19 +214,30 @@ class ChangePollForm(RunSheetForm):
     only the fields its kind has."""
 
     question = _question()
+    question_cy = question_in_welsh()
     options = _options()
+    options_cy = options_in_welsh()
     multiple = forms.BooleanField(label=_("People may choose several answers"), required=False)
     allow_comment = forms.BooleanField(
         label=_("People may add a challenge in their own words"), required=False
     )
 
-    field_order = ["question", "options", "multiple", "allow_comment", "agenda_item"]
+    field_order = [
+        "question",
+        "question_cy",
+        "options",
+        "options_cy",
+        "multiple",
+        "allow_comment",
+        "agenda_item",
+    ]
 
     def __init__(self, *args, poll: Poll, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
         if poll.kind not in LISTED_KINDS or poll.source or poll.baseline_id:
             del self.fields["options"]
+            del self.fields["options_cy"]
         if poll.kind != Poll.Kind.CHOICE:
             del self.fields["multiple"]
         if poll.kind != Poll.Kind.SCALE:
@@ -194,23 +245,31 @@ class ChangePollForm(RunSheetForm):
 
     def clean(self):
         data = super().clean()
-        lines = []
+        lines, welsh = [], []
         if "options" in self.fields:
-            lines = option_lines(self, self.poll.kind, data.get("options", ""))
+            lines, welsh = option_lines(
+                self, self.poll.kind, data.get("options", ""), data.get("options_cy", "")
+            )
         data["changed"] = {
             "question": data.get("question", ""),
+            "question_cy": data.get("question_cy", ""),
             "options": lines,
+            "options_cy": welsh,
             "multiple": data.get("multiple", False),
             "allow_comment": data.get("allow_comment", False),
         }
         return data
 
 
-def initial_for(poll: Poll, options: list[str]) -> dict:
-    """The change form's fields as the poll has them now."""
+def initial_for(poll: Poll, options: list[PollOption]) -> dict:
+    """The change form's fields as the poll has them now: the options' Welsh only when one
+    has a Welsh version, so that saving leaves it as it is."""
+    welsh = [option.text_cy for option in options]
     return {
         "question": poll.question,
-        "options": "\n".join(options),
+        "question_cy": poll.question_cy,
+        "options": "\n".join(option.text for option in options),
+        "options_cy": "\n".join(welsh) if any(welsh) else "",
         "multiple": poll.multiple,
         "allow_comment": poll.allow_comment,
         "agenda_item": str(poll.agenda_item_id) if poll.agenda_item_id else "",

@@ -11,9 +11,12 @@ from plenary.answers import answer_poll, check_parts
 from plenary.models import Plenary, Poll
 from plenary.polls import (
     ASSUMPTIONS_QUESTION,
+    ASSUMPTIONS_QUESTION_CY,
     CONSENSUS_QUESTION,
     OBSTACLES_QUESTION,
+    OBSTACLES_QUESTION_CY,
     WORDS_QUESTION,
+    WORDS_QUESTION_CY,
     close_poll,
     create_poll,
     delete_poll,
@@ -21,7 +24,7 @@ from plenary.polls import (
     open_poll,
     prepare_consensus_check,
     show_results,
-    source_options,
+    source_statements,
 )
 from plenary.run_sheet import change_prepared_poll, move_poll, prepare_poll
 from plenary.steering import move_agenda, new_screen_link, next_report, show
@@ -76,23 +79,36 @@ def _standard_polls(plenary: Plenary) -> None:
     plenaries = list(summit.agenda.filter(kind=AgendaItem.Kind.PLENARY))
     opening = plenaries[0] if plenaries else None
     polls = []
-    assumptions = source_options(summit.pk, Poll.Source.ASSUMPTIONS)
+    assumptions = source_statements(summit.pk, Poll.Source.ASSUMPTIONS)
     if assumptions:
         polls.append(
             (
                 Poll.Kind.SCALE,
-                ASSUMPTIONS_QUESTION,
+                (ASSUMPTIONS_QUESTION, ASSUMPTIONS_QUESTION_CY),
                 assumptions,
                 {"allow_comment": True, "source": Poll.Source.ASSUMPTIONS},
             )
         )
-    obstacles = source_options(summit.pk, Poll.Source.OBSTACLES)
+    obstacles = source_statements(summit.pk, Poll.Source.OBSTACLES)
     if len(obstacles) > 1:
         polls.append(
-            (Poll.Kind.RANKING, OBSTACLES_QUESTION, obstacles, {"source": Poll.Source.OBSTACLES})
+            (
+                Poll.Kind.RANKING,
+                (OBSTACLES_QUESTION, OBSTACLES_QUESTION_CY),
+                obstacles,
+                {"source": Poll.Source.OBSTACLES},
+            )
         )
-    polls.append((Poll.Kind.WORDS, WORDS_QUESTION, [], {}))
-    for position, (kind, question, options, fields) in enumerate(polls, start=1):
+    polls.append((Poll.Kind.WORDS, (WORDS_QUESTION, WORDS_QUESTION_CY), [], {}))
+    for position, (kind, (question, question_cy), options, fields) in enumerate(polls, start=1):
         make_poll(
-            plenary, kind, question, options, agenda_item=opening, position=position, **fields
+            plenary,
+            kind,
+            question,
+            [text for text, _ in options],
+            options_cy=[text_cy for _, text_cy in options],
+            question_cy=question_cy,
+            agenda_item=opening,
+            position=position,
+            **fields,
         )

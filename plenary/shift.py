@@ -128,6 +128,7 @@ class StatementShift:
     mean_after: float | None
     moved: Movement
     sectors: list[SectorShift] = field(default_factory=list)
+    text_cy: str = ""  # the statement in Welsh, where it has a Welsh version
 
     @property
     def shift(self) -> float | None:
@@ -230,12 +231,13 @@ def _levels(before: dict[int, int], after: dict[int, int]) -> list[LevelShift]:
 
 
 def _statement(
-    number: int, text: str, before: dict, after: dict, sector_of: dict, names: dict
+    number: int, option: PollOption, before: dict, after: dict, sector_of: dict, names: dict
 ) -> StatementShift:
     moves = [value - before[person] for person, value in after.items() if person in before]
     return StatementShift(
         number=number,
-        text=text,
+        text=option.text,
+        text_cy=option.text_cy,
         levels=_levels(before, after),
         before=len(before),
         after=len(after),
@@ -281,7 +283,7 @@ def shifts_for(
         statements = [
             _statement(
                 n + 1,
-                option.text,
+                option,
                 levels[baseline.pk][n],
                 levels[closing.pk][n],
                 sector_of,

@@ -136,7 +136,7 @@ def move_agenda(plenary: Plenary, item_id: int | None, *, by: Participant | None
         summit.agenda_now = item
         audit.log(by, "Moved the agenda on", item=item_id)
         said = (
-            format_lazy(gettext_lazy("Now: {title}"), title=item.title)
+            format_lazy(gettext_lazy("Now: {title}"), title=live.said(item, "title"))
             if item
             else gettext_lazy("The agenda follows the clock again")
         )

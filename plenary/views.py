@@ -19,8 +19,9 @@ from accounts.access import signed_in
 from plenary import answers, polls, steering
 from plenary.access import PlenaryAccess, get_plenary_by_screen_key, get_plenary_for, get_poll_for
 from plenary.floor_room import chosen_sort, load_floor
-from plenary.forms import AgendaForm, AnswerForm, NewPollForm, ShowForm
+from plenary.forms import AgendaForm, AnswerForm, ShowForm
 from plenary.models import Answer, Plenary
+from plenary.poll_forms import NewPollForm
 from plenary.results import tally
 from plenary.room import ATTENDEES, FACILITATORS, SCREEN, PollView, initial_for, load_room
 from summit.event.refusals import Refused
@@ -211,7 +212,9 @@ def new_poll(request: HttpRequest, slug: str) -> HttpResponse:
                 access.plenary,
                 kind=form.cleaned_data["kind"],
                 question=form.cleaned_data["question"],
+                question_cy=form.cleaned_data["question_cy"],
                 options=form.cleaned_data["option_lines"],
+                options_cy=form.cleaned_data["option_lines_cy"],
                 multiple=form.cleaned_data["multiple"],
                 allow_comment=form.cleaned_data["allow_comment"],
                 by=access.participant,

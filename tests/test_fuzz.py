@@ -53,6 +53,7 @@ from summit.live import CLOSE_FORBIDDEN, CLOSE_UNEXPECTED_MESSAGE
 from summit.organise import after, stimulus_forms
 from summit.organise.design import PARTS
 from summit.web import counts
+from summit.web.language import SESSION_KEY as LANGUAGE
 from tests.conftest import SECTOR_KEYS, client_for, make_participant, socket_for
 
 FUZZ = settings(
@@ -371,10 +372,24 @@ def _console(ctx) -> str:
     return get(ctx.steerer, f"{url}?view=facilitators")
 
 
-def _plenary_console(ctx) -> str:
-    """The plenary console's live part, as its socket fetches it."""
+def _plenary_console(ctx, language: str | None = None) -> str:
+    """The plenary console's live part, as its socket fetches it (in ``language``, chosen
+    for the while, when one is given)."""
     url = reverse("plenary:panel", args=[ctx.summit.slug])
-    return get(ctx.steerer, f"{url}?view=facilitators")
+    if language is None:
+        return get(ctx.steerer, f"{url}?view=facilitators")
+    session = ctx.steerer.session
+    chosen = session.get(LANGUAGE)
+    session[LANGUAGE] = language
+    session.save()
+    try:
+        return get(ctx.steerer, f"{url}?view=facilitators")
+    finally:
+        session = ctx.steerer.session
+        session.pop(LANGUAGE, None)
+        if chosen:
+            session[LANGUAGE] = chosen
+        session.save()
 
 
 def _screen(ctx) -> str:
@@ -1582,11 +1597,13 @@ def test_poll_answer_survives_anything(ctx, kind, data):
         {
             "kind": valid(*Poll.Kind.values),
             "question": st.one_of(WRITING, st.just("Which?")),
+            "question_cy": st.one_of(WRITING, valid("", "Pa un?")),
             "options": st.one_of(
                 WRITING,
                 st.lists(WRITING, max_size=14).map("\n".join),
                 st.just("Yes\nNo"),
             ),
+            "options_cy": st.one_of(WRITING, valid("", "Ie\nNa")),
             "multiple": valid("", "on"),
             "allow_comment": valid("", "on"),
         }
@@ -1596,7 +1613,9 @@ def test_poll_answer_survives_anything(ctx, kind, data):
     form={
         "kind": "choice",
         "question": "<script>alert(1)</script>",
+        "question_cy": "<b>Pa un?</b>",
         "options": "<b>bold</b>\r\n{{ x }}\x0b{% now 'Y' %}",
+        "options_cy": "<i>trwm</i>\n{{ y }}\n{% now 'Y' %}",
         "multiple": "on",
         "allow_comment": "",
     }
@@ -1610,10 +1629,12 @@ def test_new_poll_survives_anything(ctx, form):
         checked(response)
         made = Poll.objects.exclude(pk__in=before).first()
         if made is not None:
-            console = _plenary_console(ctx)
+            console, welsh = _plenary_console(ctx), _plenary_console(ctx, "cy")
             shown_escaped(made.question, console)
+            shown_escaped(made.question_cy or made.question, welsh)
             for option in made.options.all():
                 shown_escaped(option.text, console)
+                shown_escaped(option.text_cy or option.text, welsh)
 
 
 @FUZZ
@@ -1740,7 +1761,9 @@ def _shown_on_the_run_sheet(ctx, poll: Poll) -> None:
         {
             "kind": valid(*RUN_SHEET_KINDS),
             "question": st.one_of(WRITING, valid("", "Which?")),
+            "question_cy": st.one_of(WRITING, valid("", "Pa un?")),
             "options": _OPTION_LINES,
+            "options_cy": _OPTION_LINES,
             "multiple": valid("", "on"),
             "allow_comment": valid("", "on"),
             "ask_again": valid("", "on"),
@@ -1793,7 +1816,9 @@ def test_run_sheet_add_survives_anything(ctx, form):
     form=st.fixed_dictionaries(
         {
             "question": st.one_of(WRITING, valid("", "Which?")),
+            "question_cy": st.one_of(WRITING, valid("", "Pa un?")),
             "options": _OPTION_LINES,
+            "options_cy": _OPTION_LINES,
             "multiple": valid("", "on"),
             "agenda_item": valid("", Ref("agenda"), HUGE, "-1"),
         }

@@ -17,6 +17,7 @@ from accounts.audit import log_action
 from accounts.models import AuditEntry, Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.board import MEMBERS, load_board
+from plenary import polls
 from plenary.forms import Part
 from plenary.models import Poll
 from plenary.services import answer_poll, open_poll, plenary_for
@@ -72,6 +73,19 @@ def test_my_data_download_is_json_of_everything_held(contributed, breakout):
     assert sorted(i["text"] for i in data["ideas"]) == ["Ask the churches", "Pool the budgets"]
     assert [a["text"] for a in data["poll_answers"]] == ["Trust"]
     assert "Ben's own idea" not in response.content.decode()
+
+
+def test_my_data_read_in_welsh_names_the_organisers_texts_in_welsh(contributed, breakout):
+    summit = breakout.summit
+    client = client_for(contributed)
+    client.post(reverse("switch_language"), {"language": "cy", "next": "/"})
+
+    page = client.get(reverse("my_data", args=[summit.slug])).content.decode()
+    data = json.loads(client.get(reverse("my_data_download", args=[summit.slug])).content)
+
+    assert f">{summit.title_cy}</a></p>" in page
+    assert data["summit"] == summit.title_cy
+    assert [a["poll"] for a in data["poll_answers"]] == [polls.WORDS_QUESTION_CY]
 
 
 def test_erase_me_removes_details_keeps_contributions_anonymised(contributed, breakout):

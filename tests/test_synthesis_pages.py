@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from breakouts.models import Cluster
 from summit.synthesis import services
@@ -214,3 +215,17 @@ def test_pages_take_the_same_queries_however_much_is_mapped(rooms, name):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_pages_read_in_welsh_give_the_subthemes_welsh_title_and_question(rooms):
+    subtheme = rooms.first.subtheme
+    client = client_for(rooms.organiser)
+    client.post(reverse("switch_language"), {"language": "cy", "next": "/"})
+
+    page = client.get(_page(rooms)).content.decode()
+    index = client.get(reverse("synthesis", args=[rooms.summit.slug])).content.decode()
+
+    assert f"<h1>{subtheme.title_cy}</h1>" in page
+    assert f'<p class="subtheme-question">{escape(subtheme.question_cy)}</p>' in page
+    assert f">{subtheme.title_cy}</a>" in index
+    assert f">{rooms.summit.title_cy}</a>" in index

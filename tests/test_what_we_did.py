@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts import services as account_services
 from accounts.models import AuditEntry
@@ -213,6 +214,26 @@ def test_public_link_publish_shows_the_summary_without_names_then_withdraw_404(d
         .order_by("pk")
         .values_list("action", flat=True)
     ) == ["Published the summary at a public link", "Withdrew the summary's public link"]
+
+
+def test_what_we_did_and_the_public_summary_read_in_welsh_give_the_organisers_welsh(
+    day, attendee, organiser
+):
+    _close(day)
+    key = after.publish_summary(day, by=organiser)
+    subtheme = FirstThought.objects.get(author=attendee).subtheme
+
+    welsh = client_for(attendee)
+    welsh.post(reverse("switch_language"), {"language": "cy", "next": "/"})
+    page = welsh.get(reverse("what_we_did", args=[day.slug])).content.decode()
+    public = welsh.get(reverse("public_summary", args=[key])).content.decode()
+
+    assert f">{day.title_cy}</a></p>" in page
+    assert f"<strong>{subtheme.title_cy}</strong>: Money follows people" in page
+    assert f"<title>Yr hyn a wnaethom: {day.title_cy} – " in page
+    assert escape(day.central_question_cy) in public
+    assert day.central_question not in public
+    assert day.title_cy in public
 
 
 @pytest.mark.parametrize("key", ["nope", "x" * 43, "..%2F..%2Fetc", "a" * 500])

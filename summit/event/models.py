@@ -12,6 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from summit.event.bilingual import text_in
+
 # No 0/O, 1/I/L: a join code is read off a projector and typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
@@ -203,10 +205,10 @@ class Summit(models.Model):
         """Why nobody may join now, in words for the person trying; ``None`` when they may."""
         if self.opens_later(now):
             return gettext("%(title)s opens for joining on %(when)s. Come back then.") % {
-                "title": self.title,
+                "title": text_in(self, "title"),
                 "when": self.joining_opens_local,
             }
-        said = {"title": self.title}
+        said = {"title": text_in(self, "title")}
         if self.status == self.Status.DRAFT:
             return (
                 gettext("%(title)s is not open for joining yet. Try again closer to the day.")

@@ -22,13 +22,15 @@ from breakouts.first_thoughts import (
 )
 from breakouts.forms import FirstThoughtForm
 from breakouts.models import FirstThought
+from summit.event.bilingual import text_in
 from summit.event.refusals import Refused
 from summit.organise.home import summit_home_page
 
 
 def _subthemes(participant: Participant) -> list[tuple[str, str]]:
     return [
-        (str(s.pk), s.title) for s in participant.summit.subthemes.filter(retired_at__isnull=True)
+        (str(s.pk), text_in(s, "title"))
+        for s in participant.summit.subthemes.filter(retired_at__isnull=True)
     ]
 
 

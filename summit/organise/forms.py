@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Participant
 from breakouts.models import Breakout
+from summit.event.bilingual import text_in
 from summit.event.models import Summit
 from summit.event.refusals import Refused
 from summit.organise.design_file import MAX_FILE_BYTES, read_design_file
@@ -200,3 +201,4 @@ class NewBreakoutForm(forms.Form):
     def __init__(self, *args, summit: Summit, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subtheme"].queryset = summit.subthemes.filter(retired_at__isnull=True)
+        self.fields["subtheme"].label_from_instance = lambda subtheme: text_in(subtheme, "title")

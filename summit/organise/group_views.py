@@ -21,6 +21,7 @@ from accounts.access import get_participant_for, signed_in
 from accounts.models import Participant, give_sector_names
 from breakouts.models import Breakout
 from breakouts.placing import preferences_honoured
+from summit.event.bilingual import text_in
 from summit.event.measures import people_by_sector
 from summit.event.models import Subtheme
 from summit.event.refusals import Refused
@@ -159,7 +160,7 @@ def breakouts_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _say_count(request: HttpRequest, done: groups.GroupCount) -> None:
-    subtheme = done.subtheme.title
+    subtheme = text_in(done.subtheme, "title")
     if done.added:
         messages.success(
             request,

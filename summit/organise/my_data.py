@@ -16,6 +16,7 @@ from accounts.feedback import feedback_of
 from accounts.models import AuditEntry, Participant
 from breakouts.models import Comment, FirstThought, Idea, Rating, Vote
 from plenary.models import Answer
+from summit.event.bilingual import text_in
 from summit.event.refusals import Refused
 from summit.organise.people import erase_participant
 
@@ -32,7 +33,7 @@ def personal_data(participant: Participant) -> dict:
         "response__poll", "option"
     )
     return {
-        "summit": participant.summit.title,
+        "summit": text_in(participant.summit, "title"),
         "you": _you(participant),
         **own_contributions(participant),
         "dot_votes": [
@@ -44,8 +45,8 @@ def personal_data(participant: Participant) -> dict:
         ],
         "poll_answers": [
             {
-                "poll": a.response.poll.question,
-                "option": a.option.text if a.option else None,
+                "poll": text_in(a.response.poll, "question"),
+                "option": text_in(a.option, "text") if a.option else None,
                 "value": a.value,
                 "text": a.text,
                 "answered": _when(a.response.updated_at),
@@ -68,7 +69,7 @@ def own_contributions(participant: Participant) -> dict:
     return {
         "first_thoughts": [
             {
-                "subtheme": t.subtheme.title,
+                "subtheme": text_in(t.subtheme, "title"),
                 "text": t.text,
                 "posted_anonymously": t.anonymous,
                 "posted": _when(t.created_at),
@@ -79,7 +80,7 @@ def own_contributions(participant: Participant) -> dict:
             {
                 "breakout": i.breakout.name,
                 "text": i.text,
-                "question": i.prompt.text if i.prompt else None,
+                "question": text_in(i.prompt, "text") if i.prompt else None,
                 "posted_anonymously": i.anonymous,
                 "status": i.get_status_display(),
                 "posted": _when(i.created_at),
@@ -113,7 +114,7 @@ def _you(participant: Participant) -> dict:
         "signs_in_with_a_password": user.has_usable_password(),
         "joined": _when(participant.joined_at),
         "removed": _when(participant.removed_at),
-        "preferred_subtheme": preferred.title if preferred else None,
+        "preferred_subtheme": text_in(preferred, "title") if preferred else None,
     }
 
 

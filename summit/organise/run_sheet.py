@@ -20,6 +20,7 @@ from plenary.access import PlenaryAccess, get_poll_for
 from plenary.models import Poll, PollOption
 from plenary.run_sheet_forms import ChangePollForm, PreparePollForm, agenda_label, initial_for
 from plenary.services import plenary_for
+from summit.event.bilingual import text_in
 from summit.event.refusals import Refused
 
 
@@ -126,7 +127,7 @@ def run_sheet_page(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             said = _("Added “%(question)s” to the end of the run sheet.")
-            messages.success(request, said % {"question": poll.question})
+            messages.success(request, said % {"question": text_in(poll, "question")})
             return redirect(_at(slug, poll))
     status = 422 if form is not None and form.errors else 200
     return render(request, "summit/run_sheet.html", _context(access, form=form), status=status)
@@ -148,7 +149,7 @@ def change_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         request.POST or None,
         poll=poll,
         agenda=agenda,
-        initial=initial_for(poll, [o.text for o in options]),
+        initial=initial_for(poll, options),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +163,7 @@ def change_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
             form.add_error(None, str(refused))
         else:
             said = _("Saved the changes to “%(question)s”.")
-            messages.success(request, said % {"question": changed.question})
+            messages.success(request, said % {"question": text_in(changed, "question")})
             return redirect(back)
     context = {
         "summit": access.plenary.summit,
@@ -188,7 +189,7 @@ def move_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         said, refusal = str(refused), str(refused)
     else:
         said = _("Moved “%(question)s” to place %(place)d.")
-        said, refusal = said % {"question": poll.question, "place": place}, ""
+        said, refusal = said % {"question": text_in(poll, "question"), "place": place}, ""
     if not request.htmx:
         if refusal:
             messages.error(request, refusal)
@@ -209,7 +210,7 @@ def remove_poll(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect(_at(slug, poll))
     said = _("Removed “%(question)s” from the run sheet.")
-    messages.success(request, said % {"question": poll.question})
+    messages.success(request, said % {"question": text_in(poll, "question")})
     return redirect("run_sheet", slug=slug)
 
 
@@ -226,5 +227,5 @@ def ask_again(request: HttpRequest, slug: str, poll_id: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect(_at(slug, poll))
     said = _("“%(question)s” will be asked again at the close: its closing round is at the end.")
-    messages.success(request, said % {"question": poll.question})
+    messages.success(request, said % {"question": text_in(poll, "question")})
     return redirect(_at(slug, closing))

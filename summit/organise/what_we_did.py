@@ -116,4 +116,5 @@ def public_summary(request: HttpRequest, key: str) -> HttpResponse:
     if summit is None:
         raise Http404("No such summary.")
     summary = summary_of(build_record(summit, contributions=False, themes=False))
-    return render(request, "summit/public_summary.html", {"summary": summary, "key": key})
+    context = {"summary": summary, "summit": summit, "key": key}
+    return render(request, "summit/public_summary.html", context)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from accounts.audit import log_action
 from accounts.models import Participant
 from breakouts.models import Cluster, Outcome
+from summit.event.bilingual import text_in
 from summit.event.models import Subtheme, Summit
 from summit.event.refusals import Refused
 from summit.synthesis import live
@@ -286,7 +287,8 @@ def _theme_to_map(item: Cluster | Outcome, theme_id: int | str, may_make: bool, 
         theme = Theme.objects.filter(pk=theme_id, subtheme=subtheme).first()
         if theme is None:
             raise Refused(
-                _("Choose one of the themes of “%(subtheme)s”") % {"subtheme": subtheme.title}
+                _("Choose one of the themes of “%(subtheme)s”")
+                % {"subtheme": text_in(subtheme, "title")}
             )
         return theme
     if not isinstance(item, Cluster):
