@@ -41,6 +41,8 @@ class Bar:
     note: str = ""
     # A ranked item's average place, written out ("" when nobody has ranked it).
     place: str = ""
+    # The option it stands for, whose text a screen shows in its reader's language.
+    option: PollOption | None = None
 
 
 @dataclass
@@ -177,7 +179,7 @@ def tally(
         counts = dict(
             answers.values("option_id").annotate(n=Count("id")).values_list("option_id", "n")
         )
-        _bars(results, [(o.text, counts.get(o.pk, 0), "", "") for o in options], sort=False)
+        _bars(results, [(o.text, counts.get(o.pk, 0), "", "", o) for o in options], sort=False)
         for bar in results.bars:
             bar.note = f"{percent(bar.count, results.responses):g}%"
     elif poll.kind == Poll.Kind.RANKING:
@@ -195,14 +197,16 @@ def tally(
     return results
 
 
-def _bars(results: Results, rows: list[tuple[str, int, str, str]], *, sort: bool) -> None:
-    """``rows``: each bar's label, count, note and place."""
+def _bars(
+    results: Results, rows: list[tuple[str, int, str, str, PollOption]], *, sort: bool
+) -> None:
+    """``rows``: each bar's label, count, note, place and option."""
     top = max((row[1] for row in rows), default=0)
     if sort:
         rows = sorted(rows, key=lambda row: -row[1])
     results.bars = [
-        Bar(label, count, percent(count, top) if top else 0.0, note, place)
-        for label, count, note, place in rows
+        Bar(label, count, percent(count, top) if top else 0.0, note, place, option)
+        for label, count, note, place, option in rows
     ]
 
 
@@ -225,7 +229,7 @@ def _ranking(results: Results, options: list[PollOption], answers) -> None:
             if place
             else gettext("not yet ranked")
         )
-        scored.append((option.text, points, note, place))
+        scored.append((option.text, points, note, place, option))
     _bars(results, scored, sort=True)
 
 
