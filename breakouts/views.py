@@ -372,4 +372,4 @@ def screen_board(request: HttpRequest, key: str) -> HttpResponse:
     missed = missed_pushes(request, breakout.pk, SCREEN)
     if missed is not None:
         return missed
-    return render(request, "breakouts/board.html#board", _screen_context(request, breakout))
+    return render(request, "breakouts/board.html#screen_board", _screen_context(request, breakout))

@@ -9,7 +9,7 @@ attendee's phone (their own answers) stays right.
 from __future__ import annotations
 
 from django.template.loader import render_to_string
-from django.utils.functional import Promise, lazy
+from django.utils.functional import Promise
 
 from plenary.models import Plenary, Poll
 from plenary.results import tally
@@ -22,14 +22,14 @@ from plenary.room import (
     plenary_group,
     screen_key_group,
 )
-from summit.event.bilingual import text_in
+from summit.event import bilingual
 from summit.live import close_group, push, render_each
 
 
 def said(item, field: str) -> Promise:
     """An organiser's text (``item.field``, a poll's question, an agenda item's title) as an
     announcement says it: in each screen's language, chosen as the push is drawn."""
-    return lazy(text_in, str)(item, field)
+    return bilingual.text_when_shown(item, field)
 
 
 def room_changed(plenary: Plenary, announcement: str | Promise) -> None:
@@ -49,7 +49,8 @@ def consoles_changed(plenary: Plenary) -> None:
 
 def results_changed(poll: Poll) -> None:
     """A poll's new tally: to the consoles always (with the reasons people wrote), and to
-    attendees and the big screen once results are shown; until then, only how many answered."""
+    attendees and the big screen once results are shown; until then, only how many answered.
+    A summit whose big screens show both languages side by side has theirs drawn so."""
     view = PollView(poll, list(poll.options.all()))
     # A consensus check reads the summit's supermajority from the poll's plenary, which
     # answer_poll leaves on it with its summit.
@@ -57,12 +58,25 @@ def results_changed(poll: Poll) -> None:
     view.count = view.results.responses
     template = "plenary/room.html#results_changed"
     consoles = plenary_group(poll.plenary_id, FACILITATORS)
-    others = [plenary_group(poll.plenary_id, audience) for audience in (ATTENDEES, SCREEN)]
+    attendees = plenary_group(poll.plenary_id, ATTENDEES)
+    screens = plenary_group(poll.plenary_id, SCREEN)
     shown = template if poll.results_shown else "plenary/room.html#count_changed"
-    public = render_each(shown, {"view": view}, *others)
-    console = render_each(template, {"view": view, "show_remarks": True}, consoles)
+    summit = poll.plenary.summit
+    values = {"view": view, "summit": summit, "audience": ATTENDEES}
+    if bilingual.shows_both(summit):
+        # The big screens' words side by side: drawn for them alone, the same in each
+        # language their group is joined in.
+        screen = render_each(shown, {**values, "audience": SCREEN}, screens)
+        public = render_each(shown, values, attendees)
+    else:
+        public = screen = render_each(shown, values, attendees, screens)
+    console = render_each(
+        template,
+        {"view": view, "summit": summit, "audience": FACILITATORS, "show_remarks": True},
+        consoles,
+    )
     push(
-        [(consoles, console), *[(group, public) for group in others]],
+        [(consoles, console), (attendees, public), (screens, screen)],
         coalesce=f"results-{poll.pk}",
     )
 

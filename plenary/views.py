@@ -300,7 +300,9 @@ def screen(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 def screen_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """The big screen's room, fetched when its socket (re)opens or the room changes; with
+    its heading, drawn again over the page's."""
     plenary = _screen_plenary(key)
     context = {"summit": plenary.summit, "room": load_room(plenary, SCREEN)}
     context.update(_join(request, plenary))
-    return render(request, "plenary/room.html#room", context)
+    return render(request, "plenary/room.html#screen_room", context)

@@ -153,6 +153,7 @@ def _posted(summit: Summit, **changes) -> dict:
     )
     data = {name: getattr(summit, name) for name in names}
     data.update(date="", dot_budget=str(summit.dot_budget), supermajority="75")
+    data["big_screen_languages"] = summit.big_screen_languages
     data["allow_anonymous"] = "on" if summit.allow_anonymous else ""
     return {**data, **changes}
 
@@ -194,7 +195,7 @@ def test_a_new_welsh_title_redraws_the_plenary(
         for name in (
             *("title", "title_cy", "central_question", "central_question_cy", "summary"),
             *("summary_cy", "date", "venue", "time_zone", "welcome", "welcome_cy"),
-            *("dot_budget", "allow_anonymous", "supermajority"),
+            *("dot_budget", "allow_anonymous", "supermajority", "big_screen_languages"),
         )
     }
 

@@ -1054,6 +1054,7 @@ _NUMBER = st.one_of(st.integers(-1000, 1000).map(str), TEXT)
             "dot_budget": st.one_of(valid("1", "5", "20", "0", "21"), _NUMBER),
             "allow_anonymous": valid("", "on"),
             "supermajority": st.one_of(valid("51", "75", "100", "50", "101"), _NUMBER),
+            "big_screen_languages": st.one_of(valid("one", "both", ""), WRITING),
         }
     )
 )
@@ -1068,6 +1069,7 @@ _NUMBER = st.one_of(st.integers(-1000, 1000).map(str), TEXT)
         "dot_budget": "5",
         "allow_anonymous": "on",
         "supermajority": "75",
+        "big_screen_languages": "both",
     }
 )
 def test_summit_settings_survive_anything(ctx, form):

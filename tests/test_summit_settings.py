@@ -40,6 +40,7 @@ VALID = {
     "dot_budget": "7",
     "allow_anonymous": "",
     "supermajority": "80",
+    "big_screen_languages": "one",
 }
 
 
@@ -193,6 +194,7 @@ def _as_posted(summit: Summit, **changes) -> dict:
         "dot_budget": str(summit.dot_budget),
         "allow_anonymous": "on" if summit.allow_anonymous else "",
         "supermajority": str(summit.supermajority),
+        "big_screen_languages": summit.big_screen_languages,
     }
     return {**data, **changes}
 
@@ -295,6 +297,7 @@ def _change(summit: Summit, by: Participant, **changes) -> dict:
             "dot_budget",
             "allow_anonymous",
             "supermajority",
+            "big_screen_languages",
         )
     }
     return summit_settings.change_settings(summit, **{**chosen, **changes}, by=by)

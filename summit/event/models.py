@@ -75,6 +75,13 @@ class Summit(models.Model):
         FULL = "full", _("The full record page")
         NOTHING = "nothing", _("Nothing: each person sees only their own contributions")
 
+    class BigScreenLanguages(models.TextChoices):
+        """How the big screens show the summit's words: in the language each screen was
+        opened in, or in English and Welsh side by side, whatever it was opened in."""
+
+        ONE = "one", _("In one language: the language each screen was opened in")
+        BOTH = "both", _("In English and Welsh side by side")
+
     # Where a summit may go from each status: on through the day, and back wherever nothing
     # is lost. Going back to draft also needs nobody to have joined: the organisers' part
     # checks that, since it knows who has.
@@ -140,6 +147,12 @@ class Summit(models.Model):
     agenda_now = models.ForeignKey(
         "AgendaItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    big_screen_languages = models.CharField(
+        max_length=4,
+        choices=BigScreenLanguages,
+        default=BigScreenLanguages.ONE,
+        help_text=_("How the big screens show the summit’s words."),
+    )
     # What each participant's "what we did" page shows once the summit has closed.
     shared_after = models.CharField(max_length=10, choices=SharedAfter, default=SharedAfter.SUMMARY)
     # The summary's public address while it is published: unguessable, and cleared to
@@ -152,6 +165,11 @@ class Summit(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def big_screen_bilingual(self) -> bool:
+        """Whether the big screens show the summit's words in English and Welsh side by side."""
+        return self.big_screen_languages == self.BigScreenLanguages.BOTH
 
     @property
     def is_over(self) -> bool:

@@ -14,13 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils.functional import lazy
 
-from summit.event.bilingual import text_in
+from summit.event.bilingual import text_when_shown
 from summit.event.models import DEFAULT_SECTORS, DEFAULT_SECTORS_CY, Sector, Summit
-
-# A sector's name in the language active when it is shown.
-_shown_name = lazy(text_in, str)
 
 
 def default_sectors(summit: Summit) -> list[Sector]:
@@ -33,7 +29,7 @@ def default_sectors(summit: Summit) -> list[Sector]:
 
 def shown_name(row: Sector):
     """``row``'s name, in the language of whatever shows it."""
-    return _shown_name(row, "name")
+    return text_when_shown(row, "name")
 
 
 def sectors_of(summit: Summit, *, include_retired: bool = True) -> list[Sector]:

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from summit.event.models import Summit
 from summit.organise.summit_settings import (
     DOT_BUDGET_MAX,
     DOT_BUDGET_MIN,
@@ -180,6 +181,21 @@ class SettingsForm(forms.Form):
             "The share of support a proposal needs to pass under the supermajority rule. "
             "75 means three in every four."
         ),
+    )
+
+    big_screen_languages = forms.ChoiceField(
+        label=_("How the big screens show the summit’s words"),
+        help_text=_(
+            "Side by side, every big screen shows the summit’s title, questions and polls, and "
+            "the screen’s own headings, in English and in Welsh. People’s ideas and questions "
+            "are shown once, as they wrote them."
+        ),
+        choices=Summit.BigScreenLanguages.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose how the big screens show the summit’s words"),
+            "invalid_choice": _("Choose one of the ways listed to show the summit’s words"),
+        },
     )
 
     def clean_time_zone(self) -> str:

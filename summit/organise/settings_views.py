@@ -85,6 +85,7 @@ def _initial(summit: Summit) -> dict:
             "dot_budget",
             "allow_anonymous",
             "supermajority",
+            "big_screen_languages",
         )
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from functools import cache
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import transaction
@@ -20,12 +20,15 @@ from plenary import live as plenary_live
 from plenary.models import Plenary
 from summit.event.models import DOT_BUDGET_RANGE, SUPERMAJORITY_RANGE, Summit
 from summit.event.refusals import Refused
+from summit.organise.design_services import screens_follow
 
 DOT_BUDGET_MIN, DOT_BUDGET_MAX = DOT_BUDGET_RANGE
 SUPERMAJORITY_MIN, SUPERMAJORITY_MAX = SUPERMAJORITY_RANGE
 
 # What the plenary's screens show of the summit: a change to these redraws them.
 SHOWN_ON_SCREENS = frozenset({"title", "title_cy", "central_question", "central_question_cy"})
+# How every big screen shows the summit's words: a change to it redraws every room's screens.
+SHOWN_ON_EVERY_SCREEN = frozenset({"big_screen_languages"})
 
 
 @cache
@@ -60,6 +63,8 @@ def _refuse_out_of_bounds(chosen: dict) -> None:
         raise Refused(_("Choose a time zone from the list, like Europe/London."))
     if not chosen["title"].strip() or not chosen["central_question"].strip():
         raise Refused(_("A summit needs a title and a central question."))
+    if chosen["big_screen_languages"] not in Summit.BigScreenLanguages.values:
+        raise Refused(_("Choose how the big screens show the summit’s words."))
 
 
 def change_settings(
@@ -79,16 +84,20 @@ def change_settings(
     dot_budget: int,
     allow_anonymous: bool,
     supermajority: int,
+    big_screen_languages: str,
     by: Participant,
 ) -> dict[str, object]:
     """The summit's own settings: what it is called, asks and is about (each in English and,
     where given, in Welsh), when and where it is, what attendees read first (in both too), the
-    dots in a new breakout, whether attendees may stay anonymous and the share the
-    supermajority rule asks for. Refused when a value is out of bounds.
+    dots in a new breakout, whether attendees may stay anonymous, the share the
+    supermajority rule asks for, and how the big screens show the summit's words (in each
+    screen's language, or in English and Welsh side by side). Refused when a value is out of
+    bounds.
 
     Side effects: the summit written and "Changed the summit's settings" logged with what
     changed (nothing when nothing did); after commit, when the title or the question changed
-    (in either language), the plenary's screens redraw. Returns what changed.
+    (in either language), the plenary's screens redraw, and when how the big screens show
+    the summit's words changed, every screen of the summit's rooms does. Returns what changed.
     """
     chosen = {
         "title": title,
@@ -105,6 +114,7 @@ def change_settings(
         "dot_budget": dot_budget,
         "allow_anonymous": allow_anonymous,
         "supermajority": supermajority,
+        "big_screen_languages": big_screen_languages,
     }
     _refuse_out_of_bounds(chosen)
     changed = {name: value for name, value in chosen.items() if getattr(summit, name) != value}
@@ -115,10 +125,18 @@ def change_settings(
             setattr(summit, name, value)
         summit.save(update_fields=list(changed))
         log_action(by, "Changed the summit's settings", detail=changed)
-        plenary = Plenary.objects.filter(summit=summit).first()
-        if plenary is not None and SHOWN_ON_SCREENS & set(changed):
-            transaction.on_commit(lambda: plenary_live.room_changed(plenary, ""), robust=True)
+        _screens_follow(summit, set(changed))
     return changed
+
+
+def _screens_follow(summit: Summit, changed: set[str]) -> None:
+    """After commit, the screens that show what changed fetch what they show again."""
+    if SHOWN_ON_EVERY_SCREEN & changed:
+        transaction.on_commit(partial(screens_follow, summit.pk, ""), robust=True)
+        return
+    plenary = Plenary.objects.filter(summit=summit).first()
+    if plenary is not None and SHOWN_ON_SCREENS & changed:
+        transaction.on_commit(lambda: plenary_live.room_changed(plenary, ""), robust=True)
 
 
 def _label(status: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils.functional import Promise
 
+from summit.event.models import Summit
 from summit.event.sectors import sector_names
 from summit.live import push, render_each
 from summit.synthesis.screen import theme_for_screen
@@ -34,8 +35,10 @@ def synthesis_changed(subtheme_ids: Iterable[int], announcement: str | Promise) 
 def theme_on_screens(summit_id: int, theme_id: int) -> None:
     """The theme as it now stands, to every big screen of the summit: a screen showing it
     swaps it in, the others drop it (it is marked ``data-if-shown``). A theme removed takes
-    itself off the screens showing it, which fetch what they showed before."""
+    itself off the screens showing it, which fetch what they showed before. In both
+    languages side by side when the summit's big screens show them so."""
     entry = theme_for_screen(theme_id, sector_names(summit_id))
-    context = {"entry": entry, "theme_id": theme_id, "oob": True}
+    summit = Summit.objects.filter(pk=summit_id).only("big_screen_languages").first()
+    context = {"entry": entry, "theme_id": theme_id, "oob": True, "summit": summit}
     group = theme_screens_group(summit_id)
     push([(group, render_each("synthesis/screen.html#theme_screen", context, group))])
