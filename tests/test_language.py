@@ -141,3 +141,17 @@ def test_the_record_downloads_in_the_language_chosen_for_it(summit):
     assert json.loads(body)["summit"]["title"] == summit.title
     # A language not offered: the page's own.
     assert client.get(f"{markdown}?language=xx")["Content-Language"] == "en-gb"
+
+
+def test_with_the_database_away_the_browser_decides_and_the_page_says_so(monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    def away(self, *args, **kwargs):
+        raise OperationalError("the database is away")
+
+    monkeypatch.setattr(SessionStore, "load", away)
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = "a-session-whose-row-cannot-be-read"
+    response = client.get(reverse("privacy"), headers={"accept-language": "cy"})
+    assert response["Content-Language"] == "cy"

@@ -16,6 +16,7 @@ from types import SimpleNamespace
 
 from asgiref.sync import iscoroutinefunction
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -42,7 +43,12 @@ def or_source(code: object) -> str:
 def _chosen(session) -> str | None:
     if session is None:
         return None
-    code = session.get(SESSION_KEY)
+    try:
+        code = session.get(SESSION_KEY)
+    except (OperationalError, InterfaceError):
+        # The database is away: the page that follows says so (summit.web.outages), in the
+        # language of the browser, which is all that can be known without the session.
+        return None
     return code if is_offered(code) else None
 
 

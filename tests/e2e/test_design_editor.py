@@ -52,7 +52,7 @@ def test_design_pages_are_clean_at_every_size(live_day, context_for, browser_pro
     # A refused agenda item: the error summary and the messages by its fields.
     browser_problems.expect_status(422, reverse("design_part", args=[slug, "agenda"]))
     organising.goto(reverse("design_part", args=[slug, "agenda"]))
-    organising.get_by_label("Title").fill("Closing plenary")
+    organising.get_by_label("Title", exact=True).fill("Closing plenary")
     organising.get_by_label("Starts at").fill("16:00")
     organising.get_by_label("Ends at").fill("15:00")
     organising.get_by_role("button", name="Add an agenda item").click()
@@ -75,7 +75,7 @@ def test_an_organiser_adds_an_assumption_and_moves_it_up_by_keyboard(
     keys = Keyboard(page)
     before = list(Assumption.objects.filter(summit=today.summit).values_list("text", flat=True))
 
-    keys.to(page.get_by_role("textbox", name="Working assumption"), within=60)
+    keys.to(page.get_by_role("textbox", name="Working assumption", exact=True), within=60)
     page.keyboard.type(NEW)
     keys.to(page.get_by_role("button", name="Add a working assumption"))
     page.keyboard.press("Enter")
