@@ -17,7 +17,7 @@ from breakouts.models import Idea
 from plenary.services import plenary_for
 from tests.conftest import make_participant
 from tests.e2e.conftest import PHONE
-from tests.e2e.summit_day import LIVE
+from tests.e2e.summit_day import LIVE, settled
 from tests.e2e.test_breakout_journey import _post_idea
 from tests.e2e.test_synthesis_journey import THEME, _figure, _map_from_candidates, _open
 
@@ -77,6 +77,8 @@ def test_near_duplicates_merged_and_two_rooms_brought_into_one_theme_on_the_big_
         rooms.organiser,
         reverse("synthesis_subtheme", args=[rooms.summit.slug, rooms.first.subtheme_id]),
     )
+    # The rooms' last changes have reached the page (it fetches its themes again for them).
+    settled(lead)
     form = lead.locator("#new-theme")
     form.get_by_label("Theme", exact=True).fill(THEME)
     form.get_by_role("button", name="Add the theme").click()

@@ -40,6 +40,9 @@ def _map_from_candidates(page, item_id: str) -> None:
     candidate = item.get_by_role("button", name=re.compile(f"^Map to “{THEME}” \\(\\d+% alike\\)"))
     expect(candidate).to_be_visible()
     candidate.click()
+    # Mapped: the item sits under the theme, with its way back, before the next is mapped.
+    unmap = page.locator(f"#item-{item_id}").get_by_role("button", name=re.compile("^Unmap"))
+    expect(unmap).to_be_visible(timeout=LIVE)
 
 
 def test_a_lead_maps_two_rooms_to_a_theme_and_puts_it_on_the_big_screen(
