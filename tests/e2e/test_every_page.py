@@ -106,7 +106,11 @@ GROUPS = {
 
 @pytest.mark.parametrize("group", GROUPS)
 def test_every_page_is_clean_at_every_size(
-    group, live_day, live_url, context_for, browser_problems  # noqa: F811
+    group,
+    live_day,  # noqa: F811
+    live_url,
+    context_for,
+    browser_problems,
 ):
     """Every page at every size in English, then again in Welsh (as the language switch
     leaves it) at a phone's size, where the longer words have least room."""
