@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from breakouts import services as breakout_services
 from breakouts.models import Breakout
-from plenary.models import Plenary, Poll, PollOption
+from plenary.models import Plenary, Poll
 from plenary.polls import make_poll
 from summit.event.design import (
     PLACE_SUMMIT_DATA,
@@ -146,6 +146,7 @@ def _run_sheet(made: Imported) -> None:
     plenary = Plenary.objects.create(summit=made.summit)
     rows = made.design["run_sheet"]
     options = _options(made.design, "text", "options")
+    welsh = _options(made.design, "text_cy", "options_cy")
     polls = [
         make_poll(
             plenary,
@@ -153,6 +154,7 @@ def _run_sheet(made: Imported) -> None:
             row["question"],
             # A closing round asks again its baseline's statements, in the same order.
             options[row["baseline"] - 1] if row["baseline"] else options[n],
+            options_cy=welsh[row["baseline"] - 1] if row["baseline"] else welsh[n],
             question_cy=row["question_cy"],
             multiple=row["multiple"],
             allow_comment=row["allow_comment"],
@@ -170,7 +172,6 @@ def _run_sheet(made: Imported) -> None:
             poll.baseline = polls[row["baseline"] - 1]
             closing.append(poll)
     Poll.objects.bulk_update(closing, ["baseline"])
-    _welsh_options(polls, rows, _options(made.design, "text_cy", "options_cy"))
 
 
 def _options(design: dict, field: str, key: str) -> list[list[str]]:
@@ -181,22 +182,6 @@ def _options(design: dict, field: str, key: str) -> list[list[str]]:
         Poll.Source.OBSTACLES: [row[field] for row in design["obstacles"]],
     }
     return [lists[row["source"]] if row["source"] else row[key] for row in design["run_sheet"]]
-
-
-def _welsh_options(polls: list[Poll], rows: list[dict], welsh_options: list[list[str]]) -> None:
-    """The Welsh version of each poll's options, where the file gives one: a closing round's
-    are its baseline's."""
-    written = {
-        poll.pk: welsh_options[row["baseline"] - 1] if row["baseline"] else welsh_options[n]
-        for n, (poll, row) in enumerate(zip(polls, rows, strict=True))
-    }
-    changed = []
-    for option in PollOption.objects.filter(poll__in=polls).order_by("poll_id", "order"):
-        texts = written[option.poll_id]
-        if option.order <= len(texts) and texts[option.order - 1]:
-            option.text_cy = texts[option.order - 1]
-            changed.append(option)
-    PollOption.objects.bulk_update(changed, ["text_cy"])
 
 
 def read_design_file(content: bytes) -> dict:

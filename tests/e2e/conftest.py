@@ -35,6 +35,32 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Every page counts its htmx requests still out, and notes when the last one ended, so a test
+# can wait for a page's fetches to be answered and drawn (``quiet``) rather than for half a
+# second with no traffic at all after every page (Playwright's "networkidle").
+REQUESTS_OUT = """
+window.__requestsOut = 0;
+window.__quietSince = 0;
+document.addEventListener("htmx:beforeSend", function (event) {
+  window.__requestsOut += 1;
+  event.detail.xhr.addEventListener("loadend", function () {
+    window.__requestsOut -= 1;
+    window.__quietSince = performance.now();
+  });
+});
+"""
+# How long a page stays with no request out before it counts as quiet: what an answer's swap
+# starts (htmx settles 20 ms after a swap; a swapped-in panel may fetch in turn) begins by then.
+QUIET_MS = 100
+_QUIET = f"""() => document.readyState === "complete" && window.__requestsOut === 0
+    && performance.now() - window.__quietSince >= {QUIET_MS}"""
+
+
+def quiet(page, timeout: float = 10_000) -> None:
+    """Wait until the page's requests are all answered and drawn, and none followed."""
+    page.wait_for_function(_QUIET, timeout=timeout)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -244,6 +270,7 @@ def context_for(browser, live_url, transactional_db, browser_problems):
 
     def open_context(participant=None, base_url: str = live_url, **options):
         context = browser.new_context(base_url=base_url, **options)
+        context.add_init_script(script=REQUESTS_OUT)
         contexts.append(context)
         browser_problems.watch(context)
         if participant is not None:
@@ -286,13 +313,14 @@ def phone(browser, live_url):
         context = browser.new_context(
             base_url=live_url, viewport=PHONE, service_workers=service_workers, **options
         )
+        context.add_init_script(script=REQUESTS_OUT)
         context.add_cookies([session_cookie_for(participant, live_url)])
         contexts.append(context)
         page = context.new_page()
         page.goto(path)
         expect(page.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
         # The board fetched as the socket opened has arrived, and will not redraw it later.
-        page.wait_for_load_state("networkidle")
+        quiet(page)
         return page
 
     yield open_phone

@@ -17,7 +17,7 @@ from breakouts.models import Breakout
 from plenary.models import Plenary, Poll
 from plenary.services import plenary_for
 from tests.conftest import make_participant
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, quiet
 from tests.test_record import Day, day  # noqa: F401  (the fixture summit's day, for the tests)
 
 # The sizes people see Summit at: a phone in one hand, a facilitator's laptop, a projector.
@@ -64,7 +64,7 @@ def settled(page) -> None:
     status = page.locator("[data-connection-status]")
     if status.count():
         expect(status).to_have_attribute("data-state", "open", timeout=LIVE)
-    page.wait_for_load_state("networkidle")
+    quiet(page)
 
 
 def findings_on(page, label: str, path: str, status: int = 200, problems=None) -> list[str]:

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from breakouts.models import Breakout, Cluster, Idea
 from summit.engine import reset_engine
 from tests.conftest import client_for
-from tests.e2e.conftest import PHONE, axe_violations
+from tests.e2e.conftest import PHONE, axe_violations, quiet
 from tests.e2e.test_breakout_journey import (  # noqa: F401  (the group, for the tests)
     LIVE,
     _post_idea,
@@ -143,7 +143,7 @@ def test_suggested_clusters_are_offered_clean_and_one_is_accepted_as_edited(
     page.route(f"{live_url}{suggestions}", _drawn_with_an_engine_that_groups(farah))
     page.goto(console_path)
     expect(page.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
-    page.wait_for_load_state("networkidle")
+    quiet(page)
 
     panel = page.locator("#suggestions")
     expect(panel.locator(".alike__proposal")).to_have_count(2)

@@ -25,6 +25,7 @@ from summit.event.models import Summit
 from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
 from tests.e2e.conftest import axe_violations
+from tests.e2e.summit_day import settled
 
 pytestmark = pytest.mark.e2e
 
@@ -78,6 +79,9 @@ def _answer_every_statement(phone, poll: Poll, level: str) -> None:
 
 def _open_from_console(console, poll: Poll) -> None:
     console.goto(reverse("plenary:console", args=[poll.plenary.summit.slug]))
+    # Once the board the console fetches as its socket opens is drawn, as a person would see
+    # it: a click on the board it replaces would be lost with it.
+    settled(console)
     console.locator(f"#board #poll-{poll.pk}").get_by_role(
         "button", name=re.compile("^Open")
     ).first.click()

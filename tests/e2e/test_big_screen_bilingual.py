@@ -13,7 +13,7 @@ from plenary.services import plenary_for
 from summit.event.models import Summit
 from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,7 @@ def test_the_bilingual_big_screen_is_clean_and_fits_a_projector(context_for, scr
     page.goto(screen_path)
     status = page.locator("[data-connection-status]")
     expect(status).to_have_attribute("data-state", "open", timeout=LIVE)
-    page.wait_for_load_state("networkidle")
+    quiet(page)
 
     question = page.locator(".screen-poll__question")
     expect(question.locator('[lang="en-gb"]')).to_have_text(QUESTION)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from breakouts.models import Idea
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, quiet
 from tests.e2e.summit_day import settled
 
 pytestmark = pytest.mark.e2e
@@ -182,7 +182,7 @@ def test_a_catch_up_drawn_before_a_post_does_not_hide_it(room, page_for):
     board_url = reverse("breakouts:board", args=[breakout.pk])
     phone = page_for(attendee, reverse("breakouts:breakout", args=[breakout.pk]))
     expect(phone.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
-    phone.wait_for_load_state("networkidle")  # the first page's own catch-up is done
+    quiet(phone)  # the first page's own catch-up is done
     phone.route(f"**{board_url}?*", hold_first_board)
     phone.reload()
     expect(phone.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
@@ -206,7 +206,7 @@ def test_a_catch_up_drawn_before_a_post_does_not_hide_it(room, page_for):
             break
         phone.wait_for_timeout(50)
     assert len(fetched) > 1, "the stale catch-up was not followed by another"
-    phone.wait_for_load_state("networkidle")
+    quiet(phone)
     expect(phone.locator("#board[data-before]")).to_have_count(1)
     expect(phone.locator("#idea-list .idea")).to_have_count(1)
     expect(phone.locator("#idea-list")).to_contain_text("A shared estate strategy")

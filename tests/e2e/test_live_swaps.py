@@ -18,6 +18,7 @@ from plenary.models import Poll
 from plenary.services import open_poll, plenary_for
 from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
+from tests.e2e.conftest import quiet
 
 pytestmark = pytest.mark.e2e
 
@@ -50,7 +51,7 @@ def test_results_pushed_before_the_big_screen_fetched_its_view_are_dropped_silen
     screen = context_for().new_page()
     screen.goto(reverse("plenary:screen", args=[plenary.screen_key]))
     expect(screen.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
-    screen.wait_for_load_state("networkidle")
+    quiet(screen)
     screen.evaluate(_COUNT_PUSHES, f"poll-{ranking.pk}-results")
     held, released = [], []
 

@@ -17,7 +17,7 @@ from breakouts.models import Breakout, Comment, Idea, Vote
 from breakouts.services import ensure_breakouts, post_idea
 from summit.organise.design_file import load_place_summit
 from tests.conftest import make_participant
-from tests.e2e.conftest import session_cookie_for, waiting_on_device
+from tests.e2e.conftest import quiet, session_cookie_for, waiting_on_device
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +132,7 @@ def test_comments_on_two_ideas_and_a_dot_wait_and_each_arrive_once(group, phone,
     Breakout.objects.filter(pk=breakout.pk).update(phase=Breakout.Phase.VOTE)
     page.reload()
     expect(page.locator("[data-connection-status]")).to_have_attribute("data-state", "open")
-    page.wait_for_load_state("networkidle")
+    quiet(page)
     card = page.locator(f"#board #idea-{first.pk}")
     page.context.set_offline(True)
     card.get_by_role("button", name=re.compile(r"^Add a dot")).click()

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from plenary.services import plenary_for
 from summit.event.measures import OTHER_SECTORS
+from tests.e2e.conftest import quiet
 from tests.e2e.summit_day import LIVE, settled
 
 pytestmark = pytest.mark.e2e
@@ -83,8 +84,11 @@ def test_a_lead_maps_two_rooms_to_a_theme_and_puts_it_on_the_big_screen(
         expect(_figure(shown, "Supporters by sector")).to_have_text(sectors)
     expect(watching.locator("#live-status")).to_contain_text("is now in", timeout=LIVE)
 
+    # Once the lead's board has caught up with the mappings' pushes, as a person sees it.
+    quiet(lead)
     theme.get_by_role("button", name=re.compile(f"^Put on the big screen.*{THEME}")).click()
-    expect(lead.locator("#synthesis-message")).to_contain_text(f"“{THEME}” is on the big screen")
+    shown_message = f"“{THEME}” is on the big screen"
+    expect(lead.locator("#synthesis-message")).to_contain_text(shown_message, timeout=LIVE)
     card = screen.locator(".screen-theme")
     expect(card.locator(".screen-theme__name")).to_have_text(THEME, timeout=LIVE)
     expect(_figure(card, "Rooms")).to_have_text(f"{rooms.first.name}, Second room")
