@@ -121,15 +121,13 @@ def other_breakout(breakouts):
     return breakouts[1]
 
 
-@pytest.fixture
-def attendee(breakout):
+def new_attendee(breakout) -> Participant:
     person = make_participant(breakout.summit, name="Aisha Rahman")
     breakout.members.add(person)
     return person
 
 
-@pytest.fixture
-def facilitator(breakout):
+def new_facilitator(breakout) -> Participant:
     person = make_participant(
         breakout.summit, Participant.Role.FACILITATOR, name="Farah Hussain", sector="voluntary"
     )
@@ -137,9 +135,23 @@ def facilitator(breakout):
     return person
 
 
+def new_organiser(summit: Summit) -> Participant:
+    return make_participant(summit, Participant.Role.ORGANISER, name="Olivia Okafor")
+
+
+@pytest.fixture
+def attendee(breakout):
+    return new_attendee(breakout)
+
+
+@pytest.fixture
+def facilitator(breakout):
+    return new_facilitator(breakout)
+
+
 @pytest.fixture
 def organiser(summit):
-    return make_participant(summit, Participant.Role.ORGANISER, name="Olivia Okafor")
+    return new_organiser(summit)
 
 
 @pytest.fixture
@@ -152,6 +164,11 @@ def other_member(other_breakout):
 
 @pytest.fixture
 def outsider(db):
+    """An attendee of another summit altogether."""
+    return new_outsider()
+
+
+def new_outsider() -> Participant:
     """An attendee of another summit altogether."""
     elsewhere = Summit.objects.create(slug="elsewhere", title="Elsewhere", central_question="Why?")
     subtheme = Subtheme.objects.create(summit=elsewhere, order=1, title="Other", question="What?")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import transaction
+from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -16,13 +18,22 @@ from accounts import services as account_services
 from accounts.models import Invite, Participant
 from breakouts import services as breakout_services
 from breakouts.models import Action, Cluster, FirstThought, Outcome
+from breakouts.services import ensure_breakouts
 from plenary import moderation
 from plenary.models import QaSession
 from plenary.questions import ask_question
 from plenary.services import plenary_for
 from summit.organise import after
+from summit.organise.design_file import load_place_summit
 from summit.synthesis.models import Theme
-from tests.conftest import client_for, make_participant
+from tests.conftest import (
+    client_for,
+    make_participant,
+    new_attendee,
+    new_facilitator,
+    new_organiser,
+    new_outsider,
+)
 
 WHO = ["anonymous", "outsider", "attendee", "facilitator", "organiser"]
 
@@ -492,6 +503,24 @@ def test_every_url_pattern_is_in_the_access_table():
 
 @pytest.fixture
 def ctx(breakout, attendee, facilitator, organiser, outsider):
+    return _context(breakout, attendee, facilitator, organiser, outsider)
+
+
+@pytest.fixture(scope="module")
+def shared_ctx(django_db_setup, django_db_blocker):
+    """The same things, made once for the module's hundreds of requests rather than for each:
+    each test's own changes are still undone after it (its transaction is nested in this
+    one, which is undone at the end), and no test changes the objects held here."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        summit = load_place_summit()[0]
+        breakout = ensure_breakouts(summit)[0]
+        people = new_attendee(breakout), new_facilitator(breakout), new_organiser(summit)
+        yield _context(breakout, *people, new_outsider())
+        transaction.set_rollback(True)
+
+
+def _context(breakout, attendee, facilitator, organiser, outsider) -> dict:
+    """One of each thing the URLs name, with the people who ask for them."""
     someone = make_participant(breakout.summit, name="Sam Someone")
     breakout.members.add(someone)
     idea, _ = breakout_services.post_idea(
@@ -527,7 +556,11 @@ def ctx(breakout, attendee, facilitator, organiser, outsider):
 
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("who", WHO)
-def test_url_answers_each_kind_of_person(ctx, name, who):
+def test_url_answers_each_kind_of_person(shared_ctx, db, name, who):
+    ctx = shared_ctx
+    for made in ctx.values():
+        if isinstance(made, Model):
+            made.refresh_from_db()  # as the database has it again, whatever a test before did
     method, data, kwargs, statuses = CASES[name]
     expected = statuses[WHO.index(who)]
     client = Client() if who == "anonymous" else client_for(ctx[who])
