@@ -15,6 +15,20 @@ from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH,
 MAX_OPTIONS = 12
 
 
+def question_field(*, required: bool = True) -> forms.CharField:
+    """A poll's question."""
+    return forms.CharField(
+        label=_("Question"),
+        max_length=QUESTION_MAX_LENGTH,
+        required=required,
+        strip=True,
+        error_messages={
+            "required": _("Enter the question"),
+            "max_length": _("Keep the question to %(limit_value)d characters or fewer"),
+        },
+    )
+
+
 def question_in_welsh() -> forms.CharField:
     """A poll's question in Welsh: optional, as long as the English may be."""
     return forms.CharField(
@@ -28,14 +42,26 @@ def question_in_welsh() -> forms.CharField:
     )
 
 
+def options_field(help_text) -> forms.CharField:
+    """A poll's options, one a line, with ``help_text`` saying which kinds take them."""
+    return _option_lines(_("Answers, items or statements, one per line"), help_text)
+
+
 def options_in_welsh() -> forms.CharField:
     """A poll's options in Welsh: optional, one a line in the order of the English."""
-    return forms.CharField(
-        label=_("Answers, items or statements in Welsh (optional), one per line"),
-        help_text=_(
+    return _option_lines(
+        _("Answers, items or statements in Welsh (optional), one per line"),
+        _(
             "In the same order as the English, one line in Welsh for each line in English. "
             "Leave it empty to show the English to everyone."
         ),
+    )
+
+
+def _option_lines(label, help_text) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
@@ -58,28 +84,16 @@ class NewPollForm(forms.Form):
             "invalid_choice": _("Choose one of the kinds listed"),
         },
     )
-    question = forms.CharField(
-        label=_("Question"),
-        max_length=QUESTION_MAX_LENGTH,
-        strip=True,
-        error_messages={
-            "required": _("Enter the question"),
-            "max_length": _("Keep the question to %(limit_value)d characters or fewer"),
-        },
-    )
+    question = question_field()
     question_cy = question_in_welsh()
-    options = forms.CharField(
-        label=_("Answers, items or statements, one per line"),
-        help_text=format_lazy(
+    options = options_field(
+        format_lazy(
             _(
                 "For multiple choice, ranking and agreement scales. Not needed for a word cloud "
                 "or open text. Up to {most}."
             ),
             most=MAX_OPTIONS,
-        ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
+        )
     )
     options_cy = options_in_welsh()
     multiple = forms.BooleanField(label=_("People may choose several answers"), required=False)

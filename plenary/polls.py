@@ -58,10 +58,28 @@ def make_poll(
     """The poll and its options, written as they are (at the end of the run sheet unless a
     ``position`` is given), each option with its Welsh version from ``options_cy``, in the
     same order, where it has one: no checks, no push."""
+    pairs = list(zip_longest(options, options_cy[: len(options)], fillvalue=""))
+    return make_poll_of(plenary, kind, question, pairs, **fields)
+
+
+def make_poll_of(
+    plenary: Plenary, kind: str, question: str, pairs: list[tuple[str, str]], **fields
+) -> Poll:
+    """``make_poll`` for options given as they are kept: each its English and its Welsh."""
     fields.setdefault("position", next_position(plenary))
     poll = Poll.objects.create(plenary=plenary, kind=kind, question=question, **fields)
-    write_options(poll, list(zip_longest(options, options_cy[: len(options)], fillvalue="")))
+    write_options(poll, pairs)
     return poll
+
+
+def paired(options: list[str], options_cy: list[str]) -> list[tuple[str, str]]:
+    """Each option with its Welsh version, in order, refused unless none, or one for each, of
+    the Welsh is given."""
+    if not any(options_cy):
+        return [(text, "") for text in options]
+    if len(options_cy) != len(options):
+        raise Refused(gettext("Give one answer in Welsh for each answer in English, or none"))
+    return list(zip(options, options_cy, strict=True))
 
 
 def write_options(poll: Poll, pairs: list[tuple[str, str]]) -> None:
@@ -141,15 +159,13 @@ def create_poll(
         raise Refused(gettext("Prepare the consensus check from the breakouts’ outcomes instead"))
     listed = kind in LISTED_KINDS
     options_cy = list(options_cy) if listed else []
-    if any(options_cy) and len(options_cy) != len(options):
-        raise Refused(gettext("Give one answer in Welsh for each answer in English, or none"))
+    pairs = paired(list(options), options_cy) if listed else []
     with transaction.atomic():
-        poll = make_poll(
+        poll = make_poll_of(
             plenary,
             kind,
             question,
-            options if listed else [],
-            options_cy=options_cy,
+            pairs,
             question_cy=question_cy,
             multiple=multiple and kind == Poll.Kind.CHOICE,
             allow_comment=allow_comment and kind == Poll.Kind.SCALE,

@@ -20,7 +20,8 @@ from plenary.models import LISTED_KINDS, Plenary, Poll
 from plenary.polls import (
     in_welsh,
     locked,
-    make_poll,
+    make_poll_of,
+    paired,
     refresh_from_source,
     source_statements,
     write_options,
@@ -50,14 +51,7 @@ def _options_for(
         return []
     if source:
         return source_statements(plenary.summit_id, source)
-    return _paired(options, options_cy)
-
-
-def _paired(options: list[str], options_cy: list[str]) -> list[tuple[str, str]]:
-    """Each option with its Welsh version, in order: none, or one for each, may be given."""
-    if any(options_cy) and len(options_cy) != len(options):
-        raise Refused(_("Give one answer in Welsh for each answer in English, or none"))
-    return [(text, options_cy[n] if options_cy else "") for n, text in enumerate(options)]
+    return paired(options, options_cy)
 
 
 def prepare_poll(
@@ -103,12 +97,11 @@ def prepare_poll(
     pairs = _options_for(plenary, kind, source, options, options_cy)
     with transaction.atomic():
         Plenary.objects.select_for_update().filter(pk=plenary.pk).first()
-        poll = make_poll(
+        poll = make_poll_of(
             plenary,
             kind,
             question,
-            [text for text, _ in pairs],
-            options_cy=[text_cy for _, text_cy in pairs],
+            pairs,
             question_cy=question_cy,
             multiple=multiple and kind == Poll.Kind.CHOICE,
             allow_comment=allow_comment and kind == Poll.Kind.SCALE,
@@ -147,7 +140,7 @@ def change_prepared_poll(
     """
     plenary = poll.plenary
     _check_agenda_item(plenary, agenda_item)
-    pairs = _paired(list(options), list(options_cy))
+    pairs = paired(list(options), list(options_cy))
     with transaction.atomic():
         poll = locked(poll)
         if poll.state != Poll.State.DRAFT:
@@ -211,12 +204,11 @@ def closing_round(baseline: Poll) -> Poll:
     each answer pairs with the baseline's option by option. No checks, no log, no push: the
     caller's transaction."""
     pairs = list(baseline.options.values_list("text", "text_cy"))
-    return make_poll(
+    return make_poll_of(
         baseline.plenary,
         baseline.kind,
         baseline.question,
-        [text for text, _ in pairs],
-        options_cy=[text_cy for _, text_cy in pairs],
+        pairs,
         question_cy=baseline.question_cy,
         allow_comment=baseline.allow_comment,
         baseline=baseline,

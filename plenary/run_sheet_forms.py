@@ -8,8 +8,15 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, QUESTION_MAX_LENGTH, Poll, PollOption
-from plenary.poll_forms import MAX_OPTIONS, option_lines, options_in_welsh, question_in_welsh
+from plenary.models import LISTED_KINDS, Poll, PollOption
+from plenary.poll_forms import (
+    MAX_OPTIONS,
+    option_lines,
+    options_field,
+    options_in_welsh,
+    question_field,
+    question_in_welsh,
+)
 from plenary.polls import (
     ASSUMPTIONS_QUESTION,
     ASSUMPTIONS_QUESTION_CY,
@@ -60,39 +67,6 @@ KINDS = [
 ]
 
 
-def _question(*, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=_("Question"),
-        max_length=QUESTION_MAX_LENGTH,
-        required=required,
-        strip=True,
-        error_messages={
-            "required": _("Enter the question"),
-            "max_length": _("Keep the question to %(limit_value)d characters or fewer"),
-        },
-    )
-
-
-def _options() -> forms.CharField:
-    return forms.CharField(
-        label=_("Answers, items or statements, one per line"),
-        help_text=format_lazy(
-            _("For multiple choice, ranking and agreement scales. Up to {most}."),
-            most=MAX_OPTIONS,
-        ),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=MAX_OPTIONS * (OPTION_MAX_LENGTH + 1),
-        error_messages={
-            "max_length": format_lazy(
-                _("Keep to {most} lines of up to {longest} characters each"),
-                most=MAX_OPTIONS,
-                longest=OPTION_MAX_LENGTH,
-            )
-        },
-    )
-
-
 def agenda_label(item: AgendaItem) -> str:
     """An agenda item as a list names it: its time and its title, in the reader's language."""
     title = text_in(item, "title")
@@ -140,9 +114,14 @@ class PreparePollForm(RunSheetForm):
             "invalid_choice": _("Choose one of the kinds listed"),
         },
     )
-    question = _question(required=False)
+    question = question_field(required=False)
     question_cy = question_in_welsh()
-    options = _options()
+    options = options_field(
+        format_lazy(
+            _("For multiple choice, ranking and agreement scales. Up to {most}."),
+            most=MAX_OPTIONS,
+        )
+    )
     options_cy = options_in_welsh()
     multiple = forms.BooleanField(
         label=_("People may choose several answers (multiple choice)"), required=False
@@ -213,9 +192,14 @@ class ChangePollForm(RunSheetForm):
     """A prepared poll's question, options (written by hand only), choices and agenda item;
     only the fields its kind has."""
 
-    question = _question()
+    question = question_field()
     question_cy = question_in_welsh()
-    options = _options()
+    options = options_field(
+        format_lazy(
+            _("For multiple choice, ranking and agreement scales. Up to {most}."),
+            most=MAX_OPTIONS,
+        )
+    )
     options_cy = options_in_welsh()
     multiple = forms.BooleanField(label=_("People may choose several answers"), required=False)
     allow_comment = forms.BooleanField(

@@ -20,7 +20,7 @@ from plenary.polls import (
     close_poll,
     create_poll,
     delete_poll,
-    make_poll,
+    make_poll_of,
     open_poll,
     prepare_consensus_check,
     show_results,
@@ -101,12 +101,11 @@ def _standard_polls(plenary: Plenary) -> None:
         )
     polls.append((Poll.Kind.WORDS, (WORDS_QUESTION, WORDS_QUESTION_CY), [], {}))
     for position, (kind, (question, question_cy), options, fields) in enumerate(polls, start=1):
-        make_poll(
+        make_poll_of(
             plenary,
             kind,
             question,
-            [text for text, _ in options],
-            options_cy=[text_cy for _, text_cy in options],
+            options,
             question_cy=question_cy,
             agenda_item=opening,
             position=position,
