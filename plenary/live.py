@@ -26,12 +26,6 @@ from summit.event import bilingual
 from summit.live import close_group, push, render_each
 
 
-def said(item, field: str) -> Promise:
-    """An organiser's text (``item.field``, a poll's question, an agenda item's title) as an
-    announcement says it: in each screen's language, chosen as the push is drawn."""
-    return bilingual.text_when_shown(item, field)
-
-
 def room_changed(plenary: Plenary, announcement: str | Promise) -> None:
     """Every screen of the room fetches its view again, and hears what changed:
     ``announcement`` is lazy (``gettext_lazy``, ``format_lazy``), put into words as the

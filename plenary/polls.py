@@ -21,6 +21,7 @@ from accounts.models import Participant
 from breakouts.models import Outcome
 from plenary import audit, live
 from plenary.models import LISTED_KINDS, OPTION_MAX_LENGTH, Plenary, Poll, PollOption
+from summit.event.bilingual import text_when_shown
 from summit.event.models import Assumption, Obstacle
 from summit.event.refusals import Refused
 
@@ -230,7 +231,8 @@ def open_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
                 showing=Plenary.Showing.POLL, shown_poll=poll
             )
             said = format_lazy(
-                gettext_lazy("A poll is open: {question}"), question=live.said(poll, "question")
+                gettext_lazy("A poll is open: {question}"),
+                question=text_when_shown(poll, "question"),
             )
             transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
         audit.log(by, "Opened a poll", poll_id=poll.pk)
@@ -271,7 +273,8 @@ def close_poll(poll: Poll, *, by: Participant | None = None) -> Poll:
         poll.save(update_fields=["state", "closed_at"])
         audit.log(by, "Closed a poll", poll_id=poll.pk)
         said = format_lazy(
-            gettext_lazy("The poll has closed: {question}"), question=live.said(poll, "question")
+            gettext_lazy("The poll has closed: {question}"),
+            question=text_when_shown(poll, "question"),
         )
         transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
     return poll
@@ -293,7 +296,7 @@ def show_results(poll: Poll, shown: bool, *, by: Participant | None = None) -> P
                 gettext_lazy("Results are shown: {question}")
                 if shown
                 else gettext_lazy("Results are hidden: {question}"),
-                question=live.said(poll, "question"),
+                question=text_when_shown(poll, "question"),
             )
             transaction.on_commit(partial(live.room_changed, poll.plenary, said), robust=True)
         audit.log(by, "Showed or hid a poll’s results", poll_id=poll.pk)

@@ -19,6 +19,7 @@ from accounts.models import Participant
 from breakouts.models import Breakout, Idea
 from plenary import audit, live
 from plenary.models import Plenary, Poll, new_screen_key
+from summit.event.bilingual import text_when_shown
 from summit.event.models import AgendaItem, Summit
 from summit.event.refusals import Refused
 
@@ -136,7 +137,7 @@ def move_agenda(plenary: Plenary, item_id: int | None, *, by: Participant | None
         summit.agenda_now = item
         audit.log(by, "Moved the agenda on", item=item_id)
         said = (
-            format_lazy(gettext_lazy("Now: {title}"), title=live.said(item, "title"))
+            format_lazy(gettext_lazy("Now: {title}"), title=text_when_shown(item, "title"))
             if item
             else gettext_lazy("The agenda follows the clock again")
         )
