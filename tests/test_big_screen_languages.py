@@ -156,8 +156,10 @@ def test_a_change_that_leaves_the_screens_alone_does_not_redraw_them(
     url = reverse("summit_settings", args=[summit.slug])
 
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(organiser).post(url, _settings_data(summit, venue="Guildhall"))
+        response = client_for(organiser).post(url, _settings_data(summit, venue="Guildhall"))
 
+    assert response.status_code == 302
+    assert Summit.objects.get(pk=summit.pk).venue == "Guildhall"
     assert screens_told == []
 
 

@@ -82,9 +82,11 @@ def test_a_lead_maps_two_rooms_to_a_theme_and_puts_it_on_the_big_screen(
         expect(_figure(shown, "Cross-sector support")).to_contain_text("from 3 sectors")
         sectors = f"Local government 6, {OTHER_SECTORS} 7"
         expect(_figure(shown, "Supporters by sector")).to_have_text(sectors)
-    expect(watching.locator("#live-status")).to_contain_text("is now in", timeout=LIVE)
-
-    # Once the lead's board has caught up with the mappings' pushes, as a person sees it.
+    # Both pages have heard the second mapping, and the lead's board has caught up with the
+    # pushes, as a person sees it: a board drawn again under a click would take the click.
+    heard = f"“{rooms.joint.name}” from Second room is now in"
+    for page in (watching, lead):
+        expect(page.locator("#live-status")).to_contain_text(heard, timeout=LIVE)
     quiet(lead)
     theme.get_by_role("button", name=re.compile(f"^Put on the big screen.*{THEME}")).click()
     shown_message = f"“{THEME}” is on the big screen"
